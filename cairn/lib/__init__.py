@@ -1,0 +1,1 @@
+"""Helpers that hold no models."""

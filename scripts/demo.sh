@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start, command one: set up, load the demo network into SQLite, serve it.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+apt_install fonts-dejavu-core poppler-utils
+export DATABASE_URL=${DATABASE_URL:-sqlite:///$ROOT/demo.sqlite3}
+exec cairn demo "$@"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Quick start, command two: set up and run the whole suite: lint, then pytest on
+# SQLite, then on PostgreSQL when one answers at DATABASE_URL / 127.0.0.1:5432.
+set -euo pipefail
+CAIRN_EXTRAS=test . "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+apt_install chromium fonts-dejavu-core poppler-utils
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package.json -nt node_modules/axe-core/axe.min.js ]; then
+    echo "cairn: installing axe-core from npm" >&2
+    npm ci --silent --no-audit --no-fund
+fi
+
+ruff check .
+ruff format --check . >/dev/null || { ruff format --diff . | head -40; exit 1; }
+
+echo "== tests on SQLite" >&2
+env -u DATABASE_URL python -m pytest "$@"
+
+pg_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cairn}
+if python - "$pg_url" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1].replace("/cairn", "/postgres"), connect_timeout=3).close()
+except Exception:
+    sys.exit(1)
+PY
+then
+    echo "== tests on PostgreSQL ($pg_url)" >&2
+    DATABASE_URL=$pg_url python -m pytest "$@"
+elif [ -n "${DATABASE_URL:-}" ]; then
+    echo "cairn: DATABASE_URL is set but PostgreSQL does not answer" >&2
+    exit 1
+else
+    echo "cairn: no PostgreSQL on 127.0.0.1:5432; ran SQLite only" >&2
+fi
