@@ -1,0 +1,241 @@
+"""Discover themes without being told how many there are.
+
+Cost grows gently with the number of statements:
+1. over-cluster the unique statements into at most ``MAX_MICRO`` micro-clusters
+   (k-means, mini-batch above ``MINIBATCH_FROM`` points), weighting each by its
+   duplicate count; below that size every statement is its own micro-cluster;
+2. build a weighted Ward tree over the micro-clusters (Lance-Williams updates,
+   so a micro-cluster of 500 "Nothing"s weighs 500);
+3. cut the tree at the number of themes that scores best on a chance-free
+   criterion (silhouette on a fixed sample), with a mild preference for fewer;
+4. polish with a few weighted k-means steps from the cut's centroids, fold
+   themes smaller than ``min_size`` into their nearest neighbour, and leave
+   statements far from every theme unassigned.
+Everything is seeded, so the same input and seed give the same themes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_MICRO = 400
+MINIBATCH_FROM = 20_000
+WINDOW = (0.5, 2.0)
+STRATEGY = "jump"
+SCALE = 1.0
+
+
+@dataclass
+class Clustering:
+    labels: np.ndarray  # theme index per point, -1 for unassigned
+    centroids: np.ndarray  # L2-normalised, one row per theme
+    similarity: np.ndarray  # cosine of each point to its own (or nearest) centroid
+
+
+def _micro_clusters(
+    x: np.ndarray, w: np.ndarray, m: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (micro label per point, micro centroid matrix)."""
+    n = len(x)
+    if n <= m:
+        return np.arange(n), x.copy()
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+
+    if n < MINIBATCH_FROM:
+        km = KMeans(n_clusters=m, n_init=1, random_state=seed, max_iter=50)
+    else:
+        km = MiniBatchKMeans(
+            n_clusters=m,
+            n_init=1,
+            random_state=seed,
+            batch_size=4096,
+            max_iter=30,
+            max_no_improvement=5,
+            reassignment_ratio=0.0,
+        )
+    labels = km.fit_predict(x, sample_weight=w)
+    centroids = np.zeros((m, x.shape[1]), dtype=np.float64)
+    np.add.at(centroids, labels, x * w[:, None])
+    mass = np.bincount(labels, weights=w, minlength=m)
+    keep = mass > 0
+    remap = np.cumsum(keep) - 1
+    centroids = centroids[keep] / mass[keep, None]
+    return remap[labels], centroids.astype(np.float32)
+
+
+def ward_tree(c: np.ndarray, sizes: np.ndarray) -> list[tuple[int, int, float]]:
+    """Weighted Ward merges over centroids ``c`` of clusters with ``sizes``.
+
+    Returns merges as (a, b, cost) with the new cluster taking index ``a``.
+    """
+    m = len(c)
+    sizes = sizes.astype(np.float64).copy()
+    sq = (c.astype(np.float64) ** 2).sum(1)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (c @ c.T).astype(np.float64), 0.0)
+    d = (sizes[:, None] * sizes[None, :] / (sizes[:, None] + sizes[None, :])) * d2
+    np.fill_diagonal(d, np.inf)
+    alive = np.ones(m, dtype=bool)
+    merges: list[tuple[int, int, float]] = []
+    for _ in range(m - 1):
+        flat = int(np.argmin(d))
+        a, b = divmod(flat, m)
+        if a > b:
+            a, b = b, a
+        cost = float(d[a, b])
+        na, nb = sizes[a], sizes[b]
+        nk = sizes
+        # Lance-Williams update for Ward on the merged cluster (kept at index a).
+        new = ((nk + na) * d[a] + (nk + nb) * d[b] - nk * cost) / (nk + na + nb)
+        d[a, :] = new
+        d[:, a] = new
+        d[b, :] = np.inf
+        d[:, b] = np.inf
+        d[a, a] = np.inf
+        d[~alive, :] = np.inf
+        d[:, ~alive] = np.inf
+        sizes[a] = na + nb
+        alive[b] = False
+        merges.append((a, b, cost))
+    return merges
+
+
+def cut_tree(merges: list[tuple[int, int, float]], m: int, k: int) -> np.ndarray:
+    """Micro-cluster -> theme index for the cut that leaves ``k`` clusters."""
+    parent = np.arange(m)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b, _ in merges[: max(0, m - k)]:
+        parent[find(b)] = find(a)
+    roots = np.array([find(i) for i in range(m)])
+    _, labels = np.unique(roots, return_inverse=True)
+    return labels
+
+
+def _silhouette(xs: np.ndarray, labels: np.ndarray, ws: np.ndarray) -> float:
+    """Weighted cosine silhouette on a sample (points already L2-normalised)."""
+    k = labels.max() + 1
+    if k < 2:
+        return -1.0
+    sims = xs @ xs.T
+    dist = 1.0 - sims
+    onehot = np.zeros((len(labels), k), dtype=np.float64)
+    onehot[np.arange(len(labels)), labels] = ws
+    mass = onehot.sum(0)
+    sums = dist @ onehot  # weighted distance sum to each cluster
+    own = sums[np.arange(len(labels)), labels]
+    own_mass = mass[labels] - ws
+    a = np.where(own_mass > 0, (own - 0.0) / np.maximum(own_mass, 1e-12), 0.0)
+    mean_other = sums / np.maximum(mass[None, :], 1e-12)
+    mean_other[np.arange(len(labels)), labels] = np.inf
+    b = mean_other.min(1)
+    s = np.where(own_mass > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float((s * ws).sum() / ws.sum())
+
+
+def _kmeans_polish(
+    x: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int, iters: int = 5
+) -> tuple[np.ndarray, np.ndarray]:
+    for _ in range(iters):
+        c = np.zeros((k, x.shape[1]), dtype=np.float64)
+        np.add.at(c, labels, x * w[:, None])
+        c = c.astype(np.float32)
+        norms = np.linalg.norm(c, axis=1, keepdims=True)
+        empty = norms[:, 0] == 0
+        norms[empty] = 1.0
+        c = c / norms
+        sims = _chunked_sims(x, c)
+        sims[:, empty] = -np.inf
+        new = sims.argmax(1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels, c
+
+
+def _chunked_sims(x: np.ndarray, c: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    out = np.empty((len(x), len(c)), dtype=np.float32)
+    for s in range(0, len(x), chunk):
+        out[s : s + chunk] = x[s : s + chunk] @ c.T
+    return out
+
+
+def choose_k(merges: list[tuple[int, int, float]], m: int, n: int, max_k: int) -> int:
+    """Pick the cut with the largest relative jump in Ward cost near sqrt(n).
+
+    Human coders of consultations use roughly sqrt(n) themes for n answers
+    (10 for 100, 30 for 1,000); the window [sqrt(n)/2, 2 sqrt(n)] keeps that
+    scale while the jump lets the data say where a natural boundary lies.
+    """
+    if m <= 2:
+        return m
+    root = np.sqrt(n)
+    lo = int(max(2, min(max_k, np.floor(root * WINDOW[0]))))
+    hi = int(max(lo, min(max_k, m, np.ceil(root * WINDOW[1]))))
+    if STRATEGY == "sqrt":
+        return int(min(max(lo, round(root * SCALE)), hi))
+    costs = np.array([c for _, _, c in merges], dtype=np.float64)
+    best_k, best = lo, -np.inf
+    for k in range(lo, hi + 1):
+        # merging from k to k-1 clusters costs costs[m - k]; from k+1 to k, costs[m - k - 1]
+        if m - k - 1 < 0 or m - k >= len(costs):
+            continue
+        jump = np.log(max(costs[m - k], 1e-12)) - np.log(max(costs[m - k - 1], 1e-12))
+        if jump > best + 1e-9:
+            best, best_k = jump, k
+    return best_k
+
+
+def discover(
+    x: np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    seed: int = 0,
+    min_size: int = 0,
+    max_themes: int = 40,
+    outlier_sim: float | None = None,
+) -> Clustering:
+    """Cluster L2-normalised rows of ``x`` into a number of themes found from the data."""
+    n = len(x)
+    w = np.ones(n, dtype=np.float64) if weights is None else weights.astype(np.float64)
+    if n == 0:
+        return Clustering(np.zeros(0, dtype=np.int64), np.zeros((0, x.shape[1])), np.zeros(0))
+    total = float(w.sum())
+    if min_size <= 0:
+        min_size = max(2, int(round(0.01 * total)))
+    if n < 3 or total < 2 * min_size:
+        c = x.mean(0, keepdims=True)
+        c /= max(float(np.linalg.norm(c)), 1e-12)
+        return Clustering(np.zeros(n, dtype=np.int64), c, (x @ c.T)[:, 0])
+
+    m = min(n, MAX_MICRO)
+    micro, mc = _micro_clusters(x, w, m, seed)
+    m = len(mc)
+    msizes = np.bincount(micro, weights=w, minlength=m)
+    merges = ward_tree(mc, msizes)
+    k = choose_k(merges, m, n, max_themes)
+    labels = cut_tree(merges, m, k)[micro]
+    labels, c = _kmeans_polish(x, w, labels, k)
+
+    # Fold themes too small to report into their nearest neighbour.
+    while True:
+        mass = np.bincount(labels, weights=w, minlength=len(c))
+        small = np.where(mass < min_size)[0]
+        if len(small) == 0 or len(c) - len(small) < 1:
+            break
+        keep = np.setdiff1d(np.arange(len(c)), small)
+        sims = _chunked_sims(x, c[keep])
+        labels = sims.argmax(1)
+        labels, c = _kmeans_polish(x, w, labels, len(keep), iters=2)
+
+    sims = _chunked_sims(x, c)
+    own = sims[np.arange(n), labels]
+    if outlier_sim is not None:
+        labels = np.where(own < outlier_sim, -1, labels)
+    return Clustering(labels=labels, centroids=c, similarity=own)

