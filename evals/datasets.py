@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-
 def _find_data() -> Path:
     """``../shared/data`` beside the checkout; a worktree may sit one level deeper."""
     if os.environ.get("CAIRN_DATA"):

@@ -111,6 +111,9 @@ class StaticEmbedder:
 
     def _load(self):  # noqa: ANN202 - model2vec has no public type for this
         if self._model is None:
+            if not self.available():
+                # model2vec would otherwise try to download a folder it cannot find.
+                raise RuntimeError(f"static model not found at {self.path}")
             from model2vec import StaticModel
 
             self._model = StaticModel.from_pretrained(str(self.path))

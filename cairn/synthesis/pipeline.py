@@ -136,15 +136,18 @@ def synthesize(
         )
 
     say("embed", 0.0)
-    x = embedder.encode(utexts, progress=say) if utexts else np.zeros((0, 1), np.float32)
-    x = l2_normalise(x)
+    specs = list(themes or [])
+    theme_texts = [f"{t.label}: {t.description}".strip(": ") for t in specs]
+    # Given themes are embedded in the same call: a fitted embedder (TF-IDF)
+    # must put statements and theme descriptions in one space.
+    if utexts or theme_texts:
+        both = l2_normalise(embedder.encode(utexts + theme_texts, progress=say))
+    else:
+        both = np.zeros((0, 1), np.float32)
+    x, tvecs = both[: len(utexts)], both[len(utexts) :]
 
     say("cluster", 0.0)
-    specs = list(themes or [])
     if specs:
-        tvecs = l2_normalise(
-            embedder.encode([f"{t.label}: {t.description}".strip(": ") for t in specs])
-        )
         threshold = opts.guided_threshold or embedder.guided_threshold
         placed = st.place(
             x,
