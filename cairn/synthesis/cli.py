@@ -35,8 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--embedder",
         default="auto",
-        choices=["auto", "static", "tfidf", "tfidf-char", "minilm"],
-        help="auto: the shipped static model, or character TF-IDF for non-English input",
+        choices=["auto", "hybrid", "static", "tfidf", "tfidf-char", "minilm"],
+        help="auto (= hybrid): the shipped static model beside character n-gram TF-IDF",
     )
     p.add_argument("--encoding", help="input encoding (default: UTF-8, else detected)")
     p.add_argument("--seed", type=int, default=0)

@@ -44,11 +44,6 @@ class Groups:
         return pos[self.rep]
 
 
-def _shingle_hashes(words: list[str]) -> np.ndarray:
-    grams = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
-    return np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint64, count=len(grams))
-
-
 def group_duplicates(texts: list[str], near: bool = True) -> Groups:
     n = len(texts)
     rep = np.arange(n, dtype=np.int64)
@@ -66,35 +61,53 @@ def group_duplicates(texts: list[str], near: bool = True) -> Groups:
 
 
 def _near_duplicates(keys: list[str], rep: np.ndarray) -> None:
+    """MinHash + LSH over word 3-shingles, vectorised over all long texts at once."""
+    cand = [
+        i for i, key in enumerate(keys) if rep[i] == i and key.count(" ") >= _MIN_WORDS_FOR_NEAR
+    ]
+    if len(cand) < 2:
+        return
+    hashes: list[int] = []
+    owner: list[int] = []
+    for pos, i in enumerate(cand):
+        words = keys[i].split()
+        grams = {zlib.crc32(" ".join(words[j : j + 3]).encode()) for j in range(len(words) - 2)}
+        hashes.extend(grams)
+        owner.extend([pos] * len(grams))
+    h = np.asarray(hashes, dtype=np.uint64)
+    own = np.asarray(owner, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
     rng = np.random.default_rng(12345)
     prime = np.uint64((1 << 61) - 1)
     a = rng.integers(1, 1 << 31, size=_N_HASHES, dtype=np.uint64)
     b = rng.integers(0, 1 << 31, size=_N_HASHES, dtype=np.uint64)
+    sig = np.empty((len(cand), _N_HASHES), dtype=np.uint64)
+    for j in range(_N_HASHES):
+        sig[:, j] = np.minimum.reduceat((h * a[j] + b[j]) % prime, starts)
+
     rows = _N_HASHES // _BANDS
-    buckets: dict[tuple[int, bytes], int] = {}
-    shingles: dict[int, set[int]] = {}
-    for i, key in enumerate(keys):
-        if rep[i] != i:
-            continue
-        words = key.split()
-        if len(words) < _MIN_WORDS_FOR_NEAR:
-            continue
-        h = _shingle_hashes(words)
-        sig = ((h[:, None] * a[None, :] + b[None, :]) % prime).min(axis=0)
-        match = -1
-        for band in range(_BANDS):
-            bkey = (band, sig[band * rows : (band + 1) * rows].tobytes())
-            j = buckets.get(bkey)
-            if j is None:
-                buckets[bkey] = i
-            elif match < 0:
-                match = j
-        if match >= 0:
-            sa = shingles.setdefault(i, set(h.tolist()))
-            sb = shingles.get(match, set())
-            if sb and len(sa & sb) / max(1, len(sa | sb)) >= _JACCARD:
-                rep[i] = rep[match]
-                continue
-        shingles[i] = set(h.tolist())
-    # Statements that pointed at a representative which itself moved are re-pointed.
+    sets: dict[int, set[int]] = {}
+
+    def shingles(pos: int) -> set[int]:
+        if pos not in sets:
+            lo = starts[pos]
+            hi = starts[pos + 1] if pos + 1 < len(starts) else len(h)
+            sets[pos] = set(h[lo:hi].tolist())
+        return sets[pos]
+
+    parent = np.arange(len(cand))
+    for band in range(_BANDS):
+        block = np.ascontiguousarray(sig[:, band * rows : (band + 1) * rows])
+        keyed = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        _, first, inverse = np.unique(keyed, return_index=True, return_inverse=True)
+        for pos in np.flatnonzero(first[inverse] != np.arange(len(cand))):
+            leader = int(first[inverse[pos]])
+            if parent[pos] != pos or parent[leader] != leader:
+                continue  # already folded into a group in an earlier band
+            sa, sb = shingles(int(pos)), shingles(leader)
+            if len(sa & sb) / max(1, len(sa | sb)) >= _JACCARD:
+                parent[pos] = leader
+    cand_arr = np.asarray(cand)
+    rep[cand_arr] = cand_arr[parent]
+    # Exact duplicates of a statement that was folded follow it to the new representative.
     rep[:] = rep[rep]

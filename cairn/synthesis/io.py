@@ -54,7 +54,8 @@ def read_csv(
         raise InputError(f"{path} is empty")
     text, used = decode(data, str(path), encoding)
     try:
-        dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|")
+        # The sniffer is slow on large samples; the header and a few rows suffice.
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
     csv.field_size_limit(1 << 30)  # a 2 MB comment is a valid cell

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_DOCS_PER_THEME = 2000  # keyphrases from a seeded sample keep 1M statements cheap
+MAX_DOCS_PER_THEME = 500  # keyphrases from a seeded sample keep 1M statements cheap
 MMR_CANDIDATES = 60
 MMR_LAMBDA = 0.7
 # Keyphrases are words of letters only: numbers and dates make poor labels.

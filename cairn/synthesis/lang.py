@@ -15,6 +15,9 @@ def _lex(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+# The first few hundred characters decide; a 2 MB letter need not be read whole.
+SAMPLE_CHARS = 400
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 _STOPWORDS: dict[str, frozenset[str]] = {
@@ -61,18 +64,26 @@ _SCRIPTS = [
 ]
 
 
-def detect(text: str) -> str:
-    """Return an ISO 639-1 code, or "und" when the text gives too little to go on."""
-    sample = text[:2000]
+def _script(sample: str) -> str | None:
     letters = sum(ch.isalpha() for ch in sample)
     if letters == 0:
-        return "und"
+        return None
     for code, pattern in _SCRIPTS:
         if len(pattern.findall(sample)) >= max(2, letters // 3):
             # Kana outweighs shared Han characters when deciding Japanese.
             if code == "zh" and len(_SCRIPTS[1][1].findall(sample)) >= 2:
                 return "ja"
             return code
+    return None
+
+
+def detect(text: str) -> str:
+    """Return an ISO 639-1 code, or "und" when the text gives too little to go on."""
+    sample = text[:SAMPLE_CHARS]
+    if not sample.isascii():
+        script = _script(sample)
+        if script is not None:
+            return script
     words = [w.casefold() for w in _WORD.findall(sample)]
     if not words:
         return "und"

@@ -21,7 +21,7 @@ from cairn.synthesis.types import Options, Result, Statement, Theme, ThemeSpec
 
 ProgressFn = Callable[[str, float], None]
 
-NON_ENGLISH_SWITCH = 0.3  # above this share the auto embedder goes language-agnostic
+NON_ENGLISH_SWITCH = 0.3  # above this share keyphrases keep stop words of every language
 NON_ENGLISH_WARN = 0.02
 CONFIDENCE_TEMPERATURE = 0.05
 QUOTE_CHARS = 400
@@ -121,19 +121,20 @@ def synthesize(
     ustances = st.stance(utexts)
 
     if embedder is None:
-        english = non_en <= NON_ENGLISH_SWITCH or opts.embedder != "auto"
-        embedder = get_embedder(opts.embedder, seed=opts.seed, english=english)
-        if opts.embedder == "auto" and not english:
-            warnings.append(
-                f"{non_en:.0%} of statements are not in English; used the language-agnostic "
-                "character n-gram embedder instead of the English-only default model"
-            )
-    if embedder.english_only and non_en > NON_ENGLISH_WARN:
+        embedder = get_embedder(opts.embedder, seed=opts.seed)
+    if non_en > NON_ENGLISH_WARN:
         other = ", ".join(f"{k}: {v}" for k, v in languages.items() if k not in ("en", "und"))
-        warnings.append(
-            f"{non_en:.0%} of statements look non-English ({other}); the embedder "
-            f"{embedder.name!r} is English-only, so themes for those statements may be poor"
-        )
+        note = getattr(embedder, "language_note", None)
+        if embedder.english_only:
+            warnings.append(
+                f"{non_en:.0%} of statements look non-English ({other}); the embedder "
+                f"{embedder.name!r} is English-only, so themes for those statements may be poor"
+            )
+        elif note:
+            warnings.append(
+                f"{non_en:.0%} of statements look non-English ({other}); the default "
+                f"embedder's {note}"
+            )
 
     say("embed", 0.0)
     specs = list(themes or [])

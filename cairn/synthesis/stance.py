@@ -82,7 +82,8 @@ def classify(text: str) -> Stance:
     stripped = text.strip()
     if not stripped:
         return "other"
-    lowered = stripped.casefold()
+    # Stance shows in the opening; long texts are judged on their first part.
+    lowered = stripped[:600].casefold()
     words = _WORD.findall(lowered)
     if lowered.strip(" .!") in _NOTHING:
         return "other"
