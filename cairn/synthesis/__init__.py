@@ -1,0 +1,1 @@
+"""Django-free synthesis: statements in, themes out."""
