@@ -89,3 +89,29 @@ def test_someone_who_already_answered_on_the_web_is_not_sent_a_form(consultation
         consultation=consultation, person=jean, channel="web", status="submitted"
     )
     assert list(paper.people_due_a_form(consultation)) == []
+
+
+def test_paper_forms_join_the_letter_batch_once_with_the_pdf_enclosed(consultation, alice, jean):
+    from django.utils import timezone
+
+    from cairn.members.models import Consent
+    from cairn.outreach.models import Delivery
+
+    Consent.objects.create(
+        person=jean, purpose="research", method="post", recorded_at=timezone.now()
+    )
+    assert paper.send_paper_forms(consultation, actor=alice) == 1
+    delivery = Delivery.objects.get(person=jean)
+    assert delivery.channel == "post" and delivery.status == "queued"
+    attachment = delivery.attachments.get()
+    assert attachment.mimetype == "application/pdf" and bytes(attachment.content).startswith(
+        b"%PDF"
+    )
+    assert paper.send_paper_forms(consultation, actor=alice) == 0
+
+
+def test_a_person_without_consent_is_not_sent_a_form_and_can_be_sent_one_later(
+    consultation, alice, jean
+):
+    assert paper.send_paper_forms(consultation, actor=alice) == 0
+    assert PaperForm.objects.get(person=jean).sent_at is None

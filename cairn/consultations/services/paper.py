@@ -117,7 +117,7 @@ def send_paper_forms(consultation: Consultation, *, actor: Any) -> int:
         if form.sent_at is not None or form.person is None:
             continue
         pdf = render_paper_forms(consultation, [form])
-        notify(
+        delivery = notify(
             form.person,
             subject=consultation.title,
             body=(
@@ -128,6 +128,9 @@ def send_paper_forms(consultation: Consultation, *, actor: Any) -> int:
             attachments=((f"consultation-{form.code}.pdf", pdf, "application/pdf"),),
             sender=actor,
         )
+        if delivery.status == "not_reached":
+            # Outreach keeps the reason on the delivery; the form stays unsent to try again.
+            continue
         PaperForm.objects.filter(pk=form.pk).update(sent_at=timezone.now())
         sent += 1
     audit.record(actor, "consultation.paper_forms_sent", consultation, f"{sent} forms sent")
