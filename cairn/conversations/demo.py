@@ -59,6 +59,6 @@ def load(network) -> None:
         title="Who is left out when meetings go online?",
         event=event,
         theme=network.themes["Technology"],
-        body="In our breakout we heard that a tablet without broadband is a paperweight. What has worked for reaching people who are not online?",
+        body="In our breakout we heard that a device is no use without a connection. What has worked for reaching people who are not online?",
     )
     threads.set_following(tech, people["rosie"], follow=True)
