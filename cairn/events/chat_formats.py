@@ -166,6 +166,7 @@ def _parse_chat(lines: list[str], form: str) -> ParseResult:
             continue
         draft.lines.append(raw[1:] if raw.startswith("\t") else raw)
     close()
+    result.errors.sort(key=lambda e: e.line)
     return result
 
 

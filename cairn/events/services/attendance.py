@@ -52,14 +52,18 @@ class AttendanceReport:
 
 
 def _find_header(rows: list[list[str]]) -> tuple[int, int | None, int | None]:
-    """Zoom puts a meeting summary above the participants; find the participants' header."""
+    """Zoom puts a meeting summary (with the host's email) above the participants;
+    the participants' header is the first row with a name column."""
+    fallback = (-1, None, None)
     for index, row in enumerate(rows):
         cells = [c.strip().lower() for c in row]
         name_col = next((cells.index(c) for c in NAME_COLUMNS if c in cells), None)
         email_col = next((cells.index(c) for c in EMAIL_COLUMNS if c in cells), None)
-        if name_col is not None or email_col is not None:
+        if name_col is not None:
             return index, name_col, email_col
-    return -1, None, None
+        if email_col is not None and fallback[0] < 0:
+            fallback = (index, None, email_col)
+    return fallback
 
 
 def import_participant_report(
@@ -67,7 +71,11 @@ def import_participant_report(
 ) -> AttendanceReport:
     """Mark as attended everyone the report lists; all rows are checked before any is applied."""
     report = AttendanceReport()
-    rows = list(csv.reader(io.StringIO(chat_formats.decode(data))))
+    reader = csv.reader(io.StringIO(chat_formats.decode(data)))
+    rows, line_numbers = [], []
+    for row in reader:
+        rows.append(row)
+        line_numbers.append(reader.line_num)  # a quoted cell may span lines
     header_at, name_col, email_col = _find_header(rows)
     if header_at < 0:
         report.errors.append(
@@ -87,7 +95,7 @@ def import_participant_report(
         key = normalise_name(r.person.full_name)
         by_name[key] = None if key in by_name else r
     found: dict[int, Registration] = {}
-    for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+    for offset, row in zip(line_numbers[header_at + 1 :], rows[header_at + 1 :], strict=True):
         if not any(cell.strip() for cell in row):
             continue
         name = row[name_col].strip() if name_col is not None and name_col < len(row) else ""
