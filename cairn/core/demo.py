@@ -45,7 +45,9 @@ DEMO_LOGINS = [
     ("facilitator", "Facilitator"),
     ("member", "Member"),
 ]
-DEMO_EXTENSIONS: list[str] = []
+DEMO_EXTENSIONS: list[str] = [
+    "cairn.insights.demo.load",
+]
 
 SEED_EVENT_TITLE = "Co-production and Responding to Covid-19"
 
