@@ -46,6 +46,7 @@ DEMO_LOGINS = [
     ("member", "Member"),
 ]
 DEMO_EXTENSIONS: list[str] = [
+    "cairn.consultations.demo.load",
     "cairn.insights.demo.load",
 ]
 
