@@ -63,7 +63,7 @@ def start_synthesis(
             event=event,
             consultation_id=consultation_id,
             contribution_ids=sorted(set(contribution_ids or [])),
-            title=title or (event.title if event else _("Synthesis")),
+            title=title or _scope_title(event, consultation_id),
             mode=mode,
             options={**DEFAULT_OPTIONS, **(options or {})},
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -73,6 +73,18 @@ def start_synthesis(
         audit.record(actor, "synthesis.started", run, f"Synthesis of {run.title} started")
         _enqueue(run)
     return SynthesisRun.objects.get(pk=run.pk)
+
+
+def _scope_title(event: Event | None, consultation_id: int | None) -> str:
+    if event is not None:
+        return event.title
+    if consultation_id:
+        from cairn.consultations.models import Consultation
+
+        found = Consultation.objects.filter(pk=consultation_id).first()
+        if found is not None:
+            return found.title
+    return _("Synthesis")
 
 
 def rerun_synthesis(run: SynthesisRun, actor: Any) -> SynthesisRun:
@@ -105,11 +117,13 @@ def scope_contributions(run: SynthesisRun) -> QuerySet[Contribution]:
     if run.event_id:
         return qs.filter(event_id=run.event_id)
     if run.consultation_id:
-        # The consultations app links its responses to contributions; until then, nothing.
-        field_names = {f.name for f in Contribution._meta.get_fields()}
-        if "consultation" in field_names:
-            return qs.filter(consultation_id=run.consultation_id)
-        return qs.none()
+        # Open answers to a consultation are recorded as contributions, one per answer.
+        from cairn.consultations.models import Answer
+
+        answers = Answer.objects.filter(
+            response__consultation_id=run.consultation_id, contribution__isnull=False
+        )
+        return qs.filter(pk__in=answers.values("contribution_id"))
     return qs.none()
 
 

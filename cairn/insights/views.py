@@ -21,22 +21,41 @@ def synthesis_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": paginate(request, runs),
             "events": Event.objects.filter(contributions__isnull=False).distinct(),
+            "consultations": _consultations(),
             "modes": RunMode.choices,
         },
     )
 
 
+def _consultations() -> list:
+    from cairn.consultations.models import Consultation
+
+    return list(Consultation.objects.order_by("-pk")[:100])
+
+
 @coordinator_required
 @require_POST
 def synthesis_start(request: HttpRequest) -> HttpResponse:
-    event = Event.objects.filter(pk=request.POST.get("event") or 0).first()
-    if event is None:
-        messages.error(request, _("Choose an event to synthesise."))
+    scope = request.POST.get("scope") or request.POST.get("event") or ""
+    event, consultation_id = None, None
+    if scope.startswith("c") and scope[1:].isdigit():
+        consultation_id = int(scope[1:])
+    else:
+        event = (
+            Event.objects.filter(pk=scope.removeprefix("e") or 0).first()
+            if scope.removeprefix("e").isdigit()
+            else None
+        )
+    if event is None and consultation_id is None:
+        messages.error(request, _("Choose an event or a consultation to synthesise."))
         return redirect("insights:list")
     mode = request.POST.get("mode", RunMode.GUIDED)
     try:
         run = services.start_synthesis(
-            request.user, event=event, mode=mode if mode in RunMode.values else RunMode.GUIDED
+            request.user,
+            event=event,
+            consultation_id=consultation_id,
+            mode=mode if mode in RunMode.values else RunMode.GUIDED,
         )
     except services.InsightsError as exc:
         messages.error(request, str(exc))

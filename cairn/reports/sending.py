@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.events.models import RegistrationStatus
-from cairn.members.models import AccessNeed, Person
+from cairn.members.models import AccessNeed, ConsentPurpose, Person
 from cairn.reports import render
 from cairn.reports.models import Report, ReportKind
 
@@ -44,14 +44,14 @@ def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> d
         raise SendError(_("Choose attendees or all members."))
     try:
         from cairn.outreach.services import notify
-    except ImportError as exc:
-        raise SendError(_("Sending needs the outreach app, which is not installed yet.")) from exc
+    except ImportError as exc:  # pragma: no cover - outreach ships with Cairn
+        raise SendError(_("Sending needs the outreach app.")) from exc
     people = recipients(report, audience)
     link = settings.SITE_URL + report.get_public_url()
     regular = render.pdf(report.published_doc)
     large = None
     subject = report.title
-    sent = 0
+    sent = not_reached = 0
     for person in people:
         needs_large = person.has_access_need(AccessNeed.LARGE_PRINT)
         if needs_large and large is None:
@@ -66,17 +66,25 @@ def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> d
             "link": link,
             "network": settings.NETWORK_NAME,
         }
-        notify(
+        delivery = notify(
             person,
             subject=subject,
             body=body,
-            purpose="report",
+            # Attendees hear back about the event they came to; everyone else gets it as news.
+            purpose=ConsentPurpose.EVENT_INVITATIONS
+            if audience == "attendees"
+            else ConsentPurpose.NEWSLETTERS,
             event=report.event,
             attachments=[
                 ("report-large-print.pdf" if needs_large else "report.pdf", pdf, "application/pdf")
             ],
             sender=actor,
         )
-        sent += 1
-    audit.record(actor, "report.sent", report, f"Report sent to {sent} {audience}")
-    return {"sent": sent}
+        if getattr(delivery, "status", "") == "not_reached":
+            not_reached += 1
+        else:
+            sent += 1
+    audit.record(
+        actor, "report.sent", report, f"Report sent to {sent} {audience}; {not_reached} not reached"
+    )
+    return {"sent": sent, "not_reached": not_reached}

@@ -108,3 +108,19 @@ def test_the_theme_page_lists_its_statements(client, alice, seed_run):
     body = client.get(theme.get_absolute_url()).content.decode()
     assert theme.assignments.first().text[:30] in body
     assert client.get(reverse("insights:unassigned", args=[seed_run.pk])).status_code == 200
+
+
+def test_a_coordinator_starts_a_synthesis_from_the_list_page(
+    client, alice, demo, fake_engine, django_capture_on_commit_callbacks
+):
+    from cairn.insights.models import SynthesisRun
+
+    client.force_login(alice)
+    assert client.get(reverse("insights:list")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("insights:start"), {"scope": f"e{demo.pk}", "mode": "guided"}
+        )
+    run = SynthesisRun.objects.filter(event=demo).latest("pk")
+    assert response.url == run.get_absolute_url()
+    assert run.status == "done"

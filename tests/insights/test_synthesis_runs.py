@@ -77,3 +77,19 @@ def test_the_real_library_synthesises_the_demo_event(
     assert run.status == RunStatus.DONE, run.error
     assert run.themes.exists()
     assert run.assignments.count() == demo.contributions.count()
+
+
+def test_a_consultation_can_be_synthesised_from_its_open_answers(
+    demo, alice, fake_engine, django_capture_on_commit_callbacks
+):
+    from cairn.consultations.models import Answer, Consultation
+
+    consultation = Consultation.objects.first()
+    answers = Answer.objects.filter(response__consultation=consultation, contribution__isnull=False)
+    assert answers.exists(), "the demo consultation has open answers"
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_synthesis(alice, consultation_id=consultation.pk)
+    run.refresh_from_db()
+    assert run.title == consultation.title
+    assert run.mode == RunMode.DISCOVER
+    assert run.assignments.count() == answers.count()

@@ -1,6 +1,3 @@
-import sys
-import types
-
 import pytest
 
 from cairn.reports import services
@@ -21,9 +18,9 @@ def outbox(monkeypatch):
             {"person": person, "subject": subject, "body": body, "attachments": attachments}
         )
 
-    module = types.ModuleType("cairn.outreach.services")
-    module.notify = notify
-    monkeypatch.setitem(sys.modules, "cairn.outreach.services", module)
+    from cairn.outreach import services as outreach_services
+
+    monkeypatch.setattr(outreach_services, "notify", notify)
     return sent
 
 
@@ -50,3 +47,17 @@ def test_attendees_get_the_link_and_the_pdf_with_large_print_where_they_need_it(
     other = next(m for m in outbox if not m["person"].has_access_need("large_print"))
     assert other["attachments"][0][0] == "report.pdf"
     assert report.get_public_url() in other["body"]
+
+
+def test_sending_through_outreach_emails_some_and_queues_letters_for_others(report, alice):
+    from cairn.outreach.models import Delivery
+
+    services.approve(report, alice)
+    report = services.publish(report, alice)
+    outcome = send_report(report, alice, audience="attendees")
+    deliveries = Delivery.objects.filter(event=report.event)
+    assert deliveries.count() == outcome["sent"] + outcome["not_reached"]
+    channels = set(deliveries.values_list("channel", flat=True))
+    assert {"email", "post"} <= channels
+    letter = deliveries.filter(channel="post", person__first_name="Jean").get()
+    assert letter.attachments.get().filename == "report-large-print.pdf"
