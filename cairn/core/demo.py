@@ -47,6 +47,7 @@ DEMO_LOGINS = [
 ]
 DEMO_EXTENSIONS: list[str] = [
     "cairn.consultations.demo.load",
+    "cairn.exchange.demo.load",
     "cairn.insights.demo.load",
 ]
 

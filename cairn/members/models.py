@@ -115,6 +115,8 @@ class Person(models.Model):
     visible_in_directory = models.BooleanField(
         _("show me in the members' directory"), default=False
     )
+    show_email = models.BooleanField(_("show my email to other members"), default=False)
+    show_phone = models.BooleanField(_("show my phone number to other members"), default=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -193,3 +195,33 @@ class Consent(models.Model):
     def __str__(self) -> str:
         state = "yes" if self.granted else "no"
         return f"{self.person}: {self.get_purpose_display()} = {state}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    APPLIED = "applied", _("Applied")
+
+
+class ImportJob(models.Model):
+    """An uploaded member list between its preview and the coordinator's confirmation."""
+
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField()
+    mapping = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+
+    def __str__(self) -> str:
+        return self.filename
