@@ -106,6 +106,21 @@ class BreakoutTheme(models.Model):
         return self.name
 
 
+class BreakoutRole(models.TextChoices):
+    PARTICIPANT = "", _("Participant")
+    FACILITATOR = "facilitator", _("Facilitator")
+    NOTE_TAKER = "note_taker", _("Note-taker")
+
+
+class RegistrationChannel(models.TextChoices):
+    """How the registration reached us; anything but web was entered by staff."""
+
+    WEB = "web", _("Web")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone call")
+    POST = "post", _("Letter")
+
+
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     WAITLISTED = "waitlisted", _("On the waiting list")
@@ -124,6 +139,7 @@ class Registration(models.Model):
     channel = models.CharField(
         _("registered via"),
         max_length=10,
+        choices=RegistrationChannel.choices,
         default="web",
         help_text=_("web, email, phone or post: how the registration reached us"),
     )
@@ -138,6 +154,17 @@ class Registration(models.Model):
     access_needs = models.TextField(_("access needs for this event"), blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the person (re)joined: the waiting list is served in this order.
+    queued_at = models.DateTimeField(_("joined"), null=True, blank=True, db_index=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("promoted from the waiting list"), null=True, blank=True)
+    breakout_role = models.CharField(
+        _("breakout role"), max_length=20, choices=BreakoutRole.choices, default="", blank=True
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    attendance_source = models.CharField(_("attendance recorded from"), max_length=100, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["event", "created_at", "id"]
@@ -193,3 +220,52 @@ class BreakoutGroup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:group", args=[self.event_id, self.pk])
+
+
+class FeedbackChannel(models.TextChoices):
+    WEB = "web", _("Web form")
+    PHONE = "phone", _("Phone call")
+    PAPER = "paper", _("Paper form")
+
+
+class Feedback(models.Model):
+    """The short after-event form; its comment also becomes a contribution."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_feedback"
+    )
+    rating = models.PositiveSmallIntegerField(_("how useful was the event (1-5)"))
+    comment = models.TextField(_("what should we do differently?"), blank=True)
+    channel = models.CharField(
+        _("received by"), max_length=10, choices=FeedbackChannel.choices, default="web"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contribution = models.OneToOneField(
+        "contributions.Contribution",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                condition=models.Q(person__isnull=False),
+                name="one_feedback_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.rating}/5"
