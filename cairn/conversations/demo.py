@@ -39,15 +39,24 @@ def load(network) -> None:
         "On Tue, Aileen Baird wrote:\n> what is one thing from the past months you want the network to hold on to?\n"
     )
     ingest_email(bytes(message))
+    # Replies by letter and phone go to a network-wide thread, so the seed event's own
+    # figures (letters and calls received about the event itself) stay as they were.
+    offline = threads.start_thread(
+        actor=coordinator,
+        author=people["coordinator"],
+        title="Keeping in touch with members who are not online",
+        topic="Reaching everyone",
+        body="Tell us by any route (letter, phone or email) what helped you stay in touch.",
+    )
     threads.enter_post(
-        thread,
+        offline,
         actor=coordinator,
         author=people["jean"],
         channel=PostChannel.LETTER,
         body="Keep sending things by post. The weekly phone calls between tenants should carry on too.",
     )
     threads.enter_post(
-        thread,
+        offline,
         actor=network.users["facilitator"],
         author=people["bill"],
         channel=PostChannel.PHONE,
