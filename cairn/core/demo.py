@@ -49,6 +49,7 @@ DEMO_EXTENSIONS: list[str] = [
     "cairn.consultations.demo.load",
     "cairn.exchange.demo.load",
     "cairn.outreach.demo.load",
+    "cairn.insights.demo.load",
 ]
 
 SEED_EVENT_TITLE = "Co-production and Responding to Covid-19"
