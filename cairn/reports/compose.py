@@ -458,7 +458,8 @@ def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
     placed = {t.breakout_theme_id: t for t in themes if t.breakout_theme_id}
     for bt in event.breakout_themes.all():
         theme = placed.get(bt.pk)
-        drafts.append(theme_section(theme) if theme else breakout_fallback(bt))
+        # Keyed by the breakout theme, which outlives any one synthesis run.
+        drafts.append(theme_section(theme, f"breakout:{bt.pk}") if theme else breakout_fallback(bt))
     drafts.append(cross_cutting([t for t in themes if not t.breakout_theme_id and t.size]))
     if run is not None:
         drafts.append(
@@ -497,7 +498,7 @@ def draft_for_key(event: Event, run: SynthesisRun | None, key: str) -> Draft | N
         if bt is None:
             return None
         placed = run.themes.filter(breakout_theme=bt).first() if run else None
-        return theme_section(placed) if placed else breakout_fallback(bt)
+        return theme_section(placed, key) if placed else breakout_fallback(bt)
     if key == "cross_cutting":
         themes = list(run.themes.filter(breakout_theme__isnull=True, size__gt=0)) if run else []
         return cross_cutting(themes)
