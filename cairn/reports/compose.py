@@ -314,7 +314,17 @@ def theme_section(theme: Theme, key: str | None = None) -> Draft:
     d.paragraphs.append(opening)
     used: set[str] = set()
     body: list[Sentence] = []
-    for sid in theme.summary + theme.quotes:
+    # The synthesis's own summary first, then what was said in the room itself: a breakout
+    # section should read like that group's discussion even when the themes overlap.
+    room = [
+        a.statement_id
+        for a in rows
+        if theme.breakout_theme_id and a.contribution.theme_id == theme.breakout_theme_id
+    ]
+    ranked = [sid for sid in theme.summary + theme.quotes if sid in room]
+    ranked += [sid for sid in room if sid not in ranked]
+    ranked += [sid for sid in theme.summary + theme.quotes if sid not in ranked]
+    for sid in ranked:
         a = by_id.get(sid)
         if a is None or sid in used or not may_quote_publicly(a.contribution):
             continue
@@ -341,7 +351,8 @@ def theme_section(theme: Theme, key: str | None = None) -> Draft:
                 )
             ]
         )
-    for a in _quotable(rows):
+    in_room = set(room)
+    for a in sorted(_quotable(rows), key=lambda a: a.statement_id not in in_room):
         if a.statement_id in used:
             continue
         d.quotes.append((a.contribution_id, a.text))
