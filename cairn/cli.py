@@ -9,6 +9,8 @@ CAIRN_COMMANDS = [
     ("serve", "migrate and serve the site (127.0.0.1:8000 by default)"),
     ("migrate", "create or update the database tables"),
     ("createsuperuser", "create a coordinator account with admin access"),
+    ("import-members FILE", "import people from CSV/XLSX (--dry-run, --map COLUMN=field)"),
+    ("retry-emails", "resend emails that failed while the mail server was down (cron)"),
     ("help", "list every command, Django's included"),
 ]
 
