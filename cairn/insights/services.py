@@ -201,9 +201,14 @@ def execute_run(run_id: int) -> None:
         timings["store_s"] = round(time.perf_counter() - t2, 3)
     except Exception as exc:  # noqa: BLE001 - any failure must reach the page, not vanish
         log.exception("synthesis %s failed", run_id)
+        message = str(exc) or exc.__class__.__name__
+        if isinstance(exc, ImportError):
+            message = _("The synthesis engine is not installed on this server (%(detail)s).") % {
+                "detail": message
+            }
         SynthesisRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED,
-            error=str(exc) or exc.__class__.__name__,
+            error=message,
             finished_at=timezone.now(),
             stage="",
         )
