@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cairn.exchange",
     "cairn.conversations",
     "cairn.reports",
+    "cairn.insights",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(PROJECT_DIR / "media")))
@@ -140,16 +142,25 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Django 6.1's MAILERS replaces the EMAIL_* settings; we still read the familiar env names.
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "127.0.0.1"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER", "") or None,
+            "password": env_str("EMAIL_HOST_PASSWORD", "") or None,
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cairn <cairn@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Replies to conversations arrive here, as local+t<thread>.<key>@domain; empty = DEFAULT_FROM_EMAIL.
+CAIRN_REPLY_ADDRESS = env_str("CAIRN_REPLY_ADDRESS", "")
 
 TASKS = {
     "default": {
@@ -157,8 +168,9 @@ TASKS = {
     }
 }
 
-# Production hardening: on whenever DEBUG is off.
-SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
+# Production = a real SECRET_KEY and DEBUG off. The demo (no SECRET_KEY) serves plain HTTP.
+PRODUCTION = SECRET_KEY != _DEMO_KEY and not DEBUG
+SECURE = PRODUCTION and env_bool("SECURE_COOKIES", True)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True

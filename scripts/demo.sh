@@ -4,4 +4,5 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 apt_install fonts-dejavu-core poppler-utils
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$ROOT/demo.sqlite3}
+export CAIRN_NETWORK_NAME=${CAIRN_NETWORK_NAME:-Northshire Co-production Network}
 exec cairn demo "$@"

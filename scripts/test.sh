@@ -15,18 +15,21 @@ ruff format --check . >/dev/null || { ruff format --diff . | head -40; exit 1; }
 echo "== tests on SQLite" >&2
 env -u DATABASE_URL python -m pytest "$@"
 
-pg_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cairn}
+# One database name per checkout, so two checkouts testing at once never share test_<name>.
+default_db="cairn_$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"
+pg_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$default_db}
 if python - "$pg_url" <<'PY'
 import sys, psycopg
 try:
-    psycopg.connect(sys.argv[1].replace("/cairn", "/postgres"), connect_timeout=3).close()
+    url = sys.argv[1].rsplit("/", 1)[0] + "/postgres"
+    psycopg.connect(url, connect_timeout=3).close()
 except Exception:
     sys.exit(1)
 PY
 then
     echo "== tests on PostgreSQL ($pg_url)" >&2
     DATABASE_URL=$pg_url python -m pytest "$@"
-elif [ -n "${DATABASE_URL:-}" ]; then
+elif [ -n "${DATABASE_URL:-}" ] || [ -n "${CAIRN_REQUIRE_POSTGRES:-}" ]; then
     echo "cairn: DATABASE_URL is set but PostgreSQL does not answer" >&2
     exit 1
 else

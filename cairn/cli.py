@@ -1,0 +1,53 @@
+"""The `cairn` command: Cairn's own commands plus every Django management command."""
+
+import os
+import sys
+
+CAIRN_COMMANDS = [
+    ("demo", "load the demo network if the database is empty, then serve it"),
+    ("demo --no-serve", "load the demo only, into whatever DATABASE_URL names"),
+    ("serve", "migrate and serve the site (127.0.0.1:8000 by default)"),
+    ("migrate", "create or update the database tables"),
+    ("createsuperuser", "create a coordinator account with admin access"),
+    ("import-members FILE", "import people from CSV/XLSX (--dry-run, --map COLUMN=field)"),
+    ("retry-emails", "resend emails that failed while the mail server was down (cron)"),
+    ("consultation paper-forms ID --out F", "print coded paper forms for everyone due one"),
+    ("consultation import ID FILE.csv", "import responses from another survey tool's CSV"),
+    ("ingest-email FILE.eml", "post an emailed reply to its conversation (- for stdin)"),
+    ("send-digests", "send followers the new posts in their conversations (cron)"),
+    ("help", "list every command, Django's included"),
+]
+
+
+def _usage() -> str:
+    lines = ["usage: cairn COMMAND [options]", "", "Cairn commands:"]
+    width = max(len(name) for name, _ in CAIRN_COMMANDS)
+    lines += [f"  {name.ljust(width)}  {text}" for name, text in CAIRN_COMMANDS]
+    lines += [
+        "",
+        "Every Django management command also works through cairn (for example",
+        "`cairn check --deploy`). Run `cairn help COMMAND` for a command's options.",
+        "Settings come from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(_usage())
+        return 0
+    if argv[0] == "--version":
+        from cairn import __version__
+
+        print(f"cairn {__version__}")
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["cairn", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

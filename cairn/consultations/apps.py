@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "cairn.consultations"
+    label = "consultations"
+    verbose_name = _("Consultations")

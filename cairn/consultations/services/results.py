@@ -1,0 +1,195 @@
+"""What a consultation heard: counts for choice questions, open answers and their synthesis."""
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from cairn.consultations.models import (
+    Answer,
+    Consultation,
+    Question,
+    QuestionKind,
+    ResponseChannel,
+    ResponseStatus,
+)
+from cairn.members.models import Sector
+
+SUBMITTED = (ResponseStatus.SUBMITTED, ResponseStatus.PARTIAL)
+
+
+@dataclass
+class OptionCount:
+    option: str
+    total: int
+    by_channel: list[int]
+    by_sector: list[int]
+
+
+@dataclass
+class ChoiceResult:
+    question: Question
+    answered: int
+    options: list[OptionCount]
+
+
+@dataclass
+class OpenResult:
+    question: Question
+    answers: list[Answer]
+    by_channel: list[tuple[str, int]]
+    synthesis: Any = None  # themes from cairn.insights when it is installed
+
+
+@dataclass
+class Results:
+    consultation: Consultation
+    responses: int
+    by_channel: list[tuple[str, int]]
+    by_sector: list[tuple[str, int]]
+    channels: list[tuple[str, str]] = field(default_factory=list)
+    sectors: list[tuple[str, str]] = field(default_factory=list)
+    choice: list[ChoiceResult] = field(default_factory=list)
+    open: list[OpenResult] = field(default_factory=list)
+
+
+def _submitted_answers(consultation: Consultation):
+    return Answer.objects.filter(
+        response__consultation=consultation, response__status__in=SUBMITTED
+    ).select_related("response", "question", "response__person")
+
+
+def open_answer_contributions(question: Question) -> list[int]:
+    return list(
+        Answer.objects.filter(
+            question=question, response__status__in=SUBMITTED, contribution__isnull=False
+        )
+        .order_by("contribution_id")
+        .values_list("contribution_id", flat=True)
+    )
+
+
+def synthesise_open_question(question: Question, *, actor: Any) -> Any:
+    """The one hook to synthesis: start (or re-run) themes for one open question's answers.
+
+    The run belongs to cairn.insights, where a coordinator renames, merges and approves themes.
+    """
+    from cairn.insights.models import SynthesisRun
+    from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
+
+    if question.kind != QuestionKind.OPEN:
+        raise ValueError("Only open questions are synthesised; choice questions are counted.")
+    ids = open_answer_contributions(question)
+    if not ids:
+        raise ValueError("There are no answers to this question yet.")
+    run = SynthesisRun.objects.filter(pk=question.synthesis_run_id).first()
+    try:
+        if run is not None and sorted(run.contribution_ids) == ids:
+            return rerun_synthesis(run, actor)
+        run = start_synthesis(
+            actor,
+            contribution_ids=ids,
+            mode="discover",
+            title=f"{question.consultation.title}: Q{question.number}"[:200],
+        )
+    except InsightsError as exc:
+        raise ValueError(str(exc)) from exc
+    Question.objects.filter(pk=question.pk).update(synthesis_run_id=run.pk)
+    return run
+
+
+def _synthesis_of(question: Question) -> Any:
+    """The latest run and its themes, for the results page; None before the first run."""
+    if not question.synthesis_run_id:
+        return None
+    from cairn.insights.models import SynthesisRun
+
+    return (
+        SynthesisRun.objects.filter(pk=question.synthesis_run_id).prefetch_related("themes").first()
+    )
+
+
+def consultation_results(consultation: Consultation, *, synthesise: bool = True) -> Results:
+    responses = list(
+        consultation.responses.filter(status__in=SUBMITTED).values_list("channel", "sector")
+    )
+    channel_counts = Counter(ch for ch, _ in responses)
+    sector_counts = Counter(sec or Sector.INDIVIDUAL for _, sec in responses)
+    channels = [(v, str(label)) for v, label in ResponseChannel.choices if channel_counts[v]]
+    sectors = [(v, str(label)) for v, label in Sector.choices if sector_counts[v]]
+    results = Results(
+        consultation=consultation,
+        responses=len(responses),
+        by_channel=[(label, channel_counts[v]) for v, label in channels],
+        by_sector=[(label, sector_counts[v]) for v, label in sectors],
+        channels=channels,
+        sectors=sectors,
+    )
+    per_question: dict[int, list[Answer]] = defaultdict(list)
+    for answer in _submitted_answers(consultation):
+        per_question[answer.question_id].append(answer)
+    for question in consultation.questions.all():
+        answers = per_question.get(question.pk, [])
+        if question.kind == QuestionKind.OPEN:
+            answers = [a for a in answers if a.text.strip()]
+            counts = Counter(a.response.channel for a in answers)
+            results.open.append(
+                OpenResult(
+                    question=question,
+                    answers=answers,
+                    by_channel=[(label, counts[v]) for v, label in channels if counts[v]],
+                    synthesis=_synthesis_of(question) if synthesise else None,
+                )
+            )
+            continue
+        rows = []
+        for option in question.options:
+            chosen = [a for a in answers if option in a.selected]
+            by_channel = Counter(a.response.channel for a in chosen)
+            by_sector = Counter(a.response.sector or Sector.INDIVIDUAL for a in chosen)
+            rows.append(
+                OptionCount(
+                    option=option,
+                    total=len(chosen),
+                    by_channel=[by_channel[v] for v, _ in channels],
+                    by_sector=[by_sector[v] for v, _ in sectors],
+                )
+            )
+        results.choice.append(ChoiceResult(question=question, answered=len(answers), options=rows))
+    return results
+
+
+def _safe(cell: str) -> str:
+    # A leading = + - @ makes spreadsheets run the cell as a formula; a quote disarms it.
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+
+
+def responses_csv(consultation: Consultation) -> str:
+    """Every submitted response as one row: reference, channel, who entered it, each answer."""
+    questions = list(consultation.questions.all())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["reference", "channel", "status", "sector", "entered_by", "submitted_at"]
+        + [f"Q{q.number} {q.text}" for q in questions]
+    )
+    answers: dict[int, dict[int, Answer]] = defaultdict(dict)
+    for answer in _submitted_answers(consultation):
+        answers[answer.response_id][answer.question_id] = answer
+    for response in consultation.responses.filter(status__in=SUBMITTED).select_related(
+        "entered_by", "paper_form"
+    ):
+        row = [
+            response.reference,
+            response.channel,
+            response.status,
+            response.sector,
+            response.entered_by.get_username() if response.entered_by else "",
+            response.submitted_at.isoformat() if response.submitted_at else "",
+        ]
+        for q in questions:
+            a = answers[response.pk].get(q.pk)
+            row.append("" if a is None else _safe(a.text or "; ".join(a.selected)))
+        writer.writerow(row)
+    return out.getvalue()

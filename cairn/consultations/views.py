@@ -1,0 +1,377 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cairn.consultations.forms import ConsultationForm, ImportForm, QuestionForm
+from cairn.consultations.models import (
+    Consultation,
+    ConsultationStatus,
+    PaperForm,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseChannel,
+)
+from cairn.consultations.services import answering, building, importing, paper, results
+from cairn.core.roles import (
+    Role,
+    coordinator_required,
+    facilitator_required,
+    has_role,
+)
+from cairn.lib.paging import paginate
+from cairn.members.models import Channel, Person, Sector
+
+
+def _raw_from_post(request: HttpRequest, consultation: Consultation) -> dict[int, list[str]]:
+    return {q.pk: request.POST.getlist(f"q{q.pk}") for q in consultation.questions.all()}
+
+
+def _items(consultation: Consultation, raw: dict, errors: dict) -> list[dict]:
+    return [
+        {
+            "q": q,
+            "values": raw.get(q.pk, []),
+            "value": (raw.get(q.pk) or [""])[0]
+            if q.kind == QuestionKind.OPEN
+            else " ".join(raw.get(q.pk, [])),
+            "error": errors.get(q.pk, ""),
+            "numbered": list(enumerate(q.options, start=1)),
+        }
+        for q in consultation.questions.all()
+    ]
+
+
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    qs = Consultation.objects.select_related("asked_by")
+    if not has_role(request.user, Role.COORDINATOR):
+        qs = qs.filter(status=ConsultationStatus.OPEN)
+        if not request.user.is_authenticated:
+            qs = qs.filter(allow_anonymous=True)
+    return render(request, "consultations/list.html", {"page_obj": paginate(request, qs)})
+
+
+@coordinator_required
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consultation = building.create_consultation(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Consultation created. Now add its questions."))
+        return redirect(consultation)
+    return render(request, "consultations/edit.html", {"form": form})
+
+
+@coordinator_required
+def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=pk)
+    form = ConsultationForm(request.POST or None, instance=consultation)
+    if request.method == "POST" and form.is_valid():
+        building.update_consultation(consultation, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(consultation)
+    return render(request, "consultations/edit.html", {"form": form, "consultation": consultation})
+
+
+@facilitator_required
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation.objects.select_related("asked_by"), pk=pk)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if not has_role(request.user, Role.COORDINATOR):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                building.add_question(consultation, actor=request.user, **form.cleaned_data)
+            except building.BuildError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Question added."))
+                return redirect(consultation)
+    counts = {
+        "responses": consultation.responses.exclude(status="draft").count(),
+        "drafts": consultation.responses.filter(status="draft").count(),
+        "paper_forms": consultation.paper_forms.count(),
+        "due": paper.people_due_a_form(consultation).count(),
+    }
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "consultation": consultation,
+            "questions": consultation.questions.all(),
+            "form": form,
+            "counts": counts,
+            "statuses": ConsultationStatus.choices,
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def question_move(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=question_id, consultation_id=pk)
+    building.move_question(question, actor=request.user, up=request.POST.get("direction") == "up")
+    return redirect("consultations:detail", pk=pk)
+
+
+@coordinator_required
+def question_remove(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=question_id, consultation_id=pk)
+    if request.method == "POST":
+        try:
+            building.remove_question(question, actor=request.user)
+        except building.BuildError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Question removed."))
+        return redirect("consultations:detail", pk=pk)
+    return render(request, "consultations/confirm_remove.html", {"question": question})
+
+
+@coordinator_required
+@require_POST
+def consultation_status(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=pk)
+    try:
+        building.set_status(consultation, request.POST.get("status", ""), actor=request.user)
+    except building.BuildError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Status is now: %s") % consultation.get_status_display())
+    return redirect(consultation)
+
+
+def answer_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """The introduction and privacy notice, then a button that starts (or resumes) answering."""
+    consultation = get_object_or_404(Consultation, pk=pk)
+    if not consultation.is_open and not has_role(request.user, Role.COORDINATOR):
+        raise Http404
+    if not consultation.allow_anonymous and not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        try:
+            response = answering.start_web_response(consultation, request.user)
+        except answering.AnswerErrors as exc:
+            messages.error(request, str(exc))
+            return redirect("consultations:answer_start", pk=pk)
+        return redirect("consultations:answer", token=response.token)
+    return render(request, "consultations/start.html", {"consultation": consultation})
+
+
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The web form. The link is the respondent's key, so it can be bookmarked to finish later."""
+    response = get_object_or_404(
+        Response.objects.select_related("consultation", "person"),
+        token=token,
+        channel=ResponseChannel.WEB,
+    )
+    consultation = response.consultation
+    if response.person_id and response.person.user_id != getattr(request.user, "pk", None):
+        raise Http404
+    if response.is_submitted:
+        return render(request, "consultations/thanks.html", {"consultation": consultation})
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        raw = _raw_from_post(request, consultation)
+        submit = "submit" in request.POST
+        try:
+            answering.save_web_answers(
+                response,
+                raw,
+                submit=submit,
+                sector=request.POST.get("sector", ""),
+                consent_to_quote=request.POST.get("consent_to_quote") == "on",
+            )
+        except answering.AnswerErrors as exc:
+            errors = exc.errors
+        else:
+            if submit:
+                return render(request, "consultations/thanks.html", {"consultation": consultation})
+            messages.success(
+                request,
+                _("Your answers are saved. Come back to this page's address to finish later."),
+            )
+            return redirect("consultations:answer", token=token)
+    else:
+        raw = answering.answers_as_raw(response)
+        response.refresh_from_db()
+    return render(
+        request,
+        "consultations/answer.html",
+        {
+            "consultation": consultation,
+            "response": response,
+            "items": _items(consultation, raw, errors),
+            "errors": errors,
+            "form_error": errors.get(0, ""),
+            "sectors": Sector.choices,
+            "sector": request.POST.get("sector", response.sector),
+            "resume_url": request.build_absolute_uri(),
+        },
+    )
+
+
+@facilitator_required
+def call_script(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=pk)
+    return render(
+        request,
+        "consultations/script.html",
+        {"consultation": consultation, "items": _items(consultation, {}, {})},
+    )
+
+
+@facilitator_required
+def enter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keyboard-fast entry of phone answers and returned paper forms."""
+    consultation = get_object_or_404(Consultation, pk=pk)
+    channel = request.GET.get("channel") or request.POST.get("channel") or ResponseChannel.PHONE
+    if channel not in (ResponseChannel.PHONE, ResponseChannel.PAPER):
+        channel = ResponseChannel.PHONE
+    code = (request.GET.get("code") or request.POST.get("code") or "").strip()
+    errors: dict[int, str] = {}
+    paper_form: PaperForm | None = None
+    raw: dict[int, list[str]] = {}
+    if request.method == "POST":
+        # Kept whatever happens next, so a refused code never loses the typed answers.
+        raw = {q.pk: [request.POST.get(f"q{q.pk}", "")] for q in consultation.questions.all()}
+    if channel == ResponseChannel.PAPER and code:
+        try:
+            paper_form = answering.find_paper_form(consultation, code)
+            code = paper_form.code
+        except answering.PaperCodeError as exc:
+            errors[0] = str(exc)
+    if request.method == "POST" and not errors:
+        person_id = request.POST.get("person", "")
+        person = Person.objects.filter(pk=person_id).first() if person_id.isdigit() else None
+        try:
+            response = answering.enter_response(
+                consultation,
+                raw,
+                channel=channel,
+                actor=request.user,
+                person=person,
+                respondent_name=request.POST.get("respondent_name", ""),
+                sector=request.POST.get("sector", ""),
+                paper_code=code,
+                incomplete=request.POST.get("incomplete") == "on",
+                consent_to_quote=request.POST.get("consent_to_quote") == "on",
+            )
+        except answering.AnswerErrors as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("Saved response %(ref)s for %(name)s. Ready for the next one.")
+                % {"ref": response.reference, "name": response.display_name},
+            )
+            return redirect(f"{request.path}?channel={channel}")
+    phone_people = Person.objects.filter(
+        preferred_channel=Channel.PHONE, anonymised_at__isnull=True
+    ).order_by("last_name", "first_name")
+    return render(
+        request,
+        "consultations/enter.html",
+        {
+            "consultation": consultation,
+            "channel": channel,
+            "code": code,
+            "paper_form": paper_form,
+            "show_answers": channel == ResponseChannel.PHONE
+            or paper_form is not None
+            or request.method == "POST",
+            "items": _items(consultation, raw, errors),
+            "errors": errors,
+            "form_error": errors.get(0, ""),
+            "phone_people": phone_people,
+            "sectors": Sector.choices,
+            "post": request.POST,
+        },
+    )
+
+
+@coordinator_required
+def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=pk)
+    blank = request.GET.get("blank", "")
+    if blank.isdigit():
+        forms = paper.issue_blank_forms(consultation, actor=request.user, count=int(blank))
+    else:
+        forms = paper.issue_paper_forms(consultation, actor=request.user)
+    if not forms:
+        messages.info(
+            request, _("Nobody is due a paper form: everyone who takes part by post has answered.")
+        )
+        return redirect(consultation)
+    pdf = paper.render_paper_forms(consultation, forms)
+    reply = HttpResponse(pdf, content_type="application/pdf")
+    reply["Content-Disposition"] = f'attachment; filename="consultation-{pk}-paper-forms.pdf"'
+    return reply
+
+
+@coordinator_required
+@require_POST
+def paper_forms_send(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=pk)
+    sent = paper.send_paper_forms(consultation, actor=request.user)
+    messages.success(request, _("%d paper forms added to the letter batch.") % sent)
+    return redirect(consultation)
+
+
+@facilitator_required
+def results_page(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=pk)
+    return render(
+        request,
+        "consultations/results.html",
+        {"consultation": consultation, "r": results.consultation_results(consultation)},
+    )
+
+
+@coordinator_required
+@require_POST
+def synthesise(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=question_id, consultation_id=pk)
+    try:
+        run = results.synthesise_open_question(question, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("consultations:results", pk=pk)
+    messages.success(request, _("Synthesis started: %(title)s") % {"title": run.title})
+    return redirect(f"{reverse('consultations:results', args=[pk])}#q{question.pk}")
+
+
+@facilitator_required
+def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=pk)
+    reply = HttpResponse(results.responses_csv(consultation), content_type="text/csv")
+    reply["Content-Disposition"] = f'attachment; filename="consultation-{pk}-responses.csv"'
+    return reply
+
+
+@coordinator_required
+def import_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, pk=pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = importing.import_responses(
+                consultation, upload.read(), filename=upload.name, actor=request.user
+            )
+        except importing.ImportFailed as exc:
+            report = exc.report
+        else:
+            messages.success(request, _("%d responses imported.") % report.imported)
+    return render(
+        request,
+        "consultations/import.html",
+        {"consultation": consultation, "form": form, "report": report},
+    )

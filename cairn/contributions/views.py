@@ -1,0 +1,38 @@
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from cairn.contributions.models import ContributionChannel
+from cairn.contributions.selectors import visible_contributions
+from cairn.core.roles import facilitator_required, member_required
+from cairn.lib.paging import paginate
+
+
+@facilitator_required
+def contribution_list(request: HttpRequest) -> HttpResponse:
+    qs = visible_contributions(request.user)
+    q = request.GET.get("q", "").strip()
+    channel = request.GET.get("channel", "")
+    event = request.GET.get("event", "")
+    if q:
+        qs = qs.filter(Q(text__icontains=q) | Q(author_name__icontains=q))
+    if channel in ContributionChannel.values:
+        qs = qs.filter(channel=channel)
+    if event.isdigit():
+        qs = qs.filter(event_id=int(event))
+    return render(
+        request,
+        "contributions/list.html",
+        {
+            "page_obj": paginate(request, qs),
+            "q": q,
+            "channel": channel,
+            "channels": ContributionChannel.choices,
+        },
+    )
+
+
+@member_required
+def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(visible_contributions(request.user), pk=pk)
+    return render(request, "contributions/detail.html", {"c": contribution})

@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from cairn.core.roles import Role, role_of
+
+
+def cairn(request: HttpRequest) -> dict:
+    role = role_of(request.user)
+    return {
+        "network_name": settings.NETWORK_NAME,
+        "user_role": role,
+        "is_coordinator": role == Role.COORDINATOR,
+        "is_facilitator": role is not None and role >= Role.FACILITATOR,
+    }

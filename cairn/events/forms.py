@@ -1,0 +1,238 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cairn.events.models import (
+    Event,
+    FeedbackChannel,
+    RegistrationChannel,
+)
+from cairn.members.models import Person
+
+MAX_RANKS = 3
+RANK_LABELS = [_("First choice"), _("Second choice"), _("Third choice")]
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc"))
+    return [(z, z.replace("_", " ")) for z in zones]
+
+
+class EventForm(forms.ModelForm):
+    """Times are typed as wall-clock times in the event's own time zone."""
+
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "format",
+            "video_link",
+            "dial_in",
+            "venue",
+            "capacity",
+            "status",
+        ]
+        widgets = {
+            "starts_at": LocalDateTimeInput(),
+            "ends_at": LocalDateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "dial_in": forms.Textarea(attrs={"rows": 2}),
+            "venue": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = self.instance.timezone if self.instance.pk else "Europe/London"
+        self.fields["timezone"].initial = zone
+        self.fields["status"].choices = [
+            c for c in self.fields["status"].choices if c[0] != "cancelled"
+        ]
+        for name in ("starts_at", "ends_at"):
+            value = getattr(self.instance, name, None)
+            if value:
+                self.initial[name] = timezone.localtime(value, ZoneInfo(zone)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                )
+
+    def clean(self):
+        data = super().clean()
+        zone = data.get("timezone") or "Europe/London"
+        for name in ("starts_at", "ends_at"):
+            value = data.get(name)
+            if isinstance(value, datetime):
+                # The field made it aware in the server's zone; re-read the wall time in the event's.
+                naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+                data[name] = timezone.make_aware(naive, ZoneInfo(zone))
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The event must end after it starts."))
+        if data.get("format") in ("online", "hybrid") and not data.get("video_link"):
+            self.add_error("video_link", _("Online and hybrid events need a video link."))
+        if data.get("format") in ("in_person", "hybrid") and not data.get("venue"):
+            self.add_error("venue", _("In-person and hybrid events need a venue."))
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    title = forms.CharField(label=_("Item"), max_length=200, required=False)
+    speaker = forms.ModelChoiceField(
+        label=_("Speaker"),
+        queryset=Person.objects.filter(anonymised_at__isnull=True).select_related("organisation"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].label_from_instance = lambda p: (
+            f"{p.full_name} ({p.organisation})" if p.organisation_id else p.full_name
+        )
+
+
+AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=40)
+
+
+def rank_fields(form: forms.Form, themes) -> None:
+    choices = [("", _("No preference"))] + [(str(t.pk), t.name) for t in themes]
+    for index in range(min(MAX_RANKS, len(themes))):
+        form.fields[f"rank_{index + 1}"] = forms.ChoiceField(
+            label=RANK_LABELS[index], choices=choices, required=False
+        )
+
+
+def ranked_preferences(form: forms.Form) -> list[int]:
+    return [
+        int(form.cleaned_data[name])
+        for name in sorted(n for n in form.cleaned_data if n.startswith("rank_"))
+        if form.cleaned_data.get(name)
+    ]
+
+
+def check_ranks(form: forms.Form) -> None:
+    chosen = [v for k, v in sorted(form.cleaned_data.items()) if k.startswith("rank_") and v]
+    if len(chosen) != len(set(chosen)):
+        raise forms.ValidationError(_("Choose each theme only once."))
+
+
+class RegistrationForm(forms.Form):
+    access_needs = forms.CharField(
+        label=_("Access needs for this event"),
+        help_text=_(
+            "For example captions, a BSL interpreter, large-print papers, step-free access."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        rank_fields(self, list(themes))
+
+    def clean(self):
+        data = super().clean()
+        check_ranks(self)
+        return data
+
+
+class StaffRegistrationForm(RegistrationForm):
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.filter(anonymised_at__isnull=True).select_related("organisation"),
+    )
+    channel = forms.ChoiceField(
+        label=_("How did they ask?"),
+        choices=[c for c in RegistrationChannel.choices if c[0] != RegistrationChannel.WEB],
+    )
+    field_order = ["person", "channel", "access_needs"]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How useful was the event?"),
+        choices=[(5, _("5 – very useful")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 – not useful"))],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("What should we do differently next time?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
+    )
+    consent_to_quote = forms.BooleanField(
+        label=_("You may quote my comment in reports (without my name)"), required=False
+    )
+
+
+class StaffFeedbackForm(FeedbackForm):
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.filter(anonymised_at__isnull=True),
+        required=False,
+        help_text=_("Leave empty for an anonymous paper form."),
+    )
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[c for c in FeedbackChannel.choices if c[0] != FeedbackChannel.WEB],
+    )
+    field_order = ["person", "channel", "rating", "comment", "consent_to_quote"]
+
+
+class ChatImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Chat or transcript file"),
+        help_text=_(
+            "Zoom chat (.txt, saved locally or from the cloud recording) or a .vtt transcript."
+        ),
+    )
+    dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+
+
+class AttendanceImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Participant report (CSV)"),
+        help_text=_("The participants report your video tool exports, with names and emails."),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add a note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+    )
+    anonymous = forms.BooleanField(label=_("Post without my name"), required=False)
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Message to people registered (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(label=_("Theme"), max_length=100)
+    description = forms.CharField(label=_("Short description"), max_length=300, required=False)
+    room_capacity = forms.IntegerField(
+        label=_("Room capacity"), min_value=2, max_value=500, initial=8
+    )

@@ -1,0 +1,106 @@
+"""What we tell people about their registrations, sent through outreach by their channel.
+
+Outreach decides how each message travels (email with the .ics attached, a
+letter in the print run, an entry on the phone list); this module only says what
+the message is. Called from tasks, never from a request.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.events.calendar import event_ics
+from cairn.events.models import Event, Registration, RegistrationStatus
+from cairn.members.models import ConsentPurpose
+
+REMINDER_LEAD = timedelta(hours=24)
+
+
+def _when(event: Event) -> str:
+    start = timezone.localtime(event.starts_at)
+    end = timezone.localtime(event.ends_at)
+    return f"{start:%A %-d %B %Y, %H:%M}–{end:%H:%M} ({event.timezone})"
+
+
+def _how_to_join(event: Event) -> str:
+    lines = [_("When: %(when)s") % {"when": _when(event)}]
+    if event.video_link:
+        lines.append(_("Join online: %(link)s") % {"link": event.video_link})
+    if event.dial_in:
+        lines.append(_("Join by phone: %(dial)s") % {"dial": event.dial_in})
+    if event.venue:
+        lines.append(_("Venue: %(venue)s") % {"venue": event.venue.replace("\n", ", ")})
+    return "\n".join(lines)
+
+
+def _attachments(event: Event) -> tuple[tuple[str, bytes, str], ...]:
+    return (("event.ics", event_ics(event), "text/calendar"),)
+
+
+def _send(registration: Registration, subject: str, body: str, *, calendar: bool) -> Any:
+    from cairn.outreach.services import notify
+
+    event = registration.event
+    return notify(
+        registration.person,
+        subject=subject,
+        body=body,
+        purpose=ConsentPurpose.EVENT_INVITATIONS,
+        event=event,
+        attachments=_attachments(event) if calendar else (),
+    )
+
+
+def registration_notice(registration: Registration) -> Any:
+    event = registration.event
+    name = registration.person.first_name
+    if registration.status == RegistrationStatus.WAITLISTED:
+        subject = _("You are on the waiting list: %(title)s") % {"title": event.title}
+        body = _(
+            "Dear %(name)s,\n\n%(title)s is full, so we have put you on the waiting list. "
+            "If a place comes free it goes to the next person on the list and we will tell you "
+            "straight away.\n\n%(join)s"
+        ) % {"name": name, "title": event.title, "join": _how_to_join(event)}
+        return _send(registration, subject, body, calendar=False)
+    subject = _("Your place is booked: %(title)s") % {"title": event.title}
+    body = _(
+        "Dear %(name)s,\n\nYou have a place at %(title)s.\n\n%(join)s\n\n"
+        "If you can no longer come, please tell us so we can offer your place to someone else."
+    ) % {"name": name, "title": event.title, "join": _how_to_join(event)}
+    return _send(registration, subject, body, calendar=True)
+
+
+def promotion_notice(registration: Registration) -> Any:
+    event = registration.event
+    subject = _("A place has come free for you: %(title)s") % {"title": event.title}
+    body = _(
+        "Dear %(name)s,\n\nGood news: a place has come free at %(title)s and it is yours. "
+        "You do not need to do anything.\n\n%(join)s"
+    ) % {"name": registration.person.first_name, "title": event.title, "join": _how_to_join(event)}
+    return _send(registration, subject, body, calendar=True)
+
+
+def reminder(registration: Registration) -> Any:
+    event = registration.event
+    subject = _("Reminder: %(title)s") % {"title": event.title}
+    body = _("Dear %(name)s,\n\nA reminder that %(title)s is coming up.\n\n%(join)s") % {
+        "name": registration.person.first_name,
+        "title": event.title,
+        "join": _how_to_join(event),
+    }
+    return _send(registration, subject, body, calendar=True)
+
+
+def cancellation(registration: Registration, reason: str = "") -> Any:
+    event = registration.event
+    subject = _("Cancelled: %(title)s") % {"title": event.title}
+    body = _("Dear %(name)s,\n\nWe are sorry: %(title)s on %(when)s has been cancelled.") % {
+        "name": registration.person.first_name,
+        "title": event.title,
+        "when": _when(event),
+    }
+    if reason:
+        body += "\n\n" + reason
+    return _send(registration, subject, body, calendar=True)

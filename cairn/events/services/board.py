@@ -1,0 +1,61 @@
+"""The live breakout board: notes posted during the discussion, each one a contribution."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from cairn.contributions.models import Contribution, ContributionChannel
+from cairn.contributions.services import record_contribution
+from cairn.core.roles import Role, role_of
+from cairn.events.models import BreakoutGroup
+from cairn.members.models import Consent, ConsentPurpose, Person
+
+
+class BoardError(ValueError):
+    pass
+
+
+def can_use_board(user: Any, group: BreakoutGroup) -> bool:
+    """Coordinators and facilitators everywhere; members only on their own group's board."""
+    role = role_of(user)
+    if role is None:
+        return False
+    if role >= Role.FACILITATOR:
+        return True
+    person = getattr(user, "person", None)
+    return person is not None and group.members.filter(pk=person.pk).exists()
+
+
+def _may_quote(person: Person) -> bool:
+    return Consent.objects.filter(
+        person=person, purpose=ConsentPurpose.QUOTE, granted=True
+    ).exists()
+
+
+def post_note(
+    group: BreakoutGroup, text: str, *, user: Any, anonymous: bool = False
+) -> Contribution:
+    if not can_use_board(user, group):
+        raise BoardError(_("Only this group's members can post on its board."))
+    person = getattr(user, "person", None)
+    author = None if anonymous or person is None else person
+    return record_contribution(
+        text=text,
+        channel=ContributionChannel.BREAKOUT_NOTE,
+        breakout_group=group,
+        author=author,
+        consent_to_quote=author is not None and _may_quote(author),
+        consent_to_name=False,
+        source=_("Live board of %(room)s") % {"room": group.name},
+    )
+
+
+def notes(group: BreakoutGroup, after: int = 0) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.filter(
+            breakout_group=group, channel=ContributionChannel.BREAKOUT_NOTE, pk__gt=after
+        )
+        .select_related("author")
+        .order_by("pk")
+    )

@@ -1,0 +1,201 @@
+"""Breakout groups in the database: allocation, moves by hand, quality, exports."""
+
+import csv
+import io
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from cairn.core import audit
+from cairn.events import allocation
+from cairn.events.models import (
+    BreakoutGroup,
+    BreakoutPreference,
+    BreakoutRole,
+    BreakoutTheme,
+    Event,
+    Registration,
+    RegistrationStatus,
+)
+from cairn.events.services.registration import _lock_event
+from cairn.members.models import Person
+
+ZOOM_CSV_HEADER = ["Pre-assign Room Name", "Email Address"]
+
+
+class BreakoutError(ValueError):
+    pass
+
+
+def _registrations(event: Event):
+    return (
+        Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED)
+        .select_related("person__organisation")
+        .prefetch_related(
+            Prefetch("preferences", BreakoutPreference.objects.order_by("rank", "pk"))
+        )
+        .order_by("person_id")
+    )
+
+
+def participants_for(event: Event) -> list[allocation.Participant]:
+    return [
+        allocation.Participant(
+            id=r.person_id,
+            sector=r.person.effective_sector,
+            preferences=tuple(p.theme_id for p in r.preferences.all()),
+            facilitator=r.breakout_role == BreakoutRole.FACILITATOR,
+            note_taker=r.breakout_role == BreakoutRole.NOTE_TAKER,
+        )
+        for r in _registrations(event)
+    ]
+
+
+def themes_for(event: Event) -> list[allocation.Theme]:
+    return [
+        allocation.Theme(id=t.pk, name=t.name, max_size=t.room_capacity)
+        for t in event.breakout_themes.all()
+    ]
+
+
+def group_name(theme: BreakoutTheme, number: int) -> str:
+    return f"{theme.name} {number}"[:100]
+
+
+def allocate_event(event_id: int, *, actor: Any, dry_run: bool = False) -> allocation.Allocation:
+    """Allocate everyone registered; unless dry_run, replace the event's groups with the result.
+
+    Groups keep their rows (and so their notes) when a room of the same name comes
+    back; rooms that are no longer needed are removed unless notes were taken in them.
+    """
+    event = Event.objects.get(pk=event_id)
+    themes = themes_for(event)
+    if not themes:
+        raise BreakoutError(_("Add breakout themes before allocating groups."))
+    people = participants_for(event)
+    if not people:
+        raise BreakoutError(_("Nobody is registered yet, so there is nobody to allocate."))
+    result = allocation.allocate(people, themes)
+    if dry_run:
+        return result
+    theme_rows = {t.pk: t for t in event.breakout_themes.all()}
+    with transaction.atomic():
+        _lock_event(event_id)
+        existing = {g.name: g for g in BreakoutGroup.objects.filter(event=event)}
+        kept = set()
+        for planned in result.groups:
+            theme = theme_rows[planned.theme_id]
+            name = group_name(theme, planned.number)
+            group = existing.get(name) or BreakoutGroup(event=event, name=name)
+            group.theme = theme
+            group.facilitator_id = planned.facilitator_id
+            group.note_taker_id = planned.note_taker_id
+            group.save()
+            group.members.set(planned.member_ids)
+            kept.add(group.pk)
+        for group in existing.values():
+            if group.pk in kept:
+                continue
+            if group.contributions.exists():
+                group.members.clear()
+            else:
+                group.delete()
+        audit.record(
+            actor,
+            "breakouts.allocated",
+            event,
+            f"{len(people)} people into {len(result.groups)} groups",
+            **result.quality.as_dict(),
+        )
+    return result
+
+
+def groups_of(event: Event) -> list[BreakoutGroup]:
+    return list(
+        BreakoutGroup.objects.filter(event=event)
+        .select_related("theme", "facilitator", "note_taker")
+        .prefetch_related(Prefetch("members", Person.objects.select_related("organisation")))
+    )
+
+
+def quality_of(event: Event) -> allocation.Quality:
+    """The same figures as the allocation reports, for the groups as they are now."""
+    groups = [
+        allocation.Group(
+            theme_id=g.theme_id,
+            number=g.pk,
+            member_ids=[m.pk for m in g.members.all()],
+            facilitator_id=g.facilitator_id,
+            note_taker_id=g.note_taker_id,
+        )
+        for g in groups_of(event)
+    ]
+    return allocation.evaluate(participants_for(event), themes_for(event), groups)
+
+
+def move_person(event: Event, person_id: int, group_id: int, *, actor: Any) -> BreakoutGroup:
+    """Move someone into a group by hand; a facilitator moved out leaves their room without one."""
+    with transaction.atomic():
+        _lock_event(event.pk)
+        target = BreakoutGroup.objects.filter(event=event, pk=group_id).first()
+        if target is None:
+            raise BreakoutError(_("That group is not part of this event."))
+        registered = Registration.objects.filter(
+            event=event, person_id=person_id, status=RegistrationStatus.REGISTERED
+        ).exists()
+        if not registered:
+            raise BreakoutError(_("Only people registered for the event can join a group."))
+        for group in BreakoutGroup.objects.filter(event=event, members__pk=person_id).exclude(
+            pk=target.pk
+        ):
+            group.members.remove(person_id)
+            changed = []
+            if group.facilitator_id == person_id:
+                group.facilitator = None
+                changed.append("facilitator")
+            if group.note_taker_id == person_id:
+                group.note_taker = None
+                changed.append("note_taker")
+            if changed:
+                group.save(update_fields=changed)
+        target.members.add(person_id)
+        person = Person.objects.get(pk=person_id)
+        audit.record(actor, "breakouts.moved", target, f"{person.full_name} moved to {target.name}")
+    return target
+
+
+def set_group_lead(
+    group: BreakoutGroup, person_id: int | None, *, role: str, actor: Any
+) -> BreakoutGroup:
+    """Make a group member its facilitator or note-taker (or clear the role with None)."""
+    if role not in ("facilitator", "note_taker"):
+        raise BreakoutError(_("Unknown group role."))
+    with transaction.atomic():
+        if person_id is not None and not group.members.filter(pk=person_id).exists():
+            raise BreakoutError(_("Choose someone who is in this group."))
+        setattr(group, f"{role}_id", person_id)
+        group.save(update_fields=[role])
+        audit.record(actor, f"breakouts.{role}", group, f"{role} of {group.name}: {person_id}")
+    return group
+
+
+def export_zoom_csv(event: Event) -> tuple[str, list[str]]:
+    """The pre-assignment CSV (room name, email) and the names left out for having no email."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ZOOM_CSV_HEADER)
+    without_email = []
+    for group in groups_of(event):
+        for person in sorted(group.members.all(), key=lambda p: p.pk):
+            if person.email:
+                writer.writerow([_csv_safe(group.name), person.email])
+            else:
+                without_email.append(person.full_name)
+    return out.getvalue(), without_email
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheets run cells that start with these as formulas.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -1,0 +1,70 @@
+"""The short after-event feedback form, from the web or typed in by staff."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cairn.contributions.models import ContributionChannel
+from cairn.contributions.services import record_contribution
+from cairn.core import audit
+from cairn.events.models import Event, Feedback, FeedbackChannel
+from cairn.members.models import Person
+
+CONTRIBUTION_CHANNEL = {
+    FeedbackChannel.WEB: ContributionChannel.WEB_FORM,
+    FeedbackChannel.PHONE: ContributionChannel.PHONE,
+    FeedbackChannel.PAPER: ContributionChannel.PAPER_FORM,
+}
+
+
+class FeedbackError(ValueError):
+    pass
+
+
+def submit_feedback(
+    event: Event,
+    *,
+    rating: int,
+    comment: str = "",
+    person: Person | None,
+    channel: str = FeedbackChannel.WEB,
+    entered_by: Any = None,
+    consent_to_quote: bool = False,
+) -> Feedback:
+    if not 1 <= int(rating) <= 5:
+        raise FeedbackError(_("Choose a rating from 1 to 5."))
+    if channel not in FeedbackChannel.values:
+        raise FeedbackError(_("Unknown feedback channel."))
+    if channel != FeedbackChannel.WEB and not getattr(entered_by, "is_authenticated", False):
+        raise FeedbackError(_("Feedback by phone or on paper is entered by staff."))
+    try:
+        with transaction.atomic():
+            feedback = Feedback.objects.create(
+                event=event,
+                person=person,
+                rating=int(rating),
+                comment=comment.strip(),
+                channel=channel,
+                entered_by=entered_by if channel != FeedbackChannel.WEB else None,
+            )
+            if feedback.comment:
+                feedback.contribution = record_contribution(
+                    text=feedback.comment,
+                    channel=CONTRIBUTION_CHANNEL[channel],
+                    event=event,
+                    author=person,
+                    entered_by=feedback.entered_by,
+                    consent_to_quote=consent_to_quote,
+                    source=_("Feedback form"),
+                )
+                feedback.save(update_fields=["contribution"])
+            audit.record(
+                entered_by or (person.user if person else None),
+                "event.feedback",
+                feedback,
+                f"Feedback {rating}/5 for {event.title} ({feedback.get_channel_display()})",
+            )
+    except IntegrityError as exc:
+        raise FeedbackError(_("This person has already given feedback for this event.")) from exc
+    return feedback

@@ -1,0 +1,225 @@
+"""Registering, cancelling and the waiting list.
+
+Concurrency: every change of a registration's status for an event runs inside one
+transaction that first locks the event row (`select_for_update`). On PostgreSQL
+that queues concurrent registrations for the same event one behind the other, so
+the count of places taken is always read after the previous writer committed.
+SQLite ignores FOR UPDATE, but the settings open every transaction with
+BEGIN IMMEDIATE (`transaction_mode`), which takes the database's write lock at
+the start: the same one-at-a-time order, for the whole file. The unique
+constraint on (event, person) is the last line against doubles.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.core import audit
+from cairn.events.models import (
+    BreakoutPreference,
+    BreakoutTheme,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationChannel,
+    RegistrationStatus,
+)
+from cairn.members.models import Person
+
+
+class RegistrationError(ValueError):
+    pass
+
+
+def _lock_event(event_id: int) -> Event:
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def places_taken(event: Event) -> int:
+    return event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+
+
+def _after_commit(task: Any, *args: Any) -> None:
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def register(
+    event_id: int,
+    person: Person,
+    *,
+    channel: str = RegistrationChannel.WEB,
+    entered_by: Any = None,
+    access_needs: str = "",
+    preferences: Sequence[int] = (),
+) -> Registration:
+    """Register a person, or put them on the waiting list when the event is full.
+
+    Registering twice is harmless: the person keeps their registration (or their
+    place in the queue) and only their access needs and preferences are updated.
+    A cancelled registration comes back at the end of the queue.
+    """
+    from cairn.events import tasks
+
+    if channel not in RegistrationChannel.values:
+        raise RegistrationError(_("Unknown registration channel."))
+    if channel != RegistrationChannel.WEB and not getattr(entered_by, "is_authenticated", False):
+        raise RegistrationError(_("Registrations by phone, letter or email are entered by staff."))
+    try:
+        with transaction.atomic():
+            event = _lock_event(event_id)
+            if event.status != EventStatus.OPEN:
+                raise RegistrationError(
+                    _("Registration for this event is not open (%(status)s).")
+                    % {"status": event.get_status_display()}
+                )
+            themes = set(event.breakout_themes.values_list("pk", flat=True))
+            ranked = _clean_preferences(preferences, themes)
+            now = timezone.now()
+            registration = Registration.objects.filter(event=event, person=person).first()
+            is_new = registration is None or registration.status == RegistrationStatus.CANCELLED
+            if registration is None:
+                registration = Registration(event=event, person=person)
+            if is_new:
+                full = event.capacity is not None and places_taken(event) >= event.capacity
+                registration.status = (
+                    RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED
+                )
+                registration.queued_at = now
+                registration.cancelled_at = None
+                registration.promoted_at = None
+                registration.channel = channel
+                registration.entered_by = (
+                    entered_by if getattr(entered_by, "is_authenticated", False) else None
+                )
+            registration.access_needs = access_needs.strip()[:2000]
+            registration.save()
+            if ranked or not is_new:
+                registration.preferences.all().delete()
+            BreakoutPreference.objects.bulk_create(
+                BreakoutPreference(registration=registration, theme_id=theme_id, rank=rank)
+                for rank, theme_id in enumerate(ranked, start=1)
+            )
+            audit.record(
+                entered_by or person.user,
+                "registration.created" if is_new else "registration.updated",
+                registration,
+                f"{person.full_name}: {registration.get_status_display()} for {event.title}"
+                + (
+                    f" ({registration.get_channel_display()}, entered by staff)"
+                    if registration.entered_by_id
+                    else ""
+                ),
+                status=registration.status,
+                channel=registration.channel,
+            )
+            if is_new:
+                _after_commit(tasks.send_registration_notice, registration.pk)
+    except IntegrityError:
+        # Two requests for the same person raced past the lookup; the first one won.
+        registration = Registration.objects.get(event_id=event_id, person=person)
+    return registration
+
+
+def _clean_preferences(preferences: Sequence[int], themes: set[int]) -> list[int]:
+    ranked: list[int] = []
+    for theme_id in preferences:
+        if theme_id is None or theme_id == "":
+            continue
+        theme_id = int(theme_id)
+        if theme_id not in themes:
+            raise RegistrationError(_("That breakout theme is not part of this event."))
+        if theme_id in ranked:
+            raise RegistrationError(_("Each theme can be ranked only once."))
+        ranked.append(theme_id)
+    return ranked
+
+
+def cancel(registration_id: int, *, actor: Any) -> Registration:
+    """Cancel a registration; a freed place goes to the first person waiting."""
+    with transaction.atomic():
+        registration = Registration.objects.select_related("event", "person").get(
+            pk=registration_id
+        )
+        event = _lock_event(registration.event_id)
+        registration.refresh_from_db()
+        if registration.status == RegistrationStatus.CANCELLED:
+            return registration
+        freed = registration.status == RegistrationStatus.REGISTERED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        audit.record(
+            actor,
+            "registration.cancelled",
+            registration,
+            f"{registration.person.full_name} cancelled for {event.title}",
+        )
+        if freed:
+            promote_waiting(event)
+    return registration
+
+
+def promote_waiting(event: Event) -> list[Registration]:
+    """Fill free places from the waiting list, in order. Call with the event locked."""
+    from cairn.events import tasks
+
+    if event.status in (EventStatus.CANCELLED,):
+        return []
+    free = None if event.capacity is None else event.capacity - places_taken(event)
+    waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
+        "queued_at", "pk"
+    )
+    if free is not None:
+        waiting = waiting[: max(free, 0)]
+    promoted = []
+    now = timezone.now()
+    for registration in waiting.select_related("person"):
+        registration.status = RegistrationStatus.REGISTERED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        audit.record(
+            None,
+            "registration.promoted",
+            registration,
+            f"{registration.person.full_name} promoted from the waiting list for {event.title}",
+        )
+        _after_commit(tasks.send_promotion_notice, registration.pk)
+        promoted.append(registration)
+    return promoted
+
+
+def set_capacity(event_id: int, capacity: int | None, *, actor: Any) -> list[Registration]:
+    """Change the capacity; a larger one promotes people waiting."""
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        event.capacity = capacity
+        event.save(update_fields=["capacity"])
+        audit.record(actor, "event.capacity", event, f"Capacity of {event.title}: {capacity}")
+        return promote_waiting(event)
+
+
+def set_breakout_role(registration_id: int, role: str, *, actor: Any) -> Registration:
+    from cairn.events.models import BreakoutRole
+
+    if role not in BreakoutRole.values:
+        raise RegistrationError(_("Unknown breakout role."))
+    with transaction.atomic():
+        registration = Registration.objects.select_related("person", "event").get(
+            pk=registration_id
+        )
+        registration.breakout_role = role
+        registration.save(update_fields=["breakout_role"])
+        audit.record(
+            actor,
+            "registration.breakout_role",
+            registration,
+            f"{registration.person.full_name}: {registration.get_breakout_role_display()}",
+        )
+    return registration
+
+
+def theme_choices(event: Event) -> list[BreakoutTheme]:
+    return list(event.breakout_themes.all())

@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cairn.members.import_fields import FIELDS
+from cairn.members.models import AccessNeed, ConsentMethod, ConsentPurpose, Organisation, Person
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class PersonForm(forms.ModelForm):
+    access_needs = forms.MultipleChoiceField(
+        label=_("Access needs"),
+        choices=AccessNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "organisation",
+            "job_title",
+            "sector",
+            "region",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "preferred_channel",
+            "access_needs",
+            "access_notes",
+            "language",
+            "visible_in_directory",
+            "show_email",
+            "show_phone",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "access_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class MyDetailsForm(PersonForm):
+    class Meta(PersonForm.Meta):
+        fields = [
+            "job_title",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "preferred_channel",
+            "access_needs",
+            "access_notes",
+            "language",
+            "visible_in_directory",
+            "show_email",
+            "show_phone",
+        ]
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    granted = forms.TypedChoiceField(
+        label=_("Agreed"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+    )
+    method = forms.ChoiceField(label=_("How it was given"), choices=ConsentMethod.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "sector",
+            "region",
+            "topics",
+            "description",
+            "how_to_work_with_us",
+            "contact_email",
+            "contact_phone",
+            "website",
+        ]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Member list"),
+        help_text=_("CSV (any delimiter, UTF-8 or Windows-1252) or Excel .xlsx"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 50 MB; split it or use the command line.")
+            )
+        return upload
+
+
+def mapping_choices():
+    return [("", _("— ignore this column —")), *FIELDS.items()]

@@ -1,0 +1,319 @@
+"""The fields a member list can fill, the header names people actually use for
+them, and how each cell's text becomes a value (or a row error)."""
+
+import re
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from cairn.members.models import AccessNeed, Channel, ConsentPurpose, Sector
+
+IGNORE = ""
+
+# field -> label shown in the mapping preview
+FIELDS: dict[str, str] = {
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "full_name": _("Full name (split into first and last)"),
+    "email": _("Email"),
+    "phone": _("Phone"),
+    "address": _("Postal address (several columns are joined)"),
+    "postcode": _("Postcode"),
+    "organisation": _("Organisation"),
+    "sector": _("Sector"),
+    "region": _("Region"),
+    "job_title": _("Role in organisation"),
+    "preferred_channel": _("Preferred channel"),
+    "access_needs": _("Access needs"),
+    "language": _("Preferred language"),
+    "visible_in_directory": _("Show in directory"),
+    "consent_event_invitations": _("Consent: event invitations"),
+    "consent_newsletters": _("Consent: newsletters"),
+    "consent_research": _("Consent: research use"),
+    "consent_quote": _("Consent: quoting in reports"),
+    "consent_date": _("Date consent was given"),
+}
+CONSENT_FIELDS = {
+    "consent_event_invitations": ConsentPurpose.EVENT_INVITATIONS,
+    "consent_newsletters": ConsentPurpose.NEWSLETTERS,
+    "consent_research": ConsentPurpose.RESEARCH,
+    "consent_quote": ConsentPurpose.QUOTE,
+}
+MULTI_COLUMN_FIELDS = {"address"}
+NAME_FIELDS = {"first_name", "full_name"}
+
+SYNONYMS: dict[str, list[str]] = {
+    "first_name": ["first name", "firstname", "forename", "forenames", "given name", "first"],
+    "last_name": ["last name", "lastname", "surname", "family name", "last"],
+    "full_name": ["name", "full name", "contact name", "contact", "member", "member name"],
+    "email": [
+        "email",
+        "e mail",
+        "email address",
+        "e mail address",
+        "mail",
+        "emails",
+        "contact email",
+    ],
+    "phone": [
+        "phone",
+        "tel",
+        "tel no",
+        "telephone",
+        "telephone number",
+        "phone number",
+        "mobile",
+        "mobile number",
+        "contact number",
+        "phone no",
+    ],
+    "address": [
+        "address",
+        "postal address",
+        "address 1",
+        "address 2",
+        "address 3",
+        "address line 1",
+        "address line 2",
+        "address line 3",
+        "street",
+        "town",
+        "city",
+        "town city",
+        "county",
+    ],
+    "postcode": ["postcode", "post code", "postal code", "zip", "zip code"],
+    "organisation": [
+        "organisation",
+        "organization",
+        "org",
+        "group",
+        "company",
+        "employer",
+        "organisation name",
+        "organization name",
+    ],
+    "sector": ["sector", "organisation type", "type of organisation", "org type"],
+    "region": ["region", "area", "locality", "council area", "local authority area"],
+    "job_title": ["job title", "role", "position", "job role"],
+    "preferred_channel": [
+        "preferred contact",
+        "preferred channel",
+        "contact preference",
+        "contact by",
+        "how to contact",
+        "preferred contact method",
+        "contact method",
+    ],
+    "access_needs": [
+        "access needs",
+        "accessibility",
+        "access requirements",
+        "accessibility needs",
+        "requirements",
+    ],
+    "language": ["language", "preferred language"],
+    "visible_in_directory": ["show in directory", "directory", "in directory", "visible"],
+    "consent_event_invitations": [
+        "consent events",
+        "consent event invitations",
+        "event invitations",
+        "invitations",
+        "invite",
+    ],
+    "consent_newsletters": [
+        "consent newsletters",
+        "newsletter",
+        "newsletters",
+        "consent newsletter",
+    ],
+    "consent_research": ["consent research", "research", "research consent"],
+    "consent_quote": ["consent quote", "consent to quote", "quote", "quote consent"],
+    "consent_date": ["consent date", "date of consent", "consent given", "date consented"],
+}
+_LOOKUP = {name: field for field, names in SYNONYMS.items() for name in names}
+
+
+def normalise_header(header: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", header.lower()).split())
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """Header -> field from the names people use; each single field is taken once."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for header in headers:
+        field = _LOOKUP.get(normalise_header(header), IGNORE)
+        if field and field not in MULTI_COLUMN_FIELDS and field in taken:
+            field = IGNORE
+        mapping[header] = field
+        if field:
+            taken.add(field)
+    if "full_name" in taken and "first_name" in taken:
+        # "Name" next to "First name" is usually the surname column's sibling, not a full name.
+        for header, field in mapping.items():
+            if field == "full_name":
+                mapping[header] = IGNORE if "last_name" in taken else "last_name"
+    return mapping
+
+
+def mapping_problems(mapping: dict[str, str]) -> list[str]:
+    problems = []
+    used: dict[str, str] = {}
+    for header, field in mapping.items():
+        if not field:
+            continue
+        if field not in FIELDS:
+            problems.append(f"Unknown field {field!r} for column {header!r}.")
+        elif field in used and field not in MULTI_COLUMN_FIELDS:
+            problems.append(
+                f"Columns {used[field]!r} and {header!r} are both mapped to {FIELDS[field]}."
+            )
+        used.setdefault(field, header)
+    if not NAME_FIELDS & set(used):
+        problems.append("No column is mapped to a name (first name or full name).")
+    return problems
+
+
+# --- cell values -------------------------------------------------------------------------
+
+_CHANNELS = {
+    "email": Channel.EMAIL,
+    "e mail": Channel.EMAIL,
+    "phone": Channel.PHONE,
+    "telephone": Channel.PHONE,
+    "tel": Channel.PHONE,
+    "call": Channel.PHONE,
+    "phone call": Channel.PHONE,
+    "mobile": Channel.PHONE,
+    "post": Channel.POST,
+    "letter": Channel.POST,
+    "postal": Channel.POST,
+    "mail": Channel.POST,
+    "by post": Channel.POST,
+    "web": Channel.WEB,
+    "web only": Channel.WEB,
+    "online": Channel.WEB,
+    "website": Channel.WEB,
+}
+_SECTORS = (
+    {normalise_header(str(label)): value for value, label in Sector.choices}
+    | {normalise_header(value): value for value in Sector.values}
+    | {
+        "community": Sector.COMMUNITY,
+        "community group": Sector.COMMUNITY,
+        "charity": Sector.THIRD_SECTOR,
+        "voluntary": Sector.THIRD_SECTOR,
+        "voluntary sector": Sector.THIRD_SECTOR,
+        "third": Sector.THIRD_SECTOR,
+        "public": Sector.PUBLIC_SERVICE,
+        "public sector": Sector.PUBLIC_SERVICE,
+        "council": Sector.LOCAL_AUTHORITY,
+        "nhs": Sector.HEALTH_SOCIAL_CARE,
+        "health": Sector.HEALTH_SOCIAL_CARE,
+        "business": Sector.PRIVATE,
+        "private": Sector.PRIVATE,
+        "company": Sector.PRIVATE,
+        "university": Sector.ACADEMIC,
+        "individual": Sector.INDIVIDUAL,
+    }
+)
+_NEEDS = (
+    {normalise_header(str(label)): value for value, label in AccessNeed.choices}
+    | {normalise_header(value): value for value in AccessNeed.values}
+    | {
+        "bsl": AccessNeed.BSL,
+        "sign language": AccessNeed.BSL,
+        "large font": AccessNeed.LARGE_PRINT,
+        "interpreter": AccessNeed.OTHER_LANGUAGE,
+        "translation": AccessNeed.OTHER_LANGUAGE,
+        "captions": AccessNeed.HEARING_LOOP,
+        "hearing loop": AccessNeed.HEARING_LOOP,
+        "wheelchair": AccessNeed.STEP_FREE,
+        "step free": AccessNeed.STEP_FREE,
+    }
+)
+_YES = {"yes", "y", "true", "1", "x", "✓", "✔", "agreed", "agree", "consented", "ok"}
+_NO = {"no", "n", "false", "0", "declined", "withdrawn", "refused"}
+
+
+class CellError(ValueError):
+    pass
+
+
+def parse_channel(text: str) -> str:
+    value = _CHANNELS.get(normalise_header(text))
+    if value is None:
+        raise CellError(f"Unknown preferred channel {text!r} (use email, phone, post or web).")
+    return value
+
+
+def parse_sector(text: str) -> str:
+    value = _SECTORS.get(normalise_header(text))
+    if value is None:
+        raise CellError(f"Unknown sector {text!r}.")
+    return value
+
+
+def parse_access_needs(text: str) -> tuple[list[str], str]:
+    """Known needs as codes; anything else is kept word for word as a note."""
+    needs: list[str] = []
+    other: list[str] = []
+    for part in re.split(r"[;,/\n]+", text):
+        part = part.strip()
+        if not part:
+            continue
+        code = _NEEDS.get(normalise_header(part))
+        if code and code not in needs:
+            needs.append(code)
+        elif not code:
+            other.append(part)
+    return needs, ", ".join(other)
+
+
+def parse_bool(text: str) -> bool | None:
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise CellError(f"{text!r} is not yes or no.")
+
+
+def parse_email(text: str) -> str:
+    value = text.strip().lower()
+    if value.startswith("mailto:"):
+        value = value[7:]
+    try:
+        validate_email(value)
+    except ValidationError as error:
+        raise CellError(f"{text!r} is not a valid email address.") from error
+    return value
+
+
+def parse_date(text: str) -> date:
+    value = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError as error:
+        raise CellError(f"{text!r} is not a date (use 31/01/2026 or 2026-01-31).") from error
+
+
+def split_full_name(text: str) -> tuple[str, str]:
+    parts = text.split()
+    if len(parts) == 1:
+        return parts[0], ""
+    if "," in text:
+        # "Millar, Jean" is how many registers list people.
+        last, _, first = text.partition(",")
+        return first.strip(), last.strip()
+    return " ".join(parts[:-1]), parts[-1]

@@ -1,0 +1,500 @@
+"""Importing a member list: preview row by row, then apply all-or-nothing.
+
+The same function previews (`apply=False`) and applies, so a preview and the
+import it confirms can never disagree. Rows are read in chunks and written with
+bulk queries, so a 100,000-row file needs neither 100,000 queries nor the whole
+file as Python objects. A row that matches someone already on file (same email,
+or same name and organisation) is a likely duplicate: merged by default, kept
+as a separate person when the coordinator says so; a row that would change
+nothing is counted as unchanged, which makes re-importing a file a no-op.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, time
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cairn.core import audit
+from cairn.members import import_fields as F
+from cairn.members.models import (
+    Channel,
+    Consent,
+    ConsentMethod,
+    Organisation,
+    Person,
+    Sector,
+)
+from cairn.members.tabular import Table, UnreadableFile, read_table
+
+CHUNK = 1000
+MERGE, KEEP = "merge", "keep"
+MAX_LENGTHS = {
+    f.name: f.max_length for f in Person._meta.get_fields() if getattr(f, "max_length", None)
+}
+
+
+@dataclass
+class RowError:
+    line: int
+    reason: str
+    preview: str = ""
+
+
+@dataclass
+class Duplicate:
+    line: int
+    person_id: int
+    person_name: str
+    matched_by: str
+    changes: list[str]
+    decision: str = MERGE
+
+
+@dataclass
+class ImportReport:
+    filename: str = ""
+    kind: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_separate: int = 0
+    organisations_created: int = 0
+    duplicates: list[Duplicate] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ImportReport":
+        data = dict(data)
+        data["duplicates"] = [Duplicate(**d) for d in data.get("duplicates", [])]
+        data["rejected"] = [RowError(**r) for r in data.get("rejected", [])]
+        return cls(**data)
+
+    def summary_lines(self) -> list[str]:
+        verb = "were" if self.applied else "would be"
+        return [
+            f"{self.rows} rows read ({self.kind}{', ' + self.encoding if self.encoding else ''})",
+            f"people {verb} created: {self.created + self.kept_separate}",
+            f"people {verb} updated: {self.updated}",
+            f"people unchanged: {self.unchanged}",
+            f"likely duplicates flagged: {len(self.duplicates)}"
+            f" (merged: {sum(d.decision == MERGE for d in self.duplicates)},"
+            f" kept separate: {sum(d.decision == KEEP for d in self.duplicates)})",
+            f"organisations {verb} created: {self.organisations_created}",
+            f"rows rejected: {len(self.rejected)}",
+        ]
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    values: dict[str, Any]
+    organisation: str
+    consents: dict[str, bool]
+    consent_date: Any = None
+
+    @property
+    def name_key(self) -> tuple[str, str, str]:
+        return (
+            self.values["first_name"].lower(),
+            self.values.get("last_name", "").lower(),
+            self.organisation.lower(),
+        )
+
+
+def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> ParsedRow | str:
+    """A row's values, or the reasons it cannot be imported (joined as one sentence)."""
+    raw: dict[str, str] = {}
+    address_parts: list[str] = []
+    extra = [c for c in cells[len(headers) :] if c]
+    for header, cell in zip(headers, cells, strict=False):
+        target = mapping.get(header, "")
+        if not target or not cell:
+            continue
+        if target == "address":
+            address_parts.append(cell)
+        else:
+            raw[target] = cell
+    errors: list[str] = []
+    if extra:
+        errors.append(f"has {len(cells)} cells but the header has {len(headers)} columns")
+    values: dict[str, Any] = {}
+    if raw.get("full_name") and not raw.get("first_name"):
+        values["first_name"], last = F.split_full_name(raw["full_name"])
+        values["last_name"] = raw.get("last_name") or last
+    else:
+        values["first_name"] = raw.get("first_name", "")
+        values["last_name"] = raw.get("last_name", "")
+    if not values["first_name"]:
+        errors.append("no name")
+    for key in ("phone", "postcode", "region", "job_title", "language"):
+        if raw.get(key):
+            values[key] = raw[key]
+    if address_parts:
+        values["address"] = "\n".join(address_parts)
+    if raw.get("postcode"):
+        values["postcode"] = raw["postcode"].upper()
+    parsers = {
+        "email": F.parse_email,
+        "preferred_channel": F.parse_channel,
+        "sector": F.parse_sector,
+        "visible_in_directory": F.parse_bool,
+    }
+    for key, parse in parsers.items():
+        if raw.get(key):
+            try:
+                values[key] = parse(raw[key])
+            except F.CellError as error:
+                errors.append(str(error))
+    if raw.get("access_needs"):
+        values["access_needs"], notes = F.parse_access_needs(raw["access_needs"])
+        if notes:
+            values["access_notes"] = notes
+    consents: dict[str, bool] = {}
+    for key, purpose in F.CONSENT_FIELDS.items():
+        if raw.get(key):
+            try:
+                answer = F.parse_bool(raw[key])
+            except F.CellError as error:
+                errors.append(f"{F.FIELDS[key]}: {error}")
+                continue
+            if answer is not None:
+                consents[str(purpose)] = answer
+    consent_date = None
+    if raw.get("consent_date"):
+        try:
+            consent_date = F.parse_date(raw["consent_date"])
+        except F.CellError as error:
+            errors.append(str(error))
+    for key, value in values.items():
+        limit = MAX_LENGTHS.get(key)
+        if isinstance(value, str) and limit and len(value) > limit:
+            errors.append(f"{key.replace('_', ' ')} is longer than {limit} characters")
+    organisation = raw.get("organisation", "")
+    if len(organisation) > 200:
+        errors.append("organisation is longer than 200 characters")
+    channel = values.get("preferred_channel")
+    needs = {Channel.EMAIL: "email", Channel.PHONE: "phone", Channel.POST: "address"}
+    if channel in needs and not (raw.get(needs[channel]) or values.get(needs[channel])):
+        errors.append(f"prefers {channel} but has no {needs[channel]}")
+    if errors:
+        return "; ".join(e.rstrip(".") for e in errors)
+    if "preferred_channel" not in values:
+        values["_default_channel"] = next(
+            (ch for ch, key in needs.items() if values.get(key)), Channel.WEB
+        )
+    return ParsedRow(0, values, organisation, consents, consent_date)
+
+
+def _preview(cells: list[str]) -> str:
+    return " | ".join(c for c in cells if c)[:120]
+
+
+class _Existing:
+    """Who is already on file, by email and by name and organisation."""
+
+    def __init__(self) -> None:
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[tuple[str, str, str], int] = {}
+        rows = Person.objects.filter(anonymised_at__isnull=True).values_list(
+            "pk", "email", "first_name", "last_name", "organisation__name"
+        )
+        for pk, email, first, last, org in rows.iterator(chunk_size=5000):
+            if email:
+                self.by_email.setdefault(email.lower(), pk)
+            self.by_name.setdefault((first.lower(), last.lower(), (org or "").lower()), pk)
+        self.organisations: dict[str, int] = {
+            name.lower(): pk for pk, name in Organisation.objects.values_list("pk", "name")
+        }
+
+    def match(self, row: ParsedRow) -> tuple[int | None, str]:
+        email = row.values.get("email")
+        if email and email in self.by_email:
+            return self.by_email[email], "email"
+        pk = self.by_name.get(row.name_key)
+        if pk is not None:
+            return pk, "name and organisation"
+        return None, ""
+
+
+def _changes(person: Person, row: ParsedRow) -> list[str]:
+    changes = []
+    for key, value in row.values.items():
+        if key.startswith("_"):
+            continue
+        current = getattr(person, key)
+        if key == "access_needs":
+            if set(value) != set(current or []):
+                changes.append(f"access needs: {', '.join(value)}")
+        elif key == "email":
+            if value != (current or "").lower():
+                changes.append(f"email: {current or '—'} → {value}")
+        elif value != current:
+            changes.append(f"{key.replace('_', ' ')}: {current or '—'} → {value}")
+    current_org = person.organisation.name if person.organisation_id else ""
+    if row.organisation and row.organisation.lower() != current_org.lower():
+        changes.append(f"organisation: {current_org or '—'} → {row.organisation}")
+    granted = {c.purpose: c.granted for c in person.consents.all()}
+    for purpose, answer in row.consents.items():
+        if granted.get(purpose) != answer:
+            changes.append(f"consent {purpose}: {'yes' if answer else 'no'}")
+    return changes
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def run_import(
+    data: bytes,
+    filename: str = "",
+    *,
+    mapping: dict[str, str] | None = None,
+    decisions: dict[int, str] | None = None,
+    keep_duplicates: bool = False,
+    apply: bool = False,
+    user: Any = None,
+) -> ImportReport:
+    """Preview (apply=False) or apply an import; raises UnreadableFile for unreadable files."""
+    table = read_table(data, filename)
+    report = ImportReport(
+        filename=filename,
+        kind=table.kind,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        headers=table.headers,
+    )
+    guessed = F.guess_mapping(table.headers)
+    if mapping:
+        unknown = [h for h in mapping if h not in table.headers]
+        report.problems += [f"There is no column called {h!r}." for h in unknown]
+        guessed.update({h: f for h, f in mapping.items() if h in table.headers})
+    report.mapping = guessed
+    report.problems += F.mapping_problems(guessed)
+    if report.problems:
+        return report
+    decisions = decisions or {}
+    default = KEEP if keep_duplicates else MERGE
+    if apply:
+        with transaction.atomic():
+            _process(table, report, decisions, default, apply=True, user=user)
+            report.applied = True
+            audit.record(
+                user,
+                "members.imported",
+                None,
+                f"Imported {filename}: {report.created + report.kept_separate} created, "
+                f"{report.updated} updated",
+                filename=filename,
+                created=report.created + report.kept_separate,
+                updated=report.updated,
+                rejected=len(report.rejected),
+            )
+    else:
+        _process(table, report, decisions, default, apply=False, user=user)
+    return report
+
+
+def _process(
+    table: Table,
+    report: ImportReport,
+    decisions: dict[int, str],
+    default: str,
+    *,
+    apply: bool,
+    user: Any,
+) -> None:
+    existing = _Existing()
+    seen_email: dict[str, int] = {}
+    seen_name: dict[tuple[str, str, str], int] = {}
+    seen_person: dict[int, int] = {}
+    new_orgs: dict[str, str] = {}
+    now = timezone.now()
+    for chunk in _chunks(table.rows(), CHUNK):
+        parsed: list[tuple[ParsedRow, int | None, str]] = []
+        for line, cells in chunk:
+            report.rows += 1
+            result = parse_row(cells, table.headers, report.mapping)
+            if isinstance(result, str):
+                report.rejected.append(RowError(line, result, _preview(cells)))
+                continue
+            result.line = line
+            email = result.values.get("email")
+            if email and email in seen_email:
+                report.rejected.append(
+                    RowError(line, f"same email as line {seen_email[email]}", _preview(cells))
+                )
+                continue
+            if not email and result.name_key in seen_name:
+                report.rejected.append(
+                    RowError(
+                        line,
+                        f"same name and organisation as line {seen_name[result.name_key]}",
+                        _preview(cells),
+                    )
+                )
+                continue
+            pk, matched_by = existing.match(result)
+            if pk is not None and pk in seen_person:
+                report.rejected.append(
+                    RowError(line, f"same person as line {seen_person[pk]}", _preview(cells))
+                )
+                continue
+            if email:
+                seen_email[email] = line
+            seen_name.setdefault(result.name_key, line)
+            if pk is not None:
+                seen_person[pk] = line
+            parsed.append((result, pk, matched_by))
+        people = Person.objects.select_related("organisation").prefetch_related("consents")
+        matched = people.in_bulk([pk for _, pk, _ in parsed if pk is not None])
+        creates: list[ParsedRow] = []
+        merges: list[tuple[Person, ParsedRow]] = []
+        for row, pk, matched_by in parsed:
+            if row.organisation and row.organisation.lower() not in existing.organisations:
+                new_orgs.setdefault(row.organisation.lower(), row.organisation)
+            if pk is None:
+                creates.append(row)
+                report.created += 1
+                continue
+            person = matched[pk]
+            changes = _changes(person, row)
+            if not changes:
+                report.unchanged += 1
+                continue
+            decision = decisions.get(row.line, default)
+            decision = decision if decision in (MERGE, KEEP) else default
+            report.duplicates.append(
+                Duplicate(row.line, pk, person.full_name, matched_by, changes, decision)
+            )
+            if decision == MERGE:
+                merges.append((person, row))
+                report.updated += 1
+            else:
+                creates.append(row)
+                report.kept_separate += 1
+        if apply:
+            _create_organisations(existing, new_orgs, creates + [r for _, r in merges])
+            _write(existing, creates, merges, now, user)
+    report.organisations_created = len(new_orgs)
+
+
+def _create_organisations(
+    existing: _Existing, new_orgs: dict[str, str], rows: list[ParsedRow]
+) -> None:
+    wanted: dict[str, ParsedRow] = {}
+    for row in rows:
+        key = row.organisation.lower()
+        if row.organisation and key not in existing.organisations:
+            wanted.setdefault(key, row)
+    if not wanted:
+        return
+    created = Organisation.objects.bulk_create(
+        Organisation(
+            name=new_orgs.get(key, row.organisation),
+            sector=row.values.get("sector") or Sector.COMMUNITY,
+            region=row.values.get("region", ""),
+        )
+        for key, row in wanted.items()
+    )
+    for org in created:
+        existing.organisations[org.name.lower()] = org.pk
+
+
+def _consent_time(row: ParsedRow, now: Any) -> Any:
+    if row.consent_date is None:
+        return now
+    return timezone.make_aware(datetime.combine(row.consent_date, time(12)))
+
+
+def _write(
+    existing: _Existing,
+    creates: list[ParsedRow],
+    merges: list[tuple[Person, ParsedRow]],
+    now: Any,
+    user: Any,
+) -> None:
+    new_people = []
+    for row in creates:
+        values = {k: v for k, v in row.values.items() if not k.startswith("_")}
+        values.setdefault("preferred_channel", row.values.get("_default_channel", Channel.EMAIL))
+        new_people.append(
+            Person(
+                organisation_id=existing.organisations.get(row.organisation.lower()),
+                **values,
+            )
+        )
+    created = Person.objects.bulk_create(new_people)
+    consents = [
+        Consent(
+            person=person,
+            purpose=purpose,
+            granted=granted,
+            method=ConsentMethod.IMPORT,
+            recorded_at=_consent_time(row, now),
+            recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        for person, row in zip(created, creates, strict=True)
+        for purpose, granted in row.consents.items()
+    ]
+    changed_fields: set[str] = set()
+    updated_people = []
+    consent_updates = []
+    for person, row in merges:
+        for key, value in row.values.items():
+            if not key.startswith("_") and getattr(person, key) != value:
+                setattr(person, key, value)
+                changed_fields.add(key)
+        if row.organisation:
+            org_id = existing.organisations.get(row.organisation.lower())
+            if org_id != person.organisation_id:
+                person.organisation_id = org_id
+                changed_fields.add("organisation")
+        updated_people.append(person)
+        current = {c.purpose: c for c in person.consents.all()}
+        for purpose, granted in row.consents.items():
+            consent = current.get(purpose)
+            if consent is None:
+                consents.append(
+                    Consent(
+                        person=person,
+                        purpose=purpose,
+                        granted=granted,
+                        method=ConsentMethod.IMPORT,
+                        recorded_at=_consent_time(row, now),
+                    )
+                )
+            elif consent.granted != granted:
+                consent.granted = granted
+                consent.method = ConsentMethod.IMPORT
+                consent.recorded_at = _consent_time(row, now)
+                consent_updates.append(consent)
+    if updated_people and changed_fields:
+        for person in updated_people:
+            person.updated_at = now
+        Person.objects.bulk_update(updated_people, [*changed_fields, "updated_at"])
+    if consent_updates:
+        Consent.objects.bulk_update(consent_updates, ["granted", "method", "recorded_at"])
+    Consent.objects.bulk_create(consents)
+
+
+__all__ = ["ImportReport", "UnreadableFile", "run_import", "MERGE", "KEEP"]

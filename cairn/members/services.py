@@ -1,0 +1,260 @@
+"""Writes to people's personal data: details, consent, visibility, export and erasure.
+
+Each function owns its transaction and leaves an audit entry naming who did it,
+so the audit log answers "who changed or exported this person's data?".
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cairn.core import audit
+from cairn.core.models import AuditEntry
+from cairn.members.models import Consent, ConsentPurpose, Organisation, Person
+
+PERSON_DETAIL_FIELDS = [
+    "first_name",
+    "last_name",
+    "organisation",
+    "job_title",
+    "sector",
+    "region",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "preferred_channel",
+    "access_needs",
+    "access_notes",
+    "language",
+    "visible_in_directory",
+    "show_email",
+    "show_phone",
+]
+VISIBILITY_FIELDS = ["visible_in_directory", "show_email", "show_phone"]
+ERASED_NAME = "Erased"
+
+
+class PersonError(ValueError):
+    pass
+
+
+def _changed(before: dict[str, Any], person: Person, fields: list[str]) -> list[str]:
+    return [f for f in fields if before.get(f) != getattr(person, f)]
+
+
+@transaction.atomic
+def update_person(person: Person, changes: dict[str, Any], user: Any) -> list[str]:
+    """Apply changed details; the audit entry lists field names, never the values."""
+    if person.anonymised_at is not None:
+        raise PersonError("This person's details were erased.")
+    fields = [f for f in changes if f in PERSON_DETAIL_FIELDS]
+    before = {f: getattr(person, f) for f in fields}
+    for field in fields:
+        setattr(person, field, changes[field])
+    changed = _changed(before, person, fields)
+    if changed:
+        person.save()
+        audit.record(
+            user, "person.updated", person, "Changed " + ", ".join(changed), fields=changed
+        )
+    return changed
+
+
+@transaction.atomic
+def set_consent(
+    person: Person,
+    purpose: str,
+    *,
+    granted: bool,
+    method: str,
+    user: Any,
+    note: str = "",
+    when: Any = None,
+) -> Consent:
+    if purpose not in ConsentPurpose.values:
+        raise PersonError(f"Unknown purpose {purpose!r}.")
+    consent, _ = Consent.objects.update_or_create(
+        person=person,
+        purpose=purpose,
+        defaults={
+            "granted": granted,
+            "method": method,
+            "recorded_at": when or timezone.now(),
+            "recorded_by": user if getattr(user, "is_authenticated", False) else None,
+            "note": note[:300],
+        },
+    )
+    audit.record(
+        user,
+        "consent.granted" if granted else "consent.withdrawn",
+        person,
+        f"{ConsentPurpose(purpose).label}: {'yes' if granted else 'no'} ({method})",
+    )
+    return consent
+
+
+@transaction.atomic
+def update_organisation(org: Organisation, changes: dict[str, Any], user: Any) -> list[str]:
+    fields = [
+        "name",
+        "sector",
+        "region",
+        "topics",
+        "description",
+        "website",
+        "how_to_work_with_us",
+        "contact_email",
+        "contact_phone",
+    ]
+    before = {f: getattr(org, f) for f in fields}
+    for field in fields:
+        if field in changes:
+            setattr(org, field, changes[field])
+    changed = [f for f in fields if before[f] != getattr(org, f)]
+    if changed:
+        org.save()
+        audit.record(user, "organisation.updated", org, "Changed " + ", ".join(changed))
+    return changed
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def person_data(person: Person) -> dict[str, Any]:
+    """Everything Cairn holds about one person, as plain JSON-ready data."""
+    from cairn.contributions.models import Contribution
+    from cairn.outreach.models import Delivery
+
+    details = {f: getattr(person, f) for f in PERSON_DETAIL_FIELDS if f != "organisation"}
+    details["organisation"] = person.organisation.name if person.organisation_id else ""
+    details["login"] = person.user.get_username() if person.user_id else ""
+    details["created_at"] = person.created_at.isoformat()
+    details["updated_at"] = person.updated_at.isoformat()
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "person": details,
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "granted": c.granted,
+                "method": c.method,
+                "recorded_at": c.recorded_at.isoformat(),
+                "note": c.note,
+            }
+            for c in person.consents.all()
+        ],
+        "registrations": [
+            {
+                "event": r.event.title,
+                "status": r.status,
+                "registered_via": r.channel,
+                "access_needs": r.access_needs,
+                "attended": r.attended,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in person.registrations.select_related("event")
+        ],
+        "contributions": [
+            {
+                "text": c.text,
+                "channel": c.channel,
+                "event": c.event.title if c.event_id else "",
+                "consent_to_quote": c.consent_to_quote,
+                "consent_research": c.consent_research,
+                "created_at": c.created_at.isoformat(),
+            }
+            for c in Contribution.objects.filter(author=person).select_related("event")
+        ],
+        "messages": [
+            {
+                "subject": d.subject,
+                "channel": d.channel,
+                "purpose": d.purpose,
+                "status": d.status,
+                "reason": d.reason,
+                "created_at": d.created_at.isoformat(),
+                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+                "calls": [
+                    {"outcome": c.outcome, "notes": c.notes, "logged_at": c.logged_at.isoformat()}
+                    for c in d.calls.all()
+                ],
+            }
+            for d in Delivery.objects.filter(person=person).prefetch_related("calls")
+        ],
+        "audit": [
+            {"when": e.created_at.isoformat(), "action": e.action, "summary": e.summary}
+            for e in AuditEntry.objects.filter(
+                object_type="members.person", object_id=str(person.pk)
+            )
+        ],
+    }
+
+
+def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict, bytes | None]:
+    """The person's data, and for fmt="pdf" a readable PDF of it; the export is audited."""
+    data = person_data(person)
+    pdf = None
+    if fmt == "pdf":
+        from cairn.outreach.pdf import render_pdf
+
+        pdf = render_pdf("members/export_pdf.html", {"data": data, "person": person})
+    audit.record(user, "person.exported", person, f"Personal data exported as {fmt.upper()}")
+    return data, pdf
+
+
+# --- erasure ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def erase_person(person: Person, user: Any) -> Person:
+    """Remove who the person is; keep what they said, anonymised, so counts stay true."""
+    from cairn.contributions.models import Contribution
+    from cairn.outreach.models import CallOutcome, Delivery, DeliveryAttachment
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.anonymised_at is not None:
+        raise PersonError("This person's details were already erased.")
+    full_name = person.full_name
+    sector = person.effective_sector
+    contributions = Contribution.objects.filter(author=person)
+    # Sector is kept on each contribution so reports by sector do not change.
+    contributions.filter(author_sector="").update(author_sector=sector)
+    n_contributions = contributions.update(author=None, author_name="")
+    deliveries = Delivery.objects.filter(person=person)
+    DeliveryAttachment.objects.filter(delivery__in=deliveries).delete()
+    CallOutcome.objects.filter(delivery__in=deliveries).update(notes="")
+    deliveries.update(subject="", body="", html_body="", address="")
+    person.consents.all().delete()
+    if person.user_id:
+        account = person.user
+        account.username = f"erased-{person.pk}"
+        account.first_name = account.last_name = account.email = ""
+        account.is_active = False
+        account.set_unusable_password()
+        account.save()
+        person.user = None
+    person.first_name = ERASED_NAME
+    person.last_name = ""
+    person.sector = sector
+    person.organisation = None
+    for field in ("job_title", "region", "email", "phone", "address", "postcode"):
+        setattr(person, field, "")
+    person.access_needs = []
+    person.access_notes = person.language = ""
+    person.visible_in_directory = person.show_email = person.show_phone = False
+    person.anonymised_at = timezone.now()
+    person.save()
+    if full_name:
+        for entry in AuditEntry.objects.filter(summary__contains=full_name):
+            entry.summary = entry.summary.replace(full_name, "[erased person]")
+            entry.save(update_fields=["summary"])
+    audit.record(
+        user,
+        "person.erased",
+        person,
+        f"Identity erased; {n_contributions} contributions kept anonymously",
+        contributions=n_contributions,
+    )
+    return person

@@ -1,0 +1,161 @@
+"""Reading the spreadsheets networks really keep: CSV in any common delimiter and
+encoding, and XLSX. No models here: bytes in, a header and rows out."""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+MAX_FIELD_CHARS = 1_000_000
+DELIMITERS = ",;\t|"
+
+csv.field_size_limit(MAX_FIELD_CHARS)
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read: wrong format, empty, or broken."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    encoding: str = ""
+    delimiter: str = ""
+    kind: str = "csv"
+    _source: bytes = field(default=b"", repr=False)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number as the spreadsheet shows it, cells), skipping blank rows."""
+        return _data_rows(self._source, self)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:
+            raise UnreadableFile("The file says it is UTF-16 but is not.") from error
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(
+            "This does not look like a CSV or Excel file (it contains binary data)."
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Excel on Windows saves "CSV" as Windows-1252: £, curly quotes, accented names.
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text[:20_000].splitlines()[:30])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        counts = {d: first.count(d) for d in DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _clean_headers(raw: list[str]) -> list[str]:
+    headers: list[str] = []
+    for index, cell in enumerate(raw, start=1):
+        name = " ".join(str(cell or "").split()) or f"Column {index}"
+        base, n = name, 2
+        while name in headers:
+            name = f"{base} ({n})"
+            n += 1
+        headers.append(name)
+    while headers and headers[-1].startswith("Column ") and len(headers) > 1:
+        # Trailing empty header cells from spreadsheets with stray formatting.
+        headers.pop()
+    return headers
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """Open a member list; raise UnreadableFile with a plain reason if it cannot be read."""
+    if not data.strip():
+        raise UnreadableFile("The file is empty.")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFile(
+            "This is an old Excel (.xls) file. Save it as .xlsx or CSV and try again."
+        )
+    if data.startswith(b"PK\x03\x04"):
+        table = Table(headers=[], kind="xlsx", _source=data)
+        first = next(_xlsx_rows(data), None)
+        if first is None:
+            raise UnreadableFile("The spreadsheet has no rows.")
+        table.headers = _clean_headers(first[1])
+        return table
+    text, encoding = _decode(data)
+    delimiter = _sniff_delimiter(text)
+    table = Table(headers=[], encoding=encoding, delimiter=delimiter, _source=data)
+    first = next(_csv_rows(text, delimiter), None)
+    if first is None:
+        raise UnreadableFile("The file has no header row.")
+    table.headers = _clean_headers(first[1])
+    return table
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                yield start, [c.strip() for c in cells]
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise UnreadableFile(f"Line {reader.line_num} could not be read: {error}.") from error
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile("The file could not be read as an Excel workbook.") from error
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell(v) for v in values]
+            if any(cells):
+                yield number, cells
+    finally:
+        workbook.close()
+
+
+def _data_rows(data: bytes, table: Table) -> Iterator[tuple[int, list[str]]]:
+    if table.kind == "xlsx":
+        rows = _xlsx_rows(data)
+    else:
+        text, _ = _decode(data)
+        rows = _csv_rows(text, table.delimiter)
+    next(rows, None)  # the header
+    yield from rows

@@ -1,0 +1,395 @@
+from itertools import islice
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.core.models import AuditEntry
+from cairn.core.roles import coordinator_required, is_coordinator, member_required
+from cairn.lib.paging import paginate
+from cairn.members import services
+from cairn.members.forms import (
+    ConsentForm,
+    ImportUploadForm,
+    MyDetailsForm,
+    OrganisationForm,
+    PersonForm,
+    mapping_choices,
+)
+from cairn.members.import_fields import guess_mapping
+from cairn.members.importer import ImportReport, run_import
+from cairn.members.models import (
+    ConsentMethod,
+    ConsentPurpose,
+    ImportJob,
+    ImportStatus,
+    Organisation,
+    Person,
+    Sector,
+)
+from cairn.members.tabular import UnreadableFile, read_table
+
+
+@member_required
+def organisations(request: HttpRequest) -> HttpResponse:
+    qs = Organisation.objects.annotate(people_count=Count("people"))
+    q = request.GET.get("q", "").strip()
+    sector = request.GET.get("sector", "")
+    region = request.GET.get("region", "")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(topics__icontains=q) | Q(description__icontains=q))
+    if sector in Sector.values:
+        qs = qs.filter(sector=sector)
+    if region:
+        qs = qs.filter(region=region)
+    regions = (
+        Organisation.objects.exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+    sector_counts = dict(
+        Organisation.objects.values_list("sector")
+        .annotate(n=Count("id"))
+        .values_list("sector", "n")
+    )
+    return render(
+        request,
+        "members/organisations.html",
+        {
+            "page_obj": paginate(request, qs.order_by("name")),
+            "q": q,
+            "sector": sector,
+            "region": region,
+            "sectors": [
+                (value, label, sector_counts.get(value, 0)) for value, label in Sector.choices
+            ],
+            "regions": regions,
+        },
+    )
+
+
+@member_required
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, pk=pk)
+    people = org.people.filter(anonymised_at__isnull=True)
+    if not is_coordinator(request.user):
+        # Members decide what of themselves other members see.
+        people = people.filter(visible_in_directory=True)
+    own = getattr(getattr(request.user, "person", None), "organisation_id", None) == org.pk
+    return render(
+        request,
+        "members/organisation.html",
+        {"org": org, "people": people, "may_edit": own or is_coordinator(request.user)},
+    )
+
+
+@coordinator_required
+def people(request: HttpRequest) -> HttpResponse:
+    qs = Person.objects.select_related("organisation").filter(anonymised_at__isnull=True)
+    q = request.GET.get("q", "").strip()
+    channel = request.GET.get("channel", "")
+    if q:
+        qs = qs.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(organisation__name__icontains=q)
+        )
+    if channel:
+        qs = qs.filter(preferred_channel=channel)
+    return render(
+        request,
+        "members/people.html",
+        {"page_obj": paginate(request, qs), "q": q, "channel": channel},
+    )
+
+
+@member_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
+    own = getattr(request.user, "person", None) == p
+    coordinator = is_coordinator(request.user)
+    if not (coordinator or own or p.visible_in_directory):
+        return render(request, "404.html", status=404)
+    return render(
+        request,
+        "members/person.html",
+        {"p": p, "show_private": coordinator or own},
+    )
+
+
+# --- people: details, consent, export, erasure ----------------------------------------------
+
+
+@coordinator_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
+    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_person(p, form.cleaned_data, request.user)
+        messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+        return redirect(p)
+    return render(request, "members/person_form.html", {"p": p, "form": form})
+
+
+@coordinator_required
+def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_consent(
+            p,
+            form.cleaned_data["purpose"],
+            granted=form.cleaned_data["granted"],
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+        )
+        messages.success(request, _("Consent recorded."))
+        return redirect(p)
+    return render(request, "members/consent_form.html", {"p": p, "form": form})
+
+
+def _may_export(request: HttpRequest, p: Person) -> bool:
+    return is_coordinator(request.user) or getattr(request.user, "person", None) == p
+
+
+@member_required
+def person_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    p = get_object_or_404(Person, pk=pk)
+    if fmt not in ("json", "pdf"):
+        raise Http404
+    if not _may_export(request, p):
+        raise PermissionDenied
+    data, pdf = services.export_person(p, request.user, fmt=fmt)
+    name = f"cairn-person-{p.pk}"
+    if fmt == "pdf":
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
+
+
+@coordinator_required
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip() != p.full_name:
+            messages.error(request, _("Type the person's full name exactly to confirm."))
+        else:
+            services.erase_person(p, request.user)
+            messages.success(request, _("The person's identity was erased."))
+            return redirect("members:people")
+    from cairn.contributions.models import Contribution
+
+    return render(
+        request,
+        "members/person_erase.html",
+        {"p": p, "contributions": Contribution.objects.filter(author=p).count()},
+    )
+
+
+@coordinator_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    qs = AuditEntry.objects.select_related("actor")
+    person_id = request.GET.get("person", "")
+    if person_id.isdigit():
+        qs = qs.filter(object_type="members.person", object_id=person_id)
+    action = request.GET.get("action", "").strip()
+    if action:
+        qs = qs.filter(action__startswith=action)
+    return render(
+        request,
+        "members/audit_log.html",
+        {"page_obj": paginate(request, qs), "person_id": person_id, "action": action},
+    )
+
+
+@member_required
+def my_details(request: HttpRequest) -> HttpResponse:
+    p = getattr(request.user, "person", None)
+    if p is None:
+        raise Http404
+    form = MyDetailsForm(request.POST or None, instance=Person.objects.get(pk=p.pk))
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_person(p, form.cleaned_data, request.user)
+        granted = set(request.POST.getlist("consent"))
+        current = {c.purpose: c.granted for c in p.consents.all()}
+        for purpose in ConsentPurpose.values:
+            wanted = purpose in granted
+            if current.get(purpose, False) != wanted:
+                services.set_consent(
+                    p, purpose, granted=wanted, method=ConsentMethod.WEB, user=request.user
+                )
+                changed.append(purpose)
+        messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+        return redirect("members:me")
+    consents = {c.purpose: c.granted for c in p.consents.all()}
+    return render(
+        request,
+        "members/my_details.html",
+        {
+            "p": p,
+            "form": form,
+            "purposes": [(v, label, consents.get(v, False)) for v, label in ConsentPurpose.choices],
+        },
+    )
+
+
+@member_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, pk=pk)
+    own = getattr(getattr(request.user, "person", None), "organisation_id", None) == org.pk
+    if not (is_coordinator(request.user) or own):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_organisation(org, form.cleaned_data, request.user)
+        messages.success(request, _("Saved."))
+        return redirect(org)
+    return render(request, "members/organisation_form.html", {"org": org, "form": form})
+
+
+@member_required
+def directory_people(request: HttpRequest) -> HttpResponse:
+    qs = Person.objects.select_related("organisation").filter(
+        anonymised_at__isnull=True, visible_in_directory=True
+    )
+    q = request.GET.get("q", "").strip()
+    sector = request.GET.get("sector", "")
+    region = request.GET.get("region", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(job_title__icontains=q)
+            | Q(organisation__name__icontains=q)
+            | Q(organisation__topics__icontains=q)
+        )
+    if sector in Sector.values:
+        qs = qs.filter(Q(sector=sector) | Q(sector="", organisation__sector=sector))
+    if region:
+        qs = qs.filter(Q(region__iexact=region) | Q(organisation__region__iexact=region))
+    return render(
+        request,
+        "members/directory_people.html",
+        {
+            "page_obj": paginate(request, qs),
+            "q": q,
+            "sector": sector,
+            "region": region,
+            "sectors": Sector.choices,
+        },
+    )
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+@coordinator_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            table = read_table(data, upload.name)
+        except UnreadableFile as error:
+            form.add_error("file", str(error))
+        else:
+            job = ImportJob.objects.create(
+                filename=upload.name[:255],
+                content=data,
+                mapping=guess_mapping(table.headers),
+                created_by=request.user,
+            )
+            return redirect("members:import_preview", pk=job.pk)
+    return render(request, "members/import_start.html", {"form": form})
+
+
+PREVIEW_LIMIT = 200
+
+
+@coordinator_required
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.status == ImportStatus.APPLIED:
+        return render(
+            request,
+            "members/import_done.html",
+            {"job": job, "report": ImportReport.from_dict(job.report)},
+        )
+    data = bytes(job.content)
+    table = read_table(data, job.filename)
+    if request.method == "POST":
+        job.mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(table.headers)}
+        job.save(update_fields=["mapping"])
+    decisions = {
+        int(key[4:]): value
+        for key, value in request.POST.items()
+        if key.startswith("dup-") and key[4:].isdigit()
+    }
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        if not request.POST.get("confirm"):
+            messages.error(request, _("Tick the box to confirm the import."))
+        else:
+            return _apply_import(request, job, data, decisions)
+    report = run_import(data, job.filename, mapping=job.mapping, decisions=decisions)
+    samples = [cells for _, cells in islice(table.rows(), 3)]
+    columns = [
+        {
+            "index": i,
+            "header": header,
+            "field": report.mapping.get(header, ""),
+            "samples": [row[i] if i < len(row) else "" for row in samples],
+        }
+        for i, header in enumerate(table.headers)
+    ]
+    return render(
+        request,
+        "members/import_preview.html",
+        {
+            "job": job,
+            "report": report,
+            "columns": columns,
+            "field_choices": mapping_choices(),
+            "rejected": report.rejected[:PREVIEW_LIMIT],
+            "duplicates": report.duplicates[:PREVIEW_LIMIT],
+            "limit": PREVIEW_LIMIT,
+        },
+    )
+
+
+def _apply_import(
+    request: HttpRequest, job: ImportJob, data: bytes, decisions: dict
+) -> HttpResponse:
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status == ImportStatus.APPLIED:
+            # A double-submitted form must not import twice.
+            return redirect("members:import_preview", pk=job.pk)
+        report = run_import(
+            data,
+            job.filename,
+            mapping=job.mapping,
+            decisions=decisions,
+            apply=True,
+            user=request.user,
+        )
+        if report.problems:
+            messages.error(request, " ".join(report.problems))
+            return redirect("members:import_preview", pk=job.pk)
+        locked.status = ImportStatus.APPLIED
+        locked.applied_at = timezone.now()
+        locked.report = report.as_dict()
+        locked.save(update_fields=["status", "applied_at", "report"])
+    messages.success(request, _("Import applied."))
+    return redirect("members:import_preview", pk=job.pk)

@@ -1,0 +1,86 @@
+"""Letters and labels: the print-ready side of outreach.
+
+A4 letters place the recipient's address where a DL windowed envelope shows it
+when the page is folded in three: 20 mm from the left edge, 50 mm from the top,
+within 85 × 35 mm. Large-print letters use 18 pt text. Any PDF enclosures (a
+paper form, say) follow their letter, so a batch can be printed in one go.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from cairn.outreach.models import Delivery
+from cairn.outreach.pdf import join_pdfs, render_pdf
+
+LABELS_PER_SHEET = 21  # 3 × 7, the common 63.5 × 38.1 mm sheet
+
+
+@dataclass
+class Letter:
+    delivery: Delivery
+    address_lines: list[str]
+    paragraphs: list[str]
+    large_print: bool
+
+
+def address_lines(person) -> list[str]:
+    lines = [person.full_name]
+    lines += [line.strip() for line in person.address.splitlines() if line.strip()]
+    if person.postcode and person.postcode.strip().upper() not in (line.upper() for line in lines):
+        lines.append(person.postcode.strip().upper())
+    return lines
+
+
+def _letters(deliveries: Iterable[Delivery]) -> list[Letter]:
+    letters = []
+    for d in deliveries:
+        if d.person is None or d.person.anonymised_at is not None:
+            continue
+        paragraphs = [p.strip() for p in d.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+        letters.append(Letter(d, address_lines(d.person), paragraphs, d.large_print))
+    return letters
+
+
+def _context(letters: list[Letter]) -> dict:
+    return {
+        "letters": letters,
+        "network_name": settings.NETWORK_NAME,
+        "sender_lines": [
+            line for line in getattr(settings, "NETWORK_POSTAL_ADDRESS", "").split("\n") if line
+        ],
+        "today": timezone.localdate(),
+    }
+
+
+def render_letters(deliveries: Iterable[Delivery]) -> bytes:
+    """One PDF: every letter on its own A4 pages, each followed by its PDF enclosures."""
+    letters = _letters(deliveries)
+    if not letters:
+        return render_pdf("outreach/pdf/letters.html", _context([]))
+    enclosures = {
+        letter.delivery.pk: [
+            bytes(a.content)
+            for a in letter.delivery.attachments.all()
+            if a.mimetype == "application/pdf"
+        ]
+        for letter in letters
+    }
+    if not any(enclosures.values()):
+        return render_pdf("outreach/pdf/letters.html", _context(letters))
+    parts: list[bytes] = []
+    for letter in letters:
+        parts.append(render_pdf("outreach/pdf/letters.html", _context([letter])))
+        parts.extend(enclosures[letter.delivery.pk])
+    return join_pdfs(parts)
+
+
+def render_labels(deliveries: Iterable[Delivery]) -> bytes:
+    letters = _letters(deliveries)
+    sheets = [
+        [letter.address_lines for letter in letters[i : i + LABELS_PER_SHEET]]
+        for i in range(0, len(letters), LABELS_PER_SHEET)
+    ] or [[]]
+    return render_pdf("outreach/pdf/labels.html", {"sheets": sheets})

@@ -1,0 +1,53 @@
+"""Merge fields: `{first_name}` in a message becomes each person's own value."""
+
+import re
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import escape
+
+from cairn.events.models import Event
+from cairn.members.models import Person
+
+FIELD = re.compile(r"\{(\w+)\}")
+MERGE_FIELDS = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "organisation",
+    "event",
+    "event_date",
+    "network",
+)
+
+
+def merge_values(person: Person, event: Event | None = None) -> dict[str, str]:
+    values = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "full_name": person.full_name,
+        "organisation": person.organisation.name if person.organisation_id else "",
+        "network": settings.NETWORK_NAME,
+        "event": "",
+        "event_date": "",
+    }
+    if event is not None:
+        values["event"] = event.title
+        values["event_date"] = f"{timezone.localtime(event.starts_at):%A %-d %B %Y, %H:%M}"
+    return values
+
+
+def fill(template: str, values: dict[str, str], *, html: bool = False) -> str:
+    """Replace known fields; leave unknown braces alone so `{this}` in prose survives."""
+
+    def replace(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in values:
+            return match.group(0)
+        return escape(values[key]) if html else values[key]
+
+    return FIELD.sub(replace, template)
+
+
+def unknown_fields(template: str) -> list[str]:
+    return sorted({m for m in FIELD.findall(template) if m not in MERGE_FIELDS})

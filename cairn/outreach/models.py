@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cairn.events.models import Event
+from cairn.members.models import Channel, ConsentPurpose, Person
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")  # letter to print, call to make
+    SENT = "sent", _("Sent")  # email accepted by the server, letter posted, voicemail left
+    DELIVERED = "delivered", _("Delivered")  # call answered, shown on their Cairn page
+    FAILED = "failed", _("Failed, will retry")
+    NOT_REACHED = "not_reached", _("Not reached")
+    RESOLVED = "resolved", _("Resolved")  # a not-reached case the coordinator dealt with
+
+
+class CallOutcomeKind(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    VOICEMAIL = "voicemail", _("Left voicemail")
+    NO_ANSWER = "no_answer", _("No answer")
+    CALL_BACK = "call_back", _("Call back on a date")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class Message(models.Model):
+    """One message a coordinator sends to an audience; each person gets a Delivery."""
+
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    audience = models.JSONField(_("audience"), default=dict, blank=True)
+    audience_label = models.CharField(_("audience"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:message", args=[self.pk])
+
+
+class LetterBatch(models.Model):
+    """Letters printed together: the PDF mail merge and its label sheet."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
+
+    def __str__(self) -> str:
+        return f"Letter batch {self.pk} ({self.created_at:%d %b %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:batch", args=[self.pk])
+
+
+class Delivery(models.Model):
+    """One message to one person by one channel, with what happened to it."""
+
+    person = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML text"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DeliveryStatus.choices, db_index=True
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    address = models.CharField(
+        _("sent to"), max_length=300, blank=True, help_text=_("Email, phone or postcode used")
+    )
+    large_print = models.BooleanField(_("large print"), default=False)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    batch = models.ForeignKey(
+        LetterBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["channel", "status"])]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.person} ({self.channel}, {self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:delivery", args=[self.pk])
+
+
+class DeliveryAttachment(models.Model):
+    """Kept with the delivery so a retried email or a printed letter carries it too."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    mimetype = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CallOutcome(models.Model):
+    """A volunteer's record of one phone call for a delivery."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="calls")
+    outcome = models.CharField(_("outcome"), max_length=15, choices=CallOutcomeKind.choices)
+    call_back_on = models.DateField(_("call back on"), null=True, blank=True)
+    notes = models.TextField(_("notes for the team"), blank=True)
+    contribution = models.ForeignKey(
+        "contributions.Contribution",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    logged_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-logged_at", "-id"]
+        verbose_name = _("call outcome")
+        verbose_name_plural = _("call outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.delivery.person}: {self.get_outcome_display()}"

@@ -1,0 +1,317 @@
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from cairn.core.roles import coordinator_required, facilitator_required, member_required
+from cairn.lib.paging import paginate
+from cairn.members.models import Channel
+from cairn.outreach import services
+from cairn.outreach.audience import Audience, create_message
+from cairn.outreach.forms import CallOutcomeForm, ComposeForm
+from cairn.outreach.letters import render_labels, render_letters
+from cairn.outreach.merge import fill, merge_values
+from cairn.outreach.models import Delivery, DeliveryStatus, LetterBatch, Message
+from cairn.outreach.script import call_script
+from cairn.outreach.tasks import send_message_task
+
+
+@csrf_exempt  # mail clients POST one-click unsubscribes (RFC 8058) without a CSRF token
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    # A GET only shows the button so that link scanners cannot unsubscribe people.
+    if request.method != "POST":
+        return render(request, "outreach/unsubscribe.html", {"token": token})
+    try:
+        consent = services.unsubscribe(token)
+    except services.OutreachError as error:
+        return render(request, "outreach/unsubscribe.html", {"error": str(error)}, status=400)
+    return render(request, "outreach/unsubscribe.html", {"done": consent})
+
+
+@member_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    deliveries = (
+        Delivery.objects.filter(person=person, status=DeliveryStatus.DELIVERED, channel="web")
+        if person
+        else Delivery.objects.none()
+    )
+    deliveries.filter(seen_at__isnull=True).update(seen_at=timezone.now())
+    return render(request, "outreach/inbox.html", {"deliveries": deliveries[:50]})
+
+
+def _channel_counts(qs) -> dict:
+    table: dict[str, dict[str, int]] = {c: {} for c in Channel.values}
+    for row in qs.values("channel", "status").annotate(n=Count("id")):
+        table.setdefault(row["channel"], {})[row["status"]] = row["n"]
+    return table
+
+
+def _status_rows(qs) -> list[dict]:
+    counts = _channel_counts(qs)
+    labels = dict(Channel.choices)
+    return [
+        {
+            "channel": channel,
+            "label": labels[channel],
+            "cells": [counts.get(channel, {}).get(s, 0) for s in DeliveryStatus.values],
+            "total": sum(counts.get(channel, {}).values()),
+        }
+        for channel in Channel.values
+    ]
+
+
+@coordinator_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "outreach/index.html",
+        {
+            "messages_page": paginate(
+                request,
+                Message.objects.annotate(n=Count("deliveries")).order_by("-created_at", "-id"),
+            ),
+            "rows": _status_rows(Delivery.objects.all()),
+            "statuses": DeliveryStatus.choices,
+            "letters_waiting": Delivery.objects.filter(
+                channel=Channel.POST, status=DeliveryStatus.QUEUED
+            ).count(),
+            "calls_waiting": services.call_list().count(),
+            "not_reached": services.not_reached().count(),
+            "failed": Delivery.objects.filter(status=DeliveryStatus.FAILED).count(),
+        },
+    )
+
+
+@coordinator_required
+def compose(request: HttpRequest) -> HttpResponse:
+    form = ComposeForm(request.POST or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        audience = Audience.from_dict(form.audience_dict())
+        if request.POST.get("action") == "send":
+            if not request.POST.get("confirm"):
+                messages.error(request, _("Tick the box to confirm sending."))
+            else:
+                message = create_message(
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    purpose=form.cleaned_data["purpose"],
+                    audience=audience,
+                    user=request.user,
+                )
+                send_message_task.enqueue(message.pk, request.user.pk)
+                messages.success(request, _("Message sent to its audience."))
+                return redirect(message)
+        context.update(_preview(form, audience))
+    return render(request, "outreach/compose.html", context)
+
+
+def _preview(form: ComposeForm, audience: Audience) -> dict:
+    people = audience.people()
+    by_channel = {
+        row["preferred_channel"]: row["n"]
+        for row in people.values("preferred_channel").annotate(n=Count("id")).order_by()
+    }
+    samples = []
+    for channel, label in Channel.choices:
+        person = people.filter(preferred_channel=channel).first()
+        if person is None:
+            continue
+        values = merge_values(person, form.cleaned_data.get("event"))
+        sample = Delivery(
+            person=person,
+            channel=channel,
+            subject=fill(form.cleaned_data["subject"], values),
+            body=fill(form.cleaned_data["body"], values),
+            event=form.cleaned_data.get("event"),
+        )
+        samples.append(
+            {
+                "channel": channel,
+                "label": label,
+                "count": by_channel.get(channel, 0),
+                "person": person,
+                "delivery": sample,
+                "script": call_script(sample) if channel == Channel.PHONE else [],
+            }
+        )
+    consented = people.filter(
+        consents__purpose=form.cleaned_data["purpose"], consents__granted=True
+    ).count()
+    return {
+        "preview": True,
+        "consented": consented,
+        "audience_label": audience.label(),
+        "audience_count": sum(by_channel.values()),
+        "samples": samples,
+    }
+
+
+@coordinator_required
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(Message, pk=pk)
+    deliveries = message.deliveries.select_related("person").order_by(
+        "channel", "person__last_name"
+    )
+    channel = request.GET.get("channel", "")
+    if channel in Channel.values:
+        deliveries = deliveries.filter(channel=channel)
+    return render(
+        request,
+        "outreach/message.html",
+        {
+            "message": message,
+            "rows": _status_rows(message.deliveries.all()),
+            "statuses": DeliveryStatus.choices,
+            "page_obj": paginate(request, deliveries),
+            "channel": channel,
+            "channels": Channel.choices,
+        },
+    )
+
+
+@coordinator_required
+def letters(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            batch = services.create_letter_batch(request.user)
+        except services.OutreachError as error:
+            messages.error(request, str(error))
+            return redirect("outreach:letters")
+        messages.success(request, _("Batch created: download the letters and labels to print."))
+        return redirect(batch)
+    return render(
+        request,
+        "outreach/letters.html",
+        {
+            "waiting": services.queued_letters().select_related("person")[:200],
+            "waiting_count": services.queued_letters().count(),
+            "batches": LetterBatch.objects.annotate(n=Count("letters"))[:50],
+        },
+    )
+
+
+@coordinator_required
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(LetterBatch, pk=pk)
+    if request.method == "POST":
+        n = services.mark_batch_posted(batch, request.user)
+        messages.success(request, _("%(n)d letters marked as posted.") % {"n": n})
+        return redirect(batch)
+    return render(
+        request,
+        "outreach/batch.html",
+        {"batch": batch, "letters": batch.letters.select_related("person")},
+    )
+
+
+def _batch_letters(batch: LetterBatch):
+    return (
+        batch.letters.select_related("person", "event")
+        .prefetch_related("attachments")
+        .order_by("pk")
+    )
+
+
+@coordinator_required
+def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(LetterBatch, pk=pk)
+    response = HttpResponse(render_letters(_batch_letters(batch)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letters-batch-{batch.pk}.pdf"'
+    return response
+
+
+@coordinator_required
+def batch_labels(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(LetterBatch, pk=pk)
+    response = HttpResponse(render_labels(_batch_letters(batch)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="labels-batch-{batch.pk}.pdf"'
+    return response
+
+
+@facilitator_required
+def calls(request: HttpRequest) -> HttpResponse:
+    qs = services.call_list().select_related("person", "person__organisation", "event", "message")
+    page = paginate(request, qs.order_by("created_at", "pk"))
+    return render(request, "outreach/calls.html", {"page_obj": page})
+
+
+@facilitator_required
+def call(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(
+        Delivery.objects.select_related("person", "event"), pk=pk, channel=Channel.PHONE
+    )
+    form = CallOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.log_call(delivery, user=request.user, **form.cleaned_data)
+        except services.OutreachError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Call logged."))
+            return redirect("outreach:calls")
+    return render(
+        request,
+        "outreach/call.html",
+        {
+            "delivery": delivery,
+            "form": form,
+            "script": call_script(delivery),
+            "history": delivery.calls.select_related("logged_by"),
+        },
+    )
+
+
+@coordinator_required
+def not_reached(request: HttpRequest) -> HttpResponse:
+    qs = services.not_reached().select_related("person", "message").order_by("-created_at")
+    channel = request.GET.get("channel", "")
+    if channel in Channel.values:
+        qs = qs.filter(channel=channel)
+    return render(
+        request,
+        "outreach/not_reached.html",
+        {"page_obj": paginate(request, qs), "channel": channel, "channels": Channel.choices},
+    )
+
+
+@coordinator_required
+@require_POST
+def delivery_action(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=pk, status=DeliveryStatus.NOT_REACHED)
+    try:
+        if request.POST.get("action") == "retry":
+            fresh = services.retry_delivery(delivery, request.user)
+            messages.success(
+                request,
+                _("Sent again by %(channel)s: %(status)s")
+                % {"channel": fresh.get_channel_display(), "status": fresh.get_status_display()},
+            )
+        else:
+            services.resolve_delivery(delivery, request.user, request.POST.get("note", ""))
+            messages.success(request, _("Marked as dealt with."))
+    except services.OutreachError as error:
+        messages.error(request, str(error))
+    return redirect("outreach:not_reached")
+
+
+@coordinator_required
+@require_POST
+def retry_failed(request: HttpRequest) -> HttpResponse:
+    result = services.retry_failed_emails(force=True)
+    messages.info(
+        request,
+        _("Tried %(tried)d emails: %(sent)d sent, %(still_failing)d still failing.") % result,
+    )
+    return redirect("outreach:index")
+
+
+@coordinator_required
+def delivery(request: HttpRequest, pk: int) -> HttpResponse:
+    d = get_object_or_404(Delivery.objects.select_related("person", "message", "event"), pk=pk)
+    return render(request, "outreach/delivery.html", {"d": d, "calls": d.calls.all()})

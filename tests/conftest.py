@@ -1,0 +1,47 @@
+"""Shared fixtures: named people in defined roles (alice coordinates, bob
+facilitates, charlie is a member) and the demo network."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from cairn.core.roles import Role
+from cairn.members.models import Organisation, Person, Sector
+
+
+def make_user(username: str, role: Role | None, **person_fields) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username)
+    if role is not None:
+        group, _ = Group.objects.get_or_create(name=role.group_name)
+        user.groups.add(group)
+    Person.objects.create(user=user, first_name=username.title(), **person_fields)
+    return user
+
+
+@pytest.fixture
+def org(db) -> Organisation:
+    return Organisation.objects.create(name="Eastdale Food Share", sector=Sector.COMMUNITY)
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return make_user("alice", Role.COORDINATOR)
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_user("bob", Role.FACILITATOR)
+
+
+@pytest.fixture
+def charlie(db) -> User:
+    return make_user("charlie", Role.MEMBER)
+
+
+@pytest.fixture
+def demo(db):
+    from cairn.core.demo import load_demo
+
+    assert load_demo()
+    from cairn.events.models import Event
+
+    return Event.objects.order_by("pk").first()

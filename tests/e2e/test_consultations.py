@@ -1,0 +1,100 @@
+import pytest
+from playwright.sync_api import expect
+
+from cairn.consultations.models import Consultation, PaperForm, Response
+from cairn.core.demo import demo_password
+from tests.e2e.conftest import axe_violations, login, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_someone_answers_a_consultation_on_a_phone_saves_and_finishes_later(
+    browser, live_server, demo
+):
+    consultation = Consultation.objects.get(title="Your experience of the past months")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/consultations/{consultation.pk}/answer/")
+    expect(page.get_by_role("heading", name="How we use your answers")).to_be_visible()
+    page.get_by_role("button", name="Start").click()
+    page.get_by_label("Yes, but in a different way").check()
+    page.get_by_label("Phone calls").check()
+    page.get_by_label("What worked well that we should keep?").fill("Our street's phone tree.")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save and finish later").click()
+    expect(page.get_by_text("Your answers are saved")).to_be_visible()
+    resume = page.url
+    page.goto(resume)
+    expect(page.get_by_label("What worked well that we should keep?")).to_have_value(
+        "Our street's phone tree."
+    )
+    expect(page.get_by_label("Phone calls")).to_be_checked()
+    page.get_by_label("Meeting outdoors").check()
+    page.get_by_text("4", exact=True).click()
+    page.get_by_label("Which best describes you?").select_option("community")
+    screenshot(page, "consultation-answer-phone")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    response = Response.objects.get(token=resume.rstrip("/").rsplit("/", 1)[1])
+    assert response.status == "submitted" and response.sector == "community"
+    assert sorted(a.selected for a in response.answers.all() if a.selected)[0] == ["4"]
+    context.close()
+
+
+def test_a_volunteer_enters_a_returned_paper_form_with_the_keyboard_alone(page, live_server, demo):
+    consultation = Consultation.objects.get(title="Your experience of the past months")
+    form = PaperForm.objects.get(
+        consultation=consultation, response__isnull=True, person__isnull=False
+    )
+    login(page, live_server.url, "facilitator", demo_password())
+    page.goto(f"{live_server.url}/consultations/{consultation.pk}/enter/?channel=paper")
+    assert page.evaluate("document.activeElement.id") == "code"
+    page.keyboard.type(form.code.lower().replace("-", ""))
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_text(f"Form {form.code} for {form.person.full_name}")).to_be_visible()
+    assert page.evaluate("document.activeElement.name").startswith("q")
+    for typed in ["2", "1 2", "2", "Carers phoning carers.", "Write to us, please."]:
+        page.keyboard.type(typed)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # agreed to be quoted
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Save response"
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved response")).to_be_visible()
+    screenshot(page, "consultation-paper-entry")
+    response = Response.objects.get(paper_form=form)
+    assert response.channel == "paper" and response.entered_by.username == "facilitator"
+    assert response.consent_to_quote
+    assert response.answers.count() == 5
+
+    page.goto(f"{live_server.url}/consultations/{consultation.pk}/enter/?channel=paper")
+    page.keyboard.type(form.code)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("was already entered by facilitator")).to_be_visible()
+
+
+def test_consultation_pages_have_no_serious_accessibility_violations(page, live_server, demo):
+    consultation = Consultation.objects.get(title="Your experience of the past months")
+    login(page, live_server.url, "coordinator", demo_password())
+    problems = {}
+    for path in [
+        "/consultations/",
+        "",
+        "script/",
+        "enter/?channel=phone",
+        "enter/?channel=paper",
+        "results/",
+        "import/",
+    ]:
+        url = path if path.startswith("/") else f"/consultations/{consultation.pk}/{path}"
+        page.goto(f"{live_server.url}{url}")
+        found = axe_violations(page)
+        if found:
+            problems[url] = found
+        if path == "results/":
+            screenshot(page, "consultation-results")
+        if path == "enter/?channel=phone":
+            screenshot(page, "consultation-phone-entry")
+    assert problems == {}

@@ -1,0 +1,129 @@
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cairn.events.models import BreakoutGroup, BreakoutRole, Registration
+from cairn.events.services.breakouts import (
+    allocate_event,
+    export_zoom_csv,
+    move_person,
+    quality_of,
+)
+from cairn.events.services.registration import register, set_breakout_role
+from cairn.members.models import Channel, Sector
+from tests.events.conftest import themes
+
+SECTORS = [Sector.COMMUNITY, Sector.PRIVATE, Sector.PUBLIC_SERVICE, Sector.THIRD_SECTOR]
+
+
+@pytest.fixture
+def crowd(event, person_factory):
+    event.capacity = None
+    event.save()
+    t = list(themes(event).values())
+    people = []
+    for i in range(16):
+        channel = Channel.POST if i == 5 else Channel.EMAIL
+        person = person_factory(
+            sector=SECTORS[i % 4], channel=channel, **({"email": ""} if i == 5 else {})
+        )
+        registration = register(event.pk, person, preferences=[t[i % 3].pk, t[(i + 1) % 3].pk])
+        if i < 5:
+            set_breakout_role(registration.pk, BreakoutRole.FACILITATOR, actor=None)
+        people.append(person)
+    return people
+
+
+def test_allocating_saves_groups_each_with_a_facilitator(event, crowd, alice):
+    result = allocate_event(event.pk, actor=alice)
+    groups = BreakoutGroup.objects.filter(event=event)
+    assert groups.count() == result.quality.groups
+    facilitators = set(
+        Registration.objects.filter(breakout_role=BreakoutRole.FACILITATOR).values_list(
+            "person_id", flat=True
+        )
+    )
+    for g in groups:
+        assert g.facilitator_id in facilitators
+        assert g.members.filter(pk=g.facilitator_id).exists()
+        assert g.members.count() <= g.theme.room_capacity
+    assert quality_of(event).groups_without_facilitator == 0
+
+
+def test_a_dry_run_saves_no_groups(event, crowd, alice):
+    allocate_event(event.pk, actor=alice, dry_run=True)
+    assert not BreakoutGroup.objects.exists()
+
+
+def test_moving_a_facilitator_by_hand_updates_the_quality(event, crowd, alice):
+    allocate_event(event.pk, actor=alice)
+    before = quality_of(event)
+    group = BreakoutGroup.objects.filter(event=event).first()
+    other = BreakoutGroup.objects.filter(event=event).exclude(theme=group.theme).first()
+    move_person(event, group.facilitator_id, other.pk, actor=alice)
+    after = quality_of(event)
+    assert after.groups_without_facilitator == before.groups_without_facilitator + 1
+    group.refresh_from_db()
+    assert group.facilitator_id is None
+
+
+def test_the_export_is_the_video_tools_pre_assignment_csv(event, crowd, alice):
+    allocate_event(event.pk, actor=alice)
+    content, without_email = export_zoom_csv(event)
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0] == ["Pre-assign Room Name", "Email Address"]
+    assert len(rows) == 1 + 15  # the person who joins by post has no email
+    names = set(BreakoutGroup.objects.values_list("name", flat=True))
+    assert {r[0] for r in rows[1:]} <= names
+    assert len(without_email) == 1
+
+
+def test_the_printable_group_lists_show_the_dial_in(client, event, crowd, alice):
+    allocate_event(event.pk, actor=alice)
+    client.force_login(alice)
+    page = client.get(f"/events/{event.pk}/breakouts/print/").content.decode()
+    assert event.dial_in in page
+    assert "joins by phone" in page
+
+
+def test_the_allocate_command_prints_the_quality(event, crowd, capsys):
+    call_command("allocate", str(event.pk), "--dry-run")
+    out = capsys.readouterr().out
+    assert "would allocate 16 people" in out
+    assert "first choice:" in out and "largest single-sector share:" in out
+    assert not BreakoutGroup.objects.exists()
+    call_command("allocate", str(event.pk))
+    assert BreakoutGroup.objects.exists()
+
+
+def test_allocating_again_keeps_rooms_that_have_notes(event, crowd, alice):
+    from cairn.contributions.services import record_contribution
+
+    allocate_event(event.pk, actor=alice)
+    group = BreakoutGroup.objects.first()
+    record_contribution(text="A note", channel="breakout_note", breakout_group=group)
+    allocate_event(event.pk, actor=alice)
+    assert BreakoutGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_coordinators_allocate_and_move_people_from_the_breakouts_page(client, event, crowd, alice):
+    client.force_login(alice)
+    response = client.post(f"/events/{event.pk}/breakouts/", {"action": "allocate"}, follow=True)
+    assert "Allocated 16 people" in response.content.decode()
+    group = BreakoutGroup.objects.first()
+    person = crowd[-1]
+    client.post(
+        f"/events/{event.pk}/breakouts/",
+        {"action": "move", "person": person.pk, "group": group.pk},
+    )
+    assert group.members.filter(pk=person.pk).exists()
+    assert client.get(f"/events/{event.pk}/breakouts/rooms.csv").status_code == 200
+
+
+def test_members_cannot_reach_the_breakouts_page(client, event, charlie):
+    client.force_login(charlie)
+    assert client.get(f"/events/{event.pk}/breakouts/").status_code == 403
+    assert client.get(f"/events/{event.pk}/breakouts/rooms.csv").status_code == 403
+    assert client.get(f"/events/{event.pk}/breakouts/print/").status_code == 403

@@ -1,0 +1,73 @@
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from cairn.core.models import AuditEntry
+from cairn.events.models import EventStatus, Registration
+from cairn.events.services.events import cancel_event
+from cairn.events.services.registration import register
+from cairn.events.tasks import due_reminders, send_reminder
+from cairn.members.models import Channel
+from cairn.outreach.models import Delivery
+
+
+def test_cancelling_an_event_tells_everyone_registered_or_waiting_by_their_channel(
+    event, person_factory, alice, django_capture_on_commit_callbacks
+):
+    email = person_factory("Emma")
+    post = person_factory("Jean", channel=Channel.POST)
+    phone = person_factory("Bill", channel=Channel.PHONE)
+    waiting = [person_factory() for _ in range(2)]
+    for p in [email, post, phone, *waiting]:
+        register(event.pk, p)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_event(event.pk, actor=alice, reason="The venue flooded.")
+    notices = Delivery.objects.filter(subject__startswith="Cancelled")
+    assert notices.count() == 5
+    channels = {d.person.first_name: d.channel for d in notices}
+    assert channels["Emma"] == Channel.EMAIL
+    assert channels["Jean"] == Channel.POST
+    assert channels["Bill"] == Channel.PHONE
+    assert all("The venue flooded." in d.body for d in notices)
+    event.refresh_from_db()
+    assert event.status == EventStatus.CANCELLED
+    assert AuditEntry.objects.filter(action="event.cancelled", actor=alice).exists()
+
+
+def _start_soon(event, hours: float) -> None:
+    event.starts_at = timezone.now() + timedelta(hours=hours)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+
+
+def test_reminders_are_due_only_within_a_day_of_the_event(event, person_factory):
+    registration = register(event.pk, person_factory())
+    assert due_reminders() == []
+    _start_soon(event, 20)
+    assert due_reminders() == [registration.pk]
+
+
+def test_the_reminder_command_sends_each_reminder_once(event, person_factory):
+    regs = [register(event.pk, person_factory()) for _ in range(4)]  # one waiting
+    _start_soon(event, 5)
+    call_command("send-reminders")
+    call_command("send-reminders")
+    reminders = Delivery.objects.filter(subject__startswith="Reminder")
+    assert reminders.count() == 3
+    assert {d.person_id for d in reminders} == {r.person_id for r in regs[:3]}
+    assert not Registration.objects.filter(status="registered", reminder_sent_at=None).exists()
+
+
+def test_a_reminder_task_run_twice_sends_one_reminder(event, person_factory):
+    registration = register(event.pk, person_factory())
+    assert send_reminder.call(registration.pk) is True
+    assert send_reminder.call(registration.pk) is False
+    assert Delivery.objects.filter(subject__startswith="Reminder").count() == 1
+
+
+def test_no_reminders_go_out_for_a_cancelled_event(event, person_factory, alice):
+    register(event.pk, person_factory())
+    _start_soon(event, 5)
+    cancel_event(event.pk, actor=alice)
+    assert due_reminders() == []

@@ -1,0 +1,59 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cairn.members.models import ImportJob, Person
+
+pytestmark = pytest.mark.django_db
+
+CSV = b"Name,E-mail address,Tel\nJean Millar,jean@example.org,01632\nBad Row,nope,\n"
+
+
+def upload(client, data=CSV, name="members.csv"):
+    return client.post("/people/import/", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_only_coordinators_may_import(client, bob):
+    client.force_login(bob)
+    assert client.get("/people/import/").status_code == 403
+
+
+def test_an_upload_shows_the_mapping_the_errors_and_changes_nothing(client, alice):
+    client.force_login(alice)
+    response = upload(client)
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/people/import/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "E-mail address" in page and 'value="email" selected' in page
+    assert "&#x27;nope&#x27; is not a valid email address" in page
+    assert not Person.objects.exclude(user=alice).exists()
+
+
+def test_an_unreadable_upload_gets_a_message_on_the_form(client, alice):
+    client.force_login(alice)
+    response = upload(client, b"\x00\x01\x02", "photo.csv")
+    assert response.status_code == 200
+    assert b"binary data" in response.content
+    assert not ImportJob.objects.exists()
+
+
+def test_the_import_applies_only_when_confirmed_and_only_once(client, alice):
+    client.force_login(alice)
+    job_url = upload(client)["Location"]
+    form = {"map-0": "full_name", "map-1": "email", "map-2": "phone", "action": "apply"}
+    response = client.post(job_url, form)
+    assert b"Tick the box" in response.content
+    assert not Person.objects.filter(email="jean@example.org").exists()
+    client.post(job_url, form | {"confirm": "1"})
+    assert Person.objects.filter(email="jean@example.org").count() == 1
+    client.post(job_url, form | {"confirm": "1"})
+    assert Person.objects.filter(email="jean@example.org").count() == 1
+    assert b"people were created: 1" in client.get(job_url).content
+
+
+def test_remapping_a_column_updates_the_preview(client, alice):
+    client.force_login(alice)
+    job_url = upload(client)["Location"]
+    response = client.post(
+        job_url, {"map-0": "", "map-1": "email", "map-2": "phone", "action": "remap"}
+    )
+    assert b"No column is mapped to a name" in response.content

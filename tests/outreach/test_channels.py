@@ -1,0 +1,152 @@
+import pytest
+from django.contrib.auth.models import User
+
+from cairn.contributions.models import Contribution, ContributionChannel
+from cairn.members.models import AccessNeed, Channel, ConsentPurpose
+from cairn.outreach.models import CallOutcomeKind, DeliveryStatus
+from cairn.outreach.services import (
+    OutreachError,
+    call_list,
+    create_letter_batch,
+    log_call,
+    mark_batch_posted,
+    notify,
+    queued_letters,
+)
+
+pytestmark = pytest.mark.django_db
+INVITE = ConsentPurpose.EVENT_INVITATIONS
+
+
+def test_nobody_is_contacted_for_a_purpose_they_have_not_consented_to(mailoutbox, person_factory):
+    jean = person_factory("Jean", consent=[ConsentPurpose.RESEARCH])
+    delivery = notify(jean, subject="S", body="B", purpose=ConsentPurpose.NEWSLETTERS)
+    assert delivery.status == DeliveryStatus.NOT_REACHED
+    assert "No consent" in delivery.reason
+    assert mailoutbox == []
+
+
+def test_a_withdrawn_consent_counts_as_no_consent(mailoutbox, person_factory):
+    jean = person_factory("Jean")
+    jean.consents.update(granted=False)
+    assert notify(jean, subject="S", body="B", purpose=INVITE).status == "not_reached"
+    assert mailoutbox == []
+
+
+def test_an_unknown_purpose_is_an_error(person_factory):
+    with pytest.raises(OutreachError):
+        notify(person_factory(), subject="S", body="B", purpose="marketing")
+
+
+def test_a_person_who_prefers_post_is_queued_for_the_letter_batch_in_large_print(
+    mailoutbox, person_factory
+):
+    jean = person_factory(
+        "Jean",
+        preferred_channel=Channel.POST,
+        address="12 Harbour Road\nEastdale",
+        postcode="NS1 1AB",
+        access_needs=[AccessNeed.LARGE_PRINT],
+    )
+    delivery = notify(jean, subject="S", body="B", purpose=INVITE)
+    assert (delivery.channel, delivery.status, delivery.large_print) == ("post", "queued", True)
+    assert list(queued_letters()) == [delivery]
+    assert mailoutbox == []
+    batch = create_letter_batch(None)
+    assert list(batch.letters.all()) == [delivery]
+    assert not queued_letters().exists()
+    assert mark_batch_posted(batch, None) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+
+
+def test_an_empty_letter_batch_is_refused(db):
+    with pytest.raises(OutreachError, match="no letters"):
+        create_letter_batch(None)
+
+
+@pytest.mark.parametrize(
+    ("channel", "fields", "reason"),
+    [
+        (Channel.EMAIL, {"email": ""}, "no email address"),
+        (Channel.POST, {"address": ""}, "no postal address"),
+        (Channel.PHONE, {"phone": ""}, "no phone number"),
+        (Channel.WEB, {}, "no Cairn login"),
+    ],
+)
+def test_no_usable_address_is_not_reached_with_the_reason(person_factory, channel, fields, reason):
+    person = person_factory("Pat", preferred_channel=channel, **fields)
+    delivery = notify(person, subject="S", body="B", purpose=INVITE)
+    assert delivery.status == DeliveryStatus.NOT_REACHED
+    assert reason in delivery.reason
+
+
+def test_a_web_only_person_finds_the_message_on_their_cairn_page(client, person_factory):
+    user = User.objects.create_user("zara", password="pw")
+    zara = person_factory("Zara", preferred_channel=Channel.WEB, user=user)
+    delivery = notify(zara, subject="Your invitation", body="Come along", purpose=INVITE)
+    assert delivery.status == DeliveryStatus.DELIVERED
+    client.force_login(user)
+    response = client.get("/outreach/inbox/")
+    assert b"Your invitation" in response.content
+    delivery.refresh_from_db()
+    assert delivery.seen_at is not None
+
+
+def test_a_person_who_prefers_phone_joins_the_call_list(person_factory):
+    bill = person_factory("Bill", preferred_channel=Channel.PHONE, phone="01632 960001")
+    delivery = notify(bill, subject="S", body="B", purpose=INVITE)
+    assert list(call_list()) == [delivery]
+
+
+def test_words_passed_on_in_a_call_become_a_phone_contribution(alice, person_factory):
+    bill = person_factory("Bill", preferred_channel=Channel.PHONE, phone="01632 960001")
+    delivery = notify(bill, subject="S", body="B", purpose=INVITE)
+    call = log_call(
+        delivery,
+        outcome=CallOutcomeKind.REACHED,
+        user=alice,
+        passed_on="Tell them the shed needs a ramp.",
+        consent_to_quote=True,
+    )
+    contribution = Contribution.objects.get()
+    assert call.contribution == contribution
+    assert contribution.channel == ContributionChannel.PHONE
+    assert contribution.author == bill
+    assert contribution.entered_by == alice
+    assert contribution.consent_to_quote
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert not call_list().exists()
+
+
+def test_a_wrong_number_moves_the_call_to_the_not_reached_list(alice, person_factory):
+    bill = person_factory("Bill", preferred_channel=Channel.PHONE, phone="01632 960001")
+    delivery = notify(bill, subject="S", body="B", purpose=INVITE)
+    log_call(delivery, outcome=CallOutcomeKind.WRONG_NUMBER, user=alice)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.NOT_REACHED
+    assert "Wrong number" in delivery.reason
+
+
+def test_no_answer_and_call_back_keep_the_call_on_the_list(alice, person_factory):
+    import datetime
+
+    bill = person_factory("Bill", preferred_channel=Channel.PHONE, phone="01632 960001")
+    delivery = notify(bill, subject="S", body="B", purpose=INVITE)
+    log_call(delivery, outcome=CallOutcomeKind.NO_ANSWER, user=alice)
+    with pytest.raises(OutreachError, match="date"):
+        log_call(delivery, outcome=CallOutcomeKind.CALL_BACK, user=alice)
+    log_call(
+        delivery,
+        outcome=CallOutcomeKind.CALL_BACK,
+        user=alice,
+        call_back_on=datetime.date(2030, 1, 5),
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.QUEUED
+    assert delivery.attempts == 2
+    assert "05 Jan 2030" in delivery.reason
+    with pytest.raises(OutreachError, match="reached"):
+        log_call(delivery, outcome=CallOutcomeKind.NO_ANSWER, user=alice, passed_on="words")
+    assert not Contribution.objects.exists()

@@ -1,0 +1,62 @@
+import io
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from cairn.contributions.models import Contribution
+from cairn.core.demo import SEED_EVENT_TITLE
+from cairn.events.models import Event, RegistrationStatus
+
+
+@pytest.mark.django_db
+def test_demo_creates_the_seed_event_first(demo):
+    assert demo.title == SEED_EVENT_TITLE
+    assert demo.format == "online"
+    assert demo.dial_in
+    assert len(demo.speakers) == 3
+    assert all(s.organisation for s in demo.speakers)
+    assert demo.registrations.filter(status=RegistrationStatus.REGISTERED).count() >= 25
+    themes = list(demo.breakout_themes.values_list("name", flat=True))
+    assert themes == ["Technology", "Sustainability", "Positive signs", "Private sector"]
+    for theme in demo.breakout_themes.all():
+        assert theme.contributions.filter(channel="breakout_note").count() >= 4
+
+
+@pytest.mark.django_db
+def test_demo_includes_letters_and_phone_calls_entered_by_staff(demo):
+    letters = Contribution.objects.filter(event=demo, channel="letter")
+    calls = Contribution.objects.filter(event=demo, channel="phone")
+    assert letters.count() >= 2 and calls.count() >= 2
+    assert all(c.entered_by is not None for c in [*letters, *calls])
+
+
+@pytest.mark.django_db
+def test_demo_command_loads_once_and_prints_logins(transactional_db):
+    out = io.StringIO()
+    call_command("demo", no_serve=True, stdout=out)
+    text = out.getvalue()
+    assert "Loaded the demo network" in text
+    for username in ("coordinator", "facilitator", "member"):
+        assert f"username: {username}" in text
+    events = Event.objects.count()
+    out = io.StringIO()
+    call_command("demo", no_serve=True, stdout=out)
+    assert "not loaded again" in out.getvalue()
+    assert Event.objects.count() == events
+
+
+def test_cairn_help_lists_cairn_commands():
+    result = subprocess.run(
+        [sys.executable, "-m", "cairn.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    for command in ("demo", "demo --no-serve", "serve", "migrate"):
+        assert command in result.stdout
+
+
+def test_cairn_runs_django_commands():
+    result = subprocess.run(
+        [sys.executable, "-m", "cairn.cli", "help"], capture_output=True, text=True, check=True
+    )
+    assert "migrate" in result.stdout and "demo" in result.stdout

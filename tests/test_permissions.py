@@ -1,0 +1,108 @@
+"""Every page checks the role on the server, not just by hiding links."""
+
+import pytest
+from django.urls import reverse
+
+from cairn.contributions.models import Contribution
+
+
+def pages(demo):
+    contribution = Contribution.objects.filter(event=demo).first()
+    person = demo.registrations.first().person
+    return {
+        "home": reverse("home"),
+        "events": reverse("events:list"),
+        "event": reverse("events:detail", args=[demo.pk]),
+        "registrations": reverse("events:registrations", args=[demo.pk]),
+        "organisations": reverse("members:organisations"),
+        "organisation": person.organisation.get_absolute_url(),
+        "people": reverse("members:people"),
+        "contributions": reverse("contributions:list"),
+        "contribution": contribution.get_absolute_url(),
+        "admin": reverse("admin:index"),
+    }
+
+
+# page -> status by role; 302 means "sent to log in" for anonymous visitors
+EXPECTED = {
+    "home": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
+    "events": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
+    "event": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
+    "registrations": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "organisations": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
+    "organisation": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
+    "people": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "contributions": {"anon": 302, "member": 403, "facilitator": 200, "coordinator": 200},
+    "contribution": {"anon": 302, "member": 404, "facilitator": 200, "coordinator": 200},
+    "admin": {"anon": 302, "member": 302, "facilitator": 302, "coordinator": 200},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anon", "member", "facilitator", "coordinator"])
+def test_each_role_reaches_only_its_pages(client, demo, role):
+    from django.contrib.auth.models import User
+
+    if role != "anon":
+        client.force_login(User.objects.get(username=role))
+    for name, url in pages(demo).items():
+        response = client.get(url)
+        assert response.status_code == EXPECTED[name][role], (name, role, response.status_code)
+
+
+@pytest.mark.django_db
+def test_members_do_not_see_breakout_notes_or_contact_details(client, demo):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="member"))
+    page = client.get(reverse("events:detail", args=[demo.pk])).content.decode()
+    assert "Technology" in page
+    assert "paperweight" not in page  # a breakout note
+    org = demo.registrations.filter(person__preferred_channel="post").first().person
+    person_page = client.get(org.get_absolute_url())
+    assert person_page.status_code in (200, 404)
+    if person_page.status_code == 200:
+        assert org.address.splitlines()[0] not in person_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_facilitators_read_notes_of_events_they_facilitate(client, demo):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="facilitator"))
+    page = client.get(reverse("events:detail", args=[demo.pk])).content.decode()
+    assert "paperweight" in page
+
+
+@pytest.mark.django_db
+def test_a_facilitator_cannot_read_contributions_of_other_events(client, demo, bob):
+    from cairn.contributions.services import record_contribution
+
+    other = record_contribution(text="Said elsewhere", channel="email")
+    client.force_login(bob)
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_people_list_shows_contact_details_to_coordinators(client, demo):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="coordinator"))
+    page = client.get(reverse("members:people") + "?q=Millar").content.decode()
+    assert "Jean Millar" in page
+    assert "Post" in page
+
+
+@pytest.mark.django_db
+def test_members_choose_whether_they_appear_in_the_directory(client, org, charlie):
+    from cairn.members.models import Person
+
+    hidden = Person.objects.create(first_name="Hidden", last_name="Person", organisation=org)
+    shown = Person.objects.create(
+        first_name="Shown", last_name="Person", organisation=org, visible_in_directory=True
+    )
+    client.force_login(charlie)
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert shown.full_name in page
+    assert hidden.full_name not in page
+    assert client.get(hidden.get_absolute_url()).status_code == 404
