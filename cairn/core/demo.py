@@ -48,6 +48,7 @@ DEMO_LOGINS = [
 DEMO_EXTENSIONS: list[str] = [
     "cairn.consultations.demo.load",
     "cairn.exchange.demo.load",
+    "cairn.events.demo.load",
 ]
 
 SEED_EVENT_TITLE = "Co-production and Responding to Covid-19"
