@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cairn.exchange",
     "cairn.conversations",
     "cairn.reports",
+    "cairn.insights",
 ]
 
 MIDDLEWARE = [

@@ -17,4 +17,5 @@ urlpatterns = [
     path("exchange/", include("cairn.exchange.urls")),
     path("conversations/", include("cairn.conversations.urls")),
     path("reports/", include("cairn.reports.urls")),
+    path("insights/", include("cairn.insights.urls")),
 ]

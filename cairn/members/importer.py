@@ -192,10 +192,10 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
         errors.append("organisation is longer than 200 characters")
     channel = values.get("preferred_channel")
     needs = {Channel.EMAIL: "email", Channel.PHONE: "phone", Channel.POST: "address"}
-    if channel in needs and not values.get(needs[channel]):
+    if channel in needs and not (raw.get(needs[channel]) or values.get(needs[channel])):
         errors.append(f"prefers {channel} but has no {needs[channel]}")
     if errors:
-        return "; ".join(errors)
+        return "; ".join(e.rstrip(".") for e in errors)
     if "preferred_channel" not in values:
         values["_default_channel"] = next(
             (ch for ch, key in needs.items() if values.get(key)), Channel.WEB

@@ -138,8 +138,12 @@ def _preview(form: ComposeForm, audience: Audience) -> dict:
                 "script": call_script(sample) if channel == Channel.PHONE else [],
             }
         )
+    consented = people.filter(
+        consents__purpose=form.cleaned_data["purpose"], consents__granted=True
+    ).count()
     return {
         "preview": True,
+        "consented": consented,
         "audience_label": audience.label(),
         "audience_count": sum(by_channel.values()),
         "samples": samples,

@@ -24,7 +24,7 @@ def test_an_upload_shows_the_mapping_the_errors_and_changes_nothing(client, alic
     assert response["Location"] == f"/people/import/{job.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert "E-mail address" in page and 'value="email" selected' in page
-    assert "&#x27;nope&#x27; is not a valid email address." in page
+    assert "&#x27;nope&#x27; is not a valid email address" in page
     assert not Person.objects.exclude(user=alice).exists()
 
 

@@ -1,0 +1,16 @@
+"""Demo: synthesise the seed event's contributions (inline with the immediate task backend)."""
+
+import os
+
+from cairn.insights.models import RunMode
+from cairn.insights.services import start_synthesis
+
+
+def load(network) -> None:
+    if network.seed_event is None:
+        return
+    start_synthesis(
+        network.users.get("coordinator"),
+        event=network.seed_event,
+        mode=os.environ.get("MODE", RunMode.GUIDED),
+    )

@@ -1,0 +1,118 @@
+"""Reads for synthesis pages: quotes a user may see, counts with their labels."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from cairn.contributions.models import Contribution, ContributionChannel
+from cairn.contributions.selectors import visible_contributions
+from cairn.insights.models import Assignment, Theme
+from cairn.members.models import ConsentPurpose, Sector
+
+CHANNEL_LABELS = dict(ContributionChannel.choices)
+SECTOR_LABELS = {**dict(Sector.choices), "unknown": _("Sector not known")}
+
+
+def channel_label(code: str) -> str:
+    return str(CHANNEL_LABELS.get(code, code))
+
+
+def sector_label(code: str) -> str:
+    return str(SECTOR_LABELS.get(code, code))
+
+
+def labelled_counts(counts: dict[str, int], kind: str) -> list[tuple[str, int]]:
+    label = channel_label if kind == "channel" else sector_label
+    return [(label(code), n) for code, n in counts.items()]
+
+
+def withdrew_quote_consent(contribution: Contribution) -> bool:
+    """A person can withdraw consent to be quoted after speaking; that wins over the flag."""
+    if contribution.author_id is None:
+        return False
+    consents = getattr(contribution.author, "_quote_consent", None)
+    if consents is None:
+        consents = list(
+            contribution.author.consents.filter(purpose=ConsentPurpose.QUOTE).values_list(
+                "granted", flat=True
+            )
+        )
+    return bool(consents) and not consents[0]
+
+
+def may_quote_publicly(contribution: Contribution) -> bool:
+    if not contribution.consent_to_quote:
+        return False
+    if contribution.author_id is None:
+        return True
+    return not (contribution.author.anonymised_at or withdrew_quote_consent(contribution))
+
+
+def public_attribution(contribution: Contribution) -> str:
+    """A name only when the person agreed to be named; otherwise channel and sector."""
+    sector = contribution.author_sector
+    where = channel_label(contribution.channel)
+    if (
+        contribution.consent_to_name
+        and contribution.author_id
+        and not contribution.author.anonymised_at
+    ):
+        org = contribution.author.organisation
+        return f"{contribution.author.full_name}, {org}" if org else contribution.author.full_name
+    if sector:
+        return _("%(sector)s member, by %(channel)s") % {
+            "sector": sector_label(sector),
+            "channel": where.lower(),
+        }
+    return _("A participant, by %(channel)s") % {"channel": where.lower()}
+
+
+def quotes_for(theme: Theme, user: Any, limit: int = 6) -> list[dict[str, Any]]:
+    """Representative quotes a user may read on the synthesis page.
+
+    A contribution the user may open is shown with a link; one they may not
+    open is shown only when its author agreed to be quoted, without a link.
+    """
+    ids = theme.quotes[:limit]
+    rows = {
+        a.statement_id: a
+        for a in Assignment.objects.filter(
+            run_id=theme.run_id, statement_id__in=ids
+        ).select_related("contribution__author__organisation")
+    }
+    visible = set(
+        visible_contributions(user)
+        .filter(pk__in=[a.contribution_id for a in rows.values()])
+        .values_list("pk", flat=True)
+    )
+    out = []
+    for sid in ids:
+        a = rows.get(sid)
+        if a is None:
+            continue
+        c = a.contribution
+        if c.pk in visible:
+            out.append(
+                {
+                    "text": a.text,
+                    "url": c.get_absolute_url(),
+                    "by": public_attribution(c),
+                    "channel": channel_label(c.channel),
+                }
+            )
+        elif may_quote_publicly(c):
+            out.append(
+                {
+                    "text": a.text,
+                    "url": None,
+                    "by": public_attribution(c),
+                    "channel": channel_label(c.channel),
+                }
+            )
+    return out
+
+
+def statements_of(run_id: int, theme: Theme | None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.filter(run_id=run_id).select_related("contribution")
+    return qs.filter(theme=theme) if theme else qs.filter(theme__isnull=True)

@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cairn.core.roles import coordinator_required, facilitator_required, is_coordinator
+from cairn.events.models import Event
+from cairn.insights import services
+from cairn.insights.models import RunMode, SynthesisRun, Theme
+from cairn.insights.selectors import labelled_counts, quotes_for, statements_of
+from cairn.lib.paging import paginate
+
+
+@facilitator_required
+def synthesis_list(request: HttpRequest) -> HttpResponse:
+    runs = SynthesisRun.objects.select_related("event")
+    return render(
+        request,
+        "insights/list.html",
+        {
+            "page_obj": paginate(request, runs),
+            "events": Event.objects.filter(contributions__isnull=False).distinct(),
+            "consultations": _consultations(),
+            "modes": RunMode.choices,
+        },
+    )
+
+
+def _consultations() -> list:
+    from cairn.consultations.models import Consultation
+
+    return list(Consultation.objects.order_by("-pk")[:100])
+
+
+@coordinator_required
+@require_POST
+def synthesis_start(request: HttpRequest) -> HttpResponse:
+    scope = request.POST.get("scope") or request.POST.get("event") or ""
+    event, consultation_id = None, None
+    if scope.startswith("c") and scope[1:].isdigit():
+        consultation_id = int(scope[1:])
+    else:
+        event = (
+            Event.objects.filter(pk=scope.removeprefix("e") or 0).first()
+            if scope.removeprefix("e").isdigit()
+            else None
+        )
+    if event is None and consultation_id is None:
+        messages.error(request, _("Choose an event or a consultation to synthesise."))
+        return redirect("insights:list")
+    mode = request.POST.get("mode", RunMode.GUIDED)
+    try:
+        run = services.start_synthesis(
+            request.user,
+            event=event,
+            consultation_id=consultation_id,
+            mode=mode if mode in RunMode.values else RunMode.GUIDED,
+        )
+    except services.InsightsError as exc:
+        messages.error(request, str(exc))
+        return redirect("insights:list")
+    return redirect(run)
+
+
+def _theme_view(theme: Theme, user) -> dict:
+    counts = theme.counts or {}
+    return {
+        "theme": theme,
+        "quotes": quotes_for(theme, user),
+        "by_channel": labelled_counts(counts.get("channel", {}), "channel"),
+        "by_sector": labelled_counts(counts.get("sector", {}), "sector"),
+        "contributions": counts.get("contributions", 0),
+    }
+
+
+@facilitator_required
+def synthesis_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(SynthesisRun.objects.select_related("event"), pk=pk)
+    themes = list(run.themes.all())
+    return render(
+        request,
+        "insights/detail.html",
+        {
+            "run": run,
+            "themes": [_theme_view(t, request.user) for t in themes],
+            "all_themes": themes,
+            "unassigned": statements_of(run.pk, None).count(),
+            "edits": run.edits.select_related("actor").order_by("-created_at")[:20],
+            "can_edit": is_coordinator(request.user),
+        },
+    )
+
+
+@facilitator_required
+def synthesis_status(request: HttpRequest, pk: int) -> JsonResponse:
+    run = get_object_or_404(SynthesisRun, pk=pk)
+    return JsonResponse(
+        {"status": run.status, "progress": run.progress, "stage": run.stage, "error": run.error}
+    )
+
+
+@facilitator_required
+def theme_detail(request: HttpRequest, pk: int, theme_pk: int | None = None) -> HttpResponse:
+    run = get_object_or_404(SynthesisRun, pk=pk)
+    theme = get_object_or_404(Theme, pk=theme_pk, run=run) if theme_pk else None
+    return render(
+        request,
+        "insights/theme.html",
+        {
+            "run": run,
+            "theme": theme,
+            "view": _theme_view(theme, request.user) if theme else None,
+            "page_obj": paginate(
+                request, statements_of(run.pk, theme).order_by("-confidence", "id")
+            ),
+            "other_themes": run.themes.exclude(pk=theme.pk if theme else 0),
+            "can_edit": is_coordinator(request.user),
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def synthesis_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(SynthesisRun, pk=pk)
+    try:
+        services.rerun_synthesis(run, request.user)
+    except services.InsightsError as exc:
+        messages.error(request, str(exc))
+    return redirect(run)
+
+
+@coordinator_required
+@require_POST
+def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    theme = get_object_or_404(Theme, pk=theme_pk, run_id=pk)
+    try:
+        services.rename_theme(theme, request.POST.get("label", ""), request.user)
+        messages.success(request, _("Theme renamed."))
+    except services.InsightsError as exc:
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") or theme.run.get_absolute_url())
+
+
+@coordinator_required
+@require_POST
+def theme_merge(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    theme = get_object_or_404(Theme, pk=theme_pk, run_id=pk)
+    other = Theme.objects.filter(pk=request.POST.get("other") or 0, run_id=pk).first()
+    if other is None:
+        messages.error(request, _("Choose the theme to merge into this one."))
+    else:
+        try:
+            services.merge_themes(theme, other, request.user)
+            messages.success(request, _("Themes merged."))
+        except services.InsightsError as exc:
+            messages.error(request, str(exc))
+    return redirect(theme.run)
+
+
+@coordinator_required
+@require_POST
+def theme_statements(request: HttpRequest, pk: int, theme_pk: int | None = None) -> HttpResponse:
+    """Move ticked statements to another theme, or split them into a new one."""
+    run = get_object_or_404(SynthesisRun, pk=pk)
+    theme = get_object_or_404(Theme, pk=theme_pk, run=run) if theme_pk else None
+    ids = request.POST.getlist("statement")
+    back = theme.get_absolute_url() if theme else run.get_absolute_url() + "unassigned/"
+    try:
+        if request.POST.get("action") == "split":
+            if theme is None:
+                raise services.InsightsError(_("Statements with no theme can be moved, not split."))
+            new = services.split_theme(theme, ids, request.POST.get("label", ""), request.user)
+            messages.success(request, _("New theme “%(label)s” created.") % {"label": new.label})
+        else:
+            target_pk = request.POST.get("to", "")
+            to = (
+                None
+                if target_pk == "none"
+                else Theme.objects.filter(pk=target_pk or 0, run=run).first()
+            )
+            if to is None and target_pk != "none":
+                raise services.InsightsError(_("Choose where to move the statements."))
+            if not ids:
+                raise services.InsightsError(_("Tick at least one statement to move."))
+            moved = services.move_statements(run, ids, to, request.user)
+            messages.success(request, _("%(n)s statements moved.") % {"n": moved})
+    except services.InsightsError as exc:
+        messages.error(request, str(exc))
+    return redirect(back)

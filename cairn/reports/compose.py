@@ -1,0 +1,489 @@
+"""Compose report sections from an event and its synthesis, in the voice of the seed report.
+
+Each function returns a `Draft`: a heading, paragraphs of sentences (each
+with the contribution ids it came from), quotes and charts. Only words from
+contributions whose authors agreed to be quoted are used verbatim; the rest
+count in the numbers.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
+from cairn.contributions.models import Contribution
+from cairn.events.models import BreakoutTheme, Event, RegistrationStatus
+from cairn.insights.models import Assignment, SynthesisRun, Theme
+from cairn.insights.selectors import channel_label, may_quote_publicly, sector_label
+
+Sentence = tuple[str, list[int]]
+FIRST_PERSON = re.compile(r"\b(I|I'm|I've|we|we're|we've|our|my|us|me)\b", re.IGNORECASE)
+QUOTES_PER_THEME = 3
+
+
+@dataclass
+class Draft:
+    key: str
+    heading: str
+    paragraphs: list[list[Sentence]] = field(default_factory=list)
+    quotes: list[tuple[int, str]] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)
+    theme_id: int | None = None
+
+    @property
+    def body(self) -> str:
+        out = []
+        for para in self.paragraphs:
+            if para and para[0][0].startswith("- "):
+                out.append("\n".join(s for s, _ in para))
+            else:
+                out.append(" ".join(s for s, _ in para))
+        return "\n\n".join(p for p in out if p.strip())
+
+    @property
+    def provenance(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for para in self.paragraphs:
+            for text, ids in para:
+                if ids:
+                    found[text.removeprefix("- ")] = sorted(set(ids))
+        return found
+
+
+def network_name() -> str:
+    org = getattr(settings, "NETWORK_NAME", "") or "Cairn"
+    return org
+
+
+def listing(items: list[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def count_phrase(counts: dict[str, int], label) -> str:
+    return listing([f"{n} {label(code).lower()}" for code, n in counts.items() if n])
+
+
+def channel_phrase(counts: dict[str, int]) -> str:
+    parts = []
+    for code, n in counts.items():
+        name = channel_label(code).lower()
+        parts.append(f"{n} {name}{'' if n == 1 or name.endswith('s') else 's'}")
+    return listing(parts)
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Marked for translation here, translated when used.
+LEAD_INS = {
+    "positive": gettext_noop("On the positive side, %(s)s"),
+    "challenge": gettext_noop("A concern raised was that %(s)s"),
+    "idea": gettext_noop("One suggestion was that %(s)s"),
+}
+PLAIN_LEAD_INS = [
+    gettext_noop("We heard that %(s)s"),
+    gettext_noop("Members also said that %(s)s"),
+    gettext_noop("There was a view that %(s)s"),
+]
+
+
+def _lower_first(text: str) -> str:
+    # "Big companies" -> "big companies", but "BSL" and "I" stay as they are.
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def as_reported(text: str, stance: str = "", index: int = 0) -> str:
+    """A statement as a sentence in the report's voice, or as a short quotation.
+
+    Words in the first person stay the speaker's own, in quotation marks; other
+    statements are introduced in the network's voice, as the seed report does.
+    """
+    text = " ".join(text.split()).rstrip()
+    if not text.endswith((".", "!", "?", "…")):
+        text += "."
+    sentences = SENTENCE_END.split(text)
+    personal = any(FIRST_PERSON.search(s) for s in sentences) or text.lower().startswith(
+        ("said ", "asked ", "wants ")
+    )
+    if personal or not stance:
+        if personal:
+            own_words = [
+                _("As one participant put it, “%(text)s”"),
+                _("Another told us: “%(text)s”"),
+                _("In one member's words, “%(text)s”"),
+            ]
+            return own_words[index % 3] % {"text": text}
+        return text
+    if stance == "question" or text.endswith("?"):
+        return _("Some asked: “%(text)s”") % {"text": text}
+    lead = LEAD_INS.get(stance) or PLAIN_LEAD_INS[index % len(PLAIN_LEAD_INS)]
+    return _(lead) % {"s": _lower_first(text)}
+
+
+def _chart(key: str, title: str, counts: list[tuple[str, int]], unit: str) -> dict[str, Any]:
+    """A bar chart's data and its text alternative (the same figures, in words)."""
+    data = "; ".join(f"{label}: {n}" for label, n in counts) + "."
+    alt = _("%(title)s, in %(unit)s. %(data)s") % {"title": title, "unit": unit, "data": data}
+    return {"key": key, "title": title, "bars": counts, "alt": alt, "data": data}
+
+
+# --- the event report -----------------------------------------------------------------------
+
+
+class EventFacts:
+    """Numbers about one event, computed once for all sections."""
+
+    def __init__(self, event: Event, run: SynthesisRun | None) -> None:
+        self.event = event
+        self.run = run
+        regs = event.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related(
+            "person__organisation"
+        )
+        attended = [r for r in regs if r.attended]
+        self.people = attended or [r for r in regs if r.status == RegistrationStatus.REGISTERED]
+        self.sectors = Counter(r.person.effective_sector for r in self.people)
+        contributions = Contribution.objects.filter(event=event)
+        self.contributions = contributions.count()
+        self.channels = Counter(contributions.values_list("channel", flat=True))
+        self.voice_sectors = Counter(
+            s or "unknown" for s in contributions.values_list("author_sector", flat=True)
+        )
+        self.offline = sum(
+            n for c, n in self.channels.items() if c in ("letter", "phone", "paper_form")
+        )
+
+
+def intro(facts: EventFacts) -> Draft:
+    event = facts.event
+    when = date_format(localtime(event.starts_at), "j F Y")
+    d = Draft("intro", _("Introduction"))
+    first = (event.description or event.summary).split("\n\n")[0].strip()
+    # An invitation's call to action ("Join us...") does not belong in a report.
+    first = " ".join(
+        s
+        for s in SENTENCE_END.split(first)
+        if not s.lower().startswith(("join ", "register", "book "))
+    )
+    if first:
+        d.paragraphs.append([(first, [])])
+    people = len(facts.people)
+    sectors = [sector_label(s).lower() for s, _n in facts.sectors.most_common()]
+    fmt = event.get_format_display().lower()
+    lines: list[Sentence] = [
+        (
+            ngettext(
+                "Our %(fmt)s event on %(when)s brought %(n)d network member together to share examples, learning and ideas.",
+                "Our %(fmt)s event on %(when)s brought %(n)d network members together to share examples, learning and ideas.",
+                people,
+            )
+            % {"fmt": fmt, "when": when, "n": people},
+            [],
+        )
+    ]
+    if sectors:
+        lines.append(
+            (
+                _("They came from %(n)d sectors: %(list)s.")
+                % {"n": len(sectors), "list": listing(sectors)},
+                [],
+            )
+        )
+    if facts.contributions:
+        ids = list(Contribution.objects.filter(event=event).values_list("pk", flat=True))
+        lines.append(
+            (
+                ngettext(
+                    "We received %(n)d contribution: %(channels)s.",
+                    "We received %(n)d contributions: %(channels)s.",
+                    facts.contributions,
+                )
+                % {
+                    "n": facts.contributions,
+                    "channels": channel_phrase(dict(facts.channels.most_common())),
+                },
+                ids,
+            )
+        )
+        if facts.offline:
+            lines.append(
+                (
+                    _(
+                        "Words that reached us by letter, phone and paper form count exactly like those said online."
+                    ),
+                    [],
+                )
+            )
+    d.paragraphs.append(lines)
+    if facts.voice_sectors:
+        d.charts.append(
+            _chart(
+                "sectors",
+                _("Voices by sector"),
+                sorted(
+                    ((sector_label(s), n) for s, n in facts.voice_sectors.most_common()),
+                    key=lambda item: item[0] == sector_label("unknown"),
+                ),
+                _("contributions"),
+            )
+        )
+    if facts.channels:
+        d.charts.append(
+            _chart(
+                "channels",
+                _("Voices by channel"),
+                [(channel_label(c), n) for c, n in facts.channels.most_common()],
+                _("contributions"),
+            )
+        )
+    return d
+
+
+def speakers(facts: EventFacts) -> Draft | None:
+    items = [
+        i for i in facts.event.agenda_items.select_related("speaker__organisation") if i.speaker_id
+    ]
+    if not items:
+        return None
+    d = Draft("speakers", _("Speakers"))
+    d.paragraphs.append(
+        [
+            (
+                ngettext(
+                    "During the session we heard from %(n)d network member about their work:",
+                    "During the session we heard from %(n)d network members about their work:",
+                    len({i.speaker_id for i in items}),
+                )
+                % {"n": len({i.speaker_id for i in items})},
+                [],
+            )
+        ]
+    )
+    bullets = []
+    for item in items:
+        who = item.speaker.full_name
+        if item.speaker.organisation:
+            who += f", {item.speaker.organisation}"
+        bullets.append((f"- {who}: {item.title}", []))
+    d.paragraphs.append(bullets)
+    return d
+
+
+def _assignments(theme: Theme) -> list[Assignment]:
+    return list(
+        theme.assignments.select_related("contribution__author").order_by("-confidence", "id")
+    )
+
+
+def _quotable(assignments: list[Assignment]) -> list[Assignment]:
+    return [a for a in assignments if may_quote_publicly(a.contribution)]
+
+
+def theme_section(theme: Theme, key: str | None = None) -> Draft:
+    d = Draft(key or f"theme:{theme.pk}", theme.label, theme_id=theme.pk)
+    rows = _assignments(theme)
+    by_id = {a.statement_id: a for a in rows}
+    ids = [a.contribution_id for a in rows]
+    counts = theme.counts or {}
+    opening: list[Sentence] = []
+    description = theme.breakout_theme.description if theme.breakout_theme else ""
+    if description:
+        opening.append((description, []))
+    if rows:
+        opening.append(
+            (
+                ngettext(
+                    "We heard %(n)d point on this (%(channels)s).",
+                    "We heard %(n)d points on this (%(channels)s).",
+                    len(rows),
+                )
+                % {"n": len(rows), "channels": channel_phrase(counts.get("channel", {}))},
+                ids,
+            )
+        )
+    d.paragraphs.append(opening)
+    used: set[str] = set()
+    body: list[Sentence] = []
+    for sid in theme.summary + theme.quotes:
+        a = by_id.get(sid)
+        if a is None or sid in used or not may_quote_publicly(a.contribution):
+            continue
+        used.add(sid)
+        body.append((as_reported(a.text, a.stance or "other", len(body)), [a.contribution_id]))
+        if len(body) == 3:
+            break
+    if body:
+        d.paragraphs.append(body)
+    stances = theme.stances or {}
+    if stances.get("positive") or stances.get("challenge") or stances.get("idea"):
+        d.paragraphs.append(
+            [
+                (
+                    _(
+                        "Of these, %(pos)d described what went well, %(ch)d a challenge and %(idea)d an idea for what to do next."
+                    )
+                    % {
+                        "pos": stances.get("positive", 0),
+                        "ch": stances.get("challenge", 0),
+                        "idea": stances.get("idea", 0),
+                    },
+                    ids,
+                )
+            ]
+        )
+    for a in _quotable(rows):
+        if a.statement_id in used:
+            continue
+        d.quotes.append((a.contribution_id, a.text))
+        if len(d.quotes) == QUOTES_PER_THEME:
+            break
+    return d
+
+
+def breakout_fallback(theme: BreakoutTheme) -> Draft:
+    """A breakout section straight from the room's notes, when no synthesis placed them."""
+    d = Draft(f"breakout:{theme.pk}", theme.name)
+    notes = list(theme.contributions.select_related("author").order_by("pk"))
+    if theme.description:
+        d.paragraphs.append([(theme.description, [])])
+    body = [
+        (as_reported(c.text, "other", i), [c.pk])
+        for i, c in enumerate(c for c in notes if may_quote_publicly(c))
+    ][:3]
+    if body:
+        d.paragraphs.append(body)
+    used = {ids[0] for _s, ids in body}
+    d.quotes = [(c.pk, c.text) for c in notes if may_quote_publicly(c) and c.pk not in used][:2]
+    return d
+
+
+def cross_cutting(themes: list[Theme]) -> Draft | None:
+    if not themes:
+        return None
+    d = Draft("cross_cutting", _("Themes across the groups"))
+    d.paragraphs.append(
+        [
+            (
+                _(
+                    "Some themes came up in more than one group, or from people who could not join on the day:"
+                ),
+                [],
+            )
+        ]
+    )
+    bullets: list[Sentence] = []
+    for theme in themes:
+        rows = _assignments(theme)
+        quotable = _quotable(rows)
+        line = f"- {theme.label} ({ngettext('%(n)d point', '%(n)d points', len(rows)) % {'n': len(rows)}}, {channel_phrase((theme.counts or {}).get('channel', {}))})"
+        if quotable:
+            line += f": {as_reported(quotable[0].text)}"
+        else:
+            line += "."
+        bullets.append((line, [a.contribution_id for a in rows]))
+    d.paragraphs.append(bullets)
+    sizes = [(t.label, t.size) for t in themes]
+    d.charts.append(_chart("themes", _("Points per theme"), sizes, _("points")))
+    return d
+
+
+def by_stance(run: SynthesisRun, stance: str, key: str, heading: str, lead: str) -> Draft | None:
+    rows = [
+        a
+        for a in run.assignments.filter(stance=stance, theme__isnull=False)
+        .select_related("contribution__author")
+        .order_by("-confidence", "id")
+        if may_quote_publicly(a.contribution)
+    ]
+    if not rows:
+        return None
+    d = Draft(key, heading)
+    d.paragraphs.append([(lead, [])])
+    d.paragraphs.append([(f"- {as_reported(a.text)}", [a.contribution_id]) for a in rows[:5]])
+    return d
+
+
+def going_forward(run: SynthesisRun | None) -> Draft:
+    d = Draft("going_forward", _("Going forward"))
+    if run is not None:
+        ideas = by_stance(run, "idea", "", "", "")
+        if ideas:
+            d.paragraphs.append(
+                [(_("Members suggested ideas and actions for what comes next:"), [])]
+            )
+            d.paragraphs.append(ideas.paragraphs[1])
+    d.paragraphs.append(
+        [
+            (
+                _(
+                    "We will carry on this conversation between members and develop the key lessons to share with funders, policy and decision makers."
+                ),
+                [],
+            ),
+            (
+                _("%(network)s will be in touch with members about the next steps.")
+                % {"network": network_name()},
+                [],
+            ),
+        ]
+    )
+    return d
+
+
+def thanks(facts: EventFacts) -> Draft:
+    d = Draft("thanks", _("Thank you"))
+    text = _("Thanks to everyone who contributed to the session")
+    if facts.offline:
+        text += _(", online, by phone, by post and on paper.")
+    else:
+        text += "."
+    d.paragraphs.append([(text, [])])
+    return d
+
+
+def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
+    facts = EventFacts(event, run)
+    drafts: list[Draft | None] = [intro(facts), speakers(facts)]
+    themes = list(run.themes.select_related("breakout_theme")) if run else []
+    placed = {t.breakout_theme_id: t for t in themes if t.breakout_theme_id}
+    for bt in event.breakout_themes.all():
+        theme = placed.get(bt.pk)
+        drafts.append(theme_section(theme) if theme else breakout_fallback(bt))
+    drafts.append(cross_cutting([t for t in themes if not t.breakout_theme_id and t.size]))
+    if run is not None:
+        drafts.append(
+            by_stance(
+                run,
+                "positive",
+                "positive",
+                _("What went well"),
+                _("There have been many positives in how people have responded:"),
+            )
+        )
+        drafts.append(
+            by_stance(
+                run,
+                "challenge",
+                "challenges",
+                _("Challenges"),
+                _("Members were also frank about what has been hard:"),
+            )
+        )
+    drafts.append(going_forward(run))
+    drafts.append(thanks(facts))
+    return [d for d in drafts if d is not None]
+
+
+def draft_for_key(event: Event, run: SynthesisRun | None, key: str) -> Draft | None:
+    for d in event_report_drafts(event, run):
+        if d.key == key:
+            return d
+    return None

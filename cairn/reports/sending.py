@@ -1,0 +1,90 @@
+"""Send a published report to people by their own channel, through the outreach app.
+
+Email gets the link and the PDF; people who asked for post get a printed copy
+in the letter batch (large print where they need it). `cairn.outreach.services.notify`
+chooses and records the channel; this module only decides who and what.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from cairn.core import audit
+from cairn.events.models import RegistrationStatus
+from cairn.members.models import AccessNeed, ConsentPurpose, Person
+from cairn.reports import render
+from cairn.reports.models import Report, ReportKind
+
+AUDIENCES = ("attendees", "members")
+
+
+class SendError(ValueError):
+    pass
+
+
+def recipients(report: Report, audience: str) -> list[Person]:
+    people = Person.objects.filter(anonymised_at__isnull=True)
+    if audience == "attendees":
+        events = [report.event] if report.kind == ReportKind.EVENT else list(report.events.all())
+        people = people.filter(
+            registrations__event__in=[e for e in events if e is not None],
+        ).exclude(registrations__status=RegistrationStatus.CANCELLED)
+    return list(people.distinct().order_by("pk"))
+
+
+def audience_counts(report: Report) -> dict[str, int]:
+    return {a: len(recipients(report, a)) for a in AUDIENCES}
+
+
+def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> dict[str, int]:
+    if not report.is_published:
+        raise SendError(_("Publish the report before sending it."))
+    if audience not in AUDIENCES:
+        raise SendError(_("Choose attendees or all members."))
+    try:
+        from cairn.outreach.services import notify
+    except ImportError as exc:  # pragma: no cover - outreach ships with Cairn
+        raise SendError(_("Sending needs the outreach app.")) from exc
+    people = recipients(report, audience)
+    link = settings.SITE_URL + report.get_public_url()
+    regular = render.pdf(report.published_doc)
+    large = None
+    subject = report.title
+    sent = not_reached = 0
+    for person in people:
+        needs_large = person.has_access_need(AccessNeed.LARGE_PRINT)
+        if needs_large and large is None:
+            large = render.pdf(report.published_doc, large_print=True)
+        pdf = large if needs_large else regular
+        body = _(
+            "Dear %(name)s,\n\nOur report is ready: %(title)s.\nRead it online: %(link)s\n"
+            "A copy is attached (or enclosed, if we write to you by post).\n\nWith thanks,\n%(network)s"
+        ) % {
+            "name": person.first_name,
+            "title": report.title,
+            "link": link,
+            "network": settings.NETWORK_NAME,
+        }
+        delivery = notify(
+            person,
+            subject=subject,
+            body=body,
+            # Attendees hear back about the event they came to; everyone else gets it as news.
+            purpose=ConsentPurpose.EVENT_INVITATIONS
+            if audience == "attendees"
+            else ConsentPurpose.NEWSLETTERS,
+            event=report.event,
+            attachments=[
+                ("report-large-print.pdf" if needs_large else "report.pdf", pdf, "application/pdf")
+            ],
+            sender=actor,
+        )
+        if getattr(delivery, "status", "") == "not_reached":
+            not_reached += 1
+        else:
+            sent += 1
+    audit.record(
+        actor, "report.sent", report, f"Report sent to {sent} {audience}; {not_reached} not reached"
+    )
+    return {"sent": sent, "not_reached": not_reached}

@@ -1,0 +1,298 @@
+"""Writes for reports: generate, edit (with revisions), regenerate a section, approve, publish, send."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.core import audit
+from cairn.events.models import Event
+from cairn.insights.models import SynthesisRun
+from cairn.insights.services import latest_run_for_event, rename_theme
+from cairn.reports import briefing, compose
+from cairn.reports.models import Quote, Report, ReportKind, ReportStatus, Revision, Section
+
+
+class ReportError(ValueError):
+    pass
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _revise(
+    report: Report,
+    actor: Any,
+    action: str,
+    summary: str,
+    section: Section | None = None,
+    before: str = "",
+    after: str = "",
+) -> None:
+    Revision.objects.create(
+        report=report,
+        section=section,
+        actor=_user(actor),
+        action=action,
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )
+    # An edit after approval needs a fresh approval; the published snapshot stays as it was.
+    if action not in ("approve", "publish", "generate"):
+        Report.objects.filter(pk=report.pk, status=ReportStatus.APPROVED).update(
+            status=ReportStatus.DRAFT, approved_by=None, approved_at=None
+        )
+    audit.record(actor, f"report.{action}", report, summary)
+
+
+def _save_draft(report: Report, draft: compose.Draft, position: int) -> Section:
+    section = Section.objects.create(
+        report=report,
+        key=draft.key,
+        heading=draft.heading,
+        body=draft.body,
+        provenance=draft.provenance,
+        position=position,
+        theme_id=draft.theme_id,
+        charts=draft.charts,
+    )
+    Quote.objects.bulk_create(
+        [
+            Quote(section=section, contribution_id=cid, text=text, position=i)
+            for i, (cid, text) in enumerate(draft.quotes)
+        ]
+    )
+    return section
+
+
+@transaction.atomic
+def generate_event_report(event: Event, actor: Any, run: SynthesisRun | None = None) -> Report:
+    run = run or latest_run_for_event(event)
+    report = Report.objects.create(
+        kind=ReportKind.EVENT,
+        title=_("%(title)s: event report") % {"title": event.title},
+        event=event,
+        synthesis=run,
+        created_by=_user(actor),
+    )
+    for position, draft in enumerate(compose.event_report_drafts(event, run)):
+        _save_draft(report, draft, position)
+    _revise(report, actor, "generate", _("Draft generated from the event and its synthesis"))
+    return report
+
+
+@transaction.atomic
+def generate_briefing(events: list[Event], actor: Any, title: str = "") -> Report:
+    if not events:
+        raise ReportError(_("Choose at least one event for the briefing."))
+    report = Report.objects.create(
+        kind=ReportKind.BRIEFING,
+        title=title or _("What we have learned: a briefing for funders and policy makers"),
+        created_by=_user(actor),
+    )
+    report.events.set(events)
+    for position, draft in enumerate(briefing.briefing_drafts(list(events))):
+        _save_draft(report, draft, position)
+    _revise(
+        report, actor, "generate", _("Briefing generated from %(n)d events") % {"n": len(events)}
+    )
+    return report
+
+
+@transaction.atomic
+def edit_section(section: Section, actor: Any, *, heading: str, body: str) -> Section:
+    heading = " ".join((heading or "").split())[:200]
+    if not heading:
+        raise ReportError(_("A section needs a heading."))
+    body = (body or "").replace("\r\n", "\n").strip()
+    if heading == section.heading and body == section.body:
+        return section
+    before = f"{section.heading}\n\n{section.body}"
+    section.heading = heading
+    section.body = body
+    section.edited = True
+    section.save(update_fields=["heading", "body", "edited"])
+    _revise(
+        section.report,
+        actor,
+        "edit",
+        _("Edited “%(h)s”") % {"h": heading},
+        section,
+        before,
+        f"{heading}\n\n{body}",
+    )
+    return section
+
+
+@transaction.atomic
+def move_section(section: Section, actor: Any, direction: str) -> None:
+    sections = list(section.report.sections.order_by("position", "id"))
+    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(sections):
+        return
+    sections[index], sections[other] = sections[other], sections[index]
+    for position, s in enumerate(sections):
+        Section.objects.filter(pk=s.pk).update(position=position)
+    _revise(
+        section.report,
+        actor,
+        "reorder",
+        _("Moved “%(h)s” %(d)s") % {"h": section.heading, "d": direction},
+        section,
+    )
+
+
+@transaction.atomic
+def set_section_hidden(section: Section, actor: Any, hidden: bool) -> None:
+    section.hidden = hidden
+    section.save(update_fields=["hidden"])
+    what = _("Hid “%(h)s”") if hidden else _("Showed “%(h)s”")
+    _revise(
+        section.report, actor, "hide" if hidden else "show", what % {"h": section.heading}, section
+    )
+
+
+@transaction.atomic
+def set_quote_hidden(quote: Quote, actor: Any, hidden: bool) -> None:
+    quote.hidden = hidden
+    quote.save(update_fields=["hidden"])
+    what = _("Hid a quote in “%(h)s”") if hidden else _("Showed a quote in “%(h)s”")
+    _revise(
+        quote.section.report,
+        actor,
+        "quote",
+        what % {"h": quote.section.heading},
+        quote.section,
+        quote.text if hidden else "",
+        "" if hidden else quote.text,
+    )
+
+
+@transaction.atomic
+def rename_theme_section(section: Section, actor: Any, label: str) -> Section:
+    """Rename a theme: the section heading here and the theme in the synthesis, so a re-run keeps it."""
+    label = " ".join((label or "").split())[:200]
+    if not label:
+        raise ReportError(_("A theme needs a name."))
+    before = section.heading
+    section.heading = label
+    section.save(update_fields=["heading"])
+    if section.theme is not None and section.theme.label != label:
+        rename_theme(section.theme, label, actor)
+    _revise(
+        section.report,
+        actor,
+        "rename",
+        _("Renamed theme “%(a)s” to “%(b)s”") % {"a": before, "b": label},
+        section,
+        before,
+        label,
+    )
+    return section
+
+
+@transaction.atomic
+def set_next_steps(report: Report, actor: Any, text: str) -> Report:
+    text = "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
+    before = report.next_steps
+    if text == before:
+        return report
+    report.next_steps = text
+    report.save(update_fields=["next_steps", "updated_at"])
+    _revise(report, actor, "next_steps", _("Updated the next steps"), None, before, text)
+    return report
+
+
+@transaction.atomic
+def regenerate_section(section: Section, actor: Any) -> Section:
+    """Generate one section again from the latest synthesis; every other section is left as edited."""
+    report = section.report
+    if report.kind == ReportKind.EVENT:
+        run = latest_run_for_event(report.event) or report.synthesis
+        draft = compose.draft_for_key(report.event, run, section.key)
+    else:
+        draft = next(
+            (
+                d
+                for d in briefing.briefing_drafts(list(report.events.all()))
+                if d.key == section.key
+            ),
+            None,
+        )
+    if draft is None:
+        raise ReportError(
+            _(
+                "This section can no longer be generated: its theme is gone. Edit it by hand or hide it."
+            )
+        )
+    before = f"{section.heading}\n\n{section.body}"
+    section.heading = draft.heading
+    section.body = draft.body
+    section.provenance = draft.provenance
+    section.charts = draft.charts
+    section.edited = False
+    section.save(update_fields=["heading", "body", "provenance", "charts", "edited"])
+    section.quotes.all().delete()
+    Quote.objects.bulk_create(
+        [
+            Quote(section=section, contribution_id=cid, text=text, position=i)
+            for i, (cid, text) in enumerate(draft.quotes)
+        ]
+    )
+    _revise(
+        report,
+        actor,
+        "regenerate",
+        _("Regenerated “%(h)s”") % {"h": draft.heading},
+        section,
+        before,
+        f"{draft.heading}\n\n{draft.body}",
+    )
+    return section
+
+
+@transaction.atomic
+def approve(report: Report, actor: Any) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    report.status = ReportStatus.APPROVED
+    report.approved_by = _user(actor)
+    report.approved_at = timezone.now()
+    report.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    _revise(report, actor, "approve", _("Approved for publishing"))
+    return report
+
+
+@transaction.atomic
+def publish(report: Report, actor: Any) -> Report:
+    from cairn.reports.document import build_document
+
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.APPROVED:
+        raise ReportError(_("A person must approve the report before it is published."))
+    report.published_doc = build_document(report, public=True)
+    report.status = ReportStatus.PUBLISHED
+    report.published_by = _user(actor)
+    report.published_at = timezone.now()
+    report.save(
+        update_fields=["published_doc", "status", "published_by", "published_at", "updated_at"]
+    )
+    _revise(report, actor, "publish", _("Published"))
+    return report
+
+
+@transaction.atomic
+def unpublish(report: Report, actor: Any) -> Report:
+    report.published_doc = None
+    report.status = ReportStatus.DRAFT
+    report.save(update_fields=["published_doc", "status", "updated_at"])
+    _revise(report, actor, "unpublish", _("Taken down from the public site"))
+    return report
+
+
+def next_position(report: Report) -> int:
+    return (report.sections.aggregate(m=Max("position"))["m"] or 0) + 1

@@ -1,0 +1,260 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cairn.core.roles import coordinator_required
+from cairn.events.models import Event
+from cairn.lib.paging import paginate
+from cairn.reports import render as renderers
+from cairn.reports import sending, services
+from cairn.reports.document import build_document, document_for
+from cairn.reports.models import Quote, Report, Section
+
+
+@coordinator_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "page_obj": paginate(request, Report.objects.select_related("event")),
+            "events": Event.objects.filter(contributions__isnull=False)
+            .distinct()
+            .order_by("-starts_at"),
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def generate_event_report(request: HttpRequest) -> HttpResponse:
+    event = Event.objects.filter(pk=request.POST.get("event") or 0).first()
+    if event is None:
+        messages.error(request, _("Choose an event."))
+        return redirect("reports:list")
+    report = services.generate_event_report(event, request.user)
+    messages.success(request, _("Draft report generated. Read it through, edit, then approve it."))
+    return redirect(report)
+
+
+@coordinator_required
+@require_POST
+def generate_briefing(request: HttpRequest) -> HttpResponse:
+    events = list(
+        Event.objects.filter(pk__in=[v for v in request.POST.getlist("events") if v.isdigit()])
+    )
+    try:
+        report = services.generate_briefing(
+            events, request.user, request.POST.get("title", "").strip()
+        )
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:list")
+    return redirect(report)
+
+
+@coordinator_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    doc = renderers.with_svg(document_for(report, public=False))
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "doc": doc,
+            "count": len(doc["sections"]),
+            "sending": sending.audience_counts(report),
+        },
+    )
+
+
+@coordinator_required
+def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    section = get_object_or_404(Section, pk=section_pk, report_id=pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.edit_section(
+                section,
+                request.user,
+                heading=request.POST.get("heading", ""),
+                body=request.POST.get("body", ""),
+            )
+            messages.success(request, _("Section saved."))
+            return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
+        except services.ReportError as exc:
+            errors.append(str(exc))
+            section.heading = request.POST.get("heading", "")
+            section.body = request.POST.get("body", "")
+    return render(
+        request,
+        "reports/section_edit.html",
+        {"section": section, "report": section.report, "errors": errors},
+    )
+
+
+def _section_action(request: HttpRequest, pk: int, section_pk: int) -> Section:
+    return get_object_or_404(Section, pk=section_pk, report_id=pk)
+
+
+@coordinator_required
+@require_POST
+def section_move(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    section = _section_action(request, pk, section_pk)
+    services.move_section(
+        section, request.user, "up" if request.POST.get("direction") == "up" else "down"
+    )
+    return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
+
+
+@coordinator_required
+@require_POST
+def section_hide(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    section = _section_action(request, pk, section_pk)
+    services.set_section_hidden(section, request.user, request.POST.get("hidden") == "1")
+    return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
+
+
+@coordinator_required
+@require_POST
+def section_regenerate(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    section = _section_action(request, pk, section_pk)
+    try:
+        services.regenerate_section(section, request.user)
+        messages.success(request, _("Section generated again; the old text is in the history."))
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
+
+
+@coordinator_required
+@require_POST
+def section_rename(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    section = _section_action(request, pk, section_pk)
+    try:
+        services.rename_theme_section(section, request.user, request.POST.get("label", ""))
+        messages.success(request, _("Theme renamed."))
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
+
+
+@coordinator_required
+@require_POST
+def quote_hide(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    quote = get_object_or_404(Quote, pk=quote_pk, section__report_id=pk)
+    services.set_quote_hidden(quote, request.user, request.POST.get("hidden") == "1")
+    return redirect(f"{quote.section.report.get_absolute_url()}#s-{quote.section_id}")
+
+
+@coordinator_required
+@require_POST
+def next_steps(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    services.set_next_steps(report, request.user, request.POST.get("next_steps", ""))
+    messages.success(request, _("Next steps saved."))
+    return redirect(report)
+
+
+@coordinator_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    services.approve(report, request.user)
+    messages.success(request, _("Approved. You can now publish it."))
+    return redirect(report)
+
+
+@coordinator_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        report = services.publish(report, request.user)
+        messages.success(request, _("Published. Anyone with the link can read it."))
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    return redirect(report)
+
+
+@coordinator_required
+@require_POST
+def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm taking the report down."))
+        return redirect(report)
+    services.unpublish(report, request.user)
+    messages.success(request, _("The report is no longer public."))
+    return redirect(report)
+
+
+@coordinator_required
+@require_POST
+def send(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        outcome = sending.send_report(
+            report, request.user, audience=request.POST.get("audience", "attendees")
+        )
+        messages.success(
+            request, _("Sent to %(n)d people by their own channel.") % {"n": outcome["sent"]}
+        )
+    except sending.SendError as exc:
+        messages.error(request, str(exc))
+    return redirect(report)
+
+
+@coordinator_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    return render(
+        request,
+        "reports/history.html",
+        {
+            "report": report,
+            "page_obj": paginate(request, report.revisions.select_related("actor", "section")),
+        },
+    )
+
+
+def _download(doc: dict, report: Report, fmt: str, large: bool) -> HttpResponse:
+    if fmt not in renderers.FORMATS:
+        raise Http404
+    body = renderers.render(doc, fmt, large_print=large)
+    response = HttpResponse(body, content_type=renderers.FORMATS[fmt])
+    if fmt != "html":
+        name = slugify(report.title)[:60] + ("-large-print" if large else "")
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@coordinator_required
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A coordinator's copy: the live draft with sources, or `?public=1` for the public version."""
+    report = get_object_or_404(Report, pk=pk)
+    doc = build_document(report, public=request.GET.get("public") == "1")
+    return _download(doc, report, fmt, request.GET.get("large") == "1")
+
+
+def _published(slug: str) -> Report:
+    report = Report.objects.filter(slug=slug, published_doc__isnull=False).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def public_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """Published reports are for everyone, funders included: no login."""
+    report = _published(slug)
+    doc = renderers.with_svg(report.published_doc)
+    return render(request, "reports/public.html", {"report": report, "doc": doc})
+
+
+def public_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    report = _published(slug)
+    return _download(report.published_doc, report, fmt, request.GET.get("large") == "1")

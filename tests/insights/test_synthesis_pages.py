@@ -1,0 +1,126 @@
+import pytest
+from django.urls import reverse
+
+from cairn.contributions.models import Contribution
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_synthesis_page_shows_themes_with_counts_and_linked_quotes(client, alice, seed_run):
+    client.force_login(alice)
+    response = client.get(seed_run.get_absolute_url())
+    body = response.content.decode()
+    assert response.status_code == 200
+    for label in ("Technology", "Sustainability", "Positive signs", "Private sector"):
+        assert label in body
+    assert "phone call" in body
+    quoted = seed_run.themes.get(label="Technology").assignments.first().contribution
+    assert quoted.get_absolute_url() in body
+
+
+def test_members_cannot_open_a_synthesis(client, charlie, seed_run):
+    client.force_login(charlie)
+    assert client.get(seed_run.get_absolute_url()).status_code == 403
+
+
+def test_a_facilitator_sees_quotes_without_links_to_contributions_they_cannot_open(
+    client, bob, seed_run
+):
+    client.force_login(bob)
+    body = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "Open the contribution" not in body
+    assert "Technology" in body
+
+
+def test_a_quote_without_consent_is_hidden_from_those_who_cannot_open_it(client, bob, seed_run):
+    theme = seed_run.themes.get(label="Technology")
+    first = theme.assignments.get(statement_id=theme.quotes[0])
+    Contribution.objects.filter(pk=first.contribution_id).update(consent_to_quote=False)
+    client.force_login(bob)
+    body = client.get(seed_run.get_absolute_url()).content.decode()
+    assert first.text[:40] not in body
+
+
+def test_a_facilitator_cannot_edit_themes(client, bob, seed_run):
+    theme = seed_run.themes.first()
+    client.force_login(bob)
+    url = reverse("insights:rename", args=[seed_run.pk, theme.pk])
+    assert client.post(url, {"label": "Hijacked"}).status_code == 403
+    theme.refresh_from_db()
+    assert theme.label != "Hijacked"
+
+
+def test_a_coordinator_renames_and_moves_with_plain_forms(client, alice, seed_run):
+    client.force_login(alice)
+    theme = seed_run.themes.get(label="Technology")
+    client.post(
+        reverse("insights:rename", args=[seed_run.pk, theme.pk]), {"label": "Digital access"}
+    )
+    theme.refresh_from_db()
+    assert theme.label == "Digital access"
+    target = seed_run.themes.get(label="Private sector")
+    sid = theme.assignments.first().statement_id
+    response = client.post(
+        reverse("insights:statements", args=[seed_run.pk, theme.pk]),
+        {"statement": [sid], "to": target.pk, "action": "move"},
+    )
+    assert response.status_code == 302
+    assert target.assignments.filter(statement_id=sid).exists()
+
+
+def test_splitting_without_a_name_gives_a_clear_message(client, alice, seed_run):
+    client.force_login(alice)
+    theme = seed_run.themes.get(label="Technology")
+    sid = theme.assignments.first().statement_id
+    response = client.post(
+        reverse("insights:statements", args=[seed_run.pk, theme.pk]),
+        {"statement": [sid], "action": "split", "label": ""},
+        follow=True,
+    )
+    assert "Give the new theme a name" in response.content.decode()
+
+
+def test_a_failed_run_shows_its_error_on_the_page(client, alice, seed_run):
+    seed_run.status = "failed"
+    seed_run.error = "Out of memory while embedding"
+    seed_run.save()
+    client.force_login(alice)
+    body = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "The synthesis failed" in body
+    assert "Out of memory while embedding" in body
+
+
+def test_a_running_synthesis_reports_its_progress(client, alice, seed_run):
+    seed_run.status = "running"
+    seed_run.progress = 40
+    seed_run.stage = "embed"
+    seed_run.save()
+    client.force_login(alice)
+    body = client.get(seed_run.get_absolute_url()).content.decode()
+    assert 'value="40"' in body and "Refresh" in body
+    status = client.get(reverse("insights:status", args=[seed_run.pk])).json()
+    assert status == {"status": "running", "progress": 40, "stage": "embed", "error": ""}
+
+
+def test_the_theme_page_lists_its_statements(client, alice, seed_run):
+    client.force_login(alice)
+    theme = seed_run.themes.get(label="Technology")
+    body = client.get(theme.get_absolute_url()).content.decode()
+    assert theme.assignments.first().text[:30] in body
+    assert client.get(reverse("insights:unassigned", args=[seed_run.pk])).status_code == 200
+
+
+def test_a_coordinator_starts_a_synthesis_from_the_list_page(
+    client, alice, demo, fake_engine, django_capture_on_commit_callbacks
+):
+    from cairn.insights.models import SynthesisRun
+
+    client.force_login(alice)
+    assert client.get(reverse("insights:list")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("insights:start"), {"scope": f"e{demo.pk}", "mode": "guided"}
+        )
+    run = SynthesisRun.objects.filter(event=demo).latest("pk")
+    assert response.url == run.get_absolute_url()
+    assert run.status == "done"

@@ -1,0 +1,95 @@
+import pytest
+
+from cairn.contributions.models import ContributionChannel
+from cairn.contributions.services import record_contribution
+from cairn.insights import services
+from cairn.insights.models import RunMode, RunStatus, SynthesisRun
+from cairn.insights.services import InsightsError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_guided_synthesis_stores_breakout_themes_and_cross_cutting_ones(seed_run):
+    assert seed_run.status == RunStatus.DONE
+    labels = [t.label for t in seed_run.themes.all()]
+    assert labels[:4] == ["Technology", "Sustainability", "Positive signs", "Private sector"]
+    assert "Phone calls and letters" in labels
+    assert all(t.breakout_theme_id for t in seed_run.themes.all()[:4])
+    assert seed_run.assignments.count() == seed_run.event.contributions.count()
+
+
+def test_counts_include_letters_and_phone_calls_like_any_other_channel(seed_run):
+    offline = seed_run.themes.get(label="Phone calls and letters")
+    assert offline.counts["channel"].get(ContributionChannel.PHONE, 0) >= 1
+    total_letters = sum(t.counts["channel"].get("letter", 0) for t in seed_run.themes.all())
+    letters = seed_run.event.contributions.filter(channel="letter").count()
+    unassigned_letters = seed_run.assignments.filter(
+        theme__isnull=True, contribution__channel="letter"
+    ).count()
+    assert total_letters + unassigned_letters == letters
+
+
+def test_a_failed_synthesis_keeps_the_error_on_the_run(
+    demo, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the model files are missing")
+
+    monkeypatch.setattr(services, "run_synthesis", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_synthesis(alice, event=demo)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert "model files are missing" in run.error
+
+
+def test_an_event_without_contributions_cannot_be_synthesised(alice, demo):
+    from cairn.events.models import Event
+
+    empty = Event.objects.exclude(pk=demo.pk).first()
+    with pytest.raises(InsightsError, match="no contributions"):
+        services.start_synthesis(alice, event=empty)
+    assert not SynthesisRun.objects.filter(event=empty).exists()
+
+
+def test_discover_mode_is_used_when_an_event_has_no_breakout_themes(
+    alice, demo, fake_engine, django_capture_on_commit_callbacks
+):
+    from cairn.events.models import Event
+
+    other = Event.objects.exclude(pk=demo.pk).first()
+    other.breakout_themes.all().delete()
+    record_contribution(text="We need a minibus", channel="letter", event=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_synthesis(alice, event=other, mode=RunMode.GUIDED)
+    assert run.mode == RunMode.DISCOVER
+
+
+def test_the_real_library_synthesises_the_demo_event(
+    demo, alice, django_capture_on_commit_callbacks
+):
+    pytest.importorskip("cairn.synthesis.pipeline")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_synthesis(
+            alice, event=demo, mode=RunMode.DISCOVER, options={"embedder": "tfidf"}
+        )
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    assert run.themes.exists()
+    assert run.assignments.count() == demo.contributions.count()
+
+
+def test_a_consultation_can_be_synthesised_from_its_open_answers(
+    demo, alice, fake_engine, django_capture_on_commit_callbacks
+):
+    from cairn.consultations.models import Answer, Consultation
+
+    consultation = Consultation.objects.first()
+    answers = Answer.objects.filter(response__consultation=consultation, contribution__isnull=False)
+    assert answers.exists(), "the demo consultation has open answers"
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_synthesis(alice, consultation_id=consultation.pk)
+    run.refresh_from_db()
+    assert run.title == consultation.title
+    assert run.mode == RunMode.DISCOVER
+    assert run.assignments.count() == answers.count()

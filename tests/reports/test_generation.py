@@ -1,0 +1,82 @@
+import pytest
+
+from cairn.reports.document import build_document
+from cairn.reports.services import generate_event_report
+from tests.reports.conftest import section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_draft_follows_the_shape_of_the_seed_report(report):
+    headings = list(report.sections.values_list("heading", flat=True))
+    assert headings[:6] == [
+        "Introduction",
+        "Speakers",
+        "Technology",
+        "Sustainability",
+        "Positive signs",
+        "Private sector",
+    ]
+    assert "Themes across the groups" in headings
+    assert headings[-2:] == ["Going forward", "Thank you"]
+
+
+def test_the_introduction_counts_members_sectors_and_channels(report):
+    body = section(report, "Introduction").body
+    assert "network members together" in body
+    assert "sectors" in body
+    assert "2 letters" in body and "3 phone calls" in body and "1 paper form" in body
+
+
+def test_speakers_are_listed_with_their_organisations(report):
+    body = section(report, "Speakers").body
+    assert "- Morag Lennox, Northshire Recovery Network" in body
+    assert sum(line.startswith("- ") for line in body.splitlines()) == 3
+
+
+def test_each_breakout_section_is_composed_from_its_themes_statements_with_quotes(report, seed_run):
+    tech = section(report, "Technology")
+    theme = seed_run.themes.get(label="Technology")
+    assert tech.theme_id == theme.pk
+    summary_texts = list(theme.assignments.values_list("text", flat=True))
+    assert any(text[:30].lower() in tech.body.lower() for text in summary_texts)
+    assert tech.quotes.exists() or theme.size <= 3
+
+
+def test_every_sentence_drawn_from_contributions_keeps_its_sources(report, seed_run):
+    tech = section(report, "Technology")
+    assert tech.provenance
+    ids = set(seed_run.event.contributions.values_list("pk", flat=True))
+    for sentence, sources in tech.provenance.items():
+        assert sentence in tech.body
+        assert set(sources) <= ids
+
+
+def test_coordinators_see_source_links_and_the_public_does_not(report):
+    internal = build_document(report, public=False)
+    public = build_document(report, public=True)
+    assert any(
+        r["sources"]
+        for s in internal["sections"]
+        for b in s["blocks"]
+        if b["type"] == "p"
+        for r in b["runs"]
+    )
+    assert not any(
+        r["sources"]
+        for s in public["sections"]
+        for b in s["blocks"]
+        if b["type"] == "p"
+        for r in b["runs"]
+    )
+
+
+def test_a_report_can_be_drafted_before_any_synthesis(demo, alice):
+    report = generate_event_report(demo, alice)
+    assert report.synthesis is None
+    tech = section(report, "Technology")
+    assert "tablet without broadband" in tech.body or tech.quotes.exists()
+
+
+def test_the_going_forward_section_promises_to_stay_in_touch(report):
+    assert "will be in touch" in section(report, "Going forward").body

@@ -1,0 +1,79 @@
+import pytest
+
+from cairn.reports import services
+from cairn.reports.services import ReportError
+from tests.reports.conftest import section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_report_cannot_be_published_before_a_person_approves_it(report, alice):
+    with pytest.raises(ReportError, match="approve"):
+        services.publish(report, alice)
+    assert not report.is_published
+
+
+def test_the_public_page_is_readable_without_logging_in_once_published(client, report, alice):
+    assert client.get(report.get_public_url()).status_code == 404
+    services.approve(report, alice)
+    services.publish(report, alice)
+    response = client.get(report.get_public_url())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert report.title in body
+    assert "/contributions/" not in body
+    assert "<svg" in body and "Voices by channel" in body
+
+
+def test_later_drafting_does_not_change_what_the_public_reads(client, report, alice):
+    services.approve(report, alice)
+    services.publish(report, alice)
+    services.edit_section(
+        section(report, "Thank you"), alice, heading="Thank you", body="Secret draft words."
+    )
+    assert "Secret draft words." not in client.get(report.get_public_url()).content.decode()
+
+
+def test_public_downloads_work_in_every_format(client, report, alice):
+    services.approve(report, alice)
+    services.publish(report, alice)
+    for fmt, magic in (("pdf", b"%PDF"), ("docx", b"PK"), ("md", b"# ")):
+        response = client.get(f"{report.get_public_url()}report.{fmt}")
+        assert response.status_code == 200
+        assert response.content.startswith(magic)
+
+
+def test_members_cannot_open_or_edit_drafts(client, charlie, report):
+    client.force_login(charlie)
+    assert client.get(report.get_absolute_url()).status_code == 403
+    tech = section(report, "Technology")
+    url = f"/reports/{report.pk}/sections/{tech.pk}/edit/"
+    assert client.post(url, {"heading": "x", "body": "y"}).status_code == 403
+
+
+def test_a_coordinator_edits_approves_and_publishes_with_plain_forms(client, alice, report):
+    client.force_login(alice)
+    tech = section(report, "Technology")
+    response = client.post(
+        f"/reports/{report.pk}/sections/{tech.pk}/edit/",
+        {"heading": "Technology", "body": "Edited text."},
+    )
+    assert response.status_code == 302
+    client.post(f"/reports/{report.pk}/approve/")
+    client.post(f"/reports/{report.pk}/publish/")
+    report.refresh_from_db()
+    assert report.is_published
+    assert "Edited text." in client.get(report.get_public_url()).content.decode()
+    history = client.get(f"/reports/{report.pk}/history/").content.decode()
+    assert "Edited “Technology”" in history and "Published" in history
+
+
+def test_an_empty_heading_is_refused_with_a_clear_message_and_the_text_kept(client, alice, report):
+    client.force_login(alice)
+    tech = section(report, "Technology")
+    response = client.post(
+        f"/reports/{report.pk}/sections/{tech.pk}/edit/", {"heading": " ", "body": "Keep me"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "needs a heading" in body and "Keep me" in body

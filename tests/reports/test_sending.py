@@ -1,0 +1,63 @@
+import pytest
+
+from cairn.reports import services
+from cairn.reports.sending import SendError, send_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def outbox(monkeypatch):
+    """Stands in for cairn.outreach.services.notify, which delivers by each person's channel."""
+    sent = []
+
+    def notify(
+        person, *, subject, body, purpose, event=None, html_body=None, attachments=(), sender=None
+    ):
+        sent.append(
+            {"person": person, "subject": subject, "body": body, "attachments": attachments}
+        )
+
+    from cairn.outreach import services as outreach_services
+
+    monkeypatch.setattr(outreach_services, "notify", notify)
+    return sent
+
+
+def test_a_draft_cannot_be_sent(report, alice, outbox):
+    with pytest.raises(SendError, match="Publish"):
+        send_report(report, alice)
+    assert outbox == []
+
+
+def test_attendees_get_the_link_and_the_pdf_with_large_print_where_they_need_it(
+    report, alice, outbox
+):
+    services.approve(report, alice)
+    report = services.publish(report, alice)
+    outcome = send_report(report, alice, audience="attendees")
+    assert (
+        outcome["sent"]
+        == len(outbox)
+        == report.event.registrations.values("person").distinct().count()
+    )
+    jean = next(m for m in outbox if m["person"].first_name == "Jean")
+    assert jean["attachments"][0][0] == "report-large-print.pdf"
+    assert jean["attachments"][0][1].startswith(b"%PDF")
+    other = next(m for m in outbox if not m["person"].has_access_need("large_print"))
+    assert other["attachments"][0][0] == "report.pdf"
+    assert report.get_public_url() in other["body"]
+
+
+def test_sending_through_outreach_emails_some_and_queues_letters_for_others(report, alice):
+    from cairn.outreach.models import Delivery
+
+    services.approve(report, alice)
+    report = services.publish(report, alice)
+    outcome = send_report(report, alice, audience="attendees")
+    deliveries = Delivery.objects.filter(event=report.event)
+    assert deliveries.count() == outcome["sent"] + outcome["not_reached"]
+    channels = set(deliveries.values_list("channel", flat=True))
+    assert {"email", "post"} <= channels
+    letter = deliveries.filter(channel="post", person__first_name="Jean").get()
+    assert letter.attachments.get().filename == "report-large-print.pdf"
