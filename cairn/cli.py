@@ -9,6 +9,9 @@ CAIRN_COMMANDS = [
     ("serve", "migrate and serve the site (127.0.0.1:8000 by default)"),
     ("migrate", "create or update the database tables"),
     ("createsuperuser", "create a coordinator account with admin access"),
+    ("allocate EVENT_ID [--dry-run]", "allocate breakout groups and print their quality"),
+    ("import-chat EVENT_ID FILE [--dry-run]", "import a Zoom chat or .vtt transcript"),
+    ("send-reminders", "send event reminders that are due (run it from a timer)"),
     ("help", "list every command, Django's included"),
 ]
 
