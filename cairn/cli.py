@@ -12,6 +12,8 @@ CAIRN_COMMANDS = [
     ("allocate EVENT_ID [--dry-run]", "allocate breakout groups and print their quality"),
     ("import-chat EVENT_ID FILE [--dry-run]", "import a Zoom chat or .vtt transcript"),
     ("send-reminders", "send event reminders that are due (run it from a timer)"),
+    ("import-members FILE", "import people from CSV/XLSX (--dry-run, --map COLUMN=field)"),
+    ("retry-emails", "resend emails that failed while the mail server was down (cron)"),
     ("help", "list every command, Django's included"),
 ]
 

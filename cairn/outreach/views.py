@@ -77,7 +77,9 @@ def index(request: HttpRequest) -> HttpResponse:
             ),
             "rows": _status_rows(Delivery.objects.all()),
             "statuses": DeliveryStatus.choices,
-            "letters_waiting": services.queued_letters().count(),
+            "letters_waiting": Delivery.objects.filter(
+                channel=Channel.POST, status=DeliveryStatus.QUEUED
+            ).count(),
             "calls_waiting": services.call_list().count(),
             "not_reached": services.not_reached().count(),
             "failed": Delivery.objects.filter(status=DeliveryStatus.FAILED).count(),

@@ -139,3 +139,22 @@ def test_a_malformed_address_is_not_reached_rather_than_retried(smtp_server, per
     assert delivery.status == DeliveryStatus.NOT_REACHED
     assert "refused" in delivery.reason
     assert smtp_server.messages == []
+
+
+def test_the_retry_command_sends_failed_emails_once_the_server_is_back(
+    settings, person_factory, capsys
+):
+    from django.core.management import call_command
+
+    from tests.outreach.conftest import free_port, smtp_settings
+
+    settings.MAILERS = smtp_settings(free_port())
+    delivery = notify(
+        person_factory(), subject="S", body="B", purpose=ConsentPurpose.EVENT_INVITATIONS
+    )
+    assert delivery.status == DeliveryStatus.FAILED
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    call_command("retry-emails", "--all")
+    assert "tried 1, sent 1, still failing 0" in capsys.readouterr().out
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT

@@ -243,4 +243,4 @@ def test_the_dashboard_counts_deliveries_by_channel(client, alice, audience):
         notify(person, subject="S", body="B", purpose=INVITE)
     client.force_login(alice)
     page = client.get("/outreach/").content.decode()
-    assert "letters to print" in page and "calls to make" in page
+    assert "letters to print or post" in page and "calls to make" in page
