@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.selectors import visible_contributions
@@ -49,10 +50,23 @@ def may_quote_publicly(contribution: Contribution) -> bool:
     return not (contribution.author.anonymised_at or withdrew_quote_consent(contribution))
 
 
+# How a quote reached us, as the end of "A community group member, ...".
+CHANNEL_PHRASES = {
+    "breakout_note": gettext_lazy("in a breakout group"),
+    "chat": gettext_lazy("in the meeting chat"),
+    "transcript": gettext_lazy("in the meeting"),
+    "web_form": gettext_lazy("online"),
+    "email": gettext_lazy("by email"),
+    "letter": gettext_lazy("by letter"),
+    "phone": gettext_lazy("by phone"),
+    "paper_form": gettext_lazy("on a paper form"),
+}
+
+
 def public_attribution(contribution: Contribution) -> str:
     """A name only when the person agreed to be named; otherwise channel and sector."""
     sector = contribution.author_sector
-    where = channel_label(contribution.channel)
+    where = str(CHANNEL_PHRASES.get(contribution.channel, channel_label(contribution.channel)))
     if (
         contribution.consent_to_name
         and contribution.author_id
@@ -61,11 +75,14 @@ def public_attribution(contribution: Contribution) -> str:
         org = contribution.author.organisation
         return f"{contribution.author.full_name}, {org}" if org else contribution.author.full_name
     if sector:
-        return _("%(sector)s member, by %(channel)s") % {
-            "sector": sector_label(sector),
-            "channel": where.lower(),
-        }
-    return _("A participant, by %(channel)s") % {"channel": where.lower()}
+        label = sector_label(sector).lower()
+        template = (
+            _("An %(sector)s member, %(channel)s")
+            if label[:1] in "aeiou"
+            else _("A %(sector)s member, %(channel)s")
+        )
+        return template % {"sector": label, "channel": where}
+    return _("A participant, %(channel)s") % {"channel": where}
 
 
 def quotes_for(theme: Theme, user: Any, limit: int = 6) -> list[dict[str, Any]]:

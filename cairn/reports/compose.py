@@ -56,9 +56,11 @@ class Draft:
         return found
 
 
-def network_name() -> str:
-    org = getattr(settings, "NETWORK_NAME", "") or "Cairn"
-    return org
+def network_name(event: Event | None = None) -> str:
+    """Who speaks in the report: the event's organiser, else the network running Cairn."""
+    if event is not None and event.organiser_id:
+        return event.organiser.name
+    return getattr(settings, "NETWORK_NAME", "") or "Cairn"
 
 
 def listing(items: list[str]) -> str:
@@ -312,7 +314,17 @@ def theme_section(theme: Theme, key: str | None = None) -> Draft:
     d.paragraphs.append(opening)
     used: set[str] = set()
     body: list[Sentence] = []
-    for sid in theme.summary + theme.quotes:
+    # The synthesis's own summary first, then what was said in the room itself: a breakout
+    # section should read like that group's discussion even when the themes overlap.
+    room = [
+        a.statement_id
+        for a in rows
+        if theme.breakout_theme_id and a.contribution.theme_id == theme.breakout_theme_id
+    ]
+    ranked = [sid for sid in theme.summary + theme.quotes if sid in room]
+    ranked += [sid for sid in room if sid not in ranked]
+    ranked += [sid for sid in theme.summary + theme.quotes if sid not in ranked]
+    for sid in ranked:
         a = by_id.get(sid)
         if a is None or sid in used or not may_quote_publicly(a.contribution):
             continue
@@ -339,7 +351,8 @@ def theme_section(theme: Theme, key: str | None = None) -> Draft:
                 )
             ]
         )
-    for a in _quotable(rows):
+    in_room = set(room)
+    for a in sorted(_quotable(rows), key=lambda a: a.statement_id not in in_room):
         if a.statement_id in used:
             continue
         d.quotes.append((a.contribution_id, a.text))
@@ -411,7 +424,7 @@ def by_stance(run: SynthesisRun, stance: str, key: str, heading: str, lead: str)
     return d
 
 
-def going_forward(run: SynthesisRun | None) -> Draft:
+def going_forward(run: SynthesisRun | None, event: Event | None = None) -> Draft:
     d = Draft("going_forward", _("Going forward"))
     if run is not None:
         ideas = by_stance(run, "idea", "", "", "")
@@ -430,7 +443,7 @@ def going_forward(run: SynthesisRun | None) -> Draft:
             ),
             (
                 _("%(network)s will be in touch with members about the next steps.")
-                % {"network": network_name()},
+                % {"network": network_name(event)},
                 [],
             ),
         ]
@@ -456,7 +469,8 @@ def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
     placed = {t.breakout_theme_id: t for t in themes if t.breakout_theme_id}
     for bt in event.breakout_themes.all():
         theme = placed.get(bt.pk)
-        drafts.append(theme_section(theme) if theme else breakout_fallback(bt))
+        # Keyed by the breakout theme, which outlives any one synthesis run.
+        drafts.append(theme_section(theme, f"breakout:{bt.pk}") if theme else breakout_fallback(bt))
     drafts.append(cross_cutting([t for t in themes if not t.breakout_theme_id and t.size]))
     if run is not None:
         drafts.append(
@@ -477,13 +491,32 @@ def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
                 _("Members were also frank about what has been hard:"),
             )
         )
-    drafts.append(going_forward(run))
+    drafts.append(going_forward(run, event))
     drafts.append(thanks(facts))
     return [d for d in drafts if d is not None]
 
 
 def draft_for_key(event: Event, run: SynthesisRun | None, key: str) -> Draft | None:
-    for d in event_report_drafts(event, run):
-        if d.key == key:
-            return d
-    return None
+    """One section's fresh draft, built alone so that regenerating it stays cheap."""
+    kind, _sep, ident = key.partition(":")
+    if kind == "theme" and run is not None:
+        theme = run.themes.filter(pk=int(ident)).first() if ident.isdigit() else None
+        if theme is None:
+            return None
+        return theme_section(theme)
+    if kind == "breakout":
+        bt = event.breakout_themes.filter(pk=int(ident)).first() if ident.isdigit() else None
+        if bt is None:
+            return None
+        placed = run.themes.filter(breakout_theme=bt).first() if run else None
+        return theme_section(placed, key) if placed else breakout_fallback(bt)
+    if key == "cross_cutting":
+        themes = list(run.themes.filter(breakout_theme__isnull=True, size__gt=0)) if run else []
+        return cross_cutting(themes)
+    if key == "going_forward":
+        return going_forward(run, event)
+    if key in ("positive", "challenges") and run is not None:
+        return next((d for d in event_report_drafts(event, run) if d.key == key), None)
+    facts = EventFacts(event, run)
+    builders = {"intro": intro, "speakers": speakers, "thanks": thanks}
+    return builders[key](facts) if key in builders else None

@@ -180,7 +180,7 @@ def build_document(report: Report, *, public: bool) -> dict[str, Any]:
     return {
         "title": report.title,
         "kind": report.kind,
-        "network": network_name(),
+        "network": network_name(report.event if report.kind == ReportKind.EVENT else None),
         "subtitle": _subtitle(report),
         "status": report.get_status_display(),
         "public": public,

@@ -236,7 +236,8 @@ def regenerate_section(section: Section, actor: Any) -> Section:
     section.provenance = draft.provenance
     section.charts = draft.charts
     section.edited = False
-    section.save(update_fields=["heading", "body", "provenance", "charts", "edited"])
+    section.theme_id = draft.theme_id
+    section.save(update_fields=["heading", "body", "provenance", "charts", "edited", "theme"])
     section.quotes.all().delete()
     Quote.objects.bulk_create(
         [

@@ -62,7 +62,8 @@ def test_names_appear_only_when_the_person_agreed(report):
     assert quote.contribution.author.full_name in public_text(report)
 
 
-def test_an_anonymous_quote_says_which_channel_and_sector_it_came_from(report):
+def test_an_anonymous_quote_says_how_it_reached_us_and_from_which_sector(report):
     doc = build_document(report, public=True)
     bys = [q["by"] for s in doc["sections"] for q in s["quotes"]]
-    assert bys and all("by " in by or "participant" in by.lower() for by in bys)
+    assert bys and all(by.startswith(("A ", "An ")) for by in bys)
+    assert any(by.endswith("in a breakout group") for by in bys)

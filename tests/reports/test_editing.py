@@ -80,3 +80,17 @@ def test_an_edit_after_approval_needs_a_fresh_approval(report, alice):
     )
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
+
+
+def test_a_breakout_section_can_be_regenerated_after_the_synthesis_is_run_again(
+    report, alice, seed_run, django_capture_on_commit_callbacks
+):
+    from cairn.insights.services import rerun_synthesis
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rerun_synthesis(seed_run, alice)
+    tech = section(report, "Technology")
+    services.regenerate_section(tech, alice)
+    tech.refresh_from_db()
+    assert tech.theme is not None and tech.theme.run_id == seed_run.pk
+    assert tech.body

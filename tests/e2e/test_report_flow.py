@@ -1,0 +1,76 @@
+import pytest
+from playwright.sync_api import expect
+
+from cairn.core.demo import demo_password
+from tests.e2e.conftest import axe_violations, login, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def draft(demo):
+    from cairn.contributions.models import Contribution
+    from cairn.insights.models import SynthesisRun
+    from cairn.reports.services import generate_event_report
+
+    assert Contribution.objects.filter(event=demo).exists()
+    run = SynthesisRun.objects.filter(event=demo, status="done").first()
+    return generate_event_report(demo, None, run)
+
+
+def test_a_coordinator_edits_approves_publishes_and_the_public_reads_it(
+    page, browser, live_server, draft
+):
+    login(page, live_server.url, "coordinator", demo_password())
+    page.get_by_role("link", name="Reports", exact=True).click()
+    page.get_by_role("link", name=draft.title).click()
+    expect(page.get_by_role("heading", name="Technology", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Edit Technology", exact=True).click()
+    page.get_by_label("Text").fill(
+        "Members told us that technology opened doors and closed others."
+    )
+    page.get_by_role("button", name="Save section").click()
+    expect(page.get_by_text("Section saved.")).to_be_visible()
+    expect(page.get_by_text("technology opened doors and closed others")).to_be_visible()
+    screenshot(page, "report-draft")
+    page.get_by_role("button", name="Approve").click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published. Anyone with the link can read it.")).to_be_visible()
+
+    anonymous = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    draft.refresh_from_db()
+    anonymous.goto(f"{live_server.url}{draft.get_public_url()}")
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text(draft.title)
+    expect(anonymous.get_by_text("technology opened doors and closed others")).to_be_visible()
+    assert anonymous.locator("a[href^='/contributions/']").count() == 0
+    assert anonymous.locator("svg[role=img]").count() >= 2
+    screenshot(anonymous, "report-public")
+    assert axe_violations(anonymous) == []
+    anonymous.context.close()
+
+
+def test_report_and_synthesis_pages_have_no_serious_accessibility_violations(
+    page, live_server, draft
+):
+    from cairn.insights.models import SynthesisRun
+
+    login(page, live_server.url, "coordinator", demo_password())
+    section = draft.sections.get(heading="Technology")
+    paths = [
+        "/reports/",
+        draft.get_absolute_url(),
+        f"/reports/{draft.pk}/sections/{section.pk}/edit/",
+        f"/reports/{draft.pk}/history/",
+        "/insights/",
+    ]
+    run = SynthesisRun.objects.filter(event=draft.event).first()
+    if run is not None:
+        paths.append(run.get_absolute_url())
+    problems = {}
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        found = axe_violations(page)
+        if found:
+            problems[path] = found
+    screenshot(page, "synthesis-page")
+    assert problems == {}
