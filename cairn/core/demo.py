@@ -48,6 +48,7 @@ DEMO_LOGINS = [
 DEMO_EXTENSIONS: list[str] = [
     "cairn.consultations.demo.load",
     "cairn.exchange.demo.load",
+    "cairn.conversations.demo.load",
     "cairn.outreach.demo.load",
     "cairn.insights.demo.load",
 ]

@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cairn.conversations.models import PostChannel
+from cairn.events.models import BreakoutTheme, Event
+from cairn.members.models import Person
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.all(), required=False)
+    theme = forms.ModelChoiceField(
+        label=_("Breakout theme"),
+        queryset=BreakoutTheme.objects.select_related("event"),
+        required=False,
+    )
+    topic = forms.CharField(
+        label=_("Or a theme of its own"),
+        max_length=100,
+        required=False,
+        help_text=_("When the conversation is not about one event"),
+    )
+    body = forms.CharField(label=_("First message"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class StaffEntryForm(forms.Form):
+    author = forms.ModelChoiceField(
+        label=_("Who said it"),
+        queryset=Person.objects.filter(anonymised_at__isnull=True),
+        required=False,
+        empty_label=_("Not a member / anonymous"),
+    )
+    author_name = forms.CharField(label=_("Name given (if not a member)"), required=False)
+    channel = forms.ChoiceField(
+        label=_("How it reached us"),
+        choices=[
+            (PostChannel.LETTER.value, PostChannel.LETTER.label),
+            (PostChannel.PHONE.value, PostChannel.PHONE.label),
+        ],
+    )
+    body = forms.CharField(label=_("What they said"), widget=forms.Textarea(attrs={"rows": 4}))
