@@ -51,6 +51,7 @@ DEMO_EXTENSIONS: list[str] = [
     "cairn.conversations.demo.load",
     "cairn.outreach.demo.load",
     "cairn.insights.demo.load",
+    "cairn.reports.demo.load",
 ]
 
 SEED_EVENT_TITLE = "Co-production and Responding to Covid-19"

@@ -1,7 +1,5 @@
 """Demo: synthesise the seed event's contributions (inline with the immediate task backend)."""
 
-import os
-
 from cairn.insights.models import RunMode
 from cairn.insights.services import start_synthesis
 
@@ -12,5 +10,6 @@ def load(network) -> None:
     start_synthesis(
         network.users.get("coordinator"),
         event=network.seed_event,
-        mode=os.environ.get("MODE", RunMode.GUIDED),
+        mode=RunMode.GUIDED,
+        inline=True,
     )

@@ -23,6 +23,26 @@ def sector_label(code: str) -> str:
     return str(SECTOR_LABELS.get(code, code))
 
 
+def listing(items: list[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def channel_phrase(counts: dict[str, int]) -> str:
+    """ "11 breakout notes, 4 letters and 3 phone calls"."""
+    parts = []
+    for code, n in counts.items():
+        name = channel_label(code).lower()
+        parts.append(f"{n} {name}{'' if n == 1 or name.endswith('s') else 's'}")
+    return listing(parts)
+
+
+def sector_phrase(counts: dict[str, int]) -> str:
+    return listing([f"{sector_label(code).lower()} {n}" for code, n in counts.items()])
+
+
 def labelled_counts(counts: dict[str, int], kind: str) -> list[tuple[str, int]]:
     label = channel_label if kind == "channel" else sector_label
     return [(label(code), n) for code, n in counts.items()]

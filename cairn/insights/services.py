@@ -52,8 +52,12 @@ def start_synthesis(
     mode: str = RunMode.GUIDED,
     title: str = "",
     options: dict[str, Any] | None = None,
+    inline: bool = False,
 ) -> SynthesisRun:
-    """Create a synthesis and queue it; the task runs after the transaction commits."""
+    """Create a synthesis and queue it; the task runs after the transaction commits.
+
+    `inline` runs it here and now instead (the demo loader needs the result at once).
+    """
     if event is None and consultation_id is None and not contribution_ids:
         raise InsightsError(_("Choose an event, a consultation or some contributions."))
     if mode == RunMode.GUIDED and (event is None or not event.breakout_themes.exists()):
@@ -71,7 +75,10 @@ def start_synthesis(
         if not scope_contributions(run).exists():
             raise InsightsError(_("There are no contributions to synthesise yet."))
         audit.record(actor, "synthesis.started", run, f"Synthesis of {run.title} started")
-        _enqueue(run)
+        if inline:
+            execute_run(run.pk)
+        else:
+            _enqueue(run)
     return SynthesisRun.objects.get(pk=run.pk)
 
 
@@ -194,9 +201,14 @@ def execute_run(run_id: int) -> None:
         timings["store_s"] = round(time.perf_counter() - t2, 3)
     except Exception as exc:  # noqa: BLE001 - any failure must reach the page, not vanish
         log.exception("synthesis %s failed", run_id)
+        message = str(exc) or exc.__class__.__name__
+        if isinstance(exc, ImportError):
+            message = _("The synthesis engine is not installed on this server (%(detail)s).") % {
+                "detail": message
+            }
         SynthesisRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED,
-            error=str(exc) or exc.__class__.__name__,
+            error=message,
             finished_at=timezone.now(),
             stage="",
         )

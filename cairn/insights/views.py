@@ -8,7 +8,13 @@ from cairn.core.roles import coordinator_required, facilitator_required, is_coor
 from cairn.events.models import Event
 from cairn.insights import services
 from cairn.insights.models import RunMode, SynthesisRun, Theme
-from cairn.insights.selectors import labelled_counts, quotes_for, statements_of
+from cairn.insights.selectors import (
+    channel_phrase,
+    labelled_counts,
+    quotes_for,
+    sector_phrase,
+    statements_of,
+)
 from cairn.lib.paging import paginate
 
 
@@ -69,6 +75,8 @@ def _theme_view(theme: Theme, user) -> dict:
         "theme": theme,
         "quotes": quotes_for(theme, user),
         "by_channel": labelled_counts(counts.get("channel", {}), "channel"),
+        "channel_text": channel_phrase(counts.get("channel", {})),
+        "sector_text": sector_phrase(counts.get("sector", {})),
         "by_sector": labelled_counts(counts.get("sector", {}), "sector"),
         "contributions": counts.get("contributions", 0),
     }

@@ -12,10 +12,16 @@ from django.utils.translation import ngettext
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.events.models import Event
 from cairn.insights.models import Theme
-from cairn.insights.selectors import channel_label, may_quote_publicly, sector_label
+from cairn.insights.selectors import (
+    channel_label,
+    channel_phrase,
+    listing,
+    may_quote_publicly,
+    sector_label,
+)
 from cairn.insights.services import latest_run_for_event
 from cairn.members.models import Sector
-from cairn.reports.compose import Draft, _chart, channel_phrase, listing
+from cairn.reports.compose import Draft, _chart
 
 WORD = re.compile(r"[a-z]+")
 

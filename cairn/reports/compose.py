@@ -20,7 +20,13 @@ from django.utils.translation import gettext_noop, ngettext
 from cairn.contributions.models import Contribution
 from cairn.events.models import BreakoutTheme, Event, RegistrationStatus
 from cairn.insights.models import Assignment, SynthesisRun, Theme
-from cairn.insights.selectors import channel_label, may_quote_publicly, sector_label
+from cairn.insights.selectors import (
+    channel_label,
+    channel_phrase,
+    listing,
+    may_quote_publicly,
+    sector_label,
+)
 
 Sentence = tuple[str, list[int]]
 FIRST_PERSON = re.compile(r"\b(I|I'm|I've|we|we're|we've|our|my|us|me)\b", re.IGNORECASE)
@@ -61,25 +67,6 @@ def network_name(event: Event | None = None) -> str:
     if event is not None and event.organiser_id:
         return event.organiser.name
     return getattr(settings, "NETWORK_NAME", "") or "Cairn"
-
-
-def listing(items: list[str]) -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
-
-
-def count_phrase(counts: dict[str, int], label) -> str:
-    return listing([f"{n} {label(code).lower()}" for code, n in counts.items() if n])
-
-
-def channel_phrase(counts: dict[str, int]) -> str:
-    parts = []
-    for code, n in counts.items():
-        name = channel_label(code).lower()
-        parts.append(f"{n} {name}{'' if n == 1 or name.endswith('s') else 's'}")
-    return listing(parts)
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

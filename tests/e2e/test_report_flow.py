@@ -9,13 +9,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def draft(demo):
-    from cairn.contributions.models import Contribution
-    from cairn.insights.models import SynthesisRun
-    from cairn.reports.services import generate_event_report
+    """The demo's own draft report for the seed event."""
+    from cairn.reports.models import Report
 
-    assert Contribution.objects.filter(event=demo).exists()
-    run = SynthesisRun.objects.filter(event=demo, status="done").first()
-    return generate_event_report(demo, None, run)
+    return Report.objects.get(event=demo)
 
 
 def test_a_coordinator_edits_approves_publishes_and_the_public_reads_it(
