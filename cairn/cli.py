@@ -14,6 +14,10 @@ CAIRN_COMMANDS = [
     ("send-reminders", "send event reminders that are due (run it from a timer)"),
     ("import-members FILE", "import people from CSV/XLSX (--dry-run, --map COLUMN=field)"),
     ("retry-emails", "resend emails that failed while the mail server was down (cron)"),
+    ("consultation paper-forms ID --out F", "print coded paper forms for everyone due one"),
+    ("consultation import ID FILE.csv", "import responses from another survey tool's CSV"),
+    ("ingest-email FILE.eml", "post an emailed reply to its conversation (- for stdin)"),
+    ("send-digests", "send followers the new posts in their conversations (cron)"),
     ("help", "list every command, Django's included"),
 ]
 
