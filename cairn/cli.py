@@ -11,6 +11,8 @@ CAIRN_COMMANDS = [
     ("createsuperuser", "create a coordinator account with admin access"),
     ("import-members FILE", "import people from CSV/XLSX (--dry-run, --map COLUMN=field)"),
     ("retry-emails", "resend emails that failed while the mail server was down (cron)"),
+    ("report EVENT_ID --format pdf --out FILE", "render an event's report (html, pdf, docx, md)"),
+    ("briefing --events 1,2 --format pdf --out FILE", "a lessons briefing across events"),
     ("help", "list every command, Django's included"),
 ]
 
