@@ -159,6 +159,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cairn <cairn@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Replies to conversations arrive here, as local+t<thread>.<key>@domain; empty = DEFAULT_FROM_EMAIL.
+CAIRN_REPLY_ADDRESS = env_str("CAIRN_REPLY_ADDRESS", "")
 
 TASKS = {
     "default": {

@@ -93,6 +93,8 @@ class Question(models.Model):
     scale_min_label = models.CharField(_("label for the lowest"), max_length=60, blank=True)
     scale_max_label = models.CharField(_("label for the highest"), max_length=60, blank=True)
     required = models.BooleanField(_("an answer is required"), default=False)
+    # The latest synthesis of this open question's answers (a cairn.insights run), by id.
+    synthesis_run_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["consultation", "position", "id"]

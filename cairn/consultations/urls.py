@@ -22,6 +22,11 @@ urlpatterns = [
     path("<int:pk>/paper-forms.pdf", views.paper_forms_pdf, name="paper_forms"),
     path("<int:pk>/paper-forms/send/", views.paper_forms_send, name="paper_forms_send"),
     path("<int:pk>/results/", views.results_page, name="results"),
+    path(
+        "<int:pk>/questions/<int:question_id>/synthesise/",
+        views.synthesise,
+        name="synthesise",
+    ),
     path("<int:pk>/results.csv", views.results_csv, name="results_csv"),
     path("<int:pk>/import/", views.import_csv, name="import"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -237,6 +238,9 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[int, str] = {}
     paper_form: PaperForm | None = None
     raw: dict[int, list[str]] = {}
+    if request.method == "POST":
+        # Kept whatever happens next, so a refused code never loses the typed answers.
+        raw = {q.pk: [request.POST.get(f"q{q.pk}", "")] for q in consultation.questions.all()}
     if channel == ResponseChannel.PAPER and code:
         try:
             paper_form = answering.find_paper_form(consultation, code)
@@ -244,7 +248,6 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
         except answering.PaperCodeError as exc:
             errors[0] = str(exc)
     if request.method == "POST" and not errors:
-        raw = {q.pk: [request.POST.get(f"q{q.pk}", "")] for q in consultation.questions.all()}
         person_id = request.POST.get("person", "")
         person = Person.objects.filter(pk=person_id).first() if person_id.isdigit() else None
         try:
@@ -280,7 +283,9 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             "channel": channel,
             "code": code,
             "paper_form": paper_form,
-            "show_answers": channel == ResponseChannel.PHONE or paper_form is not None,
+            "show_answers": channel == ResponseChannel.PHONE
+            or paper_form is not None
+            or request.method == "POST",
             "items": _items(consultation, raw, errors),
             "errors": errors,
             "form_error": errors.get(0, ""),
@@ -327,6 +332,19 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
         "consultations/results.html",
         {"consultation": consultation, "r": results.consultation_results(consultation)},
     )
+
+
+@coordinator_required
+@require_POST
+def synthesise(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=question_id, consultation_id=pk)
+    try:
+        run = results.synthesise_open_question(question, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("consultations:results", pk=pk)
+    messages.success(request, _("Synthesis started: %(title)s") % {"title": run.title})
+    return redirect(f"{reverse('consultations:results', args=[pk])}#q{question.pk}")
 
 
 @facilitator_required

@@ -115,3 +115,21 @@ def test_a_person_without_consent_is_not_sent_a_form_and_can_be_sent_one_later(
 ):
     assert paper.send_paper_forms(consultation, actor=alice) == 0
     assert PaperForm.objects.get(person=jean).sent_at is None
+
+
+def test_a_code_taken_while_typing_keeps_the_typed_answers_on_screen(
+    consultation, alice, bob, jean, client
+):
+    form = paper.issue_paper_forms(consultation, actor=alice)[0]
+    answering.enter_response(
+        consultation, raw_for(consultation), channel="paper", actor=alice, paper_code=form.code
+    )
+    client.force_login(bob)
+    q = list(consultation.questions.all())
+    page = client.post(
+        f"/consultations/{consultation.pk}/enter/",
+        {"channel": "paper", "code": form.code, f"q{q[0].pk}": "2", f"q{q[3].pk}": "Typed by Bob"},
+    ).content.decode()
+    assert "was already entered by alice" in page
+    assert "Typed by Bob" in page and 'value="2"' in page
+    assert Response.objects.count() == 1

@@ -14,7 +14,6 @@ from cairn.consultations.models import (
     ResponseChannel,
     ResponseStatus,
 )
-from cairn.contributions.models import Contribution
 from cairn.members.models import Sector
 
 SUBMITTED = (ResponseStatus.SUBMITTED, ResponseStatus.PARTIAL)
@@ -61,19 +60,54 @@ def _submitted_answers(consultation: Consultation):
     ).select_related("response", "question", "response__person")
 
 
-def synthesise_open_question(question: Question, contributions: list[Contribution]) -> Any:
-    """The one hook to synthesis: themes for one open question's answers, or None.
+def open_answer_contributions(question: Question) -> list[int]:
+    return list(
+        Answer.objects.filter(
+            question=question, response__status__in=SUBMITTED, contribution__isnull=False
+        )
+        .order_by("contribution_id")
+        .values_list("contribution_id", flat=True)
+    )
 
-    Until the insights app is installed this returns None and the page lists the answers.
+
+def synthesise_open_question(question: Question, *, actor: Any) -> Any:
+    """The one hook to synthesis: start (or re-run) themes for one open question's answers.
+
+    The run belongs to cairn.insights, where a coordinator renames, merges and approves themes.
     """
+    from cairn.insights.models import SynthesisRun
+    from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
+
+    if question.kind != QuestionKind.OPEN:
+        raise ValueError("Only open questions are synthesised; choice questions are counted.")
+    ids = open_answer_contributions(question)
+    if not ids:
+        raise ValueError("There are no answers to this question yet.")
+    run = SynthesisRun.objects.filter(pk=question.synthesis_run_id).first()
     try:
-        from cairn.insights import services as insights  # noqa: F401
-    except ImportError:
+        if run is not None and sorted(run.contribution_ids) == ids:
+            return rerun_synthesis(run, actor)
+        run = start_synthesis(
+            actor,
+            contribution_ids=ids,
+            mode="discover",
+            title=f"{question.consultation.title}: Q{question.number}"[:200],
+        )
+    except InsightsError as exc:
+        raise ValueError(str(exc)) from exc
+    Question.objects.filter(pk=question.pk).update(synthesis_run_id=run.pk)
+    return run
+
+
+def _synthesis_of(question: Question) -> Any:
+    """The latest run and its themes, for the results page; None before the first run."""
+    if not question.synthesis_run_id:
         return None
-    run = getattr(insights, "synthesise_contributions", None)
-    if run is None or not contributions:
-        return None
-    return run(contributions, title=f"{question.consultation.title}: Q{question.number}")
+    from cairn.insights.models import SynthesisRun
+
+    return (
+        SynthesisRun.objects.filter(pk=question.synthesis_run_id).prefetch_related("themes").first()
+    )
 
 
 def consultation_results(consultation: Consultation, *, synthesise: bool = True) -> Results:
@@ -100,15 +134,12 @@ def consultation_results(consultation: Consultation, *, synthesise: bool = True)
         if question.kind == QuestionKind.OPEN:
             answers = [a for a in answers if a.text.strip()]
             counts = Counter(a.response.channel for a in answers)
-            contributions = [a.contribution for a in answers if a.contribution_id]
             results.open.append(
                 OpenResult(
                     question=question,
                     answers=answers,
                     by_channel=[(label, counts[v]) for v, label in channels if counts[v]],
-                    synthesis=synthesise_open_question(question, contributions)
-                    if synthesise
-                    else None,
+                    synthesis=_synthesis_of(question) if synthesise else None,
                 )
             )
             continue
