@@ -9,12 +9,17 @@ CAIRN_COMMANDS = [
     ("serve", "migrate and serve the site (127.0.0.1:8000 by default)"),
     ("migrate", "create or update the database tables"),
     ("createsuperuser", "create a coordinator account with admin access"),
+    ("allocate EVENT_ID [--dry-run]", "allocate breakout groups and print their quality"),
+    ("import-chat EVENT_ID FILE [--dry-run]", "import a Zoom chat or .vtt transcript"),
+    ("send-reminders", "send event reminders that are due (run it from a timer)"),
     ("import-members FILE", "import people from CSV/XLSX (--dry-run, --map COLUMN=field)"),
     ("retry-emails", "resend emails that failed while the mail server was down (cron)"),
     ("consultation paper-forms ID --out F", "print coded paper forms for everyone due one"),
     ("consultation import ID FILE.csv", "import responses from another survey tool's CSV"),
     ("ingest-email FILE.eml", "post an emailed reply to its conversation (- for stdin)"),
     ("send-digests", "send followers the new posts in their conversations (cron)"),
+    ("report EVENT_ID --format pdf --out FILE", "render an event's report (html, pdf, docx, md)"),
+    ("briefing --events 1,2 --format pdf --out FILE", "a lessons briefing across events"),
     ("help", "list every command, Django's included"),
 ]
 

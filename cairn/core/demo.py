@@ -52,6 +52,7 @@ DEMO_EXTENSIONS: list[str] = [
     "cairn.outreach.demo.load",
     "cairn.insights.demo.load",
     "cairn.reports.demo.load",
+    "cairn.events.demo.load",
 ]
 
 SEED_EVENT_TITLE = "Co-production and Responding to Covid-19"

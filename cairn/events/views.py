@@ -78,12 +78,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = Registration.objects.filter(event=event, person=person).first() if person else None
     waiting_position = None
     if mine and mine.status == RegistrationStatus.WAITLISTED:
-        waiting_position = (
-            event.registrations.filter(status=RegistrationStatus.WAITLISTED)
-            .filter(Q(queued_at__lt=mine.queued_at) | Q(queued_at=mine.queued_at, pk__lt=mine.pk))
-            .count()
-            + 1
-        )
+        waiting_ids = list(reg_services.waiting_list(event).values_list("pk", flat=True))
+        waiting_position = waiting_ids.index(mine.pk) + 1 if mine.pk in waiting_ids else None
     registered_now = mine is not None and mine.status != RegistrationStatus.CANCELLED
     context = {
         "event": event,

@@ -117,10 +117,11 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     coordinator = is_coordinator(request.user)
     if not (coordinator or own or p.visible_in_directory):
         return render(request, "404.html", status=404)
+    deliveries = p.deliveries.order_by("-created_at")[:20] if coordinator else []
     return render(
         request,
         "members/person.html",
-        {"p": p, "show_private": coordinator or own},
+        {"p": p, "show_private": coordinator or own, "deliveries": deliveries},
     )
 
 

@@ -249,3 +249,24 @@ def test_the_command_fails_when_the_file_cannot_be_read(tmp_path):
     path.write_bytes(b"\x00\x00\x00")
     with pytest.raises(CommandError, match="binary"):
         call_command("import-members", str(path))
+
+
+def test_bytes_that_are_not_windows_1252_fall_back_to_latin_1():
+    data = b"Name,Role\nAnn Lee,Caf\xe9 \x81 owner\n"
+    report = run_import(data, "odd.csv", apply=True)
+    assert report.encoding == "latin-1"
+    assert Person.objects.get().job_title == "Café \x81 owner"
+
+
+def test_utf16_exports_are_read():
+    data = "Name\tEmail\nSiân Evans\tsian@example.org\n".encode("utf-16")
+    report = run_import(data, "unicode.txt", apply=True)
+    assert (report.encoding, report.delimiter) == ("utf-16", "\t")
+    assert Person.objects.get().first_name == "Siân"
+
+
+def test_blank_lines_and_trailing_empty_columns_are_ignored():
+    data = b"Name,Email,,\n\nJean Millar,jean@example.org,,\n,,,\n"
+    report = run_import(data, "x.csv")
+    assert report.headers == ["Name", "Email"]
+    assert (report.rows, report.created, report.rejected) == (1, 1, [])

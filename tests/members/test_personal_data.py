@@ -196,3 +196,10 @@ def test_an_organisation_member_edits_how_to_work_with_them(client, charlie, bob
     assert org.how_to_work_with_us == "Ring Tuesdays."
     client.force_login(bob)
     assert client.get(f"/organisations/{org.pk}/edit/").status_code == 403
+
+
+def test_a_persons_page_lists_the_messages_sent_to_them(client, alice, jean):
+    notify(jean, subject="Invitation", body="Come.", purpose=ConsentPurpose.NEWSLETTERS)
+    client.force_login(alice)
+    page = client.get(f"/people/{jean.pk}/").content.decode()
+    assert "Messages sent" in page and "No consent for" in page

@@ -99,7 +99,10 @@ def allocate_event(event_id: int, *, actor: Any, dry_run: bool = False) -> alloc
             if group.pk in kept:
                 continue
             if group.contributions.exists():
+                # Kept for its notes, but nobody is in it any more.
                 group.members.clear()
+                group.facilitator = group.note_taker = None
+                group.save(update_fields=["facilitator", "note_taker"])
             else:
                 group.delete()
         audit.record(
@@ -121,7 +124,10 @@ def groups_of(event: Event) -> list[BreakoutGroup]:
 
 
 def quality_of(event: Event) -> allocation.Quality:
-    """The same figures as the allocation reports, for the groups as they are now."""
+    """The same figures as the allocation reports, for the groups as they are now.
+
+    Empty rooms (kept only for the notes taken in them) are not groups any more.
+    """
     groups = [
         allocation.Group(
             theme_id=g.theme_id,
@@ -131,6 +137,7 @@ def quality_of(event: Event) -> allocation.Quality:
             note_taker_id=g.note_taker_id,
         )
         for g in groups_of(event)
+        if g.members.all()
     ]
     return allocation.evaluate(participants_for(event), themes_for(event), groups)
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,6 +163,15 @@ def cancel(registration_id: int, *, actor: Any) -> Registration:
     return registration
 
 
+def waiting_list(event: Event):
+    """People waiting, first come first served (rows made outside `register` count from creation)."""
+    return (
+        event.registrations.filter(status=RegistrationStatus.WAITLISTED)
+        .annotate(joined=Coalesce("queued_at", "created_at"))
+        .order_by("joined", "pk")
+    )
+
+
 def promote_waiting(event: Event) -> list[Registration]:
     """Fill free places from the waiting list, in order. Call with the event locked."""
     from cairn.events import tasks
@@ -169,9 +179,7 @@ def promote_waiting(event: Event) -> list[Registration]:
     if event.status in (EventStatus.CANCELLED,):
         return []
     free = None if event.capacity is None else event.capacity - places_taken(event)
-    waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
-        "queued_at", "pk"
-    )
+    waiting = waiting_list(event)
     if free is not None:
         waiting = waiting[: max(free, 0)]
     promoted = []

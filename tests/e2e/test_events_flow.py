@@ -1,0 +1,117 @@
+"""Browser tests for events: the waiting list end to end, and the live breakout board."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cairn.core.demo import demo_password
+from cairn.events.models import BreakoutGroup, Event, Registration
+from tests.e2e.conftest import axe_violations, login, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _upcoming(demo) -> Event:
+    return Event.objects.filter(status="open").order_by("starts_at").first()
+
+
+def test_register_get_waitlisted_then_promoted_when_someone_cancels(page, live_server, demo):
+    event = _upcoming(demo)
+    Registration.objects.filter(event=event, person__user__username="member").delete()
+    Registration.objects.filter(event=event, status="waitlisted").delete()
+    event.capacity = Registration.objects.filter(event=event, status="registered").count()
+    event.save()  # full
+    login(page, live_server.url, "member", demo_password())
+    page.goto(f"{live_server.url}{event.get_absolute_url()}")
+    expect(page.get_by_text("The event is full")).to_be_visible()
+    page.get_by_label("First choice").select_option(label="Reaching everyone")
+    page.get_by_label("Access needs for this event").fill("Captions, please")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("you are on the waiting list")).to_be_visible()
+    expect(page.locator("#my-status")).to_contain_text("number 1 on the waiting list")
+    screenshot(page, "event-waitlisted")
+
+    # Another person cancels: here a coordinator cancels on their behalf after a call.
+    other = page.context.browser.new_context().new_page()
+    login(other, live_server.url, "coordinator", demo_password())
+    other.goto(f"{live_server.url}/events/{event.pk}/registrations/?status=registered")
+    other.get_by_role("link", name="Cancel Robert Grant").click()
+    other.get_by_role("button", name="Yes, cancel the registration").click()
+    expect(other.get_by_text("Cancelled Robert Grant.")).to_be_visible()
+    other.context.close()
+
+    page.reload()
+    expect(page.locator("#my-status")).to_contain_text("Registered")
+    assert Registration.objects.get(event=event, person__user__username="member").promoted_at
+
+
+def test_two_people_on_one_breakout_board_see_each_others_notes(page, live_server, demo):
+    group = BreakoutGroup.objects.filter(event=demo).select_related("event").first()
+    url = f"{live_server.url}{group.get_absolute_url()}"
+    login(page, live_server.url, "facilitator", demo_password())
+    page.goto(url)
+    other = page.context.browser.new_context().new_page()
+    login(other, live_server.url, "coordinator", demo_password())
+    other.goto(url)
+
+    page.get_by_label("Add a note").fill("Phone trees kept our members in touch")
+    page.get_by_role("button", name="Post note").click()
+    # The other page shows it without reloading (it polls every few seconds).
+    expect(other.get_by_text("Phone trees kept our members in touch")).to_be_visible(timeout=10_000)
+
+    other.get_by_label("Add a note").fill("Libraries lent tablets with data")
+    other.get_by_role("button", name="Post note").click()
+    expect(page.get_by_text("Libraries lent tablets with data")).to_be_visible(timeout=10_000)
+    assert page.url == url  # no reload happened on the poster's side either
+    screenshot(page, "breakout-board")
+    other.context.close()
+
+
+def test_the_board_posts_without_javascript(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    group = BreakoutGroup.objects.filter(event=demo).first()
+    login(page, live_server.url, "facilitator", demo_password())
+    page.goto(f"{live_server.url}{group.get_absolute_url()}")
+    page.get_by_label("Add a note").fill("Posted the plain way")
+    page.get_by_role("button", name="Post note").click()
+    expect(page.get_by_text("Posted the plain way")).to_be_visible()
+    context.close()
+
+
+def test_event_pages_have_no_serious_accessibility_violations(page, live_server, demo, alice):
+    from django.core.management import call_command
+
+    event = _upcoming(demo)
+    call_command("allocate", str(demo.pk), verbosity=0)
+    group = BreakoutGroup.objects.filter(event=demo).first()
+    login(page, live_server.url, "coordinator", demo_password())
+    paths = [
+        "/events/new/",
+        f"/events/{event.pk}/",
+        f"/events/{event.pk}/edit/",
+        f"/events/{event.pk}/registrations/",
+        f"/events/{event.pk}/registrations/add/",
+        f"/events/{event.pk}/cancel/",
+        f"/events/{demo.pk}/breakouts/",
+        f"/events/{demo.pk}/breakouts/print/",
+        f"/events/{demo.pk}/attendance/",
+        f"/events/{demo.pk}/import-chat/",
+        f"/events/{demo.pk}/feedback/enter/",
+        group.get_absolute_url(),
+    ]
+    problems = {}
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        found = axe_violations(page)
+        if found:
+            problems[path] = found
+        if path.endswith("/breakouts/"):
+            screenshot(page, "breakouts")
+    assert problems == {}
+    page = page.context.browser.new_context().new_page()
+    login(page, live_server.url, "member", demo_password())
+    for path in [f"/events/{event.pk}/", f"/events/{demo.pk}/feedback/"]:
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path
+    screenshot(page, "event-feedback")
+    page.context.close()
