@@ -18,6 +18,8 @@ CAIRN_COMMANDS = [
     ("consultation import ID FILE.csv", "import responses from another survey tool's CSV"),
     ("ingest-email FILE.eml", "post an emailed reply to its conversation (- for stdin)"),
     ("send-digests", "send followers the new posts in their conversations (cron)"),
+    ("report EVENT_ID --format pdf --out FILE", "render an event's report (html, pdf, docx, md)"),
+    ("briefing --events 1,2 --format pdf --out FILE", "a lessons briefing across events"),
     ("help", "list every command, Django's included"),
 ]
 

@@ -307,15 +307,34 @@ def _send_emails(deliveries: list[Delivery]) -> None:
         # One unreachable server fails the whole run at once instead of timing out per person.
         for delivery in deliveries:
             send_email_delivery(delivery, connect_error=error)
-        return
-    try:
-        for delivery in deliveries:
-            send_email_delivery(delivery, connection)
-    finally:
+    else:
         try:
-            connection.close()
-        except (OSError, smtplib.SMTPException):
-            log.warning("closing the mail connection failed", exc_info=True)
+            for delivery in deliveries:
+                send_email_delivery(delivery, connection)
+        finally:
+            try:
+                connection.close()
+            except (OSError, smtplib.SMTPException):
+                log.warning("closing the mail connection failed", exc_info=True)
+    retry_at = min(
+        (d.next_attempt_at for d in deliveries if d.status == DeliveryStatus.FAILED), default=None
+    )
+    if retry_at is not None:
+        schedule_retry(retry_at)
+
+
+def schedule_retry(when: Any) -> bool:
+    """Ask the task worker to retry at `when`, where the backend can defer tasks.
+
+    Without such a backend (the in-process one), `cairn retry-emails` from cron or
+    the button on the outreach page does it; the failed deliveries wait either way.
+    """
+    from cairn.outreach.tasks import retry_failed_emails_task
+
+    if not retry_failed_emails_task.get_backend().supports_defer:
+        return False
+    transaction.on_commit(lambda: retry_failed_emails_task.using(run_after=when).enqueue())
+    return True
 
 
 def retry_failed_emails(*, now: Any = None, force: bool = False) -> dict[str, int]:

@@ -141,17 +141,18 @@ def briefing_drafts(events: list[Event]) -> list[Draft]:
         sector_list = listing(
             [sector_label(s).lower() for s, _n in lesson.counts("sector").most_common(3)]
         )
+        points = ngettext("%(n)d point", "%(n)d points", lesson.size) % {"n": lesson.size}
         bullets.append(
             (
                 "- "
                 + _(
-                    "%(label)s: heard at %(e)d of %(n)d events, %(size)d points, most often from %(sectors)s."
+                    "%(label)s: heard at %(e)d of %(n)d events, %(points)s, most often from %(sectors)s."
                 )
                 % {
                     "label": lesson.label,
                     "e": len(lesson.events),
                     "n": len(events),
-                    "size": lesson.size,
+                    "points": points,
                     "sectors": sector_list or _("unknown sectors"),
                 },
                 ids,
@@ -218,9 +219,10 @@ def briefing_drafts(events: list[Event]) -> list[Draft]:
         d.paragraphs.append(
             [
                 (
-                    _("%(size)d points: %(channels)s; by sector, %(sectors)s.")
+                    _("%(points)s: %(channels)s; by sector, %(sectors)s.")
                     % {
-                        "size": lesson.size,
+                        "points": ngettext("%(n)d point", "%(n)d points", lesson.size)
+                        % {"n": lesson.size},
                         "channels": channel_phrase(dict(lesson.counts("channel").most_common())),
                         "sectors": listing(
                             [

@@ -322,22 +322,17 @@ def theme_section(theme: Theme, key: str | None = None) -> Draft:
     if body:
         d.paragraphs.append(body)
     stances = theme.stances or {}
-    if stances.get("positive") or stances.get("challenge") or stances.get("idea"):
-        d.paragraphs.append(
-            [
-                (
-                    _(
-                        "Of these, %(pos)d described what went well, %(ch)d a challenge and %(idea)d an idea for what to do next."
-                    )
-                    % {
-                        "pos": stances.get("positive", 0),
-                        "ch": stances.get("challenge", 0),
-                        "idea": stances.get("idea", 0),
-                    },
-                    ids,
-                )
-            ]
+    parts = [
+        text % {"n": stances[key]}
+        for key, text in (
+            ("positive", _("%(n)d described what went well")),
+            ("challenge", _("%(n)d raised a challenge")),
+            ("idea", _("%(n)d suggested what to do next")),
         )
+        if stances.get(key)
+    ]
+    if parts:
+        d.paragraphs.append([(_("Of these, %(parts)s.") % {"parts": listing(parts)}, ids)])
     in_room = set(room)
     for a in sorted(_quotable(rows), key=lambda a: a.statement_id not in in_room):
         if a.statement_id in used:

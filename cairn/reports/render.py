@@ -27,8 +27,11 @@ def with_svg(doc: dict[str, Any]) -> dict[str, Any]:
 
 def html_page(doc: dict[str, Any], *, large_print: bool = False) -> str:
     """A standalone HTML page: the print version, also the source of the PDF."""
+    # The running header is a CSS string: escape it for CSS, not for HTML or JavaScript.
+    header = doc["network"].replace("\\", " ").replace('"', "'").replace("<", " ")
     return render_to_string(
-        "reports/print.html", {"doc": with_svg(doc), "large_print": large_print}
+        "reports/print.html",
+        {"doc": with_svg(doc), "large_print": large_print, "css_header": mark_safe(header)},  # noqa: S308
     )
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("<int:pk>/sections/<int:section_pk>/rename/", views.section_rename, name="section_rename"),
     path("<int:pk>/quotes/<int:quote_pk>/hide/", views.quote_hide, name="quote_hide"),
+    path("published/", views.published_list, name="published"),
     path("p/<slug:slug>/", views.public_report, name="public"),
     path("p/<slug:slug>/report.<str:fmt>", views.public_download, name="public_download"),
 ]

@@ -248,6 +248,12 @@ def _published(slug: str) -> Report:
     return report
 
 
+def published_list(request: HttpRequest) -> HttpResponse:
+    """Every published report and briefing, for members, funders and anyone else."""
+    reports = Report.objects.filter(published_doc__isnull=False).order_by("-published_at")
+    return render(request, "reports/published.html", {"page_obj": paginate(request, reports)})
+
+
 def public_report(request: HttpRequest, slug: str) -> HttpResponse:
     """Published reports are for everyone, funders included: no login."""
     report = _published(slug)

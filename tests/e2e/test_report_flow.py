@@ -43,6 +43,9 @@ def test_a_coordinator_edits_approves_publishes_and_the_public_reads_it(
     assert anonymous.locator("svg[role=img]").count() >= 2
     screenshot(anonymous, "report-public")
     assert axe_violations(anonymous) == []
+    anonymous.goto(f"{live_server.url}/reports/published/")
+    expect(anonymous.get_by_role("link", name=draft.title)).to_be_visible()
+    assert axe_violations(anonymous) == []
     anonymous.context.close()
 
 

@@ -158,3 +158,18 @@ def test_the_retry_command_sends_failed_emails_once_the_server_is_back(
     assert "tried 1, sent 1, still failing 0" in capsys.readouterr().out
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
+
+
+def test_a_failed_email_schedules_its_retry_on_a_backend_that_can_defer(
+    settings, no_smtp_server, person_factory, django_capture_on_commit_callbacks
+):
+    from django.tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = notify(
+            person_factory(), subject="S", body="B", purpose=ConsentPurpose.EVENT_INVITATIONS
+        )
+    [result] = default_task_backend.results
+    assert result.task.name == "retry_failed_emails_task"
+    assert result.task.run_after == delivery.next_attempt_at

@@ -26,6 +26,7 @@ def test_the_pdf_has_the_headings_page_numbers_and_tags(doc):
         assert heading in text
     assert 3 <= len(reader.pages) <= 12
     assert f"Page 1 of {len(reader.pages)}" in text
+    assert "Northshire Co-production Network" in reader.pages[1].extract_text()
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
 
