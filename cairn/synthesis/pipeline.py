@@ -1,0 +1,304 @@
+"""The orchestrator: one function from statements to a typed :class:`Result`."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cairn.synthesis import cluster as cluster_mod
+from cairn.synthesis import guided as guided_mod
+from cairn.synthesis import label as label_mod
+from cairn.synthesis import lang as lang_mod
+from cairn.synthesis import stance as stance_mod
+from cairn.synthesis.dedupe import group_duplicates
+from cairn.synthesis.embed import Embedder, get_embedder, l2_normalise
+from cairn.synthesis.split import split_statements
+from cairn.synthesis.types import Options, Result, Statement, Theme, ThemeSpec
+
+ProgressFn = Callable[[str, float], None]
+
+NON_ENGLISH_SWITCH = 0.3  # above this share keyphrases keep stop words of every language
+NON_ENGLISH_WARN = 0.02
+CONFIDENCE_TEMPERATURE = 0.05
+QUOTE_CHARS = 400
+
+
+@dataclass
+class Stages:
+    """Swappable stages; a caller (or a test) replaces any of them."""
+
+    split: Callable[..., list[Statement]] = split_statements
+    detect_language: Callable[[list[str]], list[str]] = lang_mod.detect_all
+    stance: Callable[[list[str]], list[str]] = stance_mod.classify_all
+    discover: Callable[..., cluster_mod.Clustering] = cluster_mod.discover
+    place: Callable[..., guided_mod.Placement] = guided_mod.place
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _confidences(x: np.ndarray, centroids: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Softmax share of the assigned theme among all themes (0 for unassigned)."""
+    out = np.zeros(len(x), dtype=np.float64)
+    if len(centroids) == 0:
+        return out
+    for s in range(0, len(x), 65536):
+        sims = x[s : s + 65536] @ centroids.T
+        z = (sims - sims.max(1, keepdims=True)) / CONFIDENCE_TEMPERATURE
+        p = np.exp(z)
+        p /= p.sum(1, keepdims=True)
+        lab = labels[s : s + 65536]
+        got = p[np.arange(len(lab)), np.maximum(lab, 0)]
+        out[s : s + 65536] = np.where(lab >= 0, got, 0.0)
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "theme"
+
+
+def synthesize(
+    statements: Sequence[Statement],
+    options: Options | None = None,
+    *,
+    themes: Sequence[ThemeSpec] | None = None,
+    embedder: Embedder | None = None,
+    stages: Stages | None = None,
+    progress: ProgressFn | None = None,
+) -> Result:
+    """Turn statements into themes.
+
+    Stages, in order (each swappable through ``stages`` or ``embedder``):
+
+    1. split: long contributions become statements that keep ``contribution_id``;
+    2. language: detect each statement's language; choose the embedder and warn
+       when an English-only model meets other languages;
+    3. dedupe: near-duplicates ("Nothing.", form letters) are grouped; later
+       stages see each unique text once, weighted by its count;
+    4. stance: positive / challenge / idea / question / other;
+    5. embed: unique texts to L2-normalised vectors;
+    6. cluster: discover themes (``themes`` not given) or place statements
+       under the given themes and discover new ones from what fits none;
+    7. label: keyphrases, label, headline, extractive summary, quotes;
+    8. assemble: assignments, confidences, counts by every attribute.
+
+    The same statements and options give the same result, byte for byte.
+    """
+    opts = options or Options()
+    st = stages or Stages()
+    say = progress or (lambda stage, frac: None)
+    warnings: list[str] = []
+
+    say("split", 0.0)
+    items = st.split(list(statements), opts.split_chars)
+    texts = [s.text for s in items]
+    ids = [s.id for s in items]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i, c in Counter(ids).items() if c > 1)
+        raise ValueError(f"statement ids must be unique; {dup!r} appears more than once")
+    empty = [i for i, t in enumerate(texts) if not t.strip()]
+    if empty:
+        warnings.append(f"{len(empty)} empty statements were left unassigned")
+
+    say("dedupe", 0.0)
+    keep_idx = np.array([i for i, t in enumerate(texts) if t.strip()], dtype=np.int64)
+    groups = group_duplicates([texts[i] for i in keep_idx], near=opts.dedupe)
+    if not opts.dedupe:
+        groups = group_duplicates([texts[i] for i in keep_idx], near=False)
+    uniq = keep_idx[groups.unique]  # index into items of each unique text
+    counts = groups.counts.astype(np.float64)
+    inverse = groups.inverse()  # position in uniq for each kept item
+    utexts = [texts[i] for i in uniq]
+
+    say("language", 0.0)
+    ulangs = st.detect_language(utexts)
+    languages = lang_mod.summarise(ulangs, [int(c) for c in counts])
+    non_en = lang_mod.non_english_share(languages)
+
+    say("stance", 0.0)
+    ustances = st.stance(utexts)
+
+    if embedder is None:
+        embedder = get_embedder(opts.embedder, seed=opts.seed)
+    if non_en > NON_ENGLISH_WARN:
+        other = ", ".join(f"{k}: {v}" for k, v in languages.items() if k not in ("en", "und"))
+        note = getattr(embedder, "language_note", None)
+        if embedder.english_only:
+            warnings.append(
+                f"{non_en:.0%} of statements look non-English ({other}); the embedder "
+                f"{embedder.name!r} is English-only, so themes for those statements may be poor"
+            )
+        elif note:
+            warnings.append(
+                f"{non_en:.0%} of statements look non-English ({other}); the default "
+                f"embedder's {note}"
+            )
+
+    say("embed", 0.0)
+    specs = list(themes or [])
+    theme_texts = [f"{t.label}: {t.description}".strip(": ") for t in specs]
+    # Given themes are embedded in the same call: a fitted embedder (TF-IDF)
+    # must put statements and theme descriptions in one space.
+    if utexts or theme_texts:
+        both = l2_normalise(embedder.encode(utexts + theme_texts, progress=say))
+    else:
+        both = np.zeros((0, 1), np.float32)
+    x, tvecs = both[: len(utexts)], both[len(utexts) :]
+
+    say("cluster", 0.0)
+    if specs:
+        threshold = opts.guided_threshold or embedder.guided_threshold
+        placed = st.place(
+            x,
+            counts,
+            tvecs,
+            threshold,
+            seed=opts.seed,
+            min_size=opts.min_theme_size,
+            max_themes=opts.max_themes,
+        )
+        ulabels, centroids, n_given = placed.labels, placed.centroids, placed.n_given
+    else:
+        found = st.discover(
+            x, counts, seed=opts.seed, min_size=opts.min_theme_size, max_themes=opts.max_themes
+        )
+        ulabels, centroids, n_given = found.labels, found.centroids, 0
+    uconf = _confidences(x, centroids, ulabels)
+
+    say("label", 0.0)
+    k = len(centroids)
+    members = [np.where(ulabels == t)[0] for t in range(k)]
+    rng = np.random.default_rng(opts.seed)
+    sample = [
+        m
+        if len(m) <= label_mod.MAX_DOCS_PER_THEME
+        else np.sort(rng.choice(m, label_mod.MAX_DOCS_PER_THEME, replace=False))
+        for m in members
+    ]
+    english_labels = non_en <= NON_ENGLISH_SWITCH
+    phrases = label_mod.keyphrases(
+        [[utexts[i] for i in m] for m in sample],
+        [counts[m].tolist() for m in sample],
+        n=opts.n_keyphrases,
+        english=english_labels,
+    )
+
+    # Order: given themes as given, then discovered ones by size (largest first).
+    mass = np.array([counts[m].sum() for m in members]) if k else np.zeros(0)
+    discovered = sorted(
+        range(n_given, k), key=lambda t: (-mass[t], members[t][0] if len(members[t]) else 0)
+    )
+    order = list(range(n_given)) + [t for t in discovered if mass[t] > 0]
+    theme_ids: dict[int, str] = {}
+    for pos, t in enumerate(order, 1):
+        if t < n_given:
+            spec = specs[t]
+            theme_ids[t] = spec.id or _slug(spec.label)
+        else:
+            theme_ids[t] = f"t{pos}"
+    if len(set(theme_ids.values())) != len(theme_ids):
+        theme_ids = {t: f"{v}-{i}" for i, (t, v) in enumerate(theme_ids.items(), 1)}
+
+    item_theme = np.full(len(items), -1, dtype=np.int64)
+    item_conf = np.zeros(len(items), dtype=np.float64)
+    item_theme[keep_idx] = ulabels[inverse] if len(keep_idx) else item_theme[keep_idx]
+    item_conf[keep_idx] = uconf[inverse] if len(keep_idx) else item_conf[keep_idx]
+    item_stance = ["other"] * len(items)
+    for pos, i in enumerate(keep_idx):
+        item_stance[i] = ustances[inverse[pos]]
+    items_of_theme: dict[int, list[int]] = {t: [] for t in order}
+    for i, t in enumerate(item_theme):
+        if t >= 0 and t in items_of_theme:
+            items_of_theme[int(t)].append(i)
+    attr_keys = sorted({key for s in items for key in s.attributes})
+
+    out_themes: list[Theme] = []
+    for t in order:
+        m = members[t]
+        its = items_of_theme[t]
+        if len(m):
+            lengths = np.array([len(utexts[i].split()) for i in m])
+            ranking = label_mod.mmr_ranking(
+                x[m], centroids[t], lengths, max(opts.n_quotes, opts.n_summary)
+            )
+            ranked = [int(uniq[m[r]]) for r in ranking]
+        else:
+            ranked = []
+        headline = texts[ranked[0]] if ranked else ""
+        summary = " ".join(_clip(texts[i]) for i in ranked[: opts.n_summary])
+        quotes = [
+            {"id": ids[i], "text": _clip(texts[i]), **items[i].attributes}
+            for i in ranked[: opts.n_quotes]
+        ]
+        counts_by: dict[str, dict[str, int]] = {}
+        for key in attr_keys:
+            c = Counter(items[i].attributes.get(key) or "unknown" for i in its)
+            counts_by[key] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+        stance_counts = Counter(item_stance[i] for i in its)
+        spec = specs[t] if t < n_given else None
+        out_themes.append(
+            Theme(
+                id=theme_ids[t],
+                label=spec.label if spec else label_mod.make_label(phrases[t], headline),
+                keyphrases=phrases[t],
+                headline=_clip(headline),
+                summary=summary,
+                quotes=quotes,
+                size=len(its),
+                counts=counts_by,
+                statement_ids=[ids[i] for i in its],
+                description=spec.description if spec else "",
+                guided=spec is not None,
+                stances=dict(sorted(stance_counts.items())),
+            )
+        )
+
+    assignments = {
+        ids[i]: (theme_ids.get(int(t)) if t >= 0 else None) for i, t in enumerate(item_theme)
+    }
+    unassigned = [ids[i] for i, t in enumerate(item_theme) if t < 0]
+    duplicates = []
+    rep_members: dict[int, list[int]] = {}
+    for pos, i in enumerate(keep_idx):
+        rep_members.setdefault(int(inverse[pos]), []).append(int(i))
+    for u, its in rep_members.items():
+        if len(its) > 1:
+            duplicates.append(
+                {
+                    "text": _clip(utexts[u]),
+                    "count": len(its),
+                    "statement_ids": [ids[i] for i in its],
+                }
+            )
+    duplicates.sort(key=lambda d: (-d["count"], d["statement_ids"][0]))
+
+    say("done", 1.0)
+    return Result(
+        themes=out_themes,
+        assignments=assignments,
+        confidences={ids[i]: round(float(item_conf[i]), 4) for i in range(len(items))},
+        stances={ids[i]: item_stance[i] for i in range(len(items))},
+        unassigned=unassigned,
+        duplicates=duplicates,
+        languages=languages,
+        warnings=warnings,
+        options={
+            **opts.to_dict(),
+            "embedder_used": embedder.name,
+            "mode": "guided" if specs else "discover",
+        },
+        stats={
+            "statements": len(items),
+            "contributions": len({s.contribution_id for s in items}),
+            "unique_texts": len(utexts),
+            "themes": len(out_themes),
+            "unassigned": len(unassigned),
+        },
+    )
+
+
+def _clip(text: str, limit: int = QUOTE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

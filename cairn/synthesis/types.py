@@ -1,0 +1,98 @@
+"""Typed inputs and outputs of the synthesis pipeline.
+
+Plain dataclasses (no pydantic) keep the library light; ``Result.to_dict``
+follows the output contract of issue 5 exactly and adds a few extra fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Stance = Literal["positive", "challenge", "idea", "question", "other"]
+STANCES: tuple[str, ...] = ("positive", "challenge", "idea", "question", "other")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One thing somebody said; long contributions become several statements."""
+
+    id: str
+    text: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    contribution_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    """A theme given in guided mode, e.g. one of an event's breakout themes."""
+
+    label: str
+    description: str = ""
+    id: str | None = None
+
+
+@dataclass
+class Options:
+    """Everything that changes the output; recorded in the result for traceability."""
+
+    embedder: str = "auto"  # auto | static | tfidf | minilm
+    seed: int = 0
+    min_theme_size: int = 0  # 0: chosen from the number of statements
+    max_themes: int = 40
+    split_chars: int = 1000  # texts longer than this are split into statements
+    dedupe: bool = True
+    n_keyphrases: int = 5
+    n_quotes: int = 3
+    n_summary: int = 3
+    guided_threshold: float = 0.0  # 0: the embedder's own default
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Theme:
+    id: str
+    label: str
+    keyphrases: list[str]
+    headline: str
+    summary: list[str]
+    quotes: list[dict[str, str]]
+    size: int
+    counts: dict[str, dict[str, int]]
+    statement_ids: list[str]
+    description: str = ""
+    guided: bool = False
+    stances: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Result:
+    themes: list[Theme]
+    assignments: dict[str, str | None]
+    confidences: dict[str, float]
+    stances: dict[str, str]
+    unassigned: list[str]
+    duplicates: list[dict[str, Any]]
+    languages: dict[str, int]
+    warnings: list[str]
+    options: dict[str, Any]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "themes": [t.to_dict() for t in self.themes],
+            "assignments": dict(self.assignments),
+            "confidences": dict(self.confidences),
+            "stances": dict(self.stances),
+            "unassigned": list(self.unassigned),
+            "duplicates": list(self.duplicates),
+            "languages": dict(self.languages),
+            "warnings": list(self.warnings),
+            "options": dict(self.options),
+            "stats": dict(self.stats),
+        }

@@ -1,0 +1,21 @@
+import pytest
+
+from cairn.synthesis.stance import classify
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How do we reach people who are not online?", "question"),
+        ("We should set up a phone tree for members without internet", "idea"),
+        ("It would be good to meet in person again", "idea"),
+        ("The volunteers were brilliant and so helpful", "positive"),
+        ("Many people cannot afford broadband and feel isolated", "challenge"),
+        ("Nothing.", "other"),
+        ("", "other"),
+        ("Der Radweg ist zu eng und gefährlich", "challenge"),
+        ("Hier sollte eine Ampel hin", "idea"),
+    ],
+)
+def test_stance_of_typical_statements(text: str, expected: str) -> None:
+    assert classify(text) == expected
