@@ -416,12 +416,13 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "preview":
                 preview = breakouts.allocate_event(event.pk, actor=request.user, dry_run=True)
             elif action == "move":
+                person_id = int(request.POST["person"])
                 target = breakouts.move_person(
-                    event,
-                    int(request.POST["person"]),
-                    int(request.POST["group"]),
-                    actor=request.user,
+                    event, person_id, int(request.POST["group"]), actor=request.user
                 )
+                lead = request.POST.get("lead", "")
+                if lead in ("facilitator", "note_taker"):
+                    breakouts.set_group_lead(target, person_id, role=lead, actor=request.user)
                 messages.success(request, _("Moved to %(room)s.") % {"room": target.name})
                 return redirect("events:breakouts", pk)
         except (breakouts.BreakoutError, ValueError, KeyError) as exc:

@@ -27,7 +27,7 @@ def test_register_get_waitlisted_then_promoted_when_someone_cancels(page, live_s
     page.get_by_label("Access needs for this event").fill("Captions, please")
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_text("you are on the waiting list")).to_be_visible()
-    expect(page.locator("#my-status")).to_contain_text("number 1 on the waiting list")
+    expect(page.locator("#my-status")).to_contain_text("number 1 in the queue")
     screenshot(page, "event-waitlisted")
 
     # Another person cancels: here a coordinator cancels on their behalf after a call.
