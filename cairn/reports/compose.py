@@ -72,9 +72,18 @@ def network_name(event: Event | None = None) -> str:
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Marked for translation here, translated when used.
 LEAD_INS = {
-    "positive": gettext_noop("On the positive side, %(s)s"),
-    "challenge": gettext_noop("A concern raised was that %(s)s"),
-    "idea": gettext_noop("One suggestion was that %(s)s"),
+    "positive": [
+        gettext_noop("On the positive side, %(s)s"),
+        gettext_noop("It was good to hear that %(s)s"),
+    ],
+    "challenge": [
+        gettext_noop("A concern raised was that %(s)s"),
+        gettext_noop("Others worried that %(s)s"),
+    ],
+    "idea": [
+        gettext_noop("One suggestion was that %(s)s"),
+        gettext_noop("Another idea was that %(s)s"),
+    ],
 }
 PLAIN_LEAD_INS = [
     gettext_noop("We heard that %(s)s"),
@@ -123,7 +132,8 @@ def as_reported(text: str, stance: str = "", index: int = 0) -> str:
         return text
     if stance == "question" or text.endswith("?"):
         return _("Some asked: “%(text)s”") % {"text": text}
-    lead = LEAD_INS.get(stance) or PLAIN_LEAD_INS[index % len(PLAIN_LEAD_INS)]
+    options = LEAD_INS.get(stance) or PLAIN_LEAD_INS
+    lead = options[index % len(options)]
     return _(lead) % {"s": _lower_first(text)}
 
 
