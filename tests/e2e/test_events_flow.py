@@ -106,7 +106,7 @@ def test_event_pages_have_no_serious_accessibility_violations(page, live_server,
         if found:
             problems[path] = found
         if path.endswith(("/breakouts/", "/print/", "/registrations/", "/attendance/")):
-            screenshot(page, path.strip("/").replace("/", "-"))
+            screenshot(page, "event-" + path.strip("/").split("/", 2)[-1].replace("/", "-"))
     assert problems == {}
     page = page.context.browser.new_context().new_page()
     login(page, live_server.url, "member", demo_password())
