@@ -416,12 +416,13 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "preview":
                 preview = breakouts.allocate_event(event.pk, actor=request.user, dry_run=True)
             elif action == "move":
+                person_id = int(request.POST["person"])
                 target = breakouts.move_person(
-                    event,
-                    int(request.POST["person"]),
-                    int(request.POST["group"]),
-                    actor=request.user,
+                    event, person_id, int(request.POST["group"]), actor=request.user
                 )
+                lead = request.POST.get("lead", "")
+                if lead in ("facilitator", "note_taker"):
+                    breakouts.set_group_lead(target, person_id, role=lead, actor=request.user)
                 messages.success(request, _("Moved to %(room)s.") % {"room": target.name})
                 return redirect("events:breakouts", pk)
         except (breakouts.BreakoutError, ValueError, KeyError) as exc:
@@ -435,6 +436,7 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": _themes_with_demand(event),
             "theme_form": theme_form,
             "groups": groups,
+            "groups_page": paginate(request, groups, 24),
             "quality": breakouts.quality_of(event) if groups else None,
             "preview": preview,
             "leads": event.registrations.filter(status=RegistrationStatus.REGISTERED)

@@ -8,6 +8,7 @@ as it is.
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 WEIGHTS = {"text": 0.6, "topics": 0.2, "region": 0.1, "category": 0.1}
@@ -89,28 +90,39 @@ def suggest(
     need_m = vectorizer.transform([n.text for n in needs])
     offer_m = vectorizer.transform([o.text for o in offers])
     cosine = (need_m @ offer_m.T).toarray()
+    # Offer-side features once, as arrays, so scoring a need is a few vector operations.
+    offer_topics = [_norm_topics(o.topics) for o in offers]
+    offer_ids = np.array([o.id for o in offers])
     result: dict[int, list[Match]] = {}
     for i, need in enumerate(needs):
         need_topics = _norm_topics(need.topics)
-        matches = []
-        for j, offer in enumerate(offers):
-            shared = sorted(need_topics & _norm_topics(offer.topics))
-            union = need_topics | _norm_topics(offer.topics)
-            parts = {
-                "text": float(cosine[i, j]),
-                "topics": len(shared) / len(union) if union else 0.0,
-                "region": region_score(need.region, offer.region),
-                "category": 1.0 if need.category == offer.category else 0.0,
-            }
-            score = sum(weights[k] * v for k, v in parts.items())
-            if parts["text"] == 0 and not shared:
-                continue  # nothing in common but place or kind: not worth suggesting
-            matches.append((j, Match(need, offer, round(score, 4), parts, shared_topics=shared)))
-        matches.sort(key=lambda jm: (-jm[1].score, jm[1].offer.id))
+        shared_n = np.array([len(need_topics & t) for t in offer_topics], dtype=float)
+        union_n = np.array([len(need_topics | t) for t in offer_topics], dtype=float)
+        parts = {
+            "text": cosine[i],
+            "topics": np.divide(shared_n, union_n, out=np.zeros_like(shared_n), where=union_n > 0),
+            "region": np.array([region_score(need.region, o.region) for o in offers]),
+            "category": np.array([1.0 if need.category == o.category else 0.0 for o in offers]),
+        }
+        score = np.round(sum(weights[k] * v for k, v in parts.items()), 4)
+        # Nothing in common but place or kind: not worth suggesting.
+        candidates = np.flatnonzero((parts["text"] > 0) | (shared_n > 0))
+        ranked = candidates[np.lexsort((offer_ids[candidates], -score[candidates]))][:top]
         row_n = need_m[i].toarray()[0]
-        for j, match in matches[:top]:
+        matches = []
+        for j in ranked:
+            offer = offers[j]
             product = row_n * offer_m[j].toarray()[0]
             best = [k for k in product.argsort()[::-1][:4] if product[k] > 0]
-            match.shared_words = [str(vocab[k]) for k in best]
-        result[need.id] = [m for _, m in matches[:top]]
+            matches.append(
+                Match(
+                    need,
+                    offer,
+                    float(score[j]),
+                    {k: float(v[j]) for k, v in parts.items()},
+                    shared_words=[str(vocab[k]) for k in best],
+                    shared_topics=sorted(need_topics & offer_topics[j]),
+                )
+            )
+        result[need.id] = matches
     return result

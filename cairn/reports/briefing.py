@@ -1,8 +1,10 @@
-"""Compose a lessons briefing across events: recurring themes, who supports them, who was not heard."""
+"""Compose a lessons briefing across events and consultations: recurring themes, who supports
+them, who was not heard, how they changed over time."""
 
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -11,7 +13,7 @@ from django.utils.translation import ngettext
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.events.models import Event
-from cairn.insights.models import Theme
+from cairn.insights.models import RunStatus, SynthesisRun, Theme
 from cairn.insights.selectors import (
     channel_label,
     channel_phrase,
@@ -19,7 +21,7 @@ from cairn.insights.selectors import (
     may_quote_publicly,
     sector_label,
 )
-from cairn.insights.services import latest_run_for_event
+from cairn.insights.services import latest_run_for_event, scope_contributions
 from cairn.members.models import Sector
 from cairn.reports.compose import Draft, _chart
 
@@ -37,7 +39,8 @@ class Lesson:
 
     @property
     def events(self) -> set[int]:
-        return {t.run.event_id for t in self.themes}
+        """The synthesis runs (one per event or consultation) this lesson came up in."""
+        return {t.run_id for t in self.themes}
 
     def counts(self, kind: str) -> Counter:
         total: Counter = Counter()
@@ -74,33 +77,67 @@ def recurring_lessons(themes: list[Theme]) -> list[Lesson]:
     return lessons
 
 
-def briefing_drafts(events: list[Event]) -> list[Draft]:
-    events = sorted(events, key=lambda e: e.starts_at)
-    runs = {e.pk: latest_run_for_event(e) for e in events}
+@dataclass
+class Source:
+    """One event or consultation the briefing draws on, with its latest synthesis."""
+
+    title: str
+    when: datetime
+    run: SynthesisRun | None
+    contribution_ids: list[int]
+
+
+def _sources(events: list[Event], consultation_ids: list[int]) -> list[Source]:
+    found = [
+        Source(
+            e.title,
+            e.starts_at,
+            latest_run_for_event(e),
+            list(Contribution.objects.filter(event=e).values_list("pk", flat=True)),
+        )
+        for e in events
+    ]
+    if consultation_ids:
+        from cairn.consultations.models import Consultation
+
+        for c in Consultation.objects.filter(pk__in=consultation_ids):
+            run = (
+                SynthesisRun.objects.filter(consultation_id=c.pk, status=RunStatus.DONE)
+                .order_by("-finished_at", "-pk")
+                .first()
+            )
+            probe = run or SynthesisRun(consultation_id=c.pk)
+            ids = list(scope_contributions(probe).values_list("pk", flat=True))
+            found.append(Source(c.title, c.created_at, run, ids))
+    return sorted(found, key=lambda s: s.when)
+
+
+def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = None) -> list[Draft]:
+    sources = _sources(list(events), list(consultation_ids or []))
+    runs = {s.run.pk: s for s in sources if s.run is not None}
     themes = [
         t
-        for run in runs.values()
-        if run is not None
-        for t in run.themes.select_related("run__event").filter(size__gt=0)
+        for source in sources
+        if source.run is not None
+        for t in source.run.themes.select_related("run__event").filter(size__gt=0)
     ]
     lessons = recurring_lessons(themes)
-    contributions = Contribution.objects.filter(event__in=events)
+    contributions = Contribution.objects.filter(
+        pk__in=[pk for source in sources for pk in source.contribution_ids]
+    )
     sectors = Counter(s or "unknown" for s in contributions.values_list("author_sector", flat=True))
     channels = Counter(contributions.values_list("channel", flat=True))
-    titles = listing(
-        [f"{e.title} ({date_format(localtime(e.starts_at), 'j F Y')})" for e in events]
-    )
-
+    titles = listing([f"{s.title} ({date_format(localtime(s.when), 'j F Y')})" for s in sources])
     summary = Draft("summary", _("Summary"))
     summary.paragraphs.append(
         [
             (
                 ngettext(
-                    "This briefing brings together what network members told us at %(n)d event: %(titles)s.",
-                    "This briefing brings together what network members told us at %(n)d events: %(titles)s.",
-                    len(events),
+                    "This briefing brings together what network members told us at %(n)d event or consultation: %(titles)s.",
+                    "This briefing brings together what network members told us at %(n)d events and consultations: %(titles)s.",
+                    len(sources),
                 )
-                % {"n": len(events), "titles": titles},
+                % {"n": len(sources), "titles": titles},
                 [],
             ),
             (
@@ -146,12 +183,12 @@ def briefing_drafts(events: list[Event]) -> list[Draft]:
             (
                 "- "
                 + _(
-                    "%(label)s: heard at %(e)d of %(n)d events, %(points)s, most often from %(sectors)s."
+                    "%(label)s: heard at %(e)d of %(n)d events and consultations, %(points)s, most often from %(sectors)s."
                 )
                 % {
                     "label": lesson.label,
                     "e": len(lesson.events),
-                    "n": len(events),
+                    "n": len(sources),
                     "points": points,
                     "sectors": sector_list or _("unknown sectors"),
                 },
@@ -194,19 +231,19 @@ def briefing_drafts(events: list[Event]) -> list[Draft]:
     change = Draft("over_time", _("How things changed over time"))
     lines = []
     for lesson in lessons[:8]:
-        per_event = defaultdict(int)
+        per_run = defaultdict(int)
         for t in lesson.themes:
-            per_event[t.run.event_id] += t.size
-        if len(per_event) < 2:
+            per_run[t.run_id] += t.size
+        if len(per_run) < 2:
             continue
-        steps = [f"{per_event.get(e.pk, 0)} ({e.title})" for e in events]
+        steps = [f"{per_run.get(pk, 0)} ({source.title})" for pk, source in runs.items()]
         lines.append((f"- {lesson.label}: " + " → ".join(steps), []))
     change.paragraphs.append(
         lines
         or [
             (
                 _(
-                    "No lesson came up at more than one of these events yet, so there is no change to show."
+                    "No lesson came up at more than one of these events and consultations yet, so there is no change to show."
                 ),
                 [],
             )

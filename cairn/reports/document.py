@@ -97,7 +97,11 @@ def _subtitle(report: Report) -> str:
         return date_format(localtime(report.event.starts_at), "l j F Y")
     events = list(report.events.order_by("starts_at"))
     if not events:
-        return ""
+        return (
+            _("%(n)d consultations") % {"n": len(report.consultation_ids)}
+            if report.consultation_ids
+            else ""
+        )
     first, last = localtime(events[0].starts_at), localtime(events[-1].starts_at)
     return _("%(n)d events, %(a)s to %(b)s") % {
         "n": len(events),

@@ -40,6 +40,8 @@ class Report(models.Model):
         Event, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
     )
     events = models.ManyToManyField(Event, blank=True, related_name="briefings")
+    # Consultations live in another app; their ids keep this app free of that dependency.
+    consultation_ids = models.JSONField(default=list, blank=True)
     synthesis = models.ForeignKey(
         SynthesisRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )

@@ -86,19 +86,27 @@ def generate_event_report(event: Event, actor: Any, run: SynthesisRun | None = N
 
 
 @transaction.atomic
-def generate_briefing(events: list[Event], actor: Any, title: str = "") -> Report:
-    if not events:
-        raise ReportError(_("Choose at least one event for the briefing."))
+def generate_briefing(
+    events: list[Event], actor: Any, title: str = "", consultation_ids: list[int] | None = None
+) -> Report:
+    consultation_ids = sorted(set(consultation_ids or []))
+    if not events and not consultation_ids:
+        raise ReportError(_("Choose at least one event or consultation for the briefing."))
     report = Report.objects.create(
         kind=ReportKind.BRIEFING,
         title=title or _("What we have learned: a briefing for funders and policy makers"),
         created_by=_user(actor),
+        consultation_ids=consultation_ids,
     )
     report.events.set(events)
-    for position, draft in enumerate(briefing.briefing_drafts(list(events))):
+    for position, draft in enumerate(briefing.briefing_drafts(list(events), consultation_ids)):
         _save_draft(report, draft, position)
     _revise(
-        report, actor, "generate", _("Briefing generated from %(n)d events") % {"n": len(events)}
+        report,
+        actor,
+        "generate",
+        _("Briefing generated from %(n)d events and consultations")
+        % {"n": len(events) + len(consultation_ids)},
     )
     return report
 
@@ -219,7 +227,9 @@ def regenerate_section(section: Section, actor: Any) -> Section:
         draft = next(
             (
                 d
-                for d in briefing.briefing_drafts(list(report.events.all()))
+                for d in briefing.briefing_drafts(
+                    list(report.events.all()), report.consultation_ids
+                )
                 if d.key == section.key
             ),
             None,

@@ -14,6 +14,12 @@ from cairn.reports.document import build_document, document_for
 from cairn.reports.models import Quote, Report, Section
 
 
+def _consultations() -> list:
+    from cairn.consultations.models import Consultation
+
+    return list(Consultation.objects.order_by("-pk")[:100])
+
+
 @coordinator_required
 def report_list(request: HttpRequest) -> HttpResponse:
     return render(

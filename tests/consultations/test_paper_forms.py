@@ -133,3 +133,23 @@ def test_a_code_taken_while_typing_keeps_the_typed_answers_on_screen(
     assert "was already entered by alice" in page
     assert "Typed by Bob" in page and 'value="2"' in page
     assert Response.objects.count() == 1
+
+
+def test_the_printed_letter_batch_carries_the_personal_form_after_the_letter(
+    consultation, alice, jean
+):
+    from django.utils import timezone
+
+    from cairn.members.models import Consent
+    from cairn.outreach.letters import render_letters
+    from cairn.outreach.models import Delivery
+
+    Consent.objects.create(
+        person=jean, purpose="research", method="post", recorded_at=timezone.now()
+    )
+    paper.send_paper_forms(consultation, actor=alice)
+    pdf = render_letters(Delivery.objects.filter(person=jean))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    code = PaperForm.objects.get(person=jean).code
+    assert text.index(f"Your reference: {code}") < text.index("Please do not change this code")
+    assert "Freepost COMMUNITIES" in text

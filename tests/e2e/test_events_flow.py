@@ -27,7 +27,7 @@ def test_register_get_waitlisted_then_promoted_when_someone_cancels(page, live_s
     page.get_by_label("Access needs for this event").fill("Captions, please")
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_text("you are on the waiting list")).to_be_visible()
-    expect(page.locator("#my-status")).to_contain_text("number 1 on the waiting list")
+    expect(page.locator("#my-status")).to_contain_text("number 1 in the queue")
     screenshot(page, "event-waitlisted")
 
     # Another person cancels: here a coordinator cancels on their behalf after a call.
@@ -105,8 +105,8 @@ def test_event_pages_have_no_serious_accessibility_violations(page, live_server,
         found = axe_violations(page)
         if found:
             problems[path] = found
-        if path.endswith("/breakouts/"):
-            screenshot(page, "breakouts")
+        if path.endswith(("/breakouts/", "/print/", "/registrations/", "/attendance/")):
+            screenshot(page, "event-" + path.strip("/").split("/", 2)[-1].replace("/", "-"))
     assert problems == {}
     page = page.context.browser.new_context().new_page()
     login(page, live_server.url, "member", demo_password())

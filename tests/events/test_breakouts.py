@@ -127,3 +127,38 @@ def test_members_cannot_reach_the_breakouts_page(client, event, charlie):
     assert client.get(f"/events/{event.pk}/breakouts/").status_code == 403
     assert client.get(f"/events/{event.pk}/breakouts/rooms.csv").status_code == 403
     assert client.get(f"/events/{event.pk}/breakouts/print/").status_code == 403
+
+
+def test_a_coordinator_moves_someone_in_as_a_rooms_facilitator(client, event, crowd, alice):
+    allocate_event(event.pk, actor=alice)
+    client.force_login(alice)
+    group = BreakoutGroup.objects.first()
+    person = crowd[-1]
+    client.post(
+        f"/events/{event.pk}/breakouts/",
+        {"action": "move", "person": person.pk, "group": group.pk, "lead": "facilitator"},
+    )
+    group.refresh_from_db()
+    assert group.facilitator_id == person.pk
+
+
+def test_someone_who_cancels_leaves_their_breakout_group(event, crowd, alice):
+    from cairn.events.services.registration import cancel
+
+    allocate_event(event.pk, actor=alice)
+    group = BreakoutGroup.objects.get(event=event, members=crowd[0])
+    cancel(Registration.objects.get(event=event, person=crowd[0]).pk, actor=alice)
+    assert not group.members.filter(pk=crowd[0].pk).exists()
+    group.refresh_from_db()
+    assert group.facilitator_id != crowd[0].pk
+
+
+def test_the_breakouts_page_lists_many_groups_a_page_at_a_time(client, event, alice):
+    theme = event.breakout_themes.first()
+    for n in range(30):
+        BreakoutGroup.objects.create(event=event, theme=theme, name=f"Room {n:02d}")
+    client.force_login(alice)
+    first = client.get(f"/events/{event.pk}/breakouts/").content.decode()
+    assert ">Room 00</a>" in first and ">Room 29</a>" not in first and "Page 1 of 2" in first
+    second = client.get(f"/events/{event.pk}/breakouts/?page=2").content.decode()
+    assert ">Room 29</a>" in second

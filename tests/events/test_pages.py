@@ -128,7 +128,7 @@ def test_a_member_sees_their_place_on_the_waiting_list_and_can_cancel(
     register(event.pk, charlie.person)
     client.force_login(charlie)
     page = client.get(event.get_absolute_url()).content.decode()
-    assert "number 2 on the waiting list" in page
+    assert "number 2 in the queue" in page
     client.post(f"/events/{event.pk}/my-registration/cancel/")
     assert Registration.objects.get(person=charlie.person).status == RegistrationStatus.CANCELLED
 
@@ -174,3 +174,11 @@ def test_the_chat_import_page_reports_rejected_lines_and_imports_nothing(client,
     page = client.post(f"/events/{event.pk}/import-chat/", {"file": upload}).content.decode()
     assert "Nothing was imported" in page and "line 2" in page
     assert not Contribution.objects.exists()
+
+
+def test_the_event_page_shows_times_in_the_events_own_time_zone(client, alice):
+    client.force_login(alice)
+    client.post("/events/new/", dict(EVENT_FORM, timezone="America/New_York"))
+    event = Event.objects.get()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "10:00–12:30 (America/New_York)" in page

@@ -15,6 +15,11 @@ def seed_run(demo, alice, monkeypatch, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def fake_engine_for_reports(monkeypatch):
+    monkeypatch.setattr(insights_services, "run_synthesis", fake_synthesis)
+
+
+@pytest.fixture
 def report(seed_run, alice):
     return generate_event_report(seed_run.event, alice, seed_run)
 

@@ -33,7 +33,7 @@ def second_event(seed_run, alice, django_capture_on_commit_callbacks):
 def test_a_briefing_finds_lessons_that_recur_across_events(seed_run, second_event, alice):
     report = generate_briefing([seed_run.event, second_event], alice)
     lessons = report.sections.get(key="lessons").body
-    assert "Technology: heard at 2 of 2 events" in lessons
+    assert "Technology: heard at 2 of 2 events and consultations" in lessons
     change = report.sections.get(key="over_time").body
     assert "Technology" in change and "→" in change
 
@@ -59,3 +59,18 @@ def test_a_briefing_has_a_short_summary_and_an_evidence_appendix_with_quotes(see
 def test_a_briefing_needs_at_least_one_event(alice):
     with pytest.raises(ReportError):
         generate_briefing([], alice)
+
+
+def test_a_briefing_can_draw_on_a_consultation_too(
+    seed_run, alice, fake_engine_for_reports, django_capture_on_commit_callbacks
+):
+    from cairn.consultations.models import Consultation
+    from cairn.insights.services import start_synthesis
+
+    consultation = Consultation.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        start_synthesis(alice, consultation_id=consultation.pk)
+    report = generate_briefing([seed_run.event], alice, consultation_ids=[consultation.pk])
+    summary = report.sections.get(key="summary").body
+    assert consultation.title in summary and seed_run.event.title in summary
+    assert "2 events and consultations" in summary

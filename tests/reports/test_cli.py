@@ -57,3 +57,8 @@ def test_cairn_briefing_rejects_bad_ids(db, tmp_path):
         call_command(
             "briefing", "--events", "a,b", "--format", "md", "--out", str(tmp_path / "b.md")
         )
+
+
+def test_cairn_briefing_needs_an_event_or_a_consultation(db, tmp_path):
+    with pytest.raises(CommandError, match="at least one"):
+        call_command("briefing", "--format", "md", "--out", str(tmp_path / "b.md"))

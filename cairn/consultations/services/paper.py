@@ -122,7 +122,7 @@ def send_paper_forms(consultation: Consultation, *, actor: Any) -> int:
             subject=consultation.title,
             body=(
                 f"{consultation.introduction}\n\nPlease fill in the enclosed form and send it back "
-                f"to the address printed on it. Your reference is {form.code}."
+                f"to the address printed on it.\n\nYour reference: {form.code}"
             ),
             purpose="research",
             attachments=((f"consultation-{form.code}.pdf", pdf, "application/pdf"),),

@@ -158,9 +158,22 @@ def cancel(registration_id: int, *, actor: Any) -> Registration:
             registration,
             f"{registration.person.full_name} cancelled for {event.title}",
         )
+        _leave_groups(event, registration.person_id)
         if freed:
             promote_waiting(event)
     return registration
+
+
+def _leave_groups(event: Event, person_id: int) -> None:
+    from cairn.events.models import BreakoutGroup
+
+    for group in BreakoutGroup.objects.filter(event=event, members__pk=person_id):
+        group.members.remove(person_id)
+        if group.facilitator_id == person_id:
+            group.facilitator = None
+        if group.note_taker_id == person_id:
+            group.note_taker = None
+        group.save(update_fields=["facilitator", "note_taker"])
 
 
 def waiting_list(event: Event):
