@@ -112,3 +112,14 @@ def test_guided_themes_from_yaml(input_csv: Path, tmp_path: Path) -> None:
 
 def test_an_unknown_output_format_is_refused(input_csv: Path, tmp_path: Path) -> None:
     assert _run(str(input_csv), "--text-column", "text", "--out", str(tmp_path / "r.xlsx")) == 2
+
+
+def test_quoted_cells_with_commas_quotes_and_newlines_are_read_whole(tmp_path: Path) -> None:
+    rows = [
+        {"id": f"r{i}", "text": f'She said "no, not again",\nthen left; line {i} | end'}
+        for i in range(40)
+    ]
+    f = _write(tmp_path / "quoted.csv", rows)
+    out = tmp_path / "r.json"
+    assert _run(str(f), "--text-column", "text", "--id-column", "id", "--out", str(out)) == 0
+    assert set(json.loads(out.read_text())["assignments"]) == {f"r{i}" for i in range(40)}
