@@ -21,6 +21,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NETWORK_NAME = env_str("CAIRN_NETWORK_NAME", "Cairn")
+# Printed as the sender block on letters; lines separated by "|".
+NETWORK_POSTAL_ADDRESS = env_str("CAIRN_POSTAL_ADDRESS", "").replace("|", "\n")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

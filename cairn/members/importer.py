@@ -15,7 +15,7 @@ from datetime import datetime, time
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cairn.core import audit
@@ -296,6 +296,7 @@ def run_import(
     default = KEEP if keep_duplicates else MERGE
     if apply:
         with transaction.atomic():
+            _lock_imports()
             _process(table, report, decisions, default, apply=True, user=user)
             report.applied = True
             audit.record(
@@ -312,6 +313,20 @@ def run_import(
     else:
         _process(table, report, decisions, default, apply=False, user=user)
     return report
+
+
+IMPORT_LOCK_KEY = 0x4361697231  # any fixed number: one import applies at a time
+
+
+def _lock_imports() -> None:
+    """Serialise concurrent imports so two of the same file cannot both create a person.
+
+    SQLite already does (transactions begin IMMEDIATE, and the existing people are read
+    inside the transaction); PostgreSQL needs a lock, released at commit.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 def _process(

@@ -244,3 +244,11 @@ def test_the_dashboard_counts_deliveries_by_channel(client, alice, audience):
     client.force_login(alice)
     page = client.get("/outreach/").content.decode()
     assert "letters to print or post" in page and "calls to make" in page
+
+
+def test_letters_carry_the_networks_name_and_postal_address(settings, person_factory):
+    settings.NETWORK_NAME = "Northshire Network"
+    settings.NETWORK_POSTAL_ADDRESS = "1 Quay Street\nPortshire NS1 9ZZ"
+    person = person_factory("Jean", preferred_channel=Channel.POST, address="1 Road")
+    text = pdf_text(render_letters([notify(person, subject="S", body="B", purpose=INVITE)]))
+    assert "Northshire Network" in text and "1 Quay Street" in text

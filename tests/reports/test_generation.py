@@ -72,6 +72,7 @@ def test_coordinators_see_source_links_and_the_public_does_not(report):
 
 
 def test_a_report_can_be_drafted_before_any_synthesis(demo, alice):
+    demo.synthesis_runs.all().delete()
     report = generate_event_report(demo, alice)
     assert report.synthesis is None
     tech = section(report, "Technology")
