@@ -28,11 +28,13 @@ id, so the same input always gives the same groups.
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -281,15 +283,30 @@ def _split_one(members: list[Participant], count: int, theme_id: int) -> list[Gr
     frequency = Counter(p.sector for p in rest)
     # The biggest sector first, so it is spread before smaller ones fill the rooms.
     rest.sort(key=lambda p: (-frequency[p.sector], p.sector, p.id))
-    for p in rest:
-        open_groups = [k for k in range(count) if len(groups[k].member_ids) < target[k]]
-        if not open_groups:  # facilitators alone overfilled a target; stay even
-            open_groups = list(range(count))
-        best = min(
-            open_groups,
-            key=lambda k: (sector_counts[k][p.sector], len(groups[k].member_ids), k),
-        )
-        put(best, p)
+    # Each person goes to the open group with the fewest of their sector, then the
+    # smallest, then the first. People come sector by sector, so within one sector
+    # only the chosen group's key changes: a heap per sector gives the same choice
+    # as scanning every group, in log time.
+    for _sector, run in groupby(rest, key=lambda p: p.sector):
+        heap = [
+            (sector_counts[k][_sector], len(groups[k].member_ids), k)
+            for k in range(count)
+            if len(groups[k].member_ids) < target[k]
+        ]
+        heapq.heapify(heap)
+        for p in run:
+            if heap:
+                _, _, best = heapq.heappop(heap)
+            else:  # facilitators alone overfilled the targets; stay even
+                best = min(
+                    range(count),
+                    key=lambda k: (sector_counts[k][p.sector], len(groups[k].member_ids), k),
+                )
+            put(best, p)
+            if len(groups[best].member_ids) < target[best]:
+                heapq.heappush(
+                    heap, (sector_counts[best][_sector], len(groups[best].member_ids), best)
+                )
     return groups
 
 

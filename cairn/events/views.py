@@ -436,6 +436,7 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": _themes_with_demand(event),
             "theme_form": theme_form,
             "groups": groups,
+            "groups_page": paginate(request, groups, 24),
             "quality": breakouts.quality_of(event) if groups else None,
             "preview": preview,
             "leads": event.registrations.filter(status=RegistrationStatus.REGISTERED)

@@ -105,8 +105,8 @@ def test_event_pages_have_no_serious_accessibility_violations(page, live_server,
         found = axe_violations(page)
         if found:
             problems[path] = found
-        if path.endswith("/breakouts/"):
-            screenshot(page, "breakouts")
+        if path.endswith(("/breakouts/", "/print/", "/registrations/", "/attendance/")):
+            screenshot(page, "event-" + path.strip("/").split("/", 2)[-1].replace("/", "-"))
     assert problems == {}
     page = page.context.browser.new_context().new_page()
     login(page, live_server.url, "member", demo_password())

@@ -151,3 +151,14 @@ def test_someone_who_cancels_leaves_their_breakout_group(event, crowd, alice):
     assert not group.members.filter(pk=crowd[0].pk).exists()
     group.refresh_from_db()
     assert group.facilitator_id != crowd[0].pk
+
+
+def test_the_breakouts_page_lists_many_groups_a_page_at_a_time(client, event, alice):
+    theme = event.breakout_themes.first()
+    for n in range(30):
+        BreakoutGroup.objects.create(event=event, theme=theme, name=f"Room {n:02d}")
+    client.force_login(alice)
+    first = client.get(f"/events/{event.pk}/breakouts/").content.decode()
+    assert ">Room 00</a>" in first and ">Room 29</a>" not in first and "Page 1 of 2" in first
+    second = client.get(f"/events/{event.pk}/breakouts/?page=2").content.decode()
+    assert ">Room 29</a>" in second
