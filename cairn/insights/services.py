@@ -34,6 +34,7 @@ from cairn.insights.models import (
 log = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS: dict[str, Any] = {"n_quotes": 6, "n_summary": 3}
+ROOM_NOTES_IN_DESCRIPTION = 8
 
 
 class InsightsError(ValueError):
@@ -158,10 +159,18 @@ def _statements(run: SynthesisRun) -> list[StatementIn]:
 def _given_themes(run: SynthesisRun) -> list[GivenTheme]:
     if run.mode != RunMode.GUIDED or run.event is None:
         return []
-    return [
-        GivenTheme(id=f"bt{t.pk}", label=t.name, description=t.description)
-        for t in run.event.breakout_themes.all()
-    ]
+    given = []
+    for t in run.event.breakout_themes.all():
+        # What the room's own note-takers wrote says what the theme meant on the day better
+        # than a one-line description, so it guides where everyone else's words belong.
+        notes = list(
+            Contribution.objects.filter(theme=t, channel="breakout_note")
+            .order_by("pk")
+            .values_list("text", flat=True)[:ROOM_NOTES_IN_DESCRIPTION]
+        )
+        description = " ".join([t.description, *notes]).strip()
+        given.append(GivenTheme(id=f"bt{t.pk}", label=t.name, description=description))
+    return given
 
 
 def execute_run(run_id: int) -> None:

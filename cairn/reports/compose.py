@@ -72,9 +72,18 @@ def network_name(event: Event | None = None) -> str:
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Marked for translation here, translated when used.
 LEAD_INS = {
-    "positive": gettext_noop("On the positive side, %(s)s"),
-    "challenge": gettext_noop("A concern raised was that %(s)s"),
-    "idea": gettext_noop("One suggestion was that %(s)s"),
+    "positive": [
+        gettext_noop("On the positive side, %(s)s"),
+        gettext_noop("It was good to hear that %(s)s"),
+    ],
+    "challenge": [
+        gettext_noop("A concern raised was that %(s)s"),
+        gettext_noop("Others worried that %(s)s"),
+    ],
+    "idea": [
+        gettext_noop("One suggestion was that %(s)s"),
+        gettext_noop("Another idea was that %(s)s"),
+    ],
 }
 PLAIN_LEAD_INS = [
     gettext_noop("We heard that %(s)s"),
@@ -90,6 +99,14 @@ def _lower_first(text: str) -> str:
     return text
 
 
+CALL_NOTE = re.compile(r"^(Said|Asked|Wants|Wanted|Worried|Told us|Felt|Thinks)\b")
+
+
+def is_call_note(text: str) -> bool:
+    """A note written about what someone said, in the third person, rather than their words."""
+    return bool(CALL_NOTE.match(text.strip()))
+
+
 def as_reported(text: str, stance: str = "", index: int = 0) -> str:
     """A statement as a sentence in the report's voice, or as a short quotation.
 
@@ -99,10 +116,11 @@ def as_reported(text: str, stance: str = "", index: int = 0) -> str:
     text = " ".join(text.split()).rstrip()
     if not text.endswith((".", "!", "?", "…")):
         text += "."
+    if is_call_note(text):
+        # Staff's notes of a call ("Said the shed survived...") are reported, never quoted.
+        return _("One caller %(s)s") % {"s": _lower_first(text)}
     sentences = SENTENCE_END.split(text)
-    personal = any(FIRST_PERSON.search(s) for s in sentences) or text.lower().startswith(
-        ("said ", "asked ", "wants ")
-    )
+    personal = any(FIRST_PERSON.search(s) for s in sentences)
     if personal or not stance:
         if personal:
             own_words = [
@@ -114,7 +132,8 @@ def as_reported(text: str, stance: str = "", index: int = 0) -> str:
         return text
     if stance == "question" or text.endswith("?"):
         return _("Some asked: “%(text)s”") % {"text": text}
-    lead = LEAD_INS.get(stance) or PLAIN_LEAD_INS[index % len(PLAIN_LEAD_INS)]
+    options = LEAD_INS.get(stance) or PLAIN_LEAD_INS
+    lead = options[index % len(options)]
     return _(lead) % {"s": _lower_first(text)}
 
 
@@ -276,6 +295,10 @@ def _quotable(assignments: list[Assignment]) -> list[Assignment]:
     return [a for a in assignments if may_quote_publicly(a.contribution)]
 
 
+def _quote_worthy(a: Assignment) -> bool:
+    return not is_call_note(a.text)
+
+
 def theme_section(theme: Theme, key: str | None = None) -> Draft:
     d = Draft(key or f"theme:{theme.pk}", theme.label, theme_id=theme.pk)
     rows = _assignments(theme)
@@ -335,7 +358,7 @@ def theme_section(theme: Theme, key: str | None = None) -> Draft:
         d.paragraphs.append([(_("Of these, %(parts)s.") % {"parts": listing(parts)}, ids)])
     in_room = set(room)
     for a in sorted(_quotable(rows), key=lambda a: a.statement_id not in in_room):
-        if a.statement_id in used:
+        if a.statement_id in used or not _quote_worthy(a):
             continue
         d.quotes.append((a.contribution_id, a.text))
         if len(d.quotes) == QUOTES_PER_THEME:
@@ -356,7 +379,11 @@ def breakout_fallback(theme: BreakoutTheme) -> Draft:
     if body:
         d.paragraphs.append(body)
     used = {ids[0] for _s, ids in body}
-    d.quotes = [(c.pk, c.text) for c in notes if may_quote_publicly(c) and c.pk not in used][:2]
+    d.quotes = [
+        (c.pk, c.text)
+        for c in notes
+        if may_quote_publicly(c) and c.pk not in used and not is_call_note(c.text)
+    ][:2]
     return d
 
 
@@ -390,13 +417,21 @@ def cross_cutting(themes: list[Theme]) -> Draft | None:
     return d
 
 
-def by_stance(run: SynthesisRun, stance: str, key: str, heading: str, lead: str) -> Draft | None:
+def by_stance(
+    run: SynthesisRun,
+    stance: str,
+    key: str,
+    heading: str,
+    lead: str,
+    already: set[int] | None = None,
+) -> Draft | None:
+    """Statements of one stance across themes, leaving out those the report already used."""
     rows = [
         a
         for a in run.assignments.filter(stance=stance, theme__isnull=False)
         .select_related("contribution__author")
         .order_by("-confidence", "id")
-        if may_quote_publicly(a.contribution)
+        if may_quote_publicly(a.contribution) and a.contribution_id not in (already or set())
     ]
     if not rows:
         return None
@@ -406,10 +441,12 @@ def by_stance(run: SynthesisRun, stance: str, key: str, heading: str, lead: str)
     return d
 
 
-def going_forward(run: SynthesisRun | None, event: Event | None = None) -> Draft:
+def going_forward(
+    run: SynthesisRun | None, event: Event | None = None, already: set[int] | None = None
+) -> Draft:
     d = Draft("going_forward", _("Going forward"))
     if run is not None:
-        ideas = by_stance(run, "idea", "", "", "")
+        ideas = by_stance(run, "idea", "", "", "", already)
         if ideas:
             d.paragraphs.append(
                 [(_("Members suggested ideas and actions for what comes next:"), [])]
@@ -454,6 +491,9 @@ def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
         # Keyed by the breakout theme, which outlives any one synthesis run.
         drafts.append(theme_section(theme, f"breakout:{bt.pk}") if theme else breakout_fallback(bt))
     drafts.append(cross_cutting([t for t in themes if not t.breakout_theme_id and t.size]))
+    used = {
+        ids[0] for d in drafts if d is not None for ids in d.provenance.values() if len(ids) == 1
+    } | {cid for d in drafts if d is not None for cid, _text in d.quotes}
     if run is not None:
         drafts.append(
             by_stance(
@@ -462,6 +502,7 @@ def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
                 "positive",
                 _("What went well"),
                 _("There have been many positives in how people have responded:"),
+                used,
             )
         )
         drafts.append(
@@ -471,9 +512,10 @@ def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
                 "challenges",
                 _("Challenges"),
                 _("Members were also frank about what has been hard:"),
+                used,
             )
         )
-    drafts.append(going_forward(run, event))
+    drafts.append(going_forward(run, event, used))
     drafts.append(thanks(facts))
     return [d for d in drafts if d is not None]
 
@@ -495,9 +537,7 @@ def draft_for_key(event: Event, run: SynthesisRun | None, key: str) -> Draft | N
     if key == "cross_cutting":
         themes = list(run.themes.filter(breakout_theme__isnull=True, size__gt=0)) if run else []
         return cross_cutting(themes)
-    if key == "going_forward":
-        return going_forward(run, event)
-    if key in ("positive", "challenges") and run is not None:
+    if key in ("positive", "challenges", "going_forward"):
         return next((d for d in event_report_drafts(event, run) if d.key == key), None)
     facts = EventFacts(event, run)
     builders = {"intro": intro, "speakers": speakers, "thanks": thanks}

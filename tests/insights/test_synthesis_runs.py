@@ -95,3 +95,21 @@ def test_a_consultation_can_be_synthesised_from_its_open_answers(
     assert run.title == consultation.title
     assert run.mode == RunMode.DISCOVER
     assert run.assignments.count() == answers.count()
+
+
+def test_guided_themes_are_described_by_what_their_rooms_noted(
+    demo, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tests.insights.fakes import fake_synthesis
+
+    seen = {}
+
+    def spy(statements, *, themes=None, options=None, progress=None):
+        seen.update({t.label: t.description for t in themes or []})
+        return fake_synthesis(statements, themes=themes, options=options)
+
+    monkeypatch.setattr(services, "run_synthesis", spy)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_synthesis(alice, event=demo, mode=RunMode.GUIDED)
+    assert "paperweight" in seen["Technology"]
+    assert seen["Technology"].startswith("How far can we rely on online tools")

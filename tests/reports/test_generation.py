@@ -81,3 +81,26 @@ def test_a_report_can_be_drafted_before_any_synthesis(demo, alice):
 
 def test_the_going_forward_section_promises_to_stay_in_touch(report):
     assert "will be in touch" in section(report, "Going forward").body
+
+
+def test_staff_notes_of_a_call_are_reported_not_quoted(report):
+    from cairn.reports.compose import as_reported
+
+    assert as_reported("Said the shed survived on a rent holiday.", "challenge").startswith(
+        "One caller said the shed"
+    )
+    quotes = [q.text for s in report.sections.all() for q in s.quotes.all()]
+    assert quotes and not any(q.startswith(("Said ", "Asked ")) for q in quotes)
+
+
+def test_what_went_well_does_not_repeat_what_a_theme_section_already_said(report):
+    used = {
+        ids[0]
+        for s in report.sections.filter(key__startswith="breakout:")
+        for ids in s.provenance.values()
+        if len(ids) == 1
+    }
+    for key in ("positive", "challenges"):
+        s = report.sections.filter(key=key).first()
+        if s is not None:
+            assert not {ids[0] for ids in s.provenance.values()} & used
