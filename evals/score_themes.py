@@ -65,9 +65,14 @@ def minilm_embed(texts: list[str]) -> np.ndarray:
     return x
 
 
-def run_cairn(c: Consultation, embedder: str = "auto") -> tuple[list[int], list[str]]:
+def run_cairn(
+    c: Consultation, embedder: str = "auto", max_themes: int | None = None
+) -> tuple[list[int], list[str]]:
     statements = [Statement(str(i), t) for i, t in enumerate(c.texts)]
-    r = synthesize(statements, Options(embedder=embedder, seed=SEED))
+    opts = Options(embedder=embedder, seed=SEED)
+    if max_themes:
+        opts.max_themes = max_themes
+    r = synthesize(statements, opts)
     theme_index = {t.id: n for n, t in enumerate(r.themes)}
     votes: dict[int, Counter[int]] = {}
     for sid, tid in r.assignments.items():

@@ -25,6 +25,9 @@ import numpy as np
 MAX_MICRO = 400
 MIN_MICRO = 200
 LLOYD_ITERS = 12
+OUTLIER_RATIO = 0.0  # 0: every statement joins its nearest theme
+POLISH_ITERS = 5
+MIN_SHARE = 0.01  # themes below this share of statements fold into a neighbour
 FIT_SAMPLE = 32_768
 WINDOW = (0.5, 2.0)
 STRATEGY = "sqrt"
@@ -211,7 +214,7 @@ def discover(
         return Clustering(np.zeros(0, dtype=np.int64), np.zeros((0, x.shape[1])), np.zeros(0))
     total = float(w.sum())
     if min_size <= 0:
-        min_size = max(2, int(round(0.01 * total)))
+        min_size = max(2, int(round(MIN_SHARE * total)))
     if n < 3 or total < 2 * min_size:
         c = x.mean(0, keepdims=True)
         c /= max(float(np.linalg.norm(c)), 1e-12)
@@ -225,7 +228,7 @@ def discover(
     merges = ward_tree(mc, msizes)
     k = choose_k(merges, m, n, max_themes)
     labels = cut_tree(merges, m, k)[micro]
-    labels, c = _kmeans_polish(x, w, labels, k)
+    labels, c = _kmeans_polish(x, w, labels, k, iters=POLISH_ITERS)
 
     # Fold themes too small to report into their nearest neighbour.
     while True:
@@ -242,4 +245,11 @@ def discover(
     own = sims[np.arange(n), labels]
     if outlier_sim is not None:
         labels = np.where(own < outlier_sim, -1, labels)
+    elif OUTLIER_RATIO > 0:
+        # A statement much further from its theme's centre than the theme's
+        # typical member fits no theme: it is listed as unassigned.
+        typical = np.array(
+            [np.median(own[labels == t]) if (labels == t).any() else 0.0 for t in range(len(c))]
+        )
+        labels = np.where(own < OUTLIER_RATIO * typical[labels], -1, labels)
     return Clustering(labels=labels, centroids=c, similarity=own)

@@ -143,7 +143,7 @@ class HybridEmbedder:
         self.static = static or StaticEmbedder()
         self.chars = TfidfEmbedder(analyzer="char", seed=seed)
         self.name = f"hybrid({self.static.name}+{self.chars.name})"
-        self.guided_threshold = 0.2
+        self.guided_threshold = 0.22
         self.language_note = (
             "its meaning part (MiniLM, static) is English-only; for other languages "
             "themes rest on shared wording (character n-grams)"

@@ -147,7 +147,7 @@ def to_csv(result: Result, statements: Sequence[Statement]) -> str:
 def _counts_line(counts: dict[str, dict[str, int]]) -> str:
     parts = []
     for key, values in counts.items():
-        inner = ", ".join(f"{v} {k}" for k, v in values.items())
+        inner = ", ".join(f"{k} {v}" for k, v in values.items())
         parts.append(f"{key}: {inner}")
     return "; ".join(parts)
 

@@ -29,6 +29,52 @@ class Description:
     ranking: list[int]  # indices into the theme's members, headline first
 
 
+# Fragments left by splitting contractions ("don't" -> "don") and filler words
+# that make empty labels ("Think, got").
+_EXTRA_STOP = frozenset(
+    [
+        "don",
+        "didn",
+        "doesn",
+        "isn",
+        "wasn",
+        "aren",
+        "weren",
+        "couldn",
+        "wouldn",
+        "shouldn",
+        "won",
+        "ve",
+        "ll",
+        "re",
+        "just",
+        "really",
+        "thing",
+        "things",
+        "lot",
+        "bit",
+        "think",
+        "got",
+        "get",
+        "getting",
+        "nothing",
+        "anything",
+        "everything",
+        "did",
+        "does",
+        "yes",
+        "ok",
+        "okay",
+    ]
+)
+
+
+def _stop_words() -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | _EXTRA_STOP)
+
+
 def keyphrases(
     docs_by_theme: list[list[str]],
     weights_by_theme: list[list[float]],
@@ -46,7 +92,7 @@ def keyphrases(
     w = np.concatenate([np.asarray(x, dtype=np.float64) for x in weights_by_theme])
     vec = CountVectorizer(
         ngram_range=(1, 2),
-        stop_words="english" if english else None,
+        stop_words=_stop_words() if english else None,
         token_pattern=LETTER_WORDS,
         min_df=1,
         lowercase=True,
