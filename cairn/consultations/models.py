@@ -132,7 +132,7 @@ class ResponseChannel(models.TextChoices):
     WEB = "web", _("Web")
     PAPER = "paper", _("Paper form")
     PHONE = "phone", _("Phone")
-    IMPORT = "import", _("Imported from another survey tool")
+    IMPORT = "import", _("Imported")
 
     @property
     def contribution_channel(self) -> str:

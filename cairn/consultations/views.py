@@ -348,6 +348,24 @@ def synthesise(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
 
 
 @facilitator_required
+def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable summary to share: counts, themes, and quotes only from those who agreed."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    consultation = get_object_or_404(Consultation.objects.select_related("asked_by"), pk=pk)
+    html = render_to_string(
+        "consultations/results_pdf.html",
+        {"consultation": consultation, "r": results.consultation_results(consultation)},
+    )
+    reply = HttpResponse(
+        HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), content_type="application/pdf"
+    )
+    reply["Content-Disposition"] = f'attachment; filename="consultation-{pk}-results.pdf"'
+    return reply
+
+
+@facilitator_required
 def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = get_object_or_404(Consultation, pk=pk)
     reply = HttpResponse(results.responses_csv(consultation), content_type="text/csv")

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.exchange import matching
@@ -84,6 +85,22 @@ def _item(listing: Listing) -> matching.Item:
 
 def open_listings() -> QuerySet[Listing]:
     return Listing.objects.filter(is_open=True).select_related("organisation", "contact_person")
+
+
+def explain(match: matching.Match) -> list[str]:
+    """Why a match was suggested, in words for the page (translated; the matcher has no Django)."""
+    why = []
+    if match.shared_topics:
+        why.append(_("Both are about %(topics)s.") % {"topics": ", ".join(match.shared_topics)})
+    if match.parts["category"]:
+        why.append(_("The offer is the kind of help needed."))
+    if match.parts["region"] == 1.0:
+        why.append(_("Both are in %(region)s.") % {"region": match.need.region})
+    elif match.parts["region"]:
+        why.append(_("One of them covers the whole network."))
+    if match.shared_words:
+        why.append(_("Similar words: %(words)s.") % {"words": ", ".join(match.shared_words)})
+    return why
 
 
 def suggestions_for(listing: Listing, *, top: int = 5) -> list[tuple[Listing, matching.Match]]:

@@ -94,7 +94,10 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exchange/detail.html",
         {
             "listing": listing,
-            "suggestions": services.suggestions_for(listing) if listing.is_open else [],
+            "suggestions": [
+                (other, services.explain(match))
+                for other, match in (services.suggestions_for(listing) if listing.is_open else [])
+            ],
             "form": form,
             "can_manage": services.can_manage(request.user, listing),
         },

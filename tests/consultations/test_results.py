@@ -57,3 +57,29 @@ def test_a_formula_typed_as_an_answer_is_disarmed_in_the_csv(consultation, bob, 
         person=bill,
     )
     assert "'=HYPERLINK(1)" in results.responses_csv(consultation)
+
+
+def test_the_summary_pdf_quotes_only_those_who_agreed(consultation, alice, bob, bill, client):
+    import io
+
+    from pypdf import PdfReader
+
+    answering.enter_response(
+        consultation,
+        raw_for(consultation, open_text="Quote me please"),
+        channel="phone",
+        actor=bob,
+        person=bill,
+        consent_to_quote=True,
+    )
+    answering.enter_response(
+        consultation,
+        raw_for(consultation, open_text="Keep this private"),
+        channel="phone",
+        actor=bob,
+    )
+    client.force_login(alice)
+    reply = client.get(f"/consultations/{consultation.pk}/results.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.content)).pages)
+    assert "Quote me please" in text and "Keep this private" not in text
+    assert "Did your group keep meeting?" in text and "2 responses" in text

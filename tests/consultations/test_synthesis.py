@@ -28,10 +28,13 @@ def test_each_open_question_is_synthesised_from_its_own_answers(
     assert question.synthesis_run_id == run.pk
     assert sorted(run.contribution_ids) == results.open_answer_contributions(question)
     assert run.title.endswith(": Q4")
+    assert run.status == "done", run.error
+    assert sum(t.size for t in run.themes.all()) == len(ANSWERS)
     client.force_login(alice)
     page = client.get(f"/consultations/{consultation.pk}/results/").content.decode()
     assert "Themes in these answers" in page and run.get_absolute_url() in page
     assert "Synthesise again" in page
+    assert run.themes.first().label in page
 
 
 def test_a_choice_question_or_one_without_answers_is_not_synthesised(consultation, alice):

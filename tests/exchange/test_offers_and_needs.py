@@ -54,7 +54,7 @@ def test_a_need_is_shown_the_offers_that_fit_it_and_why(shop, food_share):
     )
     suggestions = services.suggestions_for(need)
     assert [s[0] for s in suggestions] == [offer]
-    assert "Both are about food." in suggestions[0][1].reasons()
+    assert "Both are about food." in services.explain(suggestions[0][1])
     back = services.suggestions_for(offer)
     assert [s[0] for s in back] == [need]
 
