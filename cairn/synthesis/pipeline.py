@@ -25,6 +25,7 @@ NON_ENGLISH_SWITCH = 0.3  # above this share keyphrases keep stop words of every
 NON_ENGLISH_WARN = 0.02
 CONFIDENCE_TEMPERATURE = 0.05
 QUOTE_CHARS = 400
+LANGUAGE_SAMPLE = 50_000
 
 
 @dataclass
@@ -113,8 +114,17 @@ def synthesize(
     utexts = [texts[i] for i in uniq]
 
     say("language", 0.0)
-    ulangs = st.detect_language(utexts)
-    languages = lang_mod.summarise(ulangs, [int(c) for c in counts])
+    lang_sampled = len(utexts) > LANGUAGE_SAMPLE
+    if lang_sampled:
+        # Past this size a seeded sample tells the mix as well as every text would.
+        pick = np.sort(np.random.default_rng(opts.seed).choice(len(utexts), LANGUAGE_SAMPLE, False))
+        scale = float(counts.sum()) / float(counts[pick].sum())
+        sampled = st.detect_language([utexts[i] for i in pick])
+        languages = lang_mod.summarise(sampled, [int(c) for c in counts[pick]])
+        languages = {k: int(round(v * scale)) for k, v in languages.items()}
+    else:
+        ulangs = st.detect_language(utexts)
+        languages = lang_mod.summarise(ulangs, [int(c) for c in counts])
     non_en = lang_mod.non_english_share(languages)
 
     say("stance", 0.0)
@@ -295,6 +305,7 @@ def synthesize(
             "unique_texts": len(utexts),
             "themes": len(out_themes),
             "unassigned": len(unassigned),
+            "languages_estimated_from_sample": lang_sampled,
         },
     )
 

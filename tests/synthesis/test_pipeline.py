@@ -131,3 +131,14 @@ def test_shipped_static_model_embeds_without_torch() -> None:
     x = emb.encode(["the bus is late", "buses are late", "lovely volunteers"])
     assert x.shape[0] == 3
     assert float(x[0] @ x[1]) > float(x[0] @ x[2])
+
+
+def test_languages_of_large_inputs_are_estimated_from_a_sample(
+    voices: list[Statement], fast: Options, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cairn.synthesis import pipeline
+
+    monkeypatch.setattr(pipeline, "LANGUAGE_SAMPLE", 10)
+    r = synthesize(voices, fast)
+    assert r.stats["languages_estimated_from_sample"] is True
+    assert sum(r.languages.values()) == pytest.approx(len(voices), abs=2)
