@@ -30,6 +30,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "events": Event.objects.filter(contributions__isnull=False)
             .distinct()
             .order_by("-starts_at"),
+            "consultations": _consultations(),
         },
     )
 
@@ -54,7 +55,10 @@ def generate_briefing(request: HttpRequest) -> HttpResponse:
     )
     try:
         report = services.generate_briefing(
-            events, request.user, request.POST.get("title", "").strip()
+            events,
+            request.user,
+            request.POST.get("title", "").strip(),
+            consultation_ids=[int(v) for v in request.POST.getlist("consultations") if v.isdigit()],
         )
     except services.ReportError as exc:
         messages.error(request, str(exc))

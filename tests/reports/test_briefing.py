@@ -74,3 +74,28 @@ def test_a_briefing_can_draw_on_a_consultation_too(
     summary = report.sections.get(key="summary").body
     assert consultation.title in summary and seed_run.event.title in summary
     assert "2 events and consultations" in summary
+
+
+def test_a_coordinator_drafts_a_report_of_one_consultation_from_the_web(
+    client, seed_run, alice, fake_engine_for_reports, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from cairn.consultations.models import Consultation
+    from cairn.insights.services import start_synthesis
+    from cairn.reports.models import Report
+
+    consultation = Consultation.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        start_synthesis(alice, consultation_id=consultation.pk)
+    client.force_login(alice)
+    results = client.get(reverse("consultations:results", args=[consultation.pk]))
+    assert "Draft a report of this consultation" in results.content.decode()
+    response = client.post(
+        reverse("reports:briefing"),
+        {"consultations": [str(consultation.pk)], "title": f"What we heard: {consultation.title}"},
+    )
+    report = Report.objects.get(title=f"What we heard: {consultation.title}")
+    assert response.url == report.get_absolute_url()
+    assert report.consultation_ids == [consultation.pk]
+    assert consultation.title in report.sections.get(key="summary").body
