@@ -61,7 +61,7 @@ class TfidfEmbedder:
         dims: int = 256,
         seed: int = 0,
         max_features: int = 200_000,
-        fit_sample: int = 10_000,
+        fit_sample: int = 5_000,
     ) -> None:
         self.analyzer = analyzer
         self.dims = dims
@@ -84,9 +84,9 @@ class TfidfEmbedder:
             return TfidfVectorizer(
                 ngram_range=(1, 2), stop_words="english", token_pattern=WORD_PATTERN, **common
             )
-        # 3-5 character n-grams inside word boundaries; 3-4 above 20,000 texts,
+        # 3-5 character n-grams inside word boundaries; 3-4 above 5,000 texts,
         # where the 5-grams cost more time than they add.
-        upper = 5 if n <= 20_000 else 4
+        upper = 5 if n <= 5_000 else 4
         return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, upper), **common)
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
