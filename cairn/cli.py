@@ -20,6 +20,10 @@ CAIRN_COMMANDS = [
     ("send-digests", "send followers the new posts in their conversations (cron)"),
     ("report EVENT_ID --format pdf --out FILE", "render an event's report (html, pdf, docx, md)"),
     ("briefing --events 1,2 --format pdf --out FILE", "a lessons briefing across events"),
+    (
+        "synthesize IN.csv --text-column T --out F",
+        "themes from a CSV, no database (.json .html .md .csv)",
+    ),
     ("help", "list every command, Django's included"),
 ]
 
@@ -47,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"cairn {__version__}")
         return 0
+    if argv[0] == "synthesize":
+        # The synthesis library has its own CLI and needs no Django or database.
+        from cairn.synthesis.cli import main as synthesize_main
+
+        return synthesize_main(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
     from django.core.management import execute_from_command_line
 

@@ -60,3 +60,81 @@ def test_cairn_runs_django_commands():
         [sys.executable, "-m", "cairn.cli", "help"], capture_output=True, text=True, check=True
     )
     assert "migrate" in result.stdout and "demo" in result.stdout
+
+
+def test_cairn_synthesize_writes_the_output_contract(tmp_path):
+    import json
+
+    source = tmp_path / "in.csv"
+    rows = ["id,text,channel"]
+    for i, text in enumerate(
+        [
+            "The bus only runs twice a day",
+            "Buses are too infrequent to get to work",
+            "We need a later bus service on Sundays",
+            "The library computers help people get online",
+            "Free wifi at the library is a lifeline",
+            "More digital help sessions at the library please",
+        ]
+        * 3
+    ):
+        rows.append(f"r{i},{text},{'letter' if i % 2 else 'web_form'}")
+    source.write_text("\n".join(rows), encoding="utf-8")
+    out = tmp_path / "result.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cairn.cli",
+            "synthesize",
+            str(source),
+            "--text-column",
+            "text",
+            "--id-column",
+            "id",
+            "--attributes",
+            "channel",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert {"themes", "assignments", "stances", "options"} <= data.keys()
+    assert set(data["assignments"]) == {f"r{i}" for i in range(18)}
+    for theme in data["themes"]:
+        assert {
+            "id",
+            "label",
+            "keyphrases",
+            "headline",
+            "summary",
+            "quotes",
+            "size",
+            "counts",
+            "statement_ids",
+        } <= theme.keys()
+
+
+def test_cairn_synthesize_reports_a_missing_column(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,words\n1,hello\n", encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cairn.cli",
+            "synthesize",
+            str(source),
+            "--text-column",
+            "text",
+            "--out",
+            str(tmp_path / "r.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "text" in result.stderr
