@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cairn.members.import_fields import FIELDS
 from cairn.members.models import AccessNeed, ConsentMethod, ConsentPurpose, Organisation, Person
+from cairn.members.services import PERSON_DETAIL_FIELDS
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -17,25 +18,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "first_name",
-            "last_name",
-            "organisation",
-            "job_title",
-            "sector",
-            "region",
-            "email",
-            "phone",
-            "address",
-            "postcode",
-            "preferred_channel",
-            "access_needs",
-            "access_notes",
-            "language",
-            "visible_in_directory",
-            "show_email",
-            "show_phone",
-        ]
+        fields = PERSON_DETAIL_FIELDS
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "access_notes": forms.Textarea(attrs={"rows": 2}),
