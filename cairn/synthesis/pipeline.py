@@ -23,6 +23,7 @@ ProgressFn = Callable[[str, float], None]
 
 NON_ENGLISH_SWITCH = 0.3  # above this share keyphrases keep stop words of every language
 NON_ENGLISH_WARN = 0.02
+CONTEXTUAL_NON_ENGLISH_MAX = 0.1  # above this share ``auto`` keeps off English-only MiniLM
 CONFIDENCE_TEMPERATURE = 0.05
 QUOTE_CHARS = 400
 LANGUAGE_SAMPLE = 50_000
@@ -131,7 +132,12 @@ def synthesize(
     ustances = st.stance(utexts)
 
     if embedder is None:
-        embedder = get_embedder(opts.embedder, seed=opts.seed)
+        embedder = get_embedder(
+            opts.embedder,
+            seed=opts.seed,
+            english=non_en <= CONTEXTUAL_NON_ENGLISH_MAX,
+            n_texts=len(utexts),
+        )
     if non_en > NON_ENGLISH_WARN:
         other = ", ".join(f"{k}: {v}" for k, v in languages.items() if k not in ("en", "und"))
         note = getattr(embedder, "language_note", None)

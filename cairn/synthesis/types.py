@@ -36,7 +36,7 @@ class ThemeSpec:
 class Options:
     """Everything that changes the output; recorded in the result for traceability."""
 
-    embedder: str = "auto"  # auto | static | tfidf | minilm
+    embedder: str = "auto"  # auto | hybrid | minilm-hybrid | static | tfidf | tfidf-char | minilm
     seed: int = 0
     min_theme_size: int = 0  # 0: chosen from the number of statements
     max_themes: int = 40

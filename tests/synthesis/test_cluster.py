@@ -52,3 +52,27 @@ def test_large_inputs_use_micro_clusters() -> None:
     x, _ = _blobs(per=6000, k=4, dims=8)  # 24,000 points: mini-batch path
     found = discover(x, seed=0, max_themes=10)
     assert 2 <= len(found.centroids) <= 10
+
+
+def test_neighbour_smoothing_pulls_points_towards_their_group() -> None:
+    from cairn.synthesis.cluster import smooth_neighbours
+
+    x, gold = _blobs(per=20, k=3)
+    s = smooth_neighbours(x, k=5)
+    assert s.shape == x.shape and s.dtype == x.dtype
+    assert np.allclose(np.linalg.norm(s, axis=1), 1.0, atol=1e-5)
+    g = np.array(gold)
+
+    def spread(v: np.ndarray) -> float:
+        # mean cosine of each point to its own group's centre
+        cs = [v[g == t].mean(0) for t in range(3)]
+        return float(np.mean([v[i] @ cs[g[i]] / np.linalg.norm(cs[g[i]]) for i in range(len(v))]))
+
+    assert spread(s) > spread(x)
+
+
+def test_neighbour_smoothing_leaves_one_point_alone() -> None:
+    from cairn.synthesis.cluster import smooth_neighbours
+
+    x = l2_normalise(np.ones((1, 4)))
+    assert np.array_equal(smooth_neighbours(x), x)

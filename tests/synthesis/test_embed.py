@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+
+from cairn.synthesis import Options, Statement, embed, synthesize
+from cairn.synthesis.embed import HybridEmbedder, auto_meaning_model, get_embedder
+
+
+class FakeMiniLM:
+    """Stands in for the full MiniLM so the suite needs no PyTorch."""
+
+    name = "minilm"
+    english_only = True
+    guided_threshold = 0.3
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def encode(self, texts: list[str], progress: object = None) -> np.ndarray:
+        self.calls.append(len(texts))
+        rng = np.random.default_rng(len(texts))
+        return rng.normal(size=(len(texts), 8)).astype(np.float32)
+
+
+@pytest.fixture
+def contextual(monkeypatch: pytest.MonkeyPatch) -> FakeMiniLM:
+    fake = FakeMiniLM()
+    monkeypatch.setattr(embed, "contextual_available", lambda: True)
+    monkeypatch.setattr(embed, "_cuda_available", lambda: False)
+    monkeypatch.setattr(embed, "SentenceTransformerEmbedder", lambda: fake)
+    return fake
+
+
+def test_auto_uses_the_static_model_without_the_full_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(embed, "contextual_available", lambda: False)
+    assert auto_meaning_model(100, english=True) == "static"
+    assert get_embedder("auto", n_texts=100).name.startswith("hybrid(static:")
+
+
+def test_auto_takes_full_minilm_for_small_english_input(contextual: FakeMiniLM) -> None:
+    emb = get_embedder("auto", n_texts=1_000, english=True)
+    assert isinstance(emb, HybridEmbedder) and emb.static is contextual
+    assert emb.name == "hybrid(minilm+tfidf-char)"
+
+
+def test_auto_keeps_to_the_static_model_for_other_languages_and_big_cpu_input(
+    contextual: FakeMiniLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert auto_meaning_model(1_000, english=False) == "static"
+    too_many = embed.AUTO_CONTEXTUAL_MAX_CPU + 1
+    assert auto_meaning_model(too_many, english=True) == "static"
+    monkeypatch.setattr(embed, "_cuda_available", lambda: True)
+    assert auto_meaning_model(too_many, english=True) == "minilm"
+
+
+def test_hybrid_stays_static_even_when_the_full_extra_is_there(contextual: FakeMiniLM) -> None:
+    assert get_embedder("hybrid", n_texts=10).name.startswith("hybrid(static:")
+
+
+def test_synthesis_records_which_embedder_auto_chose(contextual: FakeMiniLM) -> None:
+    words = ["bus", "food bank", "library", "phone line", "clinic", "park"]
+    english = [
+        Statement(f"{w}-{n}", f"The {w} near us {n}") for w in words for n in ("is late", "helps")
+    ]
+    r = synthesize(english, Options(min_theme_size=2))
+    assert r.options["embedder_used"] == "hybrid(minilm+tfidf-char)"
+    assert contextual.calls == [r.stats["unique_texts"]]
+
+    german = [
+        Statement(str(i), f"Die Ampel an der Kreuzung {i} ist zu kurz grün") for i in range(12)
+    ]
+    r = synthesize(german, Options(min_theme_size=2))
+    assert r.options["embedder_used"].startswith("hybrid(static:")
