@@ -290,6 +290,16 @@ def synthesize(
             )
     duplicates.sort(key=lambda d: (-d["count"], d["statement_ids"][0]))
 
+    rank = {theme_ids[t]: pos for pos, t in enumerate(order)}
+    votes: dict[str, Counter[str | None]] = {}
+    for i, s in enumerate(items):
+        votes.setdefault(s.contribution_id or s.id, Counter())[assignments[ids[i]]] += 1
+    # Most pieces win; a tie goes to the theme listed first, a theme before none.
+    contributions = {
+        cid: min(v.items(), key=lambda kv: (-kv[1], rank.get(kv[0], len(rank))))[0]
+        for cid, v in votes.items()
+    }
+
     say("done", 1.0)
     return Result(
         themes=out_themes,
@@ -313,6 +323,7 @@ def synthesize(
             "unassigned": len(unassigned),
             "languages_estimated_from_sample": lang_sampled,
         },
+        contributions=contributions,
     )
 
 

@@ -82,6 +82,9 @@ class Result:
     warnings: list[str]
     options: dict[str, Any]
     stats: dict[str, Any] = field(default_factory=dict)
+    # Input id -> the theme most of its statements went to: a long contribution
+    # split into "<id>#1", "<id>#2"... still answers under its own id.
+    contributions: dict[str, str | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,4 +98,5 @@ class Result:
             "warnings": list(self.warnings),
             "options": dict(self.options),
             "stats": dict(self.stats),
+            "contributions": dict(self.contributions),
         }

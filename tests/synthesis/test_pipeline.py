@@ -142,3 +142,17 @@ def test_languages_of_large_inputs_are_estimated_from_a_sample(
     r = synthesize(voices, fast)
     assert r.stats["languages_estimated_from_sample"] is True
     assert sum(r.languages.values()) == pytest.approx(len(voices), abs=2)
+
+
+def test_a_split_contribution_answers_under_its_own_id(fast: Options) -> None:
+    letter = " ".join(
+        ["The bus only runs twice a day and the last one leaves before six."] * 30
+        + ["Food parcels helped my neighbour through the winter."] * 5
+    )
+    short = [Statement(f"s{i}", f"Buses to the hospital are late, route {i}") for i in range(6)]
+    r = synthesize([Statement("letter-1", letter), *short], fast)
+    assert any(sid.startswith("letter-1#") for sid in r.assignments)
+    assert set(r.contributions) == {"letter-1", *(s.id for s in short)}
+    pieces = [t for sid, t in r.assignments.items() if sid.startswith("letter-1#")]
+    assert r.contributions["letter-1"] == max(set(pieces), key=pieces.count)
+    assert r.to_dict()["contributions"] == r.contributions
