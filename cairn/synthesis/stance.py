@@ -3,8 +3,11 @@
 Rules over small lexicons (English and German), checked in a fixed order:
 a question mark or an opening question word wins, then suggestion cues
 ("should", "could we", "it would help"), then the balance of positive and
-challenge cues. Good enough to sort a report into what went well and what to
-do next; a person reviews it.
+challenge cues. A negation flips the cue that follows it within a few words
+("no problems", "couldn't fault", "not helpful"), as VADER does; a negation
+with no cue after it ("the doctor didn't listen") counts as a challenge.
+Good enough to sort a report into what went well and what to do next; a
+person reviews it (``evals/score_stance.py`` scores it against human codes).
 """
 
 from __future__ import annotations
@@ -63,17 +66,32 @@ _POSITIVE = _lex(
     "kind friendly caring professional lovely amazing happy pleased wonderful efficient "
     "supportive success successful worked works improved best outstanding exceptional "
     "appreciated appreciate reassuring clean quick prompt nice perfect love loved enjoyed "
+    "polite attentive respectful compassionate comfortable easy welcoming superb fab "
+    "grateful thankful impressed reassured satisfied better calm safe ok okay fine "
+    "respect respected clear thorough praise "
     "gut super toll prima danke hilfreich freundlich schön"
 )
 _CHALLENGE = _lex(
-    "not no never problem problems issue issues difficult difficulty hard lack lacking "
+    "problem problems issue issues difficult difficulty hard lack lacking "
     "barrier barriers poor bad worse worst rude slow delay delays delayed late wait waiting "
-    "unable cannot can't couldn't didn't don't wasn't isn't won't struggle struggled "
-    "struggling concern concerns concerned worried worry unfortunately however cost costs "
-    "expensive unsafe dangerous broken missing lost confusing confused disappointed "
-    "frustrating frustrated rather nothing none cold dirty noisy lonely isolated risk "
-    "nicht kein keine problem gefährlich schlecht fehlt leider zu eng gefahr"
+    "waited unable struggle struggled struggling concern concerns concerned worried worry "
+    "unfortunately however cost costs expensive unsafe dangerous broken missing lost "
+    "confusing confused disappointed disappointing frustrating frustrated cold dirty noisy "
+    "lonely isolated risk cancelled ignored unhelpful unprofessional uncomfortable pain "
+    "painful awful terrible horrible appalling dismissive complaint complain shortage "
+    "understaffed overworked fault faults wrong trouble fuss"
+    " gefährlich schlecht fehlt leider zu eng gefahr problem"
 )
+# A negation flips the next cue within this many words ("never had a problem");
+# alone it is a challenge ("the doctor didn't listen"), unless it is a pronoun
+# ("nothing in my case"). Negated comparatives are praise: "could not be better".
+_NEGATORS = _lex(
+    "not no never nothing none nobody without cannot can't couldn't didn't don't doesn't "
+    "wasn't weren't isn't aren't won't wouldn't hardly nicht kein keine keinen nie"
+)
+_NEGATION_REACH = 3
+_UNFLIPPED = frozenset(["better", "enough"])
+_QUIET_NEGATORS = frozenset(["nothing", "none", "nobody", "no"])
 # Answers such as "Nothing" or "No" say there is nothing to improve: not a challenge.
 _NOTHING = frozenset(["nothing", "no", "none", "n/a", "na", "nil", "nothing really"])
 
@@ -83,7 +101,7 @@ def classify(text: str) -> Stance:
     if not stripped:
         return "other"
     # Stance shows in the opening; long texts are judged on their first part.
-    lowered = stripped[:600].casefold()
+    lowered = stripped[:600].casefold().replace("’", "'")
     words = _WORD.findall(lowered)
     if lowered.strip(" .!") in _NOTHING:
         return "other"
@@ -91,11 +109,32 @@ def classify(text: str) -> Stance:
         return "question"
     if any(p in lowered for p in _IDEA_PHRASES):
         return "idea"
-    pos = sum(w in _POSITIVE for w in words)
-    neg = sum(w in _CHALLENGE for w in words)
+    pos, neg = _polarity(words)
     if pos == 0 and neg == 0:
         return "other"
     return "positive" if pos > neg else "challenge"
+
+
+def _polarity(words: list[str]) -> tuple[int, int]:
+    """Positive and challenge cue counts, negations flipping the cue they reach."""
+    pos = neg = 0
+    pending = 0  # words a negation still reaches
+    loud = False  # whether that negation counts as a challenge if it reaches no cue
+    for w in words:
+        if w in _NEGATORS:
+            neg += pending > 0 and loud
+            pending, loud = _NEGATION_REACH, w not in _QUIET_NEGATORS
+            continue
+        cue = 1 if w in _POSITIVE else -1 if w in _CHALLENGE else 0
+        if cue and pending:
+            cue = cue if w in _UNFLIPPED else -cue
+            pending = 0
+        elif pending:
+            pending -= 1
+            neg += pending == 0 and loud
+        pos += cue > 0
+        neg += cue < 0
+    return pos, neg + (pending > 0 and loud)
 
 
 def classify_all(texts: list[str]) -> list[Stance]:

@@ -15,6 +15,14 @@ from cairn.synthesis.stance import classify
         ("", "other"),
         ("Der Radweg ist zu eng und gefährlich", "challenge"),
         ("Hier sollte eine Ampel hin", "idea"),
+        # negations flip the cue they reach
+        ("Never had a problem with the staff", "positive"),
+        ("I couldn't fault the care I received", "positive"),
+        ("The receptionist was not helpful at all", "challenge"),
+        ("The care could not have been better", "positive"),
+        ("The doctor didn't listen to me", "challenge"),
+        ("Nothing in my case, thank you", "positive"),
+        ("There\u2019s nothing I can think of", "other"),
     ],
 )
 def test_stance_of_typical_statements(text: str, expected: str) -> None:
