@@ -31,6 +31,10 @@ WORD_PATTERN = r"(?u)\b\w\w+\b"
 # Character n-grams are taken from the first this-many characters of a text.
 CHAR_TEXT_LIMIT = 600
 
+# From this many texts on, TF-IDF transforms run in worker processes: the
+# n-gram analyser is pure Python, one core per ~20,000 texts a second.
+PARALLEL_MIN = 50_000
+
 # Above this many unique texts on a CPU, ``auto`` keeps to the static model:
 # full MiniLM runs ~400-1,000 texts/s there, so 5,000 texts cost 5-12 s.
 AUTO_CONTEXTUAL_MAX_CPU = 5_000
@@ -46,6 +50,31 @@ class Embedder(Protocol):
     guided_threshold: float
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray: ...
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def parallel_transform(vectorizer, texts: list[str]):  # noqa: ANN001, ANN201 - scikit-learn types
+    """``vectorizer.transform(texts)``, in chunks over every core for large inputs.
+
+    Rows come back in input order, so the result is the same as one call.
+    """
+    jobs = min(_cores(), 16)
+    if len(texts) < PARALLEL_MIN or jobs < 2:
+        return vectorizer.transform(texts)
+    from joblib import Parallel, delayed
+    from scipy import sparse
+
+    step = -(-len(texts) // (jobs * 4))
+    parts = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(vectorizer.transform)(texts[s : s + step]) for s in range(0, len(texts), step)
+    )
+    return sparse.vstack(parts, format="csr")
 
 
 def l2_normalise(x: np.ndarray) -> np.ndarray:
@@ -119,7 +148,7 @@ class TfidfEmbedder:
                 x = vec.fit_transform(texts)
             else:
                 vec.fit([texts[i] for i in sample])
-                x = vec.transform(texts)
+                x = parallel_transform(vec, texts)
         except ValueError:  # every text was stop words or empty
             return np.zeros((n, 1), dtype=np.float32)
         dims = min(self.dims, x.shape[1] - 1, x.shape[0] - 1)

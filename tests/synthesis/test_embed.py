@@ -72,3 +72,16 @@ def test_synthesis_records_which_embedder_auto_chose(contextual: FakeMiniLM) -> 
     ]
     r = synthesize(german, Options(min_theme_size=2))
     assert r.options["embedder_used"].startswith("hybrid(static:")
+
+
+def test_large_tfidf_transforms_in_parallel_give_the_same_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [f"statement {i} about buses, food {i % 7} and libraries" for i in range(300)]
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4)).fit(texts)
+    monkeypatch.setattr(embed, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(embed, "_cores", lambda: 2)
+    together = embed.parallel_transform(vec, texts)
+    assert (together != vec.transform(texts)).nnz == 0
