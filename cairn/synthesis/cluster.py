@@ -112,13 +112,25 @@ def _nearest(x: np.ndarray, centres: np.ndarray, chunk: int = 65536) -> np.ndarr
     return out
 
 
-def weighted_sums(x: np.ndarray, labels: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
-    """Row sums of ``x`` weighted by ``w`` per label (a sparse product, not np.add.at)."""
+def weighted_sums(
+    x: np.ndarray, labels: np.ndarray, w: np.ndarray, k: int, chunk: int = 65536
+) -> np.ndarray:
+    """Row sums of ``x`` weighted by ``w`` per label (a sparse product, not np.add.at).
+
+    Each chunk is summed in ``x``'s own precision and the chunks in float64, so a
+    million rows never need a float64 copy of ``x`` (4 GB at 512 dimensions).
+    """
     from scipy import sparse
 
-    n = len(x)
-    onehot = sparse.csr_matrix((w, (labels, np.arange(n))), shape=(k, n))
-    return np.asarray(onehot @ x.astype(np.float64))
+    out = np.zeros((k, x.shape[1]), dtype=np.float64)
+    for s in range(0, len(x), chunk):
+        xs = x[s : s + chunk]
+        m = len(xs)
+        onehot = sparse.csr_matrix(
+            (w[s : s + m].astype(xs.dtype), (labels[s : s + m], np.arange(m))), shape=(k, m)
+        )
+        out += onehot @ xs
+    return out
 
 
 def ward_tree(c: np.ndarray, sizes: np.ndarray) -> list[tuple[int, int, float]]:
