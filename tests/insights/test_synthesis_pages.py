@@ -7,6 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_synthesis_page_shows_themes_with_counts_and_linked_quotes(client, alice, seed_run):
+    seed_run.options = {**seed_run.options, "used": {"embedder_used": "hybrid(static:test)"}}
+    seed_run.save(update_fields=["options"])
     client.force_login(alice)
     response = client.get(seed_run.get_absolute_url())
     body = response.content.decode()
@@ -14,6 +16,8 @@ def test_the_synthesis_page_shows_themes_with_counts_and_linked_quotes(client, a
     for label in ("Technology", "Sustainability", "Positive signs", "Private sector"):
         assert label in body
     assert "phone call" in body
+    # the page says which embedder made the themes, for traceability
+    assert "<code>hybrid(static:test)</code>" in body
     quoted = seed_run.themes.get(label="Technology").assignments.first().contribution
     assert quoted.get_absolute_url() in body
 
