@@ -22,6 +22,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from cairn.synthesis import parallel
+
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 STATIC_MODEL_DIR = MODELS_DIR / "minilm-static"
 
@@ -30,10 +32,6 @@ WORD_PATTERN = r"(?u)\b\w\w+\b"
 
 # Character n-grams are taken from the first this-many characters of a text.
 CHAR_TEXT_LIMIT = 600
-
-# From this many texts on, TF-IDF transforms run in worker processes: the
-# n-gram analyser is pure Python, one core per ~20,000 texts a second.
-PARALLEL_MIN = 50_000
 
 # Above this many unique texts on a CPU, ``auto`` keeps to the static model:
 # full MiniLM runs ~400-1,000 texts/s there, so 5,000 texts cost 5-12 s.
@@ -52,28 +50,16 @@ class Embedder(Protocol):
     def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray: ...
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def parallel_transform(vectorizer, texts: list[str]):  # noqa: ANN001, ANN201 - scikit-learn types
     """``vectorizer.transform(texts)``, in chunks over every core for large inputs.
 
-    Rows come back in input order, so the result is the same as one call.
+    The character n-gram analyser is pure Python (~20,000 texts a second a core).
     """
-    jobs = min(_cores(), 16)
-    if len(texts) < PARALLEL_MIN or jobs < 2:
+    parts = parallel.map_chunks(vectorizer.transform, texts)
+    if parts is None:
         return vectorizer.transform(texts)
-    from joblib import Parallel, delayed
     from scipy import sparse
 
-    step = -(-len(texts) // (jobs * 4))
-    parts = Parallel(n_jobs=jobs, backend="loky")(
-        delayed(vectorizer.transform)(texts[s : s + step]) for s in range(0, len(texts), step)
-    )
     return sparse.vstack(parts, format="csr")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from cairn.synthesis import parallel
 from cairn.synthesis.types import Stance
 
 
@@ -137,5 +138,12 @@ def _polarity(words: list[str]) -> tuple[int, int]:
     return pos, neg + (pending > 0 and loud)
 
 
-def classify_all(texts: list[str]) -> list[Stance]:
+def _classify_chunk(texts: list[str]) -> list[Stance]:
     return [classify(t) for t in texts]
+
+
+def classify_all(texts: list[str]) -> list[Stance]:
+    chunks = parallel.map_chunks(_classify_chunk, texts)
+    if chunks is None:
+        return _classify_chunk(texts)
+    return [s for chunk in chunks for s in chunk]

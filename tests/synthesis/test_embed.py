@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cairn.synthesis import Options, Statement, embed, synthesize
+from cairn.synthesis import Options, Statement, embed, parallel, synthesize
 from cairn.synthesis.embed import HybridEmbedder, auto_meaning_model, get_embedder
 
 
@@ -81,7 +81,7 @@ def test_large_tfidf_transforms_in_parallel_give_the_same_rows(
 
     texts = [f"statement {i} about buses, food {i % 7} and libraries" for i in range(300)]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4)).fit(texts)
-    monkeypatch.setattr(embed, "PARALLEL_MIN", 100)
-    monkeypatch.setattr(embed, "_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
     together = embed.parallel_transform(vec, texts)
     assert (together != vec.transform(texts)).nnz == 0

@@ -27,3 +27,16 @@ from cairn.synthesis.stance import classify
 )
 def test_stance_of_typical_statements(text: str, expected: str) -> None:
     assert classify(text) == expected
+
+
+def test_many_statements_are_classified_in_parallel_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cairn.synthesis import parallel
+    from cairn.synthesis.stance import classify_all
+
+    texts = ["Never had a problem", "Why is the bus late?", "We should meet in person"] * 50
+    one_by_one = [classify(t) for t in texts]
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    assert classify_all(texts) == one_by_one
