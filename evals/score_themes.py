@@ -76,12 +76,9 @@ def run_cairn(
         opts.max_themes = max_themes
     r = synthesize(statements, opts)
     theme_index = {t.id: n for n, t in enumerate(r.themes)}
-    votes: dict[int, Counter[int]] = {}
-    for sid, tid in r.assignments.items():
-        row = int(sid.split("#")[0])
-        votes.setdefault(row, Counter())[theme_index[tid] if tid else -1] += 1
     # A split contribution takes the theme most of its pieces went to.
-    pred = [min(votes[i].items(), key=lambda kv: (-kv[1], kv[0]))[0] for i in range(len(c.texts))]
+    chosen = [r.contributions[str(i)] for i in range(len(c.texts))]
+    pred = [theme_index[tid] if tid else -1 for tid in chosen]
     return pred, [t.headline for t in r.themes]
 
 

@@ -47,18 +47,21 @@ def test_demo_command_loads_once_and_prints_logins(transactional_db):
     assert Event.objects.count() == events
 
 
-def test_cairn_help_lists_cairn_commands():
-    result = subprocess.run(
-        [sys.executable, "-m", "cairn.cli", "--help"], capture_output=True, text=True, check=True
+def _cairn(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the ``cairn`` command line in a fresh process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "cairn.cli", *args], capture_output=True, text=True, check=check
     )
+
+
+def test_cairn_help_lists_cairn_commands():
+    result = _cairn("--help", check=True)
     for command in ("demo", "demo --no-serve", "serve", "migrate"):
         assert command in result.stdout
 
 
 def test_cairn_runs_django_commands():
-    result = subprocess.run(
-        [sys.executable, "-m", "cairn.cli", "help"], capture_output=True, text=True, check=True
-    )
+    result = _cairn("help", check=True)
     assert "migrate" in result.stdout and "demo" in result.stdout
 
 
@@ -81,24 +84,17 @@ def test_cairn_synthesize_writes_the_output_contract(tmp_path):
         rows.append(f"r{i},{text},{'letter' if i % 2 else 'web_form'}")
     source.write_text("\n".join(rows), encoding="utf-8")
     out = tmp_path / "result.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cairn.cli",
-            "synthesize",
-            str(source),
-            "--text-column",
-            "text",
-            "--id-column",
-            "id",
-            "--attributes",
-            "channel",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+    result = _cairn(
+        "synthesize",
+        str(source),
+        "--text-column",
+        "text",
+        "--id-column",
+        "id",
+        "--attributes",
+        "channel",
+        "--out",
+        str(out),
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
@@ -121,20 +117,8 @@ def test_cairn_synthesize_writes_the_output_contract(tmp_path):
 def test_cairn_synthesize_reports_a_missing_column(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("id,words\n1,hello\n", encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cairn.cli",
-            "synthesize",
-            str(source),
-            "--text-column",
-            "text",
-            "--out",
-            str(tmp_path / "r.json"),
-        ],
-        capture_output=True,
-        text=True,
+    result = _cairn(
+        "synthesize", str(source), "--text-column", "text", "--out", str(tmp_path / "r.json")
     )
     assert result.returncode != 0
     assert "text" in result.stderr

@@ -2,9 +2,10 @@
 
 Cost grows gently with the number of statements:
 0. up to ``SMOOTH_MAX`` statements, move each a step towards the mean of its
-   nearest neighbours (``SMOOTH_K``, fewer for small inputs), so themes follow the local shape of the data
-   as UMAP does for BERTopic (evals/: +0.01 to +0.02 mean AMI on each labelled
-   source); above that the exact neighbour search would cost more than the rest;
+   nearest neighbours (``SMOOTH_K``, fewer for small inputs), so themes follow
+   the local shape of the data as UMAP does for BERTopic (evals/: +0.01 to
+   +0.02 mean AMI on each labelled source); above that the exact neighbour
+   search would cost more than the rest;
 1. over-cluster the unique statements into at most ``MAX_MICRO`` micro-clusters
    (spherical k-means fitted on a sample), weighting each statement by its
    duplicate count; below that size every statement is its own micro-cluster;
@@ -25,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from cairn.synthesis.embed import l2_normalise
 
 MAX_MICRO = 400
 MIN_MICRO = 200
@@ -100,9 +103,7 @@ def smooth_neighbours(x: np.ndarray, k: int = SMOOTH_K, chunk: int = 1024) -> np
         sims[rows, s + rows] = -np.inf
         nb = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         out[s : s + chunk] = x[s : s + chunk] + x[nb].mean(1)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (out / norms).astype(x.dtype)
+    return l2_normalise(out)
 
 
 def _nearest(x: np.ndarray, centres: np.ndarray, chunk: int = 65536) -> np.ndarray:

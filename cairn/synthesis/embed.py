@@ -63,6 +63,25 @@ def parallel_transform(vectorizer, texts: list[str]):  # noqa: ANN001, ANN201 - 
     return sparse.vstack(parts, format="csr")
 
 
+def encode_in_chunks(
+    encode_chunk: Callable[[list[str]], np.ndarray],
+    texts: list[str],
+    step: int,
+    dims: int,
+    progress: ProgressFn | None = None,
+) -> np.ndarray:
+    """Encode ``texts`` ``step`` at a time, reporting progress after each chunk."""
+    out = []
+    for start in range(0, len(texts), step):
+        chunk = texts[start : start + step]
+        out.append(encode_chunk(chunk))
+        if progress is not None:
+            progress("embed", min(1.0, (start + len(chunk)) / max(1, len(texts))))
+    if not out:
+        return np.zeros((0, dims), dtype=np.float32)
+    return l2_normalise(np.vstack(out))
+
+
 def l2_normalise(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
@@ -235,22 +254,18 @@ class StaticEmbedder:
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
         model = self._load()
-        out = []
-        for start in range(0, len(texts), self.batch_size * 8):
-            chunk = texts[start : start + self.batch_size * 8]
-            out.append(
-                model.encode(
-                    chunk,
-                    batch_size=self.batch_size,
-                    show_progress_bar=False,
-                    use_multiprocessing=False,
-                )
-            )
-            if progress is not None:
-                progress("embed", min(1.0, (start + len(chunk)) / max(1, len(texts))))
-        if not out:
-            return np.zeros((0, model.dim), dtype=np.float32)
-        return l2_normalise(np.vstack(out))
+        return encode_in_chunks(
+            lambda chunk: model.encode(
+                chunk,
+                batch_size=self.batch_size,
+                show_progress_bar=False,
+                use_multiprocessing=False,
+            ),
+            texts,
+            self.batch_size * 8,
+            model.dim,
+            progress,
+        )
 
 
 class SentenceTransformerEmbedder:
@@ -295,24 +310,19 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
         model = self._load()
-        out = []
-        step = self.batch_size * 16
-        for start in range(0, len(texts), step):
-            chunk = texts[start : start + step]
-            out.append(
-                model.encode(
-                    chunk,
-                    batch_size=self.batch_size,
-                    show_progress_bar=False,
-                    convert_to_numpy=True,
-                    normalize_embeddings=True,
-                )
-            )
-            if progress is not None:
-                progress("embed", min(1.0, (start + len(chunk)) / max(1, len(texts))))
-        if not out:
-            return np.zeros((0, 384), dtype=np.float32)
-        return l2_normalise(np.vstack(out).astype(np.float32))
+        return encode_in_chunks(
+            lambda chunk: model.encode(
+                chunk,
+                batch_size=self.batch_size,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            ),
+            texts,
+            self.batch_size * 16,
+            384,
+            progress,
+        )
 
 
 def get_embedder(
