@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     for (source, dest), hits in sorted(edges.items()):
         in_fn = sum(1 for _, _, f in hits if f)
         total_fn += in_fn
-        print(f"{source:>14} -> {dest:<14} {len(hits) - in_fn:3d} module-level, {in_fn:3d} in functions")
+        print(
+            f"{source:>14} -> {dest:<14} {len(hits) - in_fn:3d} module-level, {in_fn:3d} in functions"
+        )
         if args.detail:
             for rel, line, f in hits:
                 print(f"{'':18}{rel}:{line}{'  (in function)' if f else ''}")
@@ -131,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{total_fn} of them of another app"
     )
     if args.loops or pairs:
-        print("loops (apps importing each other): " + (", ".join(f"{a} <-> {b}" for a, b in pairs) or "none"))
+        print(
+            "loops (apps importing each other): "
+            + (", ".join(f"{a} <-> {b}" for a, b in pairs) or "none")
+        )
     return 0
 
 
