@@ -4,17 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cairn.contributions.wording import channel_phrase, labelled_counts, sector_phrase
 from cairn.core.roles import coordinator_required, facilitator_required, is_coordinator
 from cairn.events.models import Event
 from cairn.insights import services
 from cairn.insights.models import RunMode, SynthesisRun, Theme
-from cairn.insights.selectors import (
-    channel_phrase,
-    labelled_counts,
-    quotes_for,
-    sector_phrase,
-    statements_of,
-)
+from cairn.insights.selectors import quotes_for, statements_of
 from cairn.lib.paging import paginate
 
 

@@ -348,12 +348,10 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
             services.erase_person(p, request.user)
             messages.success(request, _("The person's identity was erased."))
             return redirect("members:people")
-    from cairn.contributions.models import Contribution
-
     return render(
         request,
         "members/person_erase.html",
-        {"p": p, "contributions": Contribution.objects.filter(author=p).count()},
+        {"p": p, "contributions": p.contributions.count()},
     )
 
 
