@@ -603,6 +603,7 @@ def import_chat_page(request: HttpRequest, pk: int) -> HttpResponse:
             upload.name,
             actor=request.user,
             dry_run=form.cleaned_data["dry_run"],
+            recorded_timezone=form.cleaned_data["recorded_timezone"],
         )
         if report.ok and not report.dry_run:
             messages.success(request, _("%(n)s messages imported.") % {"n": report.imported})
