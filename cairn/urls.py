@@ -18,4 +18,5 @@ urlpatterns = [
     path("conversations/", include("cairn.conversations.urls")),
     path("reports/", include("cairn.reports.urls")),
     path("insights/", include("cairn.insights.urls")),
+    path("jobs/", include("cairn.jobs.urls")),
 ]

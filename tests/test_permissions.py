@@ -9,6 +9,9 @@ from cairn.contributions.models import Contribution
 def pages(demo):
     contribution = Contribution.objects.filter(event=demo).first()
     person = demo.registrations.first().person
+    from cairn.jobs.models import Job
+
+    job = Job.objects.create(title="Send a report", runner="cairn.jobs.services.queue_depth")
     return {
         "home": reverse("home"),
         "events": reverse("events:list"),
@@ -20,6 +23,9 @@ def pages(demo):
         "contributions": reverse("contributions:list"),
         "contribution": contribution.get_absolute_url(),
         "admin": reverse("admin:index"),
+        "jobs": reverse("jobs:list"),
+        "job": job.get_absolute_url(),
+        "job_status": reverse("jobs:status", args=[job.pk]),
     }
 
 
@@ -35,6 +41,9 @@ EXPECTED = {
     "contributions": {"anon": 302, "member": 403, "facilitator": 200, "coordinator": 200},
     "contribution": {"anon": 302, "member": 404, "facilitator": 200, "coordinator": 200},
     "admin": {"anon": 302, "member": 302, "facilitator": 302, "coordinator": 200},
+    "jobs": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "job": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "job_status": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
 }
 
 
