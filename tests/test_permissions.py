@@ -20,6 +20,13 @@ def pages(demo):
         "contributions": reverse("contributions:list"),
         "contribution": contribution.get_absolute_url(),
         "admin": reverse("admin:index"),
+        "person_add": reverse("members:person_add"),
+        "organisation_add": reverse("members:organisation_add"),
+        "person_merge": reverse("members:person_merge", args=[person.pk]),
+        "person_archive": reverse("members:person_archive", args=[person.pk]),
+        "organisation_archive": reverse(
+            "members:organisation_archive", args=[person.organisation.pk]
+        ),
     }
 
 
@@ -35,6 +42,12 @@ EXPECTED = {
     "contributions": {"anon": 302, "member": 403, "facilitator": 200, "coordinator": 200},
     "contribution": {"anon": 302, "member": 404, "facilitator": 200, "coordinator": 200},
     "admin": {"anon": 302, "member": 302, "facilitator": 302, "coordinator": 200},
+    "person_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "organisation_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "person_merge": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    # POST only: a GET changes nothing for anyone
+    "person_archive": {"anon": 405, "member": 405, "facilitator": 405, "coordinator": 405},
+    "organisation_archive": {"anon": 405, "member": 405, "facilitator": 405, "coordinator": 405},
 }
 
 

@@ -156,7 +156,9 @@ class RegistrationForm(forms.Form):
 class StaffRegistrationForm(RegistrationForm):
     person = forms.ModelChoiceField(
         label=_("Person"),
-        queryset=Person.objects.filter(anonymised_at__isnull=True).select_related("organisation"),
+        queryset=Person.objects.filter(
+            anonymised_at__isnull=True, archived_at__isnull=True
+        ).select_related("organisation"),
     )
     channel = forms.ChoiceField(
         label=_("How did they ask?"),

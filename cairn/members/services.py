@@ -7,9 +7,11 @@ so the audit log answers "who changed or exported this person's data?".
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cairn.core import audit, datarights
+from cairn.lib.pdf import render_pdf
 from cairn.members.models import Consent, ConsentPurpose, Organisation, Person
 
 PERSON_DETAIL_FIELDS = [
@@ -28,10 +30,23 @@ PERSON_DETAIL_FIELDS = [
     "access_notes",
     "language",
     "visible_in_directory",
+    "listed_publicly",
     "show_email",
     "show_phone",
 ]
-VISIBILITY_FIELDS = ["visible_in_directory", "show_email", "show_phone"]
+ORGANISATION_FIELDS = [
+    "name",
+    "sector",
+    "region",
+    "topics",
+    "description",
+    "website",
+    "how_to_work_with_us",
+    "contact_email",
+    "contact_phone",
+    "listed_publicly",
+]
+VISIBILITY_FIELDS = ["visible_in_directory", "listed_publicly", "show_email", "show_phone"]
 ERASED_NAME = "Erased"
 
 
@@ -59,6 +74,81 @@ def update_person(person: Person, changes: dict[str, Any], user: Any) -> list[st
             user, "person.updated", person, "Changed " + ", ".join(changed), fields=changed
         )
     return changed
+
+
+def likely_duplicates(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    organisation: Organisation | None = None,
+    exclude: int | None = None,
+) -> QuerySet[Person]:
+    """People already on file who are probably the same person: same email, or same name
+    and organisation (case-insensitive), the rule the member import uses too."""
+    match = Q(pk__in=[])
+    if email.strip():
+        match |= Q(email__iexact=email.strip())
+    if first_name.strip() and organisation is not None:
+        match |= Q(
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            organisation=organisation,
+        )
+    qs = Person.objects.filter(match, anonymised_at__isnull=True).select_related("organisation")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs
+
+
+@transaction.atomic
+def create_person(
+    details: dict[str, Any],
+    user: Any,
+    *,
+    consents: list[str] | tuple[str, ...] = (),
+    consent_method: str = "",
+    consent_date: Any = None,
+    source: str = "",
+) -> Person:
+    """Add a person with the consents they gave (each with its date and method)."""
+    fields = {f: details[f] for f in PERSON_DETAIL_FIELDS if f in details}
+    if not (fields.get("first_name") or "").strip():
+        raise PersonError("A first name is needed.")
+    person = Person.objects.create(**fields)
+    audit.record(
+        user,
+        "person.created",
+        person,
+        f"Added {person.full_name}" + (f" ({source})" if source else ""),
+    )
+    for purpose in consents:
+        set_consent(
+            person,
+            purpose,
+            granted=True,
+            method=consent_method or "web",
+            user=user,
+            when=consent_date,
+        )
+    return person
+
+
+@transaction.atomic
+def archive_person(person: Person, user: Any, *, archived: bool = True) -> Person:
+    """Archive (or bring back) a person: they leave lists, pickers and audiences."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if (person.archived_at is not None) == archived:
+        return person
+    person.archived_at = timezone.now() if archived else None
+    person.save(update_fields=["archived_at", "updated_at"])
+    audit.record(
+        user,
+        "person.archived" if archived else "person.restored",
+        person,
+        ("Archived " if archived else "Restored ") + person.full_name,
+    )
+    return person
 
 
 @transaction.atomic
@@ -96,17 +186,7 @@ def set_consent(
 
 @transaction.atomic
 def update_organisation(org: Organisation, changes: dict[str, Any], user: Any) -> list[str]:
-    fields = [
-        "name",
-        "sector",
-        "region",
-        "topics",
-        "description",
-        "website",
-        "how_to_work_with_us",
-        "contact_email",
-        "contact_phone",
-    ]
+    fields = ORGANISATION_FIELDS
     before = {f: getattr(org, f) for f in fields}
     for field in fields:
         if field in changes:
@@ -116,6 +196,36 @@ def update_organisation(org: Organisation, changes: dict[str, Any], user: Any) -
         org.save()
         audit.record(user, "organisation.updated", org, "Changed " + ", ".join(changed))
     return changed
+
+
+@transaction.atomic
+def create_organisation(details: dict[str, Any], user: Any) -> Organisation:
+    name = (details.get("name") or "").strip()
+    if not name:
+        raise PersonError("An organisation needs a name.")
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise PersonError(f"An organisation called {name!r} is already on file.")
+    org = Organisation.objects.create(
+        **{f: details[f] for f in ORGANISATION_FIELDS if f in details} | {"name": name}
+    )
+    audit.record(user, "organisation.created", org, f"Added {org.name}")
+    return org
+
+
+@transaction.atomic
+def archive_organisation(org: Organisation, user: Any, *, archived: bool = True) -> Organisation:
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if (org.archived_at is not None) == archived:
+        return org
+    org.archived_at = timezone.now() if archived else None
+    org.save(update_fields=["archived_at"])
+    audit.record(
+        user,
+        "organisation.archived" if archived else "organisation.restored",
+        org,
+        ("Archived " if archived else "Restored ") + org.name,
+    )
+    return org
 
 
 # --- export -------------------------------------------------------------------------------
@@ -144,8 +254,6 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
     data = person_data(person)
     pdf = None
     if fmt == "pdf":
-        from cairn.outreach.pdf import render_pdf
-
         sections = [
             (entry.key, entry.title, data[entry.key])
             for entry in datarights.registered()
@@ -195,6 +303,7 @@ def erase_person(person: Person, user: Any) -> Person:
     person.access_needs = []
     person.access_notes = person.language = ""
     person.visible_in_directory = person.show_email = person.show_phone = False
+    person.listed_publicly = False
     person.anonymised_at = timezone.now()
     person.save()
     audit.record(
