@@ -26,6 +26,13 @@ def pages(demo):
         "jobs": reverse("jobs:list"),
         "job": job.get_absolute_url(),
         "job_status": reverse("jobs:status", args=[job.pk]),
+        "person_add": reverse("members:person_add"),
+        "organisation_add": reverse("members:organisation_add"),
+        "person_merge": reverse("members:person_merge", args=[person.pk]),
+        "person_archive": reverse("members:person_archive", args=[person.pk]),
+        "organisation_archive": reverse(
+            "members:organisation_archive", args=[person.organisation.pk]
+        ),
     }
 
 
@@ -44,6 +51,12 @@ EXPECTED = {
     "jobs": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "job": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "job_status": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "person_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "organisation_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "person_merge": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    # POST only: a GET changes nothing for anyone
+    "person_archive": {"anon": 405, "member": 405, "facilitator": 405, "coordinator": 405},
+    "organisation_archive": {"anon": 405, "member": 405, "facilitator": 405, "coordinator": 405},
 }
 
 
