@@ -39,6 +39,13 @@ def pages(demo):
         "login_code": reverse("account_request_login_code"),
         "password_change": reverse("account_change_password"),
         "email_addresses": reverse("account_email"),
+        "person_add": reverse("members:person_add"),
+        "organisation_add": reverse("members:organisation_add"),
+        "person_merge": reverse("members:person_merge", args=[person.pk]),
+        "person_archive": reverse("members:person_archive", args=[person.pk]),
+        "organisation_archive": reverse(
+            "members:organisation_archive", args=[person.organisation.pk]
+        ),
     }
 
 
@@ -70,6 +77,12 @@ EXPECTED = {
     "login_code": {"anon": 200, "member": 302, "facilitator": 302, "coordinator": 302},
     "password_change": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
     "email_addresses": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
+    "person_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "organisation_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "person_merge": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    # POST only: a GET changes nothing for anyone
+    "person_archive": {"anon": 405, "member": 405, "facilitator": 405, "coordinator": 405},
+    "organisation_archive": {"anon": 405, "member": 405, "facilitator": 405, "coordinator": 405},
 }
 
 

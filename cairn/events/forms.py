@@ -1,5 +1,5 @@
 from datetime import datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django import forms
 from django.utils import timezone
@@ -156,7 +156,9 @@ class RegistrationForm(forms.Form):
 class StaffRegistrationForm(RegistrationForm):
     person = forms.ModelChoiceField(
         label=_("Person"),
-        queryset=Person.objects.filter(anonymised_at__isnull=True).select_related("organisation"),
+        queryset=Person.objects.filter(
+            anonymised_at__isnull=True, archived_at__isnull=True
+        ).select_related("organisation"),
     )
     channel = forms.ChoiceField(
         label=_("How did they ask?"),
@@ -201,10 +203,32 @@ class ChatImportForm(forms.Form):
     file = forms.FileField(
         label=_("Chat or transcript file"),
         help_text=_(
-            "Zoom chat (.txt, saved locally or from the cloud recording) or a .vtt transcript."
+            "Zoom chat (.txt, saved locally or from the cloud recording), Zoom's saved "
+            "transcript (.txt), or a .vtt/.srt transcript from Zoom, Teams or Meet."
+        ),
+    )
+    recorded_timezone = forms.CharField(
+        label=_("Time zone the chat was saved in"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "Only for a chat saved with clock times on a computer in another time zone "
+            "than the event's, for example America/New_York. Leave empty for the event's."
         ),
     )
     dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+
+    def clean_recorded_timezone(self) -> str:
+        value = self.cleaned_data["recorded_timezone"].strip()
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise forms.ValidationError(
+                    _("Unknown time zone %(tz)s; write it like Europe/London."),
+                    params={"tz": value},
+                ) from exc
+        return value
 
 
 class AttendanceImportForm(forms.Form):

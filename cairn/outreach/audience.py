@@ -35,9 +35,9 @@ class Audience:
         return asdict(self)
 
     def people(self) -> QuerySet[Person]:
-        qs = Person.objects.filter(anonymised_at__isnull=True).select_related(
-            "organisation", "user"
-        )
+        qs = Person.objects.filter(
+            anonymised_at__isnull=True, archived_at__isnull=True
+        ).select_related("organisation", "user")
         if self.sector:
             qs = qs.filter(Q(sector=self.sector) | Q(sector="", organisation__sector=self.sector))
         if self.region:

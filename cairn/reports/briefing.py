@@ -12,18 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cairn.contributions.models import Contribution, ContributionChannel
+from cairn.contributions.selectors import may_quote_publicly
+from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
 from cairn.events.models import Event
 from cairn.insights.models import RunStatus, SynthesisRun, Theme
-from cairn.insights.selectors import (
-    channel_label,
-    channel_phrase,
-    listing,
-    may_quote_publicly,
-    sector_label,
-)
 from cairn.insights.services import latest_run_for_event, scope_contributions
 from cairn.members.models import Sector
-from cairn.reports.compose import Draft, _chart
+from cairn.reports.charts import chart_data
+from cairn.reports.compose import Draft
 
 WORD = re.compile(r"[a-z]+")
 
@@ -151,7 +147,7 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
         ]
     )
     summary.charts.append(
-        _chart(
+        chart_data(
             "sectors",
             _("Voices by sector"),
             [(sector_label(s), n) for s, n in sectors.most_common()],
@@ -159,7 +155,7 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
         )
     )
     summary.charts.append(
-        _chart(
+        chart_data(
             "channels",
             _("Voices by channel"),
             [(channel_label(c), n) for c, n in channels.most_common()],
@@ -198,7 +194,7 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
     key.paragraphs.append(bullets or [(_("No synthesis has been run for these events yet."), [])])
     if lessons:
         key.charts.append(
-            _chart(
+            chart_data(
                 "themes",
                 _("Points per lesson"),
                 [(lesson.label, lesson.size) for lesson in lessons[:8]],

@@ -18,15 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from cairn.contributions.models import Contribution
+from cairn.contributions.selectors import may_quote_publicly
+from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
 from cairn.events.models import BreakoutTheme, Event, RegistrationStatus
 from cairn.insights.models import Assignment, SynthesisRun, Theme
-from cairn.insights.selectors import (
-    channel_label,
-    channel_phrase,
-    listing,
-    may_quote_publicly,
-    sector_label,
-)
+from cairn.reports.charts import chart_data
 
 Sentence = tuple[str, list[int]]
 FIRST_PERSON = re.compile(r"\b(I|I'm|I've|we|we're|we've|our|my|us|me)\b", re.IGNORECASE)
@@ -137,13 +133,6 @@ def as_reported(text: str, stance: str = "", index: int = 0) -> str:
     return _(lead) % {"s": _lower_first(text)}
 
 
-def _chart(key: str, title: str, counts: list[tuple[str, int]], unit: str) -> dict[str, Any]:
-    """A bar chart's data and its text alternative (the same figures, in words)."""
-    data = "; ".join(f"{label}: {n}" for label, n in counts) + "."
-    alt = _("%(title)s, in %(unit)s. %(data)s") % {"title": title, "unit": unit, "data": data}
-    return {"key": key, "title": title, "bars": counts, "alt": alt, "data": data}
-
-
 # --- the event report -----------------------------------------------------------------------
 
 
@@ -233,7 +222,7 @@ def intro(facts: EventFacts) -> Draft:
     d.paragraphs.append(lines)
     if facts.voice_sectors:
         d.charts.append(
-            _chart(
+            chart_data(
                 "sectors",
                 _("Voices by sector"),
                 sorted(
@@ -245,7 +234,7 @@ def intro(facts: EventFacts) -> Draft:
         )
     if facts.channels:
         d.charts.append(
-            _chart(
+            chart_data(
                 "channels",
                 _("Voices by channel"),
                 [(channel_label(c), n) for c, n in facts.channels.most_common()],
@@ -413,7 +402,7 @@ def cross_cutting(themes: list[Theme]) -> Draft | None:
         bullets.append((line, [a.contribution_id for a in rows]))
     d.paragraphs.append(bullets)
     sizes = [(t.label, t.size) for t in themes]
-    d.charts.append(_chart("themes", _("Points per theme"), sizes, _("points")))
+    d.charts.append(chart_data("themes", _("Points per theme"), sizes, _("points")))
     return d
 
 

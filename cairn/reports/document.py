@@ -15,7 +15,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution
-from cairn.insights.selectors import may_quote_publicly, public_attribution
+from cairn.contributions.selectors import may_quote_publicly, public_attribution
 from cairn.reports.compose import network_name
 from cairn.reports.models import Report, ReportKind, Section
 

@@ -60,13 +60,19 @@ def _save_draft(report: Report, draft: compose.Draft, position: int) -> Section:
         theme_id=draft.theme_id,
         charts=draft.charts,
     )
+    _write_quotes(section, draft)
+    return section
+
+
+def _write_quotes(section: Section, draft: compose.Draft) -> None:
+    """The draft's quotes become the section's, in order; any earlier ones are replaced."""
+    section.quotes.all().delete()
     Quote.objects.bulk_create(
         [
             Quote(section=section, contribution_id=cid, text=text, position=i)
             for i, (cid, text) in enumerate(draft.quotes)
         ]
     )
-    return section
 
 
 @transaction.atomic
@@ -248,13 +254,7 @@ def regenerate_section(section: Section, actor: Any) -> Section:
     section.edited = False
     section.theme_id = draft.theme_id
     section.save(update_fields=["heading", "body", "provenance", "charts", "edited", "theme"])
-    section.quotes.all().delete()
-    Quote.objects.bulk_create(
-        [
-            Quote(section=section, contribution_id=cid, text=text, position=i)
-            for i, (cid, text) in enumerate(draft.quotes)
-        ]
-    )
+    _write_quotes(section, draft)
     _revise(
         report,
         actor,
