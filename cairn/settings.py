@@ -34,17 +34,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
-<<<<<<< HEAD
     "django_tasks_db",
-    "cairn.core",
-    "cairn.jobs",
-=======
     "allauth",
     "allauth.account",
     "cairn.core",
+    "cairn.jobs",
     "cairn.accounts",
     "cairn.sentmail",
->>>>>>> main
     "cairn.members",
     "cairn.events",
     "cairn.contributions",
