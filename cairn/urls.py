@@ -2,12 +2,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from cairn.accounts import views as account_views
+from cairn.accounts.urls import login_urlpatterns
+
 admin.site.site_header = _("Cairn administration")
 admin.site.site_title = _("Cairn admin")
 admin.site.index_title = _("Network data")
 
 urlpatterns = [
     path("", include("cairn.core.urls")),
+    path("accounts/", include(login_urlpatterns)),
+    path("accounts/", include("cairn.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("join/", account_views.join, name="join"),
+    path("join/thanks/", account_views.join_thanks, name="join_thanks"),
     path("admin/", admin.site.urls),
     path("", include("cairn.members.urls")),
     path("events/", include("cairn.events.urls")),
@@ -18,4 +26,6 @@ urlpatterns = [
     path("conversations/", include("cairn.conversations.urls")),
     path("reports/", include("cairn.reports.urls")),
     path("insights/", include("cairn.insights.urls")),
+    path("jobs/", include("cairn.jobs.urls")),
+    path("sent-mail/", include("cairn.sentmail.urls")),
 ]
