@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from cairn.public import views as public_views
+
 admin.site.site_header = _("Cairn administration")
 admin.site.site_title = _("Cairn admin")
 admin.site.index_title = _("Network data")
 
 urlpatterns = [
+    # Before core's own "home": the same address, answered by the front door for visitors.
+    path("", public_views.home, name="home"),
     path("", include("cairn.core.urls")),
     path("admin/", admin.site.urls),
     path("", include("cairn.members.urls")),
@@ -18,4 +22,5 @@ urlpatterns = [
     path("conversations/", include("cairn.conversations.urls")),
     path("reports/", include("cairn.reports.urls")),
     path("insights/", include("cairn.insights.urls")),
+    path("visit/", include("cairn.public.urls")),
 ]
