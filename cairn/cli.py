@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         from cairn.synthesis.cli import main as synthesize_main
 
         return synthesize_main(argv[1:])
+    if argv[0] == "demo":
+        # Read by settings: the demo catches its email for the "Sent mail" page.
+        os.environ.setdefault("CAIRN_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
     from django.core.management import execute_from_command_line
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 
 from cairn.lib.env import env_bool, env_int, env_list, env_str
+from cairn.lib.mailers import default_mailer
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -37,7 +38,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "allauth",
+    "allauth.account",
     "cairn.core",
+    "cairn.accounts",
+    "cairn.sentmail",
     "cairn.members",
     "cairn.events",
     "cairn.contributions",
@@ -60,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, so that failed logins are seen after authentication has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,8 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # Axes first, so a locked-out username never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Logging in by email address or by an emailed code.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -118,12 +127,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Accounts through django-allauth: username or email with a password, or a code sent by
+# email for members not used to passwords; reset by emailed link. Nobody signs themselves
+# up through allauth: people are invited, or ask to join (CAIRN_SIGNUP) and are approved.
+ACCOUNT_ADAPTER = "cairn.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # long enough to find the email on a slow phone
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NETWORK_NAME}] "
+ACCOUNT_RATE_LIMITS = {
+    # Per address only: the per-username lockout is Axes' job (below), with its own page.
+    "login_failed": "10/m/ip",
+    # Cairn's own: typing invitation codes, and asking to join.
+    "invite_code": "10/m/ip",
+    "join_request": "5/h/ip",
+}
+CAIRN_SIGNUP = env_bool("CAIRN_SIGNUP", False)
+CAIRN_INVITE_DAYS = env_int("CAIRN_INVITE_DAYS", 30)
+
 # Five wrong passwords for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# allauth's form calls the field "login" and passes username= or email= to the backends.
+AXES_USERNAME_CALLABLE = "cairn.accounts.adapter.axes_username"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]
@@ -150,20 +184,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Django 6.1's MAILERS replaces the EMAIL_* settings; we still read the familiar env names.
-MAILERS = {
-    "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": env_str("EMAIL_HOST", "127.0.0.1"),
-            "port": env_int("EMAIL_PORT", 25),
-            "username": env_str("EMAIL_HOST_USER", "") or None,
-            "password": env_str("EMAIL_HOST_PASSWORD", "") or None,
-            "use_tls": env_bool("EMAIL_USE_TLS", False),
-            "use_ssl": env_bool("EMAIL_USE_SSL", False),
-            "timeout": env_int("EMAIL_TIMEOUT", 10),
-        },
-    }
-}
+# `cairn demo` sets CAIRN_DEMO=1: its mail is caught and shown on the "Sent mail" page.
+CAIRN_DEMO = env_bool("CAIRN_DEMO", False)
+MAILERS = {"default": default_mailer(demo=CAIRN_DEMO, file_path=str(PROJECT_DIR / "sent-mail"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cairn <cairn@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Replies to conversations arrive here, as local+t<thread>.<key>@domain; empty = DEFAULT_FROM_EMAIL.
@@ -178,6 +201,7 @@ TASKS = {
 # Production = a real SECRET_KEY and DEBUG off. The demo (no SECRET_KEY) serves plain HTTP.
 PRODUCTION = SECRET_KEY != _DEMO_KEY and not DEBUG
 SECURE = PRODUCTION and env_bool("SECURE_COOKIES", True)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE else "http"
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True

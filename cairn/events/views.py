@@ -83,6 +83,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         waiting_ids = list(reg_services.waiting_list(event).values_list("pk", flat=True))
         waiting_position = waiting_ids.index(mine.pk) + 1 if mine.pk in waiting_ids else None
     registered_now = mine is not None and mine.status != RegistrationStatus.CANCELLED
+    groups = list(
+        BreakoutGroup.objects.filter(event=event)
+        .select_related("theme", "facilitator", "note_taker")
+        .annotate(size=Count("members"))
+    )
     context = {
         "event": event,
         "role": role,
@@ -104,9 +109,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waitlisted_count": event.registrations.filter(
             status=RegistrationStatus.WAITLISTED
         ).count(),
-        "groups": BreakoutGroup.objects.filter(event=event)
-        .select_related("theme", "facilitator", "note_taker")
-        .annotate(size=Count("members")),
+        "groups": groups,
+        # Board links only for the rooms this person leads (their own room is in my_groups).
+        "board_ids": {g.pk for g in board.groups_led_by(request.user, groups)},
     }
     if role == Role.COORDINATOR:
         context["registrations"] = event.registrations.select_related(
@@ -516,13 +521,11 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def print_groups(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
-    if (role_of(request.user) or 0) < Role.FACILITATOR:
+    # Phone numbers of members: a facilitator prints only the groups they lead.
+    groups = board.groups_led_by(request.user, breakouts.groups_of(event))
+    if not groups and role_of(request.user) != Role.COORDINATOR:
         raise PermissionDenied
-    return render(
-        request,
-        "events/print_groups.html",
-        {"event": event, "groups": breakouts.groups_of(event)},
-    )
+    return render(request, "events/print_groups.html", {"event": event, "groups": groups})
 
 
 # --- the live breakout board ---

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cairn.core import audit, datarights
+from cairn.lib.pdf import render_pdf
 from cairn.members.models import Consent, ConsentPurpose, Organisation, Person
 
 PERSON_DETAIL_FIELDS = [
@@ -253,8 +254,6 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
     data = person_data(person)
     pdf = None
     if fmt == "pdf":
-        from cairn.outreach.pdf import render_pdf
-
         sections = [
             (entry.key, entry.title, data[entry.key])
             for entry in datarights.registered()

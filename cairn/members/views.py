@@ -24,7 +24,7 @@ from cairn.members.forms import (
     PersonForm,
     mapping_choices,
 )
-from cairn.members.import_fields import guess_mapping
+from cairn.members.import_fields import guess_mapping, header_score
 from cairn.members.importer import ImportReport, run_import
 from cairn.members.models import (
     ConsentMethod,
@@ -487,7 +487,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            table = read_table(data, upload.name)
+            table = read_table(data, upload.name, header_score=header_score)
         except UnreadableFile as error:
             form.add_error("file", str(error))
         else:
@@ -514,7 +514,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             {"job": job, "report": ImportReport.from_dict(job.report)},
         )
     data = bytes(job.content)
-    table = read_table(data, job.filename)
+    table = read_table(data, job.filename, header_score=header_score)
     if request.method == "POST":
         job.mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(table.headers)}
         job.save(update_fields=["mapping"])

@@ -23,8 +23,8 @@ If you would like to come, reply to this message, call the network office, or te
 Best wishes,
 Aileen Baird, network coordinator"""
 
-# The demo must never try to reach a real mail server.
-DEMO_MAILER = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# The demo must never try to reach a real mail server; what it sends shows on "Sent mail".
+DEMO_MAILER = {"default": {"BACKEND": "cairn.sentmail.backend.EmailBackend"}}
 
 
 def load(network) -> None:

@@ -372,6 +372,31 @@ def unsubscribe(token: str) -> Consent:
     return consent
 
 
+def queue_service_message(
+    person: Person, *, channel: str, subject: str, body: str, sender: Any = None
+) -> Delivery:
+    """Queue a letter or a call that the person asked for (a login invitation, say).
+
+    It is not marketing, so it needs no consent purpose; it joins the letter queue or
+    the call list like any other delivery, so it is printed or phoned with the rest.
+    """
+    if channel not in (Channel.POST, Channel.PHONE):
+        raise OutreachError(_("Only letters and calls are queued."))
+    if problem := channel_problem(person, channel):
+        raise OutreachError(problem)
+    return Delivery.objects.create(
+        person=person,
+        channel=channel,
+        purpose="",
+        subject=subject[:200],
+        body=body,
+        status=DeliveryStatus.QUEUED,
+        sender=sender if getattr(sender, "is_authenticated", False) else None,
+        large_print=person.has_access_need(AccessNeed.LARGE_PRINT),
+        address=_address_for(person, channel),
+    )
+
+
 # --- letters -----------------------------------------------------------------------------
 
 
