@@ -29,6 +29,7 @@ urlpatterns = [
     path("conversations/", include("cairn.conversations.urls")),
     path("reports/", include("cairn.reports.urls")),
     path("insights/", include("cairn.insights.urls")),
+    path("jobs/", include("cairn.jobs.urls")),
     path("sent-mail/", include("cairn.sentmail.urls")),
     path("visit/", include("cairn.public.urls")),
 ]

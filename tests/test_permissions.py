@@ -14,6 +14,9 @@ def pages(demo):
     join_request = JoinRequest.objects.create(first_name="Visitor", sector="community")
     caught = CaughtEmail.objects.create(from_email="a@x", to="b@x", subject="s", body="b", raw=b"")
     person = demo.registrations.first().person
+    from cairn.jobs.models import Job
+
+    job = Job.objects.create(title="Send a report", runner="cairn.jobs.services.queue_depth")
     return {
         "home": reverse("home"),
         "events": reverse("events:list"),
@@ -25,6 +28,9 @@ def pages(demo):
         "contributions": reverse("contributions:list"),
         "contribution": contribution.get_absolute_url(),
         "admin": reverse("admin:index"),
+        "jobs": reverse("jobs:list"),
+        "job": job.get_absolute_url(),
+        "job_status": reverse("jobs:status", args=[job.pk]),
         "invite": reverse("accounts:invite", args=[person.pk]),
         "invite_sent": reverse("accounts:invite_sent", args=[person.pk]),
         "join_requests": reverse("accounts:join_requests"),
@@ -65,6 +71,9 @@ EXPECTED = {
     "contributions": {"anon": 302, "member": 403, "facilitator": 200, "coordinator": 200},
     "contribution": {"anon": 302, "member": 404, "facilitator": 200, "coordinator": 200},
     "admin": {"anon": 302, "member": 302, "facilitator": 302, "coordinator": 200},
+    "jobs": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "job": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "job_status": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "invite": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     # The code is shown once, right after inviting; otherwise back to the person.
     "invite_sent": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 302},

@@ -10,6 +10,7 @@ from cairn.core import audit
 from cairn.exchange import matching
 from cairn.exchange.models import ContactRequest, Listing, ListingCategory, ListingKind
 from cairn.members.models import Organisation, Person
+from cairn.outreach.services import notify
 
 
 class ExchangeError(ValueError):
@@ -126,8 +127,6 @@ def start_contact(
     listing: Listing, *, actor: Any, message: str, about: Listing | None = None
 ) -> ContactRequest:
     """Tell the listing's contact person, by their own channel, that someone wants to talk."""
-    from cairn.outreach.services import notify
-
     message = message.strip()
     if not message:
         raise ExchangeError("Write a short message saying who you are and what you would like.")
