@@ -6,7 +6,9 @@ import sys
 CAIRN_COMMANDS = [
     ("demo", "load the demo network if the database is empty, then serve it"),
     ("demo --no-serve", "load the demo only, into whatever DATABASE_URL names"),
-    ("serve", "migrate and serve the site (127.0.0.1:8000 by default)"),
+    ("serve", "migrate and serve the site (127.0.0.1:8000) with a task worker beside it"),
+    ("serve --workers N --no-worker", "N gunicorn web processes; run workers apart"),
+    ("worker", "run background tasks and schedules (as many as you like, any machine)"),
     ("migrate", "create or update the database tables"),
     ("createsuperuser", "create a coordinator account with admin access"),
     ("allocate EVENT_ID [--dry-run]", "allocate breakout groups and print their quality"),

@@ -24,6 +24,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NETWORK_NAME = env_str("CAIRN_NETWORK_NAME", "Cairn")
 # Printed as the sender block on letters; lines separated by "|".
 NETWORK_POSTAL_ADDRESS = env_str("CAIRN_POSTAL_ADDRESS", "").replace("|", "\n")
+# The public home: how to reach the network without the internet, and what it is.
+NETWORK_PHONE = env_str("CAIRN_PHONE", "")
+NETWORK_EMAIL = env_str("CAIRN_CONTACT_EMAIL", "")
+NETWORK_ABOUT = env_str("CAIRN_ABOUT", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,9 +38,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "cairn.core",
+    "cairn.jobs",
     "cairn.accounts",
     "cairn.sentmail",
     "cairn.members",
@@ -48,6 +54,7 @@ INSTALLED_APPS = [
     "cairn.conversations",
     "cairn.reports",
     "cairn.insights",
+    "cairn.public",
 ]
 
 MIDDLEWARE = [
@@ -187,11 +194,61 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Replies to conversations arrive here, as local+t<thread>.<key>@domain; empty = DEFAULT_FROM_EMAIL.
 CAIRN_REPLY_ADDRESS = env_str("CAIRN_REPLY_ADDRESS", "")
 
+# Background work goes on a queue in the database Cairn already has (SQLite or
+# PostgreSQL); `cairn worker` runs it, and `cairn demo` / `cairn serve` start one.
+# TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend runs tasks in the request.
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A worker whose heartbeat is older than this has stopped; its task is run again.
+CAIRN_HEARTBEAT_SECONDS = env_int("CAIRN_HEARTBEAT_SECONDS", 10)
+CAIRN_WORKER_STALE_SECONDS = env_int("CAIRN_WORKER_STALE_SECONDS", 60)
+CAIRN_TASK_MAX_ATTEMPTS = env_int("CAIRN_TASK_MAX_ATTEMPTS", 3)
+# Tasks claimed by a worker that writes no heartbeat (plain `db_worker`) wait this long.
+CAIRN_TASK_UNKNOWN_WORKER_SECONDS = env_int("CAIRN_TASK_UNKNOWN_WORKER_SECONDS", 6 * 3600)
+# What `cairn worker` fires and how often (seconds). One ScheduleSlot row per entry means
+# several workers fire each once; CAIRN_SCHEDULES_OFF=send-digests,... leaves some to cron.
+_SCHEDULES_OFF = set(env_list("CAIRN_SCHEDULES_OFF", []))
+CAIRN_SCHEDULES = [
+    entry
+    for entry in [
+        {
+            "name": "recover-lost-tasks",
+            "every": max(1, CAIRN_WORKER_STALE_SECONDS // 2),
+            "call": "cairn.jobs.services.recover_lost_tasks",
+        },
+        {"name": "fail-stale-jobs", "every": 60, "call": "cairn.jobs.services.fail_stale_jobs"},
+        {
+            "name": "fail-stale-syntheses",
+            "every": 60,
+            "call": "cairn.insights.services.fail_stale_runs",
+        },
+        {"name": "send-reminders", "every": 600, "call": "cairn.events.tasks.send_due_reminders"},
+        {
+            "name": "retry-emails",
+            "every": 300,
+            "call": "cairn.outreach.tasks.retry_failed_emails_task",
+        },
+        {
+            "name": "send-digests",
+            "every": env_int("CAIRN_DIGEST_EVERY_SECONDS", 86400),
+            "call": "cairn.conversations.services.digests.send_digests_task",
+        },
+        {
+            "name": "prune-task-results",
+            "every": 86400,
+            "call": "cairn.jobs.services.prune_finished_tasks",
+        },
+        {
+            "name": "clear-sessions",
+            "every": 86400,
+            "call": "cairn.jobs.services.clear_expired_sessions",
+        },
+    ]
+    if entry["name"] not in _SCHEDULES_OFF
+]
 
 # Production = a real SECRET_KEY and DEBUG off. The demo (no SECRET_KEY) serves plain HTTP.
 PRODUCTION = SECRET_KEY != _DEMO_KEY and not DEBUG

@@ -4,12 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cairn.accounts import views as account_views
 from cairn.accounts.urls import login_urlpatterns
+from cairn.public import views as public_views
 
 admin.site.site_header = _("Cairn administration")
 admin.site.site_title = _("Cairn admin")
 admin.site.index_title = _("Network data")
 
 urlpatterns = [
+    # Before core's own "home": the same address, answered by the front door for visitors.
+    path("", public_views.home, name="home"),
     path("", include("cairn.core.urls")),
     path("accounts/", include(login_urlpatterns)),
     path("accounts/", include("cairn.accounts.urls")),
@@ -26,5 +29,7 @@ urlpatterns = [
     path("conversations/", include("cairn.conversations.urls")),
     path("reports/", include("cairn.reports.urls")),
     path("insights/", include("cairn.insights.urls")),
+    path("jobs/", include("cairn.jobs.urls")),
     path("sent-mail/", include("cairn.sentmail.urls")),
+    path("visit/", include("cairn.public.urls")),
 ]
