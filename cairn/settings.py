@@ -24,6 +24,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NETWORK_NAME = env_str("CAIRN_NETWORK_NAME", "Cairn")
 # Printed as the sender block on letters; lines separated by "|".
 NETWORK_POSTAL_ADDRESS = env_str("CAIRN_POSTAL_ADDRESS", "").replace("|", "\n")
+# The public home: how to reach the network without the internet, and what it is.
+NETWORK_PHONE = env_str("CAIRN_PHONE", "")
+NETWORK_EMAIL = env_str("CAIRN_CONTACT_EMAIL", "")
+NETWORK_ABOUT = env_str("CAIRN_ABOUT", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
     "cairn.conversations",
     "cairn.reports",
     "cairn.insights",
+    "cairn.public",
 ]
 
 MIDDLEWARE = [
