@@ -99,7 +99,15 @@ def synthesis_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def synthesis_status(request: HttpRequest, pk: int) -> JsonResponse:
     run = get_object_or_404(SynthesisRun, pk=pk)
     return JsonResponse(
-        {"status": run.status, "progress": run.progress, "stage": run.stage, "error": run.error}
+        {
+            "status": run.status,
+            "label": str(run.get_status_display()),
+            "active": run.is_active,
+            "progress": run.progress,
+            "percent": run.progress,
+            "stage": run.stage,
+            "error": run.error,
+        }
     )
 
 
