@@ -2,8 +2,8 @@
 them, and how each cell's text becomes a value (or a row error)."""
 
 import re
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
