@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cairn.contributions.selectors import (
     may_quote_publicly,
@@ -10,7 +10,9 @@ from cairn.contributions.selectors import (
     visible_contributions,
 )
 from cairn.contributions.wording import channel_label
+from cairn.core.roles import Role, role_of
 from cairn.insights.models import Assignment, Theme
+from cairn.members.models import Consent, ConsentPurpose
 
 
 def quotes_for(theme: Theme, user: Any, limit: int = 6) -> list[dict[str, Any]]:
@@ -61,3 +63,28 @@ def quotes_for(theme: Theme, user: Any, limit: int = 6) -> list[dict[str, Any]]:
 def statements_of(run_id: int, theme: Theme | None) -> QuerySet[Assignment]:
     qs = Assignment.objects.filter(run_id=run_id).select_related("contribution")
     return qs.filter(theme=theme) if theme else qs.filter(theme__isnull=True)
+
+
+def publicly_quotable() -> Q:
+    """`may_quote_publicly` as a filter on Assignment rows, for whole pages of statements."""
+    withdrew = Consent.objects.filter(
+        person=OuterRef("contribution__author"), purpose=ConsentPurpose.QUOTE, granted=False
+    )
+    return Q(contribution__consent_to_quote=True) & (
+        Q(contribution__author__isnull=True)
+        | (Q(contribution__author__anonymised_at__isnull=True) & ~Exists(withdrew))
+    )
+
+
+def statements_for(run_id: int, theme: Theme | None, user: Any) -> QuerySet[Assignment]:
+    """The statements a user may read on a theme page: the summary page's rule.
+
+    A statement is listed when the reader may open its contribution, or when its
+    author agreed to be quoted (as a quote on the summary page would be).
+    """
+    qs = statements_of(run_id, theme)
+    if role_of(user) == Role.COORDINATOR:
+        return qs
+    return qs.filter(
+        Q(contribution__in=visible_contributions(user).values("pk")) | publicly_quotable()
+    )

@@ -1,57 +1,130 @@
-"""Audiences: who a message goes to, chosen by sector, region, event and channel."""
+"""Audiences: who a message goes to, chosen by sector, region, channel, and by links to
+other apps' records such as "registered for this event".
 
-from dataclasses import asdict, dataclass
+Those links are audience sources another app registers (events does, in its
+`audiences` module), so outreach offers them without importing that app.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from cairn.core import audit
-from cairn.events.models import Event, RegistrationStatus
 from cairn.members.models import Channel, Person, Sector
 from cairn.outreach.models import Message
+
+
+@dataclass(frozen=True)
+class AudienceSource:
+    """People linked to one record of another app, e.g. those registered for an event."""
+
+    # Key in the stored audience and name of the compose form's field ("event").
+    key: str
+    # Label of that field ("Registered for event") and of its empty choice ("Anyone").
+    label: str
+    empty_label: str
+    # The records that may be chosen.
+    choices: Callable[[], QuerySet]
+    # The people linked to one record.
+    people: Callable[[models.Model], QuerySet[Person]]
+    # How the audience label names the link ("registered for …").
+    describe: Callable[[models.Model], str]
+    # Merge fields about the record ({event}, {event_date}).
+    merge_context: Callable[[models.Model], dict[str, str]]
+
+
+_sources: dict[str, AudienceSource] = {}
+_discovered = False
+
+
+def register_source(source: AudienceSource) -> AudienceSource:
+    _sources[source.key] = source
+    return source
+
+
+def audience_sources() -> list[AudienceSource]:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("audiences")
+        _discovered = True
+    return list(_sources.values())
+
+
+def merge_context_for(about: models.Model | None) -> dict[str, str]:
+    """The merge fields for what a message is about, from the source that knows it."""
+    if about is None:
+        return {}
+    for source in audience_sources():
+        if isinstance(about, source.choices().model):
+            return source.merge_context(about)
+    return {}
 
 
 @dataclass
 class Audience:
     sector: str = ""
     region: str = ""
-    event: int | None = None
     channel: str = ""
+    # Source key -> id of the chosen record, e.g. {"event": 3}.
+    linked: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Audience":
-        event = data.get("event")
+        linked = {}
+        for source in audience_sources():
+            value = data.get(source.key)
+            if value not in (None, ""):
+                linked[source.key] = int(value)
         return cls(
             sector=data.get("sector", "") if data.get("sector") in Sector.values else "",
             region=(data.get("region") or "").strip(),
-            event=int(event) if event not in (None, "") else None,
             channel=data.get("channel", "") if data.get("channel") in Channel.values else "",
+            linked=linked,
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "sector": self.sector,
+            "region": self.region,
+            "channel": self.channel,
+            **self.linked,
+        }
+
+    def _linked_records(self) -> list[tuple[AudienceSource, models.Model]]:
+        found = []
+        for source in audience_sources():
+            if source.key in self.linked:
+                record = source.choices().filter(pk=self.linked[source.key]).first()
+                if record is not None:
+                    found.append((source, record))
+        return found
+
+    def about(self) -> models.Model | None:
+        """The record the message is about: the first linked one, if any."""
+        records = self._linked_records()
+        return records[0][1] if records else None
 
     def people(self) -> QuerySet[Person]:
-        qs = Person.objects.filter(anonymised_at__isnull=True).select_related(
-            "organisation", "user"
-        )
+        qs = Person.objects.filter(
+            anonymised_at__isnull=True, archived_at__isnull=True
+        ).select_related("organisation", "user")
         if self.sector:
             qs = qs.filter(Q(sector=self.sector) | Q(sector="", organisation__sector=self.sector))
         if self.region:
             qs = qs.filter(
                 Q(region__iexact=self.region) | Q(organisation__region__iexact=self.region)
             )
-        if self.event:
-            qs = qs.filter(
-                registrations__event_id=self.event,
-                registrations__status__in=[
-                    RegistrationStatus.REGISTERED,
-                    RegistrationStatus.WAITLISTED,
-                ],
-            )
+        records = self._linked_records()
+        if len(records) < len(self.linked):
+            return qs.none()  # a chosen record is gone: nobody, rather than everyone
+        for source, record in records:
+            qs = qs.filter(pk__in=source.people(record).values("pk"))
         if self.channel:
             qs = qs.filter(preferred_channel=self.channel)
         return qs.distinct().order_by("last_name", "first_name", "pk")
@@ -62,10 +135,8 @@ class Audience:
             parts.append(str(Sector(self.sector).label))
         if self.region:
             parts.append(self.region)
-        if self.event:
-            event = Event.objects.filter(pk=self.event).first()
-            if event:
-                parts.append(f"registered for {event.title}")
+        for source, record in self._linked_records():
+            parts.append(source.describe(record))
         if self.channel:
             parts.append(f"prefers {Channel(self.channel).label}")
         return ", ".join(parts) or "Everyone"
@@ -75,12 +146,11 @@ class Audience:
 def create_message(
     *, subject: str, body: str, purpose: str, audience: Audience, user: Any
 ) -> Message:
-    event = Event.objects.filter(pk=audience.event).first() if audience.event else None
     message = Message.objects.create(
         subject=subject.strip(),
         body=body.strip(),
         purpose=purpose,
-        event=event,
+        about=audience.about(),
         audience=audience.as_dict(),
         audience_label=audience.label()[:300],
         created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -106,7 +176,8 @@ def send_message(message_id: int, user_id: int | None = None) -> int:
         subject=message.subject,
         body=message.body,
         purpose=message.purpose,
-        event=message.event,
+        about=message.about,
+        merge=merge_context_for(message.about),
         sender=user,
         message=message,
     )

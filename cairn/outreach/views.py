@@ -11,7 +11,7 @@ from cairn.core.roles import coordinator_required, facilitator_required, member_
 from cairn.lib.paging import paginate
 from cairn.members.models import Channel
 from cairn.outreach import services
-from cairn.outreach.audience import Audience, create_message
+from cairn.outreach.audience import Audience, create_message, merge_context_for
 from cairn.outreach.forms import CallOutcomeForm, ComposeForm
 from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.merge import fill, merge_values
@@ -118,17 +118,18 @@ def _preview(form: ComposeForm, audience: Audience) -> dict:
         for row in people.values("preferred_channel").annotate(n=Count("id")).order_by()
     }
     samples = []
+    about = audience.about()
     for channel, label in Channel.choices:
         person = people.filter(preferred_channel=channel).first()
         if person is None:
             continue
-        values = merge_values(person, form.cleaned_data.get("event"))
+        values = merge_values(person, merge_context_for(about))
         sample = Delivery(
             person=person,
             channel=channel,
             subject=fill(form.cleaned_data["subject"], values),
             body=fill(form.cleaned_data["body"], values),
-            event=form.cleaned_data.get("event"),
+            about=about,
         )
         samples.append(
             {
@@ -211,11 +212,7 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _batch_letters(batch: LetterBatch):
-    return (
-        batch.letters.select_related("person", "event")
-        .prefetch_related("attachments")
-        .order_by("pk")
-    )
+    return batch.letters.select_related("person").prefetch_related("attachments").order_by("pk")
 
 
 @coordinator_required
@@ -236,7 +233,7 @@ def batch_labels(request: HttpRequest, pk: int) -> HttpResponse:
 
 @facilitator_required
 def calls(request: HttpRequest) -> HttpResponse:
-    qs = services.call_list().select_related("person", "person__organisation", "event", "message")
+    qs = services.call_list().select_related("person", "person__organisation", "message")
     page = paginate(request, qs.order_by("created_at", "pk"))
     return render(request, "outreach/calls.html", {"page_obj": page})
 
@@ -244,7 +241,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 @facilitator_required
 def call(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(
-        Delivery.objects.select_related("person", "event"), pk=pk, channel=Channel.PHONE
+        Delivery.objects.select_related("person"), pk=pk, channel=Channel.PHONE
     )
     form = CallOutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -313,5 +310,5 @@ def retry_failed(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def delivery(request: HttpRequest, pk: int) -> HttpResponse:
-    d = get_object_or_404(Delivery.objects.select_related("person", "message", "event"), pk=pk)
+    d = get_object_or_404(Delivery.objects.select_related("person", "message"), pk=pk)
     return render(request, "outreach/delivery.html", {"d": d, "calls": d.calls.all()})
