@@ -135,7 +135,7 @@ RULES: dict[str, Rule] = {
     # exchange and conversations
     "exchange:list": Rule(SIGNED_IN),
     "exchange:create": Rule(SIGNED_IN),
-    "exchange:guide": Rule(SIGNED_IN),
+    "exchange:guide": Rule(EVERYONE, notes="moved to the public front door"),
     "exchange:detail": Rule(SIGNED_IN),
     "exchange:close": Rule(COORDINATORS),
     "conversations:list": Rule(SIGNED_IN),
@@ -208,6 +208,13 @@ RULES: dict[str, Rule] = {
     "account_request_login_code": Rule(EVERYONE),
     "join": Rule(EVERYONE),
     "join_thanks": Rule(EVERYONE),
+    # the public front door and the health checks
+    "health": Rule(EVERYONE, notes="for the load balancer; says nothing private"),
+    "health_web": Rule(EVERYONE),
+    "public:event": Rule(EVERYONE),
+    "public:registered": Rule(EVERYONE),
+    "public:start_here": Rule(EVERYONE),
+    "public:directory": Rule(EVERYONE),
     # background jobs and the demo's caught mail
     "jobs:list": Rule(COORDINATORS),
     "jobs:detail": Rule(COORDINATORS),
@@ -391,6 +398,7 @@ ARGS: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("", "key"): lambda w: "not-a-real-key",
     ("", "uidb36"): lambda w: "1",
     ("jobs", "pk"): lambda w: w["job"].pk,
+    ("public", "pk"): lambda w: w["event"].pk,
     ("sentmail", "pk"): lambda w: w["caught"].pk,
 }
 
