@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks_db",
+    "health_check",
     "allauth",
     "allauth.account",
     "cairn.core",
@@ -202,6 +203,10 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# /health/ fails beyond these: tasks waiting, seconds since a worker beat, MB free for media.
+CAIRN_HEALTH_MAX_QUEUE = env_int("CAIRN_HEALTH_MAX_QUEUE", 10000)
+CAIRN_HEALTH_WORKER_SECONDS = env_int("CAIRN_HEALTH_WORKER_SECONDS", 120)
+CAIRN_HEALTH_MIN_FREE_MB = env_int("CAIRN_HEALTH_MIN_FREE_MB", 500)
 # A worker whose heartbeat is older than this has stopped; its task is run again.
 CAIRN_HEARTBEAT_SECONDS = env_int("CAIRN_HEARTBEAT_SECONDS", 10)
 CAIRN_WORKER_STALE_SECONDS = env_int("CAIRN_WORKER_STALE_SECONDS", 60)

@@ -28,6 +28,7 @@ def pages(demo):
         "contributions": reverse("contributions:list"),
         "contribution": contribution.get_absolute_url(),
         "admin": reverse("admin:index"),
+        "health_web": reverse("health_web"),
         "jobs": reverse("jobs:list"),
         "job": job.get_absolute_url(),
         "job_status": reverse("jobs:status", args=[job.pk]),
@@ -71,6 +72,8 @@ EXPECTED = {
     "contributions": {"anon": 302, "member": 403, "facilitator": 200, "coordinator": 200},
     "contribution": {"anon": 302, "member": 404, "facilitator": 200, "coordinator": 200},
     "admin": {"anon": 302, "member": 302, "facilitator": 302, "coordinator": 200},
+    # For load balancers: no login, nothing personal in the answer.
+    "health_web": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
     "jobs": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "job": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "job_status": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
