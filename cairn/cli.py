@@ -6,7 +6,9 @@ import sys
 CAIRN_COMMANDS = [
     ("demo", "load the demo network if the database is empty, then serve it"),
     ("demo --no-serve", "load the demo only, into whatever DATABASE_URL names"),
-    ("serve", "migrate and serve the site (127.0.0.1:8000 by default)"),
+    ("serve", "migrate and serve the site (127.0.0.1:8000) with a task worker beside it"),
+    ("serve --workers N --no-worker", "N gunicorn web processes; run workers apart"),
+    ("worker", "run background tasks and schedules (as many as you like, any machine)"),
     ("migrate", "create or update the database tables"),
     ("createsuperuser", "create a coordinator account with admin access"),
     ("allocate EVENT_ID [--dry-run]", "allocate breakout groups and print their quality"),
@@ -56,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         from cairn.synthesis.cli import main as synthesize_main
 
         return synthesize_main(argv[1:])
+    if argv[0] == "demo":
+        # Read by settings: the demo catches its email for the "Sent mail" page.
+        os.environ.setdefault("CAIRN_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
     from django.core.management import execute_from_command_line
 

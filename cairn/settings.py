@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 
 from cairn.lib.env import env_bool, env_int, env_list, env_str
+from cairn.lib.mailers import default_mailer
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -23,6 +24,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NETWORK_NAME = env_str("CAIRN_NETWORK_NAME", "Cairn")
 # Printed as the sender block on letters; lines separated by "|".
 NETWORK_POSTAL_ADDRESS = env_str("CAIRN_POSTAL_ADDRESS", "").replace("|", "\n")
+# The public home: how to reach the network without the internet, and what it is.
+NETWORK_PHONE = env_str("CAIRN_PHONE", "")
+NETWORK_EMAIL = env_str("CAIRN_CONTACT_EMAIL", "")
+NETWORK_ABOUT = env_str("CAIRN_ABOUT", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,7 +38,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks_db",
+    "health_check",
+    "allauth",
+    "allauth.account",
     "cairn.core",
+    "cairn.jobs",
+    "cairn.accounts",
+    "cairn.sentmail",
     "cairn.members",
     "cairn.events",
     "cairn.contributions",
@@ -43,6 +55,7 @@ INSTALLED_APPS = [
     "cairn.conversations",
     "cairn.reports",
     "cairn.insights",
+    "cairn.public",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, so that failed logins are seen after authentication has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,8 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # Axes first, so a locked-out username never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Logging in by email address or by an emailed code.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -113,12 +130,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Accounts through django-allauth: username or email with a password, or a code sent by
+# email for members not used to passwords; reset by emailed link. Nobody signs themselves
+# up through allauth: people are invited, or ask to join (CAIRN_SIGNUP) and are approved.
+ACCOUNT_ADAPTER = "cairn.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # long enough to find the email on a slow phone
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NETWORK_NAME}] "
+ACCOUNT_RATE_LIMITS = {
+    # Per address only: the per-username lockout is Axes' job (below), with its own page.
+    "login_failed": "10/m/ip",
+    # Cairn's own: typing invitation codes, and asking to join.
+    "invite_code": "10/m/ip",
+    "join_request": "5/h/ip",
+}
+CAIRN_SIGNUP = env_bool("CAIRN_SIGNUP", False)
+CAIRN_INVITE_DAYS = env_int("CAIRN_INVITE_DAYS", 30)
+
 # Five wrong passwords for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# allauth's form calls the field "login" and passes username= or email= to the backends.
+AXES_USERNAME_CALLABLE = "cairn.accounts.adapter.axes_username"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]
@@ -145,34 +187,78 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Django 6.1's MAILERS replaces the EMAIL_* settings; we still read the familiar env names.
-MAILERS = {
-    "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": env_str("EMAIL_HOST", "127.0.0.1"),
-            "port": env_int("EMAIL_PORT", 25),
-            "username": env_str("EMAIL_HOST_USER", "") or None,
-            "password": env_str("EMAIL_HOST_PASSWORD", "") or None,
-            "use_tls": env_bool("EMAIL_USE_TLS", False),
-            "use_ssl": env_bool("EMAIL_USE_SSL", False),
-            "timeout": env_int("EMAIL_TIMEOUT", 10),
-        },
-    }
-}
+# `cairn demo` sets CAIRN_DEMO=1: its mail is caught and shown on the "Sent mail" page.
+CAIRN_DEMO = env_bool("CAIRN_DEMO", False)
+MAILERS = {"default": default_mailer(demo=CAIRN_DEMO, file_path=str(PROJECT_DIR / "sent-mail"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cairn <cairn@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Replies to conversations arrive here, as local+t<thread>.<key>@domain; empty = DEFAULT_FROM_EMAIL.
 CAIRN_REPLY_ADDRESS = env_str("CAIRN_REPLY_ADDRESS", "")
 
+# Background work goes on a queue in the database Cairn already has (SQLite or
+# PostgreSQL); `cairn worker` runs it, and `cairn demo` / `cairn serve` start one.
+# TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend runs tasks in the request.
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# /health/ fails beyond these: tasks waiting, seconds since a worker beat, MB free for media.
+CAIRN_HEALTH_MAX_QUEUE = env_int("CAIRN_HEALTH_MAX_QUEUE", 10000)
+CAIRN_HEALTH_WORKER_SECONDS = env_int("CAIRN_HEALTH_WORKER_SECONDS", 120)
+CAIRN_HEALTH_MIN_FREE_MB = env_int("CAIRN_HEALTH_MIN_FREE_MB", 500)
+# A worker whose heartbeat is older than this has stopped; its task is run again.
+CAIRN_HEARTBEAT_SECONDS = env_int("CAIRN_HEARTBEAT_SECONDS", 10)
+CAIRN_WORKER_STALE_SECONDS = env_int("CAIRN_WORKER_STALE_SECONDS", 60)
+CAIRN_TASK_MAX_ATTEMPTS = env_int("CAIRN_TASK_MAX_ATTEMPTS", 3)
+# Tasks claimed by a worker that writes no heartbeat (plain `db_worker`) wait this long.
+CAIRN_TASK_UNKNOWN_WORKER_SECONDS = env_int("CAIRN_TASK_UNKNOWN_WORKER_SECONDS", 6 * 3600)
+# What `cairn worker` fires and how often (seconds). One ScheduleSlot row per entry means
+# several workers fire each once; CAIRN_SCHEDULES_OFF=send-digests,... leaves some to cron.
+_SCHEDULES_OFF = set(env_list("CAIRN_SCHEDULES_OFF", []))
+CAIRN_SCHEDULES = [
+    entry
+    for entry in [
+        {
+            "name": "recover-lost-tasks",
+            "every": max(1, CAIRN_WORKER_STALE_SECONDS // 2),
+            "call": "cairn.jobs.services.recover_lost_tasks",
+        },
+        {"name": "fail-stale-jobs", "every": 60, "call": "cairn.jobs.services.fail_stale_jobs"},
+        {
+            "name": "fail-stale-syntheses",
+            "every": 60,
+            "call": "cairn.insights.services.fail_stale_runs",
+        },
+        {"name": "send-reminders", "every": 600, "call": "cairn.events.tasks.send_due_reminders"},
+        {
+            "name": "retry-emails",
+            "every": 300,
+            "call": "cairn.outreach.tasks.retry_failed_emails_task",
+        },
+        {
+            "name": "send-digests",
+            "every": env_int("CAIRN_DIGEST_EVERY_SECONDS", 86400),
+            "call": "cairn.conversations.services.digests.send_digests_task",
+        },
+        {
+            "name": "prune-task-results",
+            "every": 86400,
+            "call": "cairn.jobs.services.prune_finished_tasks",
+        },
+        {
+            "name": "clear-sessions",
+            "every": 86400,
+            "call": "cairn.jobs.services.clear_expired_sessions",
+        },
+    ]
+    if entry["name"] not in _SCHEDULES_OFF
+]
 
 # Production = a real SECRET_KEY and DEBUG off. The demo (no SECRET_KEY) serves plain HTTP.
 PRODUCTION = SECRET_KEY != _DEMO_KEY and not DEBUG
 SECURE = PRODUCTION and env_bool("SECURE_COOKIES", True)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE else "http"
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True

@@ -45,3 +45,12 @@ def demo(db):
     from cairn.events.models import Event
 
     return Event.objects.order_by("pk").first()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts attempts in the cache; one test's tries must not limit the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -34,15 +34,15 @@ def test_demo_settings_are_not_production():
 def test_repeated_failed_logins_are_locked_out(client, charlie):
     url = reverse("login")
     for _ in range(5):
-        client.post(url, {"username": "charlie", "password": "wrong"})
-    response = client.post(url, {"username": "charlie", "password": "pw-charlie"})
+        client.post(url, {"login": "charlie", "password": "wrong"})
+    response = client.post(url, {"login": "charlie", "password": "pw-charlie"})
     assert response.status_code == 429
     assert b"Too many failed" in response.content
 
 
 @pytest.mark.django_db
 def test_login_works_with_the_right_password(client, charlie):
-    response = client.post(reverse("login"), {"username": "charlie", "password": "pw-charlie"})
+    response = client.post(reverse("login"), {"login": "charlie", "password": "pw-charlie"})
     assert response.status_code == 302
     assert client.get(reverse("events:list")).status_code == 200
 
@@ -52,7 +52,7 @@ def test_forms_need_a_csrf_token(charlie):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(reverse("login"), {"username": "charlie", "password": "pw-charlie"})
+    response = strict.post(reverse("login"), {"login": "charlie", "password": "pw-charlie"})
     assert response.status_code == 403
 
 

@@ -1,12 +1,21 @@
-"""Which contributions a user may read. Every view goes through here."""
+"""Which contributions a user may read, and which may be quoted or named in public.
+
+Every view goes through `visible_contributions`; every public output (report,
+briefing, consultation summary) goes through `may_quote_publicly` and
+`public_attribution`. These are the ledger's own rules: the consent lives here.
+"""
 
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution
+from cairn.contributions.wording import channel_how, sector_label
 from cairn.core.roles import Role, role_of
 from cairn.events.models import Event
+from cairn.lib.names import WORD, NameFilter, strip_sign_off
+from cairn.members.models import ConsentPurpose, Person
 
 
 def facilitated_events(user: Any) -> QuerySet[Event]:
@@ -31,3 +40,101 @@ def visible_contributions(user: Any) -> QuerySet[Contribution]:
         person = getattr(user, "person", None)
         return qs.filter(author=person) if person else qs.none()
     return qs.none()
+
+
+def withdrew_quote_consent(contribution: Contribution) -> bool:
+    """A person can withdraw consent to be quoted after speaking; that wins over the flag."""
+    if contribution.author_id is None:
+        return False
+    consents = getattr(contribution.author, "_quote_consent", None)
+    if consents is None:
+        consents = list(
+            contribution.author.consents.filter(purpose=ConsentPurpose.QUOTE).values_list(
+                "granted", flat=True
+            )
+        )
+    return bool(consents) and not consents[0]
+
+
+def may_quote_publicly(contribution: Contribution) -> bool:
+    if not contribution.consent_to_quote:
+        return False
+    if contribution.author_id is None:
+        return True
+    return not (contribution.author.anonymised_at or withdrew_quote_consent(contribution))
+
+
+def may_name_publicly(contribution: Contribution) -> bool:
+    return bool(
+        contribution.consent_to_name
+        and contribution.author_id
+        and not contribution.author.anonymised_at
+    )
+
+
+def public_attribution(contribution: Contribution) -> str:
+    """A name only when the person agreed to be named; otherwise channel and sector."""
+    sector = contribution.author_sector
+    where = channel_how(contribution.channel)
+    if may_name_publicly(contribution):
+        org = contribution.author.organisation
+        return f"{contribution.author.full_name}, {org}" if org else contribution.author.full_name
+    if sector:
+        label = sector_label(sector).lower()
+        template = (
+            _("An %(sector)s member, %(channel)s")
+            if label[:1] in "aeiou"
+            else _("A %(sector)s member, %(channel)s")
+        )
+        return template % {"sector": label, "channel": where}
+    return _("A participant, %(channel)s") % {"channel": where}
+
+
+def _name_keys(*names: str) -> set[str]:
+    return {w.casefold() for name in names for w in WORD.findall(name or "") if len(w) > 1}
+
+
+def public_name_filter() -> NameFilter:
+    """Names inside contributions' words, hidden in public unless the person agreed to be named.
+
+    A member agreed when they let one of their contributions carry their name and have
+    neither withdrawn consent to be quoted nor been erased. Every other member's first name
+    is hidden (with the surname after it, or a surname after a title), as are names written
+    in chats and any first name in the list Cairn ships.
+    """
+    agreed = set(
+        Contribution.objects.filter(
+            consent_to_name=True, author__isnull=False, author__anonymised_at__isnull=True
+        )
+        .exclude(author__consents__purpose=ConsentPurpose.QUOTE, author__consents__granted=False)
+        .values_list("author_id", flat=True)
+    )
+    members: set[str] = set()
+    surnames: set[str] = set()
+    keep: set[str] = set()
+    for pk, first, last in Person.objects.values_list("pk", "first_name", "last_name").iterator(
+        chunk_size=5000
+    ):
+        if pk in agreed:
+            keep |= _name_keys(first, last)
+        else:
+            members |= _name_keys(first)
+            surnames |= _name_keys(last)
+    others = _name_keys(
+        *Contribution.objects.exclude(author_name="")
+        .values_list("author_name", flat=True)
+        .distinct()
+    )
+    return NameFilter(
+        members=frozenset(members),
+        surnames=frozenset(surnames),
+        keep=frozenset(keep - members),
+        others=frozenset(others - keep),
+        member_label=_("[a member]"),
+        other_label=_("[someone]"),
+    )
+
+
+def quotable_words(text: str) -> str:
+    """A contribution's words as a quote: without the sign-off and signature of a letter or email."""
+    return strip_sign_off(text)

@@ -68,6 +68,7 @@ class DemoNetwork:
     people: dict[str, Person] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     seed_event: Event | None = None
+    upcoming_event: Event | None = None
     themes: dict[str, BreakoutTheme] = field(default_factory=dict)
 
 
@@ -906,6 +907,7 @@ def _upcoming_event(network: DemoNetwork, now) -> None:
         status=EventStatus.OPEN,
         organiser=network.organisations["Northshire Co-production Network"],
     )
+    network.upcoming_event = event
     AgendaItem.objects.create(
         event=event,
         position=0,

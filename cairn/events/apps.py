@@ -6,3 +6,24 @@ class EventsConfig(AppConfig):
     name = "cairn.events"
     label = "events"
     verbose_name = _("Events and breakouts")
+
+    def ready(self) -> None:
+        from cairn.members.merge import people_merged
+
+        people_merged.connect(_refill_after_merge, dispatch_uid="events-refill-after-merge")
+
+
+def _refill_after_merge(sender, removed, **kwargs) -> None:
+    """A merge that removed a duplicate registered place gives it to the first person waiting."""
+    from django.db import transaction
+
+    from cairn.events.services.registration import _lock_event, promote_waiting
+
+    events = {
+        row.event_id
+        for row in removed
+        if row._meta.label_lower == "events.registration" and row.status == "registered"
+    }
+    for event_id in events:
+        with transaction.atomic():
+            promote_waiting(_lock_event(event_id))

@@ -6,50 +6,100 @@ the video tool writes it, with <TAB> for a tab):
 - Zoom local save, older:  ``12:03:55<TAB> From  Jane Doe : text``
   (private: ``From  Jane Doe  to  Sam Bell(Privately) : text``)
 - Zoom local save, newer:  ``12:03:55 From Jane Doe to Everyone:`` and the message
-  on the following lines, each indented with a tab
+  on the following lines, each indented with a tab; since 2024 the line may start
+  with the date (``2025-12-11 22:04:04 From ...``) and reactions are listed under
+  the message as ``<TAB>Ann Lee, Bo Chan:👍``
   (private: ``... to Sam Bell(Direct Message):``)
-- Zoom cloud recording:    ``00:02:13<TAB>Jane Doe:<TAB>text``
-- WebVTT transcripts:      cues whose text is ``Name: text`` (Zoom) or
-  ``<v Name>text</v>`` (Teams); a cue may run over several lines.
+- Zoom cloud recording:    ``00:02:13<TAB>Jane Doe:<TAB>text``, later lines of a
+  message follow without a time
+- Zoom saved live transcript: ``[Jane Doe] 11:02:09`` and the words on the next lines
+- WebVTT transcripts (read with webvtt-py): cues whose text is ``Name: text`` (Zoom)
+  or ``<v Name>text</v>`` (Teams); SubRip (.srt) the same way.
+
+In the chats, Zoom writes a reaction as its own message (``Reacted to "..." with 👍``,
+also in Spanish and Dutch) and a reply as ``Replying to "start of the message..."``
+before the text. Reactions are counted, never kept as messages; a reply keeps its
+text and points at the message it answers (``reply_to``).
 
 Private and direct messages are skipped and counted, never kept. A line that
 belongs to no message is reported with its number and the reason; callers
-import nothing from a file with any such line.
+import nothing from a file with any such line. A cue with no speaker is kept with
+``speaker=""`` (unknown), never handed to the previous speaker.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
+
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 ZOOM_OLD = "zoom-local-old"
 ZOOM_NEW = "zoom-local"
 ZOOM_CLOUD = "zoom-cloud"
+ZOOM_TRANSCRIPT = "zoom-saved-transcript"
 VTT = "webvtt"
+SRT = "subrip"
+TRANSCRIPTS = frozenset({VTT, SRT, ZOOM_TRANSCRIPT})
 
 _TIME = r"(?P<time>\d{1,2}:\d{2}:\d{2})"
 _PRIVATE = re.compile(r"\((?:privately|direct message)\)\s*$", re.IGNORECASE)
 OLD_LINE = re.compile(_TIME + r"\t ?From {1,2}(?P<who>.+?) : ?(?P<text>.*)$")
-NEW_HEADER = re.compile(_TIME + r" From (?P<who>.+?)(?: [Tt]o (?P<to>.+?))?:(?: (?P<text>.*))?$")
-CLOUD_LINE = re.compile(_TIME + r"\t(?P<who>[^\t]+?):\t(?P<text>.*)$")
-LOOKS_TIMED = re.compile(r"^\d{1,2}:\d{2}:\d{2}\b")
-CUE_TIMING = re.compile(
-    r"^(?P<start>(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}) --> (?P<end>(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{3})"
-    r"(?:[ \t].*)?$"
+NEW_HEADER = re.compile(
+    r"(?:(?P<date>\d{4}-\d{2}-\d{2}) )?"
+    + _TIME
+    + r" From (?P<who>.+?)(?: [Tt]o (?P<to>.+?))?:(?: (?P<text>.*))?$"
 )
-VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<who>[^>]+)>(?P<text>.*?)(?:</v>|$)", re.DOTALL)
-NAME_PREFIX = re.compile(r"^(?P<who>[^:<>]{1,80}?):\s+(?P<text>.+)$", re.DOTALL)
-TAGS = re.compile(r"</?[^>]+>")
+CLOUD_LINE = re.compile(_TIME + r"\t(?P<who>[^\t]+?):\t(?P<text>.*)$")
+SAVED_TRANSCRIPT_HEADER = re.compile(r"^\[(?P<who>[^\]\n]{1,200})\] " + _TIME + r"\s*$")
+LOOKS_TIMED = re.compile(r"^(?:\d{4}-\d{2}-\d{2} )?\d{1,2}:\d{2}:\d{2}\b")
+SRT_START = re.compile(r"^\d+\s*\n\d{1,2}:\d{2}:\d{2},\d{3} --> ")
+CUE_TIMING = re.compile(
+    r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})\s*-->\s*"
+    r"(?P<end>(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})"
+)
+
+# What Zoom writes, in the languages we have seen files in, for a reaction, for
+# taking one back, and before a reply.
+REACTION = re.compile(
+    r"^(?:Reacted to|Se ha reaccionado a|Heeft gereageerd op|A réagi à|Hat auf) "
+    r'"(?P<quote>.*)" (?:with|con|met|avec|mit)\s+\S.*$',
+    re.DOTALL,
+)
+REACTION_REMOVED = re.compile(r'^Removed a .{1,40} reaction from ".*"\s*$', re.DOTALL)
+REPLY = re.compile(
+    r"^(?:Replying to|Respondiendo a|Antwoord op|En réponse à|Antwort auf) "
+    r'"(?P<quote>.*?)"(?=[\s:]|$):?[ \t]*\n?(?P<text>.*)$',
+    re.DOTALL,
+)
+# The newest local save lists reactions under the message: "<TAB>Ann Lee, Bo Chan:👍"
+INLINE_REACTION = re.compile(
+    r"^(?P<who>[^:\n]{0,2000}[^:\s]):(?P<emoji>[^\w\s]*[^\x00-\u1fff\w\s][^\w\s]*)$"
+)
+
+_NAME_PARTICLES = {"van", "der", "den", "de", "la", "le", "von", "da", "du", "del", "di", "bin"}
+NAME_PREFIX = re.compile(r"^(?P<who>[^:<>\n]{1,60}?):\s+(?P<text>\S.*)$", re.DOTALL)
+TAGS = re.compile(r"</?[^>\n]*>")
 
 
 @dataclass(frozen=True)
 class Message:
     line: int  # where the message starts in the file, from 1
-    speaker: str
+    speaker: str  # "" when the file does not say who spoke
     text: str
     time: str = ""  # as written: the time of day (local saves) or the offset (cloud, VTT)
     offset: timedelta | None = None  # from the start of the recording, when the form gives it
+    date: str = ""  # YYYY-MM-DD when the file writes it (newest Zoom local save)
+    reply_to: int | None = None  # index in ParseResult.messages of the message answered
+
+    @property
+    def unknown_speaker(self) -> bool:
+        return not self.speaker
 
 
 @dataclass(frozen=True)
@@ -67,42 +117,87 @@ class ParseResult:
     format: str
     messages: list[Message] = field(default_factory=list)
     private_skipped: int = 0
+    reactions: int = 0  # reactions counted, never imported
     errors: list[LineError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.messages)
 
+    @property
+    def is_transcript(self) -> bool:
+        return self.format in TRANSCRIPTS
+
 
 class _Draft:
-    def __init__(self, line: int, speaker: str, time: str, text: str, private: bool):
+    def __init__(self, line: int, speaker: str, time: str, text: str, private: bool, date=""):
         self.line, self.speaker, self.time, self.private = line, speaker, time, private
+        self.date = date
         self.lines = [text] if text else []
 
 
 def decode(data: bytes) -> str:
     """Text of an uploaded file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
+# Files people bring that we recognise but cannot read: what they are, and what to do.
+def recognise_unsupported(data: bytes) -> str | None:
+    """A sentence naming a recognised but unsupported file, or None."""
+    head = data[:4096]
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:65536]:
+            return (
+                "This is a Word document (.docx), as Teams and Google Meet offer for "
+                "transcripts. Download the transcript as .vtt instead (Teams: Download "
+                "> .vtt; Google Meet: File > Download > Plain text is not timed, so use "
+                "the captions .vtt/.sbv), or copy the chat into a .txt file."
+            )
+        if b"xl/" in data[:65536]:
+            return "This is an Excel workbook; a chat or transcript is a .txt or .vtt file."
+        return "This is a zip archive; unpack it and import the chat .txt or the .vtt inside."
+    if head.startswith(b"%PDF"):
+        return "This is a PDF; export the chat as text (.txt) or the transcript as .vtt."
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html")):
+        return "This is a web page (HTML); save the chat as a .txt file instead."
+    if text.startswith((b"{", b"[{")):
+        return (
+            "This is a JSON export (such as the Zoom or Teams API gives); "
+            "it is not supported. Save the meeting chat as .txt or the transcript as .vtt."
+        )
+    if text.startswith(b"\x00") or b"\x00\x00" in head:
+        return "This is a binary file, not a chat or transcript."
+    return None
+
+
 def parse(text: str) -> ParseResult:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     first = next((line for line in lines if line.strip()), "")
     if first.strip().startswith("WEBVTT"):
-        return parse_vtt(lines)
+        return parse_vtt(text)
+    if SRT_START.match(text.lstrip("\n")):
+        return parse_vtt(text, srt=True)
     if OLD_LINE.match(first):
-        return _parse_chat(lines, ZOOM_OLD)
+        return _link_replies(_parse_chat(lines, ZOOM_OLD))
     if CLOUD_LINE.match(first):
-        return _parse_chat(lines, ZOOM_CLOUD)
+        return _link_replies(_parse_chat(lines, ZOOM_CLOUD))
     if NEW_HEADER.match(first):
-        return _parse_chat(lines, ZOOM_NEW)
+        return _link_replies(_parse_chat(lines, ZOOM_NEW))
+    if SAVED_TRANSCRIPT_HEADER.match(first):
+        return _parse_saved_transcript(lines)
     number = next((i for i, line in enumerate(lines, start=1) if line.strip()), 1)
-    reason = "the file is empty" if not first else "not a Zoom chat or WebVTT transcript line"
+    reason = (
+        "the file is empty"
+        if not first
+        else "not a Zoom chat, Zoom saved transcript or WebVTT/SubRip transcript line"
+    )
     return ParseResult("unknown", errors=[LineError(number, first, reason)])
 
 
@@ -114,6 +209,19 @@ def _offset(value: str) -> timedelta:
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
+def _strip_inline_reactions(lines: list[str]) -> tuple[list[str], int]:
+    """Drop the newest local save's reaction lines from the end of a message."""
+    count = 0
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    while lines and (match := INLINE_REACTION.match(lines[-1].strip())):
+        count += len([n for n in match["who"].split(",") if n.strip()])
+        lines = lines[:-1]
+        while lines and not lines[-1].strip():
+            lines = lines[:-1]
+    return lines, count
+
+
 def _parse_chat(lines: list[str], form: str) -> ParseResult:
     result = ParseResult(form)
     draft: _Draft | None = None
@@ -122,9 +230,15 @@ def _parse_chat(lines: list[str], form: str) -> ParseResult:
         nonlocal draft
         if draft is None:
             return
-        body = "\n".join(draft.lines).strip()
+        body_lines = draft.lines
+        if form == ZOOM_NEW:
+            body_lines, reacted = _strip_inline_reactions(body_lines)
+            result.reactions += reacted
+        body = "\n".join(body_lines).strip()
         if draft.private:
             result.private_skipped += 1
+        elif REACTION.match(body) or REACTION_REMOVED.match(body):
+            result.reactions += 1
         elif not body:
             result.errors.append(LineError(draft.line, draft.speaker, "a message with no text"))
         else:
@@ -135,6 +249,7 @@ def _parse_chat(lines: list[str], form: str) -> ParseResult:
                     text=body,
                     time=draft.time,
                     offset=_offset(draft.time) if form == ZOOM_CLOUD else None,
+                    date=draft.date,
                 )
             )
         draft = None
@@ -143,10 +258,10 @@ def _parse_chat(lines: list[str], form: str) -> ParseResult:
         header = _chat_header(raw, form)
         if header is not None:
             close()
-            time, who, to, text = header
+            date, time, who, to, text = header
             private = bool(to and _PRIVATE.search(to)) or bool(_PRIVATE.search(who))
             who = _PRIVATE.sub("", who).strip()
-            draft = _Draft(number, who, time, text.strip(), private)
+            draft = _Draft(number, who, time, text.strip(), private, date)
             continue
         if not raw.strip():
             # Blank lines inside a message are kept; trailing ones are trimmed at close.
@@ -170,7 +285,7 @@ def _parse_chat(lines: list[str], form: str) -> ParseResult:
     return result
 
 
-def _chat_header(raw: str, form: str) -> tuple[str, str, str | None, str] | None:
+def _chat_header(raw: str, form: str) -> tuple[str, str, str, str | None, str] | None:
     if form == ZOOM_OLD:
         match = OLD_LINE.match(raw)
         if not match:
@@ -179,86 +294,243 @@ def _chat_header(raw: str, form: str) -> tuple[str, str, str | None, str] | None
         to = None
         if "  to  " in who:  # "Jane Doe  to  Sam Bell(Privately)"
             who, to = (part.strip() for part in who.split("  to  ", 1))
-        return match["time"], who, to, match["text"]
+        return "", match["time"], who, to, match["text"]
     if form == ZOOM_CLOUD:
         match = CLOUD_LINE.match(raw)
-        return (match["time"], match["who"].strip(), None, match["text"]) if match else None
+        return ("", match["time"], match["who"].strip(), None, match["text"]) if match else None
     match = NEW_HEADER.match(raw)
     if not match:
         return None
-    return match["time"], match["who"].strip(), match["to"], match["text"] or ""
+    return (
+        match["date"] or "",
+        match["time"],
+        match["who"].strip(),
+        match["to"],
+        match["text"] or "",
+    )
 
 
-def parse_vtt(lines: list[str]) -> ParseResult:
-    result = ParseResult(VTT)
-    index = 0
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    index += 1  # the WEBVTT line
-    while index < len(lines) and lines[index].strip():  # header metadata
-        index += 1
-    last_speaker = ""
-    while index < len(lines):
-        if not lines[index].strip():
-            index += 1
+def _quote_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"(?:\.\.\.|…)\s*$", "", text.strip())
+    return " ".join(text.split())
+
+
+def _link_replies(result: ParseResult) -> ParseResult:
+    """Take 'Replying to "..."' off the text and point the reply at the message it answers."""
+    linked: list[Message] = []
+    for message in result.messages:
+        match = REPLY.match(message.text)
+        if not match:
+            linked.append(message)
             continue
-        start = index
-        block = []
-        while index < len(lines) and lines[index].strip():
-            block.append(lines[index])
-            index += 1
-        head = block[0].strip()
-        if head.startswith(("NOTE", "STYLE", "REGION")):
-            continue
-        timing_at = 0 if "-->" in head else 1
-        if timing_at >= len(block) or "-->" not in block[timing_at]:
-            result.errors.append(LineError(start + 1, block[0], "a cue without a timing line"))
-            continue
-        timing = CUE_TIMING.match(block[timing_at].strip())
-        if not timing:
-            result.errors.append(
-                LineError(start + timing_at + 1, block[timing_at], "a cue timing we cannot read")
-            )
-            continue
-        cue_start, cue_end = _offset(timing["start"]), _offset(timing["end"])
-        if cue_end < cue_start:
-            result.errors.append(
-                LineError(
-                    start + timing_at + 1, block[timing_at], "a cue that ends before it starts"
-                )
-            )
-            continue
-        payload = "\n".join(block[timing_at + 1 :]).strip()
-        if not payload:
-            result.errors.append(
-                LineError(start + timing_at + 1, block[timing_at], "a cue with no text")
-            )
-            continue
-        speaker, text = _cue_speaker(payload)
-        speaker = speaker or last_speaker
-        text = TAGS.sub("", text)
-        text = " ".join(part.strip() for part in text.split("\n") if part.strip())
+        text = match["text"].strip()
         if not text:
-            result.errors.append(LineError(start + timing_at + 2, payload, "a cue with no text"))
+            result.errors.append(LineError(message.line, message.text, "a reply with no text"))
             continue
-        last_speaker = speaker
+        quote = _quote_key(match["quote"])
+        answered = None
+        if quote:
+            for index in range(len(linked) - 1, -1, -1):
+                if _quote_key(linked[index].text).startswith(quote):
+                    answered = index
+                    break
+        linked.append(_replace(message, text=text, reply_to=answered))
+    result.messages = linked
+    result.errors.sort(key=lambda e: e.line)
+    return result
+
+
+def _replace(message: Message, **changes) -> Message:
+    values = {**message.__dict__, **changes}
+    return Message(**values)
+
+
+def _parse_saved_transcript(lines: list[str]) -> ParseResult:
+    """Zoom's saved live transcript: ``[Name] 11:02:09`` then the words."""
+    result = ParseResult(ZOOM_TRANSCRIPT)
+    draft: _Draft | None = None
+
+    def close() -> None:
+        nonlocal draft
+        if draft is None:
+            return
+        body = "\n".join(draft.lines).strip()
+        if not body:
+            result.errors.append(LineError(draft.line, draft.speaker, "a passage with no words"))
+        else:
+            text = " ".join(body.split())
+            result.messages.append(Message(draft.line, draft.speaker, text, draft.time))
+        draft = None
+
+    for number, raw in enumerate(lines, start=1):
+        header = SAVED_TRANSCRIPT_HEADER.match(raw)
+        if header:
+            close()
+            draft = _Draft(number, header["who"].strip(), header["time"], "", False)
+            continue
+        if not raw.strip():
+            continue
+        if LOOKS_TIMED.match(raw) or raw.startswith("["):
+            result.errors.append(
+                LineError(number, raw, "a line that looks like a speaker line but is not one")
+            )
+            continue
+        if draft is None:
+            result.errors.append(LineError(number, raw, "text before the first speaker"))
+            continue
+        draft.lines.append(raw)
+    close()
+    return result
+
+
+def parse_vtt(text: str, srt: bool = False) -> ParseResult:
+    """A WebVTT (or SubRip) transcript through webvtt-py; speakers from voice tags or prefixes."""
+    result = ParseResult(SRT if srt else VTT)
+    lines = text.split("\n")
+    try:
+        captions = _read_captions(text, srt)
+    except (MalformedFileError, MalformedCaptionError, ValueError) as exc:
+        number = _line_of(lines, str(exc))
+        result.errors.append(LineError(number, lines[number - 1] if lines else "", _why(exc)))
+        return result
+    result.errors.extend(_blocks_without_timing(lines))
+    timing_lines = [i for i, line in enumerate(lines, start=1) if "-->" in line]
+    readable = [i for i in timing_lines if CUE_TIMING.match(lines[i - 1])]
+    for number in timing_lines:
+        if number not in readable:
+            result.errors.append(
+                LineError(number, lines[number - 1], "a cue timing we cannot read")
+            )
+    if result.errors:
+        return result
+    if len(readable) != len(captions):
+        result.errors.append(
+            LineError(1, lines[0], "some cues could not be read; check the file is complete")
+        )
+        return result
+    # A cue written with no blank line before the next one gets that cue's
+    # identifier as its last line of text; give it back.
+    glued = {
+        number: lines[number - 2].strip()
+        for number in readable
+        if number >= 2 and lines[number - 2].strip() and "-->" not in lines[number - 2]
+    }
+    cues = []
+    for position, (number, caption) in enumerate(zip(readable, captions, strict=True)):
+        start, end = _offset(caption.start), _offset(caption.end)
+        if end < start:
+            result.errors.append(
+                LineError(number, lines[number - 1], "a cue that ends before it starts")
+            )
+            continue
+        raw = caption.raw_text if hasattr(caption, "raw_text") else caption.text
+        following = readable[position + 1] if position + 1 < len(readable) else None
+        if following in glued and raw.rstrip().endswith("\n" + glued[following]):
+            raw = raw.rstrip()[: -len(glued[following])]
+        if not raw.strip():
+            result.errors.append(LineError(number, lines[number - 1], "a cue with no text"))
+            continue
+        cues.append((number, caption, start, raw))
+    if result.errors:
+        return result
+    prefixes = [_name_prefix(raw) for _, _, _, raw in cues]
+    repeated = {p for p in prefixes if p and prefixes.count(p) > 1}
+    # Zoom writes "Name: " before every cue; there a one-word lower-case name
+    # ("terence: ...") is still a name, while in other files it is more likely text.
+    if cues and sum(1 for p in prefixes if p) >= 0.8 * len(cues):
+        repeated |= {p for p in prefixes if p and len(p.split()) == 1}
+    for (number, caption, start, raw), prefix in zip(cues, prefixes, strict=True):
+        speaker, body = _cue_speaker(raw, prefix, repeated)
+        body = html.unescape(TAGS.sub("", body))
+        body = " ".join(part.strip() for part in body.split("\n") if part.strip())
+        if not body:
+            result.errors.append(LineError(number + 1, raw, "a cue with no text"))
+            continue
         result.messages.append(
             Message(
-                line=start + timing_at + 2,
-                speaker=speaker,
-                text=text,
-                time=timing["start"],
-                offset=cue_start,
+                line=number + 1,
+                speaker=html.unescape(speaker).strip(),
+                text=body,
+                time=caption.start,
+                offset=start,
             )
         )
     return result
 
 
-def _cue_speaker(payload: str) -> tuple[str, str]:
-    voices = list(VOICE.finditer(payload))
+def _blocks_without_timing(lines: list[str]) -> list[LineError]:
+    """Blocks after the header that are neither a cue nor a note: webvtt-py skips them."""
+    errors, block, start = [], [], 0
+    blocks = []
+    for number, line in enumerate([*lines, ""], start=1):
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line)
+        elif block:
+            blocks.append((start, block))
+            block = []
+    for start, block in blocks[1:]:  # the first block is the WEBVTT header (or SRT's first cue)
+        if any("-->" in line for line in block) or block[0].startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        at = next((i for i, line in enumerate(block) if LOOKS_TIMED.match(line.strip())), 0)
+        errors.append(LineError(start + at, block[at], "a cue without a timing line"))
+    return errors
+
+
+def _read_captions(text: str, srt: bool) -> list:
+    if srt:
+        return list(webvtt.from_buffer(io.StringIO(text), format="srt").captions)
+    return list(webvtt.from_string(text).captions)
+
+
+def _why(exc: Exception) -> str:
+    message = str(exc)
+    if "Invalid format" in message or isinstance(exc, MalformedFileError):
+        return "not a well-formed WebVTT/SubRip file"
+    return f"a cue we cannot read ({message[:80]})"
+
+
+def _line_of(lines: list[str], message: str) -> int:
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and line.strip() in message:
+            return number
+    return 1
+
+
+def _looks_like_name(candidate: str) -> bool:
+    words = re.sub(r"\([^)]*\)", " ", candidate).split()
+    if not words or len(words) > 5:
+        return False
+    for word in words:
+        if word.casefold() in _NAME_PARTICLES:
+            continue
+        if not word[0].isupper():
+            return False
+    return True
+
+
+def _name_prefix(raw: str) -> str:
+    if "<v" in raw:
+        return ""
+    match = NAME_PREFIX.match(raw.strip())
+    return match["who"].strip() if match else ""
+
+
+def _cue_speaker(raw: str, prefix: str, repeated: set[str]) -> tuple[str, str]:
+    """Who spoke: a voice tag; else a ``Name:`` prefix that is a name, not a sentence."""
+    voices = list(_voices(raw))
     if voices:
-        return voices[0]["who"].strip(), "\n".join(v["text"] for v in voices)
-    match = NAME_PREFIX.match(payload)
-    if match:
-        return match["who"].strip(), match["text"]
-    return "", payload
+        return voices[0][0], "\n".join(text for _, text in voices)
+    if prefix and (prefix in repeated or _looks_like_name(prefix)):
+        return prefix, NAME_PREFIX.match(raw.strip())["text"]
+    return "", raw
+
+
+VOICE = re.compile(r"<v(?:\.[\w.-]+)*\s+(?P<who>[^>\n]+)>(?P<text>.*?)(?:</v>|(?=<v[\s.])|$)", re.S)
+
+
+def _voices(raw: str):
+    for match in VOICE.finditer(raw):
+        yield match["who"].strip(), match["text"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cairn.events.calendar import event_ics
 from cairn.events.models import Event, Registration, RegistrationStatus
 from cairn.members.models import ConsentPurpose
+from cairn.outreach.services import notify
 
 REMINDER_LEAD = timedelta(hours=24)
 
@@ -39,16 +40,23 @@ def _attachments(event: Event) -> tuple[tuple[str, bytes, str], ...]:
     return (("event.ics", event_ics(event), "text/calendar"),)
 
 
-def _send(registration: Registration, subject: str, body: str, *, calendar: bool) -> Any:
-    from cairn.outreach.services import notify
+def merge_context(event: Event) -> dict[str, str]:
+    """Outreach's merge fields about an event: `{event}` and `{event_date}`."""
+    return {
+        "event": event.title,
+        "event_date": f"{timezone.localtime(event.starts_at):%A %-d %B %Y, %H:%M}",
+    }
 
+
+def _send(registration: Registration, subject: str, body: str, *, calendar: bool) -> Any:
     event = registration.event
     return notify(
         registration.person,
         subject=subject,
         body=body,
         purpose=ConsentPurpose.EVENT_INVITATIONS,
-        event=event,
+        about=event,
+        merge=merge_context(event),
         attachments=_attachments(event) if calendar else (),
     )
 

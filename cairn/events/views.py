@@ -27,6 +27,8 @@ from cairn.events.services import attendance, board, breakouts, chat_import, fee
 from cairn.events.services import events as event_services
 from cairn.events.services import registration as reg_services
 from cairn.lib.paging import paginate
+from cairn.members.models import ConsentPurpose
+from cairn.members.services import PersonError
 
 
 @member_required
@@ -81,6 +83,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         waiting_ids = list(reg_services.waiting_list(event).values_list("pk", flat=True))
         waiting_position = waiting_ids.index(mine.pk) + 1 if mine.pk in waiting_ids else None
     registered_now = mine is not None and mine.status != RegistrationStatus.CANCELLED
+    groups = list(
+        BreakoutGroup.objects.filter(event=event)
+        .select_related("theme", "facilitator", "note_taker")
+        .annotate(size=Count("members"))
+    )
     context = {
         "event": event,
         "role": role,
@@ -102,9 +109,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waitlisted_count": event.registrations.filter(
             status=RegistrationStatus.WAITLISTED
         ).count(),
-        "groups": BreakoutGroup.objects.filter(event=event)
-        .select_related("theme", "facilitator", "note_taker")
-        .annotate(size=Count("members")),
+        "groups": groups,
+        # Board links only for the rooms this person leads (their own room is in my_groups).
+        "board_ids": {g.pk for g in board.groups_led_by(request.user, groups)},
     }
     if role == Role.COORDINATOR:
         context["registrations"] = event.registrations.select_related(
@@ -289,15 +296,29 @@ def register_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
         try:
-            registration = reg_services.register(
-                event.pk,
-                person,
-                channel=form.cleaned_data["channel"],
-                entered_by=request.user,
-                access_needs=form.cleaned_data["access_needs"],
-                preferences=forms.ranked_preferences(form),
-            )
-        except reg_services.RegistrationError as exc:
+            if person is None:
+                registration = reg_services.register_new_person(
+                    event.pk,
+                    form.new_person_details(),
+                    channel=form.cleaned_data["channel"],
+                    entered_by=request.user,
+                    consents=[ConsentPurpose.EVENT_INVITATIONS]
+                    if form.cleaned_data["new_consent"]
+                    else [],
+                    access_needs=form.cleaned_data["access_needs"],
+                    preferences=forms.ranked_preferences(form),
+                )
+                person = registration.person
+            else:
+                registration = reg_services.register(
+                    event.pk,
+                    person,
+                    channel=form.cleaned_data["channel"],
+                    entered_by=request.user,
+                    access_needs=form.cleaned_data["access_needs"],
+                    preferences=forms.ranked_preferences(form),
+                )
+        except (reg_services.RegistrationError, PersonError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -500,13 +521,11 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def print_groups(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
-    if (role_of(request.user) or 0) < Role.FACILITATOR:
+    # Phone numbers of members: a facilitator prints only the groups they lead.
+    groups = board.groups_led_by(request.user, breakouts.groups_of(event))
+    if not groups and role_of(request.user) != Role.COORDINATOR:
         raise PermissionDenied
-    return render(
-        request,
-        "events/print_groups.html",
-        {"event": event, "groups": breakouts.groups_of(event)},
-    )
+    return render(request, "events/print_groups.html", {"event": event, "groups": groups})
 
 
 # --- the live breakout board ---
@@ -600,6 +619,7 @@ def import_chat_page(request: HttpRequest, pk: int) -> HttpResponse:
             upload.name,
             actor=request.user,
             dry_run=form.cleaned_data["dry_run"],
+            recorded_timezone=form.cleaned_data["recorded_timezone"],
         )
         if report.ok and not report.dry_run:
             messages.success(request, _("%(n)s messages imported.") % {"n": report.imported})

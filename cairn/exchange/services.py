@@ -10,6 +10,7 @@ from cairn.core import audit
 from cairn.exchange import matching
 from cairn.exchange.models import ContactRequest, Listing, ListingCategory, ListingKind
 from cairn.members.models import Organisation, Person
+from cairn.outreach.services import notify
 
 
 class ExchangeError(ValueError):
@@ -126,8 +127,6 @@ def start_contact(
     listing: Listing, *, actor: Any, message: str, about: Listing | None = None
 ) -> ContactRequest:
     """Tell the listing's contact person, by their own channel, that someone wants to talk."""
-    from cairn.outreach.services import notify
-
     message = message.strip()
     if not message:
         raise ExchangeError("Write a short message saying who you are and what you would like.")
@@ -188,18 +187,3 @@ def search(
     if topic:
         qs = qs.filter(topics__icontains=topic.lower())
     return qs
-
-
-def guide(region: str, topic: str = "") -> dict[str, Any]:
-    """For someone new to the network: who works on what near them, and what they need."""
-    orgs = Organisation.objects.all()
-    if region:
-        orgs = orgs.filter(Q(region__iexact=region) | Q(region="") | Q(listings__region=""))
-    if topic:
-        orgs = orgs.filter(Q(topics__icontains=topic) | Q(description__icontains=topic))
-    by_topic: dict[str, list[Organisation]] = {}
-    for org in orgs.distinct().order_by("name"):
-        for t in org.topic_list or ["other"]:
-            by_topic.setdefault(t.lower(), []).append(org)
-    needs = search(open_listings().filter(kind=ListingKind.NEED), region=region, topic=topic)
-    return {"by_topic": sorted(by_topic.items()), "needs": list(needs[:12])}

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,12 +178,25 @@ def _given_themes(run: SynthesisRun) -> list[GivenTheme]:
 
 def execute_run(run_id: int) -> None:
     """Run a queued synthesis to the end; failures are stored on the run, never raised."""
+    from cairn.jobs.services import beating
+
     run = SynthesisRun.objects.get(pk=run_id)
     run.status = RunStatus.RUNNING
     run.started_at = timezone.now()
+    run.heartbeat_at = run.started_at
+    run.error = ""
     run.stage = _("Collecting contributions")
     run.progress = 5
-    run.save(update_fields=["status", "started_at", "stage", "progress"])
+    run.save(update_fields=["status", "started_at", "heartbeat_at", "error", "stage", "progress"])
+
+    def touch() -> None:
+        SynthesisRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
+
+    with beating(touch):
+        _execute(run, run_id)
+
+
+def _execute(run: SynthesisRun, run_id: int) -> None:
     timings: dict[str, float] = {}
     try:
         t0 = time.perf_counter()
@@ -231,6 +244,28 @@ def execute_run(run_id: int) -> None:
         stage="",
         timings=timings,
         finished_at=timezone.now(),
+    )
+
+
+def fail_stale_runs(now: Any = None) -> int:
+    """Mark failed the runs whose worker stopped beating, so they can be run again.
+
+    The worker timeout is doubled: by then a live worker would have taken the
+    re-queued task and beaten again, so a stale run has nobody left to finish it.
+    """
+    from cairn.jobs.services import stale_after
+
+    now = now or timezone.now()
+    cutoff = now - 2 * stale_after()
+    return (
+        SynthesisRun.objects.filter(status=RunStatus.RUNNING)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+        .update(
+            status=RunStatus.FAILED,
+            error=_("The worker running this synthesis stopped before it finished."),
+            finished_at=now,
+            stage="",
+        )
     )
 
 

@@ -5,17 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cairn.contributions.wording import channel_phrase, labelled_counts, sector_phrase
 from cairn.core.roles import coordinator_required, facilitator_required, is_coordinator
 from cairn.events.models import Event
 from cairn.insights import services
 from cairn.insights.models import RunMode, SynthesisRun, Theme
-from cairn.insights.selectors import (
-    channel_phrase,
-    labelled_counts,
-    quotes_for,
-    sector_phrase,
-    statements_of,
-)
+from cairn.insights.selectors import quotes_for, statements_for
 from cairn.lib.paging import paginate
 
 
@@ -123,7 +118,7 @@ def synthesis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "themes": [_theme_view(t, request.user) for t in themes],
             "all_themes": themes,
-            "unassigned": statements_of(run.pk, None).count(),
+            "unassigned": statements_for(run.pk, None, request.user).count(),
             "set_aside": _set_aside(run),
             "edits": run.edits.select_related("actor").order_by("-created_at")[:20],
             "can_edit": is_coordinator(request.user),
@@ -135,7 +130,15 @@ def synthesis_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def synthesis_status(request: HttpRequest, pk: int) -> JsonResponse:
     run = get_object_or_404(SynthesisRun, pk=pk)
     return JsonResponse(
-        {"status": run.status, "progress": run.progress, "stage": run.stage, "error": run.error}
+        {
+            "status": run.status,
+            "label": str(run.get_status_display()),
+            "active": run.is_active,
+            "progress": run.progress,
+            "percent": run.progress,
+            "stage": run.stage,
+            "error": run.error,
+        }
     )
 
 
@@ -151,7 +154,8 @@ def theme_detail(request: HttpRequest, pk: int, theme_pk: int | None = None) -> 
             "theme": theme,
             "view": _theme_view(theme, request.user) if theme else None,
             "page_obj": paginate(
-                request, statements_of(run.pk, theme).order_by("-confidence", "id")
+                request,
+                statements_for(run.pk, theme, request.user).order_by("-confidence", "id"),
             ),
             "other_themes": run.themes.exclude(pk=theme.pk if theme else 0),
             "can_edit": is_coordinator(request.user),

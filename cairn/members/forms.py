@@ -25,6 +25,39 @@ class PersonForm(forms.ModelForm):
         }
 
 
+class NewPersonForm(PersonForm):
+    """Adding a person: their details and the consents they gave, with when and how."""
+
+    consents = forms.MultipleChoiceField(
+        label=_("They agreed to"),
+        choices=ConsentPurpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How consent was given"), choices=ConsentMethod.choices, required=False
+    )
+    consent_date = forms.DateField(
+        label=_("Date consent was given"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for today."),
+    )
+    not_a_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different person, add them anyway"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(archived_at__isnull=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("consents") and not data.get("consent_method"):
+            self.add_error("consent_method", _("Say how the consent was given."))
+        return data
+
+
 class MyDetailsForm(PersonForm):
     class Meta(PersonForm.Meta):
         fields = [
@@ -38,6 +71,7 @@ class MyDetailsForm(PersonForm):
             "access_notes",
             "language",
             "visible_in_directory",
+            "listed_publicly",
             "show_email",
             "show_phone",
         ]
@@ -67,6 +101,7 @@ class OrganisationForm(forms.ModelForm):
             "contact_email",
             "contact_phone",
             "website",
+            "listed_publicly",
         ]
 
 

@@ -3,6 +3,7 @@ them, and how each cell's text becomes a value (or a row error)."""
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -34,6 +35,9 @@ FIELDS: dict[str, str] = {
     "consent_research": _("Consent: research use"),
     "consent_quote": _("Consent: quoting in reports"),
     "consent_date": _("Date consent was given"),
+    "attendee_status": _("Attendee status (cancelled and refunded rows are left out)"),
+    "email_optin_time": _("Email opt-in time (becomes newsletter consent on that date)"),
+    "email_optin_ip": _("Email opt-in IP address (noted with the consent)"),
 }
 CONSENT_FIELDS = {
     "consent_event_invitations": ConsentPurpose.EVENT_INVITATIONS,
@@ -136,16 +140,116 @@ SYNONYMS: dict[str, list[str]] = {
 _LOOKUP = {name: field for field, names in SYNONYMS.items() for name in names}
 
 
+@lru_cache(maxsize=4096)  # cells repeat down a column ("charity", "email", "yes")
 def normalise_header(header: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", header.lower()).split())
+
+
+# The exports of the tools coordinators bring, beyond the plain names above.
+_MORE_SYNONYMS: dict[str, list[str]] = {
+    "organisation": [
+        "company name",
+        "current employer",
+        "organization name",
+        "organization 1 name",
+        "organisation 1 name",
+    ],
+    "job_title": ["organization title", "organization 1 title"],
+    "address": [
+        "country",
+        "home address",
+        "home address 1",
+        "home address 2",
+        "home city",
+        "home county",
+        "county of residence",
+        "home state",
+        "home country",
+        "street address",
+        "supplemental address 1",
+        "supplemental address 2",
+        "state",
+        "state province",
+        "address 1 formatted",
+        "address 1 street",
+        "address 1 city",
+        "home street",
+        "business street",
+        "business city",
+    ],
+    "postcode": [
+        "home postcode",
+        "home post code",
+        "home zip",
+        "home zip code",
+        "home postal code",
+        "address 1 postal code",
+        "business postal code",
+    ],
+    "phone": [
+        "cell phone",
+        "home phone",
+        "work phone",
+        "mobile phone",
+        "business phone",
+        "phone 1 value",
+        "primary phone",
+    ],
+    "email": ["e mail 1 value", "email 1 value", "email address 1", "primary email"],
+    "first_name": ["given name"],
+    "last_name": ["family name"],
+    "attendee_status": ["attendee status", "registration status", "ticket status"],
+    "email_optin_time": ["optin time"],
+    "email_optin_ip": ["optin ip"],
+}
+for _field, _names in _MORE_SYNONYMS.items():
+    for _name in _names:
+        _LOOKUP.setdefault(_name, _field)
+
+# Rows in these states are not people to add (Eventbrite's Attendee Status).
+LEFT_OUT_STATUSES = {"cancelled", "canceled", "refunded", "not attending", "deleted"}
+
+# Known exports, told apart by headers only they write.
+PRESETS: list[tuple[str, set[str]]] = [
+    ("Mailchimp audience export", {"optin time", "member rating", "leid", "euid"}),
+    (
+        "Eventbrite attendee report",
+        {"attendee status", "order", "order no", "ticket type", "attendee"},
+    ),
+    ("CiviCRM contacts", {"contact id", "contact type", "current employer"}),
+    ("Google Contacts", {"e mail 1 value", "phone 1 value", "organization 1 name"}),
+    ("Outlook contacts", {"business phone", "business street", "e mail display name"}),
+]
+
+
+# Columns whose usual meaning is wrong in a given export.
+PRESET_OVERRIDES: dict[str, dict[str, str]] = {
+    # Mailchimp's REGION is where the sign-up IP address was, not a region of the network.
+    "Mailchimp audience export": {"region": IGNORE},
+    # Eventbrite's Group is its own grouping of orders; Company is the organisation.
+    "Eventbrite attendee report": {"group": IGNORE},
+}
+
+
+def detect_preset(headers: list[str]) -> str:
+    names = {normalise_header(h) for h in headers}
+    best = max(PRESETS, key=lambda preset: len(preset[1] & names))
+    return best[0] if len(best[1] & names) >= 2 else ""
+
+
+def header_score(cells: list[str]) -> int:
+    """How much a row looks like a member list's header: cells we know the meaning of."""
+    return sum(1 for cell in cells if cell and normalise_header(cell) in _LOOKUP)
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
     """Header -> field from the names people use; each single field is taken once."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
+    overrides = PRESET_OVERRIDES.get(detect_preset(headers), {})
     for header in headers:
-        field = _LOOKUP.get(normalise_header(header), IGNORE)
+        name = normalise_header(header)
+        field = overrides.get(name, _LOOKUP.get(name, IGNORE))
         if field and field not in MULTI_COLUMN_FIELDS and field in taken:
             field = IGNORE
         mapping[header] = field

@@ -24,6 +24,7 @@ from cairn.members.models import (
     Channel,
     Consent,
     ConsentMethod,
+    ConsentPurpose,
     Organisation,
     Person,
     Sector,
@@ -72,6 +73,13 @@ class ImportReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
     applied: bool = False
+    preset: str = ""  # the export recognised from its headers, if any
+    header_line: int = 1  # the row the header was found on (title rows above it skipped)
+    left_out: int = 0  # rows whose attendee status is cancelled or refunded
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        return [h for h in self.headers if not self.mapping.get(h)]
 
     @property
     def ok(self) -> bool:
@@ -99,6 +107,22 @@ class ImportReport:
             f" kept separate: {sum(d.decision == KEEP for d in self.duplicates)})",
             f"organisations {verb} created: {self.organisations_created}",
             f"rows rejected: {len(self.rejected)}",
+            *([f"rows left out (cancelled or refunded): {self.left_out}"] if self.left_out else []),
+            *([f"recognised as: {self.preset}"] if self.preset else []),
+            *(
+                [f"header found on row {self.header_line}; the rows above were skipped"]
+                if self.header_line > 1
+                else []
+            ),
+            *(
+                [
+                    "columns ignored: "
+                    + ", ".join(self.ignored_columns)
+                    + " (map one with --map 'COLUMN=field')"
+                ]
+                if self.ignored_columns
+                else []
+            ),
         ]
 
 
@@ -109,6 +133,8 @@ class ParsedRow:
     organisation: str
     consents: dict[str, bool]
     consent_date: Any = None
+    consent_method: str = ""
+    consent_note: str = ""
 
     @property
     def name_key(self) -> tuple[str, str, str]:
@@ -117,6 +143,10 @@ class ParsedRow:
             self.values.get("last_name", "").lower(),
             self.organisation.lower(),
         )
+
+
+class LeftOut(str):
+    """Why a row is deliberately not imported (not an error): e.g. a refunded attendee."""
 
 
 def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> ParsedRow | str:
@@ -132,6 +162,9 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
             address_parts.append(cell)
         else:
             raw[target] = cell
+    status = F.normalise_header(raw.get("attendee_status", ""))
+    if status in F.LEFT_OUT_STATUSES:
+        return LeftOut(status)
     errors: list[str] = []
     if extra:
         errors.append(f"has {len(cells)} cells but the header has {len(headers)} columns")
@@ -178,7 +211,21 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
             if answer is not None:
                 consents[str(purpose)] = answer
     consent_date = None
-    if raw.get("consent_date"):
+    consent_method, consent_note = "", ""
+    if raw.get("email_optin_time"):
+        # Mailchimp: the time (and IP) the person opted in to the emails.
+        try:
+            consent_date = F.parse_date(raw["email_optin_time"][:10])
+        except F.CellError as error:
+            errors.append(f"{F.FIELDS['email_optin_time']}: {error}")
+        else:
+            consents[str(ConsentPurpose.NEWSLETTERS)] = True
+            consent_method = ConsentMethod.WEB
+            consent_note = f"Opted in {raw['email_optin_time']}"
+            if raw.get("email_optin_ip"):
+                consent_note += f" from {raw['email_optin_ip']}"
+            consent_note = consent_note[:300]
+    if raw.get("consent_date") and consent_date is None:
         try:
             consent_date = F.parse_date(raw["consent_date"])
         except F.CellError as error:
@@ -200,7 +247,7 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
         values["_default_channel"] = next(
             (ch for ch, key in needs.items() if values.get(key)), Channel.WEB
         )
-    return ParsedRow(0, values, organisation, consents, consent_date)
+    return ParsedRow(0, values, organisation, consents, consent_date, consent_method, consent_note)
 
 
 def _preview(cells: list[str]) -> str:
@@ -275,13 +322,15 @@ def run_import(
     user: Any = None,
 ) -> ImportReport:
     """Preview (apply=False) or apply an import; raises UnreadableFile for unreadable files."""
-    table = read_table(data, filename)
+    table = read_table(data, filename, header_score=F.header_score)
     report = ImportReport(
         filename=filename,
         kind=table.kind,
         encoding=table.encoding,
         delimiter=table.delimiter,
         headers=table.headers,
+        header_line=table.header_line,
+        preset=F.detect_preset(table.headers),
     )
     guessed = F.guess_mapping(table.headers)
     if mapping:
@@ -349,6 +398,9 @@ def _process(
         for line, cells in chunk:
             report.rows += 1
             result = parse_row(cells, table.headers, report.mapping)
+            if isinstance(result, LeftOut):
+                report.left_out += 1
+                continue
             if isinstance(result, str):
                 report.rejected.append(RowError(line, result, _preview(cells)))
                 continue
@@ -441,6 +493,65 @@ def _consent_time(row: ParsedRow, now: Any) -> Any:
     return timezone.make_aware(datetime.combine(row.consent_date, time(12)))
 
 
+_PREPARED_TYPES = {
+    "DateTimeField",
+    "DateField",
+    "TimeField",
+    "JSONField",
+    "DecimalField",
+    "UUIDField",
+}
+
+
+def _insert(model: Any, rows: list[dict[str, Any]], now: Any) -> list[int]:
+    """INSERT ... RETURNING id in batches, straight from dicts of field values.
+
+    Building model instances and letting the ORM prepare every field of every row
+    was most of a 100,000-row import; only dates, JSON and the like need preparing,
+    strings, numbers and booleans go to the driver as they are. Fields a row does
+    not give take their default; auto_now fields take ``now``.
+    """
+    if not rows:
+        return []
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {
+        f.attname: now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }
+    prepared = [f for f in fields if f.get_internal_type() in _PREPARED_TYPES]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = qn(model._meta.pk.column)
+    batch = max(1, connection.ops.bulk_batch_size(fields, rows))
+    ids: list[int] = []
+    memo: dict[tuple[str, str], Any] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            params: list[Any] = []
+            for row in part:
+                values = {**defaults, **row}
+                for f in prepared:
+                    # Most rows share these values (now, None, []): prepare each once.
+                    value = values[f.attname]
+                    key = (f.attname, repr(value))
+                    if key not in memo:
+                        memo[key] = f.get_db_prep_save(value, connection)
+                    values[f.attname] = memo[key]
+                params.extend(values[f.attname] for f in fields)
+            # Table and column names come from the model, every value is a parameter.
+            cursor.execute(
+                f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+                f"{', '.join([row_sql] * len(part))} RETURNING {returning}",
+                params,
+            )
+            ids.extend(r[0] for r in cursor.fetchall())
+    return ids
+
+
 def _write(
     existing: _Existing,
     creates: list[ParsedRow],
@@ -452,25 +563,25 @@ def _write(
     for row in creates:
         values = {k: v for k, v in row.values.items() if not k.startswith("_")}
         values.setdefault("preferred_channel", row.values.get("_default_channel", Channel.EMAIL))
-        new_people.append(
-            Person(
-                organisation_id=existing.organisations.get(row.organisation.lower()),
-                **values,
-            )
-        )
-    created = Person.objects.bulk_create(new_people)
-    consents = [
-        Consent(
-            person=person,
-            purpose=purpose,
-            granted=granted,
-            method=ConsentMethod.IMPORT,
-            recorded_at=_consent_time(row, now),
-            recorded_by=user if getattr(user, "is_authenticated", False) else None,
-        )
-        for person, row in zip(created, creates, strict=True)
+        values["organisation_id"] = existing.organisations.get(row.organisation.lower())
+        new_people.append(values)
+    created_ids = _insert(Person, new_people, now)
+    recorded_by = user.pk if getattr(user, "is_authenticated", False) else None
+    new_consents = [
+        {
+            "person_id": person_id,
+            "purpose": purpose,
+            "granted": granted,
+            "method": row.consent_method or ConsentMethod.IMPORT,
+            "recorded_at": _consent_time(row, now),
+            "recorded_by_id": recorded_by,
+            "note": row.consent_note,
+        }
+        for person_id, row in zip(created_ids, creates, strict=True)
         for purpose, granted in row.consents.items()
     ]
+    _insert(Consent, new_consents, now)
+    consents: list[Consent] = []
     changed_fields: set[str] = set()
     updated_people = []
     consent_updates = []
@@ -494,8 +605,9 @@ def _write(
                         person=person,
                         purpose=purpose,
                         granted=granted,
-                        method=ConsentMethod.IMPORT,
+                        method=row.consent_method or ConsentMethod.IMPORT,
                         recorded_at=_consent_time(row, now),
+                        note=row.consent_note,
                     )
                 )
             elif consent.granted != granted:

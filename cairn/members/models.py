@@ -53,6 +53,13 @@ class Organisation(models.Model):
     )
     contact_email = models.EmailField(_("public contact email"), blank=True)
     contact_phone = models.CharField(_("public contact phone"), max_length=40, blank=True)
+    listed_publicly = models.BooleanField(
+        _("list us in the public directory"),
+        default=False,
+        help_text=_("Anyone, without logging in, sees the name, what you do and how to reach you."),
+    )
+    # Archived organisations leave lists and pickers but keep their history.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -115,9 +122,17 @@ class Person(models.Model):
     visible_in_directory = models.BooleanField(
         _("show me in the members' directory"), default=False
     )
+    listed_publicly = models.BooleanField(
+        _("list me in the public directory"),
+        default=False,
+        help_text=_("Anyone, without logging in, sees your name, organisation and role."),
+    )
     show_email = models.BooleanField(_("show my email to other members"), default=False)
     show_phone = models.BooleanField(_("show my phone number to other members"), default=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Archived people (left the network) leave lists, pickers and audiences but keep their
+    # history; unlike erasure it can be undone.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,10 +7,11 @@ so the audit log answers "who changed or exported this person's data?".
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cairn.core import audit
-from cairn.core.models import AuditEntry
+from cairn.core import audit, datarights
+from cairn.lib.pdf import render_pdf
 from cairn.members.models import Consent, ConsentPurpose, Organisation, Person
 
 PERSON_DETAIL_FIELDS = [
@@ -29,10 +30,23 @@ PERSON_DETAIL_FIELDS = [
     "access_notes",
     "language",
     "visible_in_directory",
+    "listed_publicly",
     "show_email",
     "show_phone",
 ]
-VISIBILITY_FIELDS = ["visible_in_directory", "show_email", "show_phone"]
+ORGANISATION_FIELDS = [
+    "name",
+    "sector",
+    "region",
+    "topics",
+    "description",
+    "website",
+    "how_to_work_with_us",
+    "contact_email",
+    "contact_phone",
+    "listed_publicly",
+]
+VISIBILITY_FIELDS = ["visible_in_directory", "listed_publicly", "show_email", "show_phone"]
 ERASED_NAME = "Erased"
 
 
@@ -60,6 +74,81 @@ def update_person(person: Person, changes: dict[str, Any], user: Any) -> list[st
             user, "person.updated", person, "Changed " + ", ".join(changed), fields=changed
         )
     return changed
+
+
+def likely_duplicates(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    organisation: Organisation | None = None,
+    exclude: int | None = None,
+) -> QuerySet[Person]:
+    """People already on file who are probably the same person: same email, or same name
+    and organisation (case-insensitive), the rule the member import uses too."""
+    match = Q(pk__in=[])
+    if email.strip():
+        match |= Q(email__iexact=email.strip())
+    if first_name.strip() and organisation is not None:
+        match |= Q(
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            organisation=organisation,
+        )
+    qs = Person.objects.filter(match, anonymised_at__isnull=True).select_related("organisation")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs
+
+
+@transaction.atomic
+def create_person(
+    details: dict[str, Any],
+    user: Any,
+    *,
+    consents: list[str] | tuple[str, ...] = (),
+    consent_method: str = "",
+    consent_date: Any = None,
+    source: str = "",
+) -> Person:
+    """Add a person with the consents they gave (each with its date and method)."""
+    fields = {f: details[f] for f in PERSON_DETAIL_FIELDS if f in details}
+    if not (fields.get("first_name") or "").strip():
+        raise PersonError("A first name is needed.")
+    person = Person.objects.create(**fields)
+    audit.record(
+        user,
+        "person.created",
+        person,
+        f"Added {person.full_name}" + (f" ({source})" if source else ""),
+    )
+    for purpose in consents:
+        set_consent(
+            person,
+            purpose,
+            granted=True,
+            method=consent_method or "web",
+            user=user,
+            when=consent_date,
+        )
+    return person
+
+
+@transaction.atomic
+def archive_person(person: Person, user: Any, *, archived: bool = True) -> Person:
+    """Archive (or bring back) a person: they leave lists, pickers and audiences."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if (person.archived_at is not None) == archived:
+        return person
+    person.archived_at = timezone.now() if archived else None
+    person.save(update_fields=["archived_at", "updated_at"])
+    audit.record(
+        user,
+        "person.archived" if archived else "person.restored",
+        person,
+        ("Archived " if archived else "Restored ") + person.full_name,
+    )
+    return person
 
 
 @transaction.atomic
@@ -97,17 +186,7 @@ def set_consent(
 
 @transaction.atomic
 def update_organisation(org: Organisation, changes: dict[str, Any], user: Any) -> list[str]:
-    fields = [
-        "name",
-        "sector",
-        "region",
-        "topics",
-        "description",
-        "website",
-        "how_to_work_with_us",
-        "contact_email",
-        "contact_phone",
-    ]
+    fields = ORGANISATION_FIELDS
     before = {f: getattr(org, f) for f in fields}
     for field in fields:
         if field in changes:
@@ -119,77 +198,55 @@ def update_organisation(org: Organisation, changes: dict[str, Any], user: Any) -
     return changed
 
 
+@transaction.atomic
+def create_organisation(details: dict[str, Any], user: Any) -> Organisation:
+    name = (details.get("name") or "").strip()
+    if not name:
+        raise PersonError("An organisation needs a name.")
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise PersonError(f"An organisation called {name!r} is already on file.")
+    org = Organisation.objects.create(
+        **{f: details[f] for f in ORGANISATION_FIELDS if f in details} | {"name": name}
+    )
+    audit.record(user, "organisation.created", org, f"Added {org.name}")
+    return org
+
+
+@transaction.atomic
+def archive_organisation(org: Organisation, user: Any, *, archived: bool = True) -> Organisation:
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if (org.archived_at is not None) == archived:
+        return org
+    org.archived_at = timezone.now() if archived else None
+    org.save(update_fields=["archived_at"])
+    audit.record(
+        user,
+        "organisation.archived" if archived else "organisation.restored",
+        org,
+        ("Archived " if archived else "Restored ") + org.name,
+    )
+    return org
+
+
 # --- export -------------------------------------------------------------------------------
 
 
 def person_data(person: Person) -> dict[str, Any]:
-    """Everything Cairn holds about one person, as plain JSON-ready data."""
-    from cairn.contributions.models import Contribution
-    from cairn.outreach.models import Delivery
+    """Everything Cairn holds about one person, as plain JSON-ready data.
 
+    The person's own details are read here; every other app's records come from its
+    entry in the data-rights register (cairn.core.datarights).
+    """
     details = {f: getattr(person, f) for f in PERSON_DETAIL_FIELDS if f != "organisation"}
     details["organisation"] = person.organisation.name if person.organisation_id else ""
     details["login"] = person.user.get_username() if person.user_id else ""
     details["created_at"] = person.created_at.isoformat()
     details["updated_at"] = person.updated_at.isoformat()
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "person": details,
-        "consents": [
-            {
-                "purpose": c.purpose,
-                "granted": c.granted,
-                "method": c.method,
-                "recorded_at": c.recorded_at.isoformat(),
-                "note": c.note,
-            }
-            for c in person.consents.all()
-        ],
-        "registrations": [
-            {
-                "event": r.event.title,
-                "status": r.status,
-                "registered_via": r.channel,
-                "access_needs": r.access_needs,
-                "attended": r.attended,
-                "created_at": r.created_at.isoformat(),
-            }
-            for r in person.registrations.select_related("event")
-        ],
-        "contributions": [
-            {
-                "text": c.text,
-                "channel": c.channel,
-                "event": c.event.title if c.event_id else "",
-                "consent_to_quote": c.consent_to_quote,
-                "consent_research": c.consent_research,
-                "created_at": c.created_at.isoformat(),
-            }
-            for c in Contribution.objects.filter(author=person).select_related("event")
-        ],
-        "messages": [
-            {
-                "subject": d.subject,
-                "channel": d.channel,
-                "purpose": d.purpose,
-                "status": d.status,
-                "reason": d.reason,
-                "created_at": d.created_at.isoformat(),
-                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
-                "calls": [
-                    {"outcome": c.outcome, "notes": c.notes, "logged_at": c.logged_at.isoformat()}
-                    for c in d.calls.all()
-                ],
-            }
-            for d in Delivery.objects.filter(person=person).prefetch_related("calls")
-        ],
-        "audit": [
-            {"when": e.created_at.isoformat(), "action": e.action, "summary": e.summary}
-            for e in AuditEntry.objects.filter(
-                object_type="members.person", object_id=str(person.pk)
-            )
-        ],
-    }
+    data: dict[str, Any] = {"exported_at": timezone.now().isoformat(), "person": details}
+    for entry in datarights.registered():
+        if entry.export is not None:
+            data[entry.key] = entry.export(person)
+    return data
 
 
 def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict, bytes | None]:
@@ -197,9 +254,14 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
     data = person_data(person)
     pdf = None
     if fmt == "pdf":
-        from cairn.outreach.pdf import render_pdf
-
-        pdf = render_pdf("members/export_pdf.html", {"data": data, "person": person})
+        sections = [
+            (entry.key, entry.title, data[entry.key])
+            for entry in datarights.registered()
+            if entry.export is not None
+        ]
+        pdf = render_pdf(
+            "members/export_pdf.html", {"data": data, "person": person, "sections": sections}
+        )
     audit.record(user, "person.exported", person, f"Personal data exported as {fmt.upper()}")
     return data, pdf
 
@@ -209,24 +271,21 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
 
 @transaction.atomic
 def erase_person(person: Person, user: Any) -> Person:
-    """Remove who the person is; keep what they said, anonymised, so counts stay true."""
-    from cairn.contributions.models import Contribution
-    from cairn.outreach.models import CallOutcome, Delivery, DeliveryAttachment
+    """Remove who the person is; keep what they said, anonymised, so counts stay true.
 
+    Each app's records go through its entry in the data-rights register, before the
+    person's own details are cleared so an entry can still read the name and sector.
+    """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at is not None:
         raise PersonError("This person's details were already erased.")
-    full_name = person.full_name
     sector = person.effective_sector
-    contributions = Contribution.objects.filter(author=person)
-    # Sector is kept on each contribution so reports by sector do not change.
-    contributions.filter(author_sector="").update(author_sector=sector)
-    n_contributions = contributions.update(author=None, author_name="")
-    deliveries = Delivery.objects.filter(person=person)
-    DeliveryAttachment.objects.filter(delivery__in=deliveries).delete()
-    CallOutcome.objects.filter(delivery__in=deliveries).update(notes="")
-    deliveries.update(subject="", body="", html_body="", address="")
-    person.consents.all().delete()
+    changed = {
+        entry.key: entry.erase(person)
+        for entry in datarights.registered()
+        if entry.erase is not None
+    }
+    n_contributions = changed.get("contributions", 0)
     if person.user_id:
         account = person.user
         account.username = f"erased-{person.pk}"
@@ -244,17 +303,14 @@ def erase_person(person: Person, user: Any) -> Person:
     person.access_needs = []
     person.access_notes = person.language = ""
     person.visible_in_directory = person.show_email = person.show_phone = False
+    person.listed_publicly = False
     person.anonymised_at = timezone.now()
     person.save()
-    if full_name:
-        for entry in AuditEntry.objects.filter(summary__contains=full_name):
-            entry.summary = entry.summary.replace(full_name, "[erased person]")
-            entry.save(update_fields=["summary"])
     audit.record(
         user,
         "person.erased",
         person,
         f"Identity erased; {n_contributions} contributions kept anonymously",
-        contributions=n_contributions,
+        **({"contributions": n_contributions} | {key: n for key, n in changed.items() if n}),
     )
     return person

@@ -5,9 +5,10 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 
 MAX_FIELD_CHARS = 1_000_000
 DELIMITERS = ",;\t|"
@@ -25,6 +26,7 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     kind: str = "csv"
+    header_line: int = 1  # row number of the header; rows above it are titles
     _source: bytes = field(default=b"", repr=False)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
@@ -97,7 +99,27 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
+HEADER_SEARCH_ROWS = 15
+
+
+def _find_header(
+    rows: Iterator[tuple[int, list[str]]], score: Callable[[list[str]], int] | None
+) -> tuple[int, list[str]] | None:
+    """The header row: the first row, or with ``score``, the best-scoring of the first
+    rows (exports put a title, a date or a blank row above their header)."""
+    first = next(rows, None)
+    if first is None or score is None:
+        return first
+    best, best_score = first, score(first[1])
+    for row in islice(rows, HEADER_SEARCH_ROWS - 1):
+        if (value := score(row[1])) > best_score:
+            best, best_score = row, value
+    return best
+
+
+def read_table(
+    data: bytes, filename: str = "", header_score: Callable[[list[str]], int] | None = None
+) -> Table:
     """Open a member list; raise UnreadableFile with a plain reason if it cannot be read."""
     if not data.strip():
         raise UnreadableFile("The file is empty.")
@@ -107,18 +129,18 @@ def read_table(data: bytes, filename: str = "") -> Table:
         )
     if data.startswith(b"PK\x03\x04"):
         table = Table(headers=[], kind="xlsx", _source=data)
-        first = next(_xlsx_rows(data), None)
+        first = _find_header(_xlsx_rows(data), header_score)
         if first is None:
             raise UnreadableFile("The spreadsheet has no rows.")
-        table.headers = _clean_headers(first[1])
+        table.header_line, table.headers = first[0], _clean_headers(first[1])
         return table
     text, encoding = _decode(data)
     delimiter = _sniff_delimiter(text)
     table = Table(headers=[], encoding=encoding, delimiter=delimiter, _source=data)
-    first = next(_csv_rows(text, delimiter), None)
+    first = _find_header(_csv_rows(text, delimiter), header_score)
     if first is None:
         raise UnreadableFile("The file has no header row.")
-    table.headers = _clean_headers(first[1])
+    table.header_line, table.headers = first[0], _clean_headers(first[1])
     return table
 
 
@@ -157,5 +179,6 @@ def _data_rows(data: bytes, table: Table) -> Iterator[tuple[int, list[str]]]:
     else:
         text, _ = _decode(data)
         rows = _csv_rows(text, table.delimiter)
-    next(rows, None)  # the header
-    yield from rows
+    for number, cells in rows:
+        if number > table.header_line:  # the header and any title rows above it
+            yield number, cells

@@ -1,5 +1,6 @@
 from itertools import islice
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,20 +9,22 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cairn.core.models import AuditEntry
 from cairn.core.roles import coordinator_required, is_coordinator, member_required
 from cairn.lib.paging import paginate
-from cairn.members import services
+from cairn.members import merge, services
 from cairn.members.forms import (
     ConsentForm,
     ImportUploadForm,
     MyDetailsForm,
+    NewPersonForm,
     OrganisationForm,
     PersonForm,
     mapping_choices,
 )
-from cairn.members.import_fields import guess_mapping
+from cairn.members.import_fields import guess_mapping, header_score
 from cairn.members.importer import ImportReport, run_import
 from cairn.members.models import (
     ConsentMethod,
@@ -38,6 +41,8 @@ from cairn.members.tabular import UnreadableFile, read_table
 @member_required
 def organisations(request: HttpRequest) -> HttpResponse:
     qs = Organisation.objects.annotate(people_count=Count("people"))
+    archived = request.GET.get("archived") == "1" and is_coordinator(request.user)
+    qs = qs.filter(archived_at__isnull=not archived)
     q = request.GET.get("q", "").strip()
     sector = request.GET.get("sector", "")
     region = request.GET.get("region", "")
@@ -70,6 +75,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
                 (value, label, sector_counts.get(value, 0)) for value, label in Sector.choices
             ],
             "regions": regions,
+            "archived": archived,
         },
     )
 
@@ -91,7 +97,10 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 def people(request: HttpRequest) -> HttpResponse:
-    qs = Person.objects.select_related("organisation").filter(anonymised_at__isnull=True)
+    archived = request.GET.get("archived") == "1"
+    qs = Person.objects.select_related("organisation").filter(
+        anonymised_at__isnull=True, archived_at__isnull=not archived
+    )
     q = request.GET.get("q", "").strip()
     channel = request.GET.get("channel", "")
     if q:
@@ -106,7 +115,7 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/people.html",
-        {"page_obj": paginate(request, qs), "q": q, "channel": channel},
+        {"page_obj": paginate(request, qs), "q": q, "channel": channel, "archived": archived},
     )
 
 
@@ -117,11 +126,161 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     coordinator = is_coordinator(request.user)
     if not (coordinator or own or p.visible_in_directory):
         return render(request, "404.html", status=404)
-    deliveries = p.deliveries.order_by("-created_at")[:20] if coordinator else []
+    context: dict = {"p": p, "show_private": coordinator or own}
+    if coordinator or own:
+        context.update(_person_activity(p))
+    return render(request, "members/person.html", context)
+
+
+ACTIVITY_LIMIT = 50
+
+
+def _person_activity(p: Person) -> dict:
+    """What the person did with the network, newest first (the person page's lists).
+
+    Other apps' tables are reached by name through the app registry: members sits below
+    them and must not import them."""
+    contribution = apps.get_model("contributions", "Contribution")
+    response = apps.get_model("consultations", "Response")
+    post = apps.get_model("conversations", "Post")
+    return {
+        "registrations": p.registrations.select_related("event").order_by("-event__starts_at")[
+            :ACTIVITY_LIMIT
+        ],
+        "contributions": contribution.objects.filter(author=p)
+        .select_related("event")
+        .order_by("-created_at")[:ACTIVITY_LIMIT],
+        "responses": response.objects.filter(person=p)
+        .select_related("consultation")
+        .order_by("-created_at")[:ACTIVITY_LIMIT],
+        "posts": post.objects.filter(author=p)
+        .select_related("thread")
+        .order_by("-created_at")[:ACTIVITY_LIMIT],
+        "deliveries": p.deliveries.order_by("-created_at")[:ACTIVITY_LIMIT],
+    }
+
+
+@coordinator_required
+def person_add(request: HttpRequest) -> HttpResponse:
+    form = NewPersonForm(request.POST or None)
+    duplicates: list[Person] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            services.likely_duplicates(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                organisation=data["organisation"],
+            )[:10]
+        )
+        if not duplicates or data["not_a_duplicate"]:
+            p = services.create_person(
+                data,
+                request.user,
+                consents=data["consents"],
+                consent_method=data["consent_method"],
+                consent_date=_start_of_day(data["consent_date"]),
+            )
+            messages.success(request, _("%(name)s added.") % {"name": p.full_name})
+            return redirect(p)
+    return render(request, "members/person_add.html", {"form": form, "duplicates": duplicates})
+
+
+def _start_of_day(day):
+    if day is None:
+        return None
+    from datetime import datetime, time
+
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+@require_POST
+@coordinator_required
+def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
+    archive = request.POST.get("archive") != "0"
+    services.archive_person(p, request.user, archived=archive)
+    messages.success(
+        request,
+        (_("%(name)s is archived.") if archive else _("%(name)s is back on the list."))
+        % {"name": p.full_name},
+    )
+    return redirect(p)
+
+
+@coordinator_required
+def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pick the duplicate record, see what would move, confirm."""
+    kept = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
+    other_id = request.POST.get("other") or request.GET.get("other", "")
+    q = request.GET.get("q", "").strip()
+    if not other_id.isdigit():
+        candidates = services.likely_duplicates(
+            first_name=kept.first_name,
+            last_name=kept.last_name,
+            email=kept.email,
+            organisation=kept.organisation,
+            exclude=kept.pk,
+        )
+        similar = list(candidates[:20])
+        found: list[Person] = []
+        if q:
+            found = list(
+                Person.objects.filter(anonymised_at__isnull=True)
+                .exclude(pk=kept.pk)
+                .filter(
+                    Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+                )
+                .select_related("organisation")[:20]
+            )
+        # A surname alone often finds the second record (typo in the first name).
+        if not similar and kept.last_name:
+            similar = list(
+                Person.objects.filter(anonymised_at__isnull=True, last_name__iexact=kept.last_name)
+                .exclude(pk=kept.pk)
+                .select_related("organisation")[:20]
+            )
+        return render(
+            request,
+            "members/person_merge_pick.html",
+            {"p": kept, "similar": similar, "found": found, "q": q},
+        )
+    dropped = get_object_or_404(Person, pk=int(other_id), anonymised_at__isnull=True)
+    try:
+        plan = merge.plan_merge(kept, dropped)
+    except services.PersonError as error:
+        messages.error(request, str(error))
+        return redirect("members:person_merge", pk=kept.pk)
+    if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, _("Tick the box to confirm the merge."))
+        else:
+            try:
+                done = merge.merge_people(kept, dropped, request.user)
+            except services.PersonError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Merged: %(moved)s moved to %(name)s.")
+                    % {
+                        "moved": ", ".join(f"{n} {label}" for label, n in done.moves)
+                        or _("no records"),
+                        "name": kept.full_name,
+                    },
+                )
+                return redirect(kept)
+    field_labels = {f.name: f.verbose_name for f in Person._meta.fields}
     return render(
         request,
-        "members/person.html",
-        {"p": p, "show_private": coordinator or own, "deliveries": deliveries},
+        "members/person_merge.html",
+        {
+            "p": kept,
+            "other": dropped,
+            "plan": plan,
+            "filled": [(field_labels.get(f, f), getattr(dropped, f)) for f in plan.filled],
+        },
     )
 
 
@@ -189,12 +348,10 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
             services.erase_person(p, request.user)
             messages.success(request, _("The person's identity was erased."))
             return redirect("members:people")
-    from cairn.contributions.models import Contribution
-
     return render(
         request,
         "members/person_erase.html",
-        {"p": p, "contributions": Contribution.objects.filter(author=p).count()},
+        {"p": p, "contributions": p.contributions.count()},
     )
 
 
@@ -243,6 +400,34 @@ def my_details(request: HttpRequest) -> HttpResponse:
             "purposes": [(v, label, consents.get(v, False)) for v, label in ConsentPurpose.choices],
         },
     )
+
+
+@coordinator_required
+def organisation_add(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_organisation(form.cleaned_data, request.user)
+        except services.PersonError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": org.name})
+            return redirect(org)
+    return render(request, "members/organisation_form.html", {"org": None, "form": form})
+
+
+@require_POST
+@coordinator_required
+def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, pk=pk)
+    archive = request.POST.get("archive") != "0"
+    services.archive_organisation(org, request.user, archived=archive)
+    messages.success(
+        request,
+        (_("%(name)s is archived.") if archive else _("%(name)s is back on the list."))
+        % {"name": org.name},
+    )
+    return redirect(org)
 
 
 @member_required
@@ -302,7 +487,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            table = read_table(data, upload.name)
+            table = read_table(data, upload.name, header_score=header_score)
         except UnreadableFile as error:
             form.add_error("file", str(error))
         else:
@@ -329,7 +514,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             {"job": job, "report": ImportReport.from_dict(job.report)},
         )
     data = bytes(job.content)
-    table = read_table(data, job.filename)
+    table = read_table(data, job.filename, header_score=header_score)
     if request.method == "POST":
         job.mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(table.headers)}
         job.save(update_fields=["mapping"])

@@ -1,57 +1,131 @@
-"""Audiences: who a message goes to, chosen by sector, region, event and channel."""
+"""Audiences: who a message goes to, chosen by sector, region, channel, and by links to
+other apps' records such as "registered for this event".
 
-from dataclasses import asdict, dataclass
+Those links are audience sources another app registers (events does, in its
+`audiences` module), so outreach offers them without importing that app.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import ngettext
 
 from cairn.core import audit
-from cairn.events.models import Event, RegistrationStatus
 from cairn.members.models import Channel, Person, Sector
 from cairn.outreach.models import Message
+
+
+@dataclass(frozen=True)
+class AudienceSource:
+    """People linked to one record of another app, e.g. those registered for an event."""
+
+    # Key in the stored audience and name of the compose form's field ("event").
+    key: str
+    # Label of that field ("Registered for event") and of its empty choice ("Anyone").
+    label: str
+    empty_label: str
+    # The records that may be chosen.
+    choices: Callable[[], QuerySet]
+    # The people linked to one record.
+    people: Callable[[models.Model], QuerySet[Person]]
+    # How the audience label names the link ("registered for …").
+    describe: Callable[[models.Model], str]
+    # Merge fields about the record ({event}, {event_date}).
+    merge_context: Callable[[models.Model], dict[str, str]]
+
+
+_sources: dict[str, AudienceSource] = {}
+_discovered = False
+
+
+def register_source(source: AudienceSource) -> AudienceSource:
+    _sources[source.key] = source
+    return source
+
+
+def audience_sources() -> list[AudienceSource]:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("audiences")
+        _discovered = True
+    return list(_sources.values())
+
+
+def merge_context_for(about: models.Model | None) -> dict[str, str]:
+    """The merge fields for what a message is about, from the source that knows it."""
+    if about is None:
+        return {}
+    for source in audience_sources():
+        if isinstance(about, source.choices().model):
+            return source.merge_context(about)
+    return {}
 
 
 @dataclass
 class Audience:
     sector: str = ""
     region: str = ""
-    event: int | None = None
     channel: str = ""
+    # Source key -> id of the chosen record, e.g. {"event": 3}.
+    linked: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Audience":
-        event = data.get("event")
+        linked = {}
+        for source in audience_sources():
+            value = data.get(source.key)
+            if value not in (None, ""):
+                linked[source.key] = int(value)
         return cls(
             sector=data.get("sector", "") if data.get("sector") in Sector.values else "",
             region=(data.get("region") or "").strip(),
-            event=int(event) if event not in (None, "") else None,
             channel=data.get("channel", "") if data.get("channel") in Channel.values else "",
+            linked=linked,
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "sector": self.sector,
+            "region": self.region,
+            "channel": self.channel,
+            **self.linked,
+        }
+
+    def _linked_records(self) -> list[tuple[AudienceSource, models.Model]]:
+        found = []
+        for source in audience_sources():
+            if source.key in self.linked:
+                record = source.choices().filter(pk=self.linked[source.key]).first()
+                if record is not None:
+                    found.append((source, record))
+        return found
+
+    def about(self) -> models.Model | None:
+        """The record the message is about: the first linked one, if any."""
+        records = self._linked_records()
+        return records[0][1] if records else None
 
     def people(self) -> QuerySet[Person]:
-        qs = Person.objects.filter(anonymised_at__isnull=True).select_related(
-            "organisation", "user"
-        )
+        qs = Person.objects.filter(
+            anonymised_at__isnull=True, archived_at__isnull=True
+        ).select_related("organisation", "user")
         if self.sector:
             qs = qs.filter(Q(sector=self.sector) | Q(sector="", organisation__sector=self.sector))
         if self.region:
             qs = qs.filter(
                 Q(region__iexact=self.region) | Q(organisation__region__iexact=self.region)
             )
-        if self.event:
-            qs = qs.filter(
-                registrations__event_id=self.event,
-                registrations__status__in=[
-                    RegistrationStatus.REGISTERED,
-                    RegistrationStatus.WAITLISTED,
-                ],
-            )
+        records = self._linked_records()
+        if len(records) < len(self.linked):
+            return qs.none()  # a chosen record is gone: nobody, rather than everyone
+        for source, record in records:
+            qs = qs.filter(pk__in=source.people(record).values("pk"))
         if self.channel:
             qs = qs.filter(preferred_channel=self.channel)
         return qs.distinct().order_by("last_name", "first_name", "pk")
@@ -62,10 +136,8 @@ class Audience:
             parts.append(str(Sector(self.sector).label))
         if self.region:
             parts.append(self.region)
-        if self.event:
-            event = Event.objects.filter(pk=self.event).first()
-            if event:
-                parts.append(f"registered for {event.title}")
+        for source, record in self._linked_records():
+            parts.append(source.describe(record))
         if self.channel:
             parts.append(f"prefers {Channel(self.channel).label}")
         return ", ".join(parts) or "Everyone"
@@ -75,12 +147,11 @@ class Audience:
 def create_message(
     *, subject: str, body: str, purpose: str, audience: Audience, user: Any
 ) -> Message:
-    event = Event.objects.filter(pk=audience.event).first() if audience.event else None
     message = Message.objects.create(
         subject=subject.strip(),
         body=body.strip(),
         purpose=purpose,
-        event=event,
+        about=audience.about(),
         audience=audience.as_dict(),
         audience_label=audience.label()[:300],
         created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -89,26 +160,65 @@ def create_message(
     return message
 
 
-def send_message(message_id: int, user_id: int | None = None) -> int:
-    """Deliver a composed message to its audience; sending twice sends nothing new."""
-    from cairn.outreach.services import notify_many
+def send_message(
+    message_id: int, user_id: int | None = None, progress: Callable[..., None] | None = None
+) -> int:
+    """Deliver a composed message to its audience; running it again sends nothing twice.
+
+    The deliveries are recorded in one transaction, then emails go out in chunks. If
+    the worker is killed part way, running it again (the queue does, or the "Run it
+    again" button) sends only the emails never tried; those already sent keep theirs.
+    """
+    from cairn.outreach.models import DeliveryStatus
+    from cairn.outreach.services import notify_many, send_pending_emails
 
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        if message.sent_at is not None:
-            return 0
-        message.sent_at = timezone.now()
-        message.save(update_fields=["sent_at"])
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    people = Audience.from_dict(message.audience).people()
-    deliveries = notify_many(
-        people,
-        subject=message.subject,
-        body=message.body,
-        purpose=message.purpose,
-        event=message.event,
-        sender=user,
-        message=message,
+        first_time = message.sent_at is None
+        if first_time:
+            message.sent_at = timezone.now()
+            message.save(update_fields=["sent_at"])
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        if not message.deliveries.exists():
+            people = Audience.from_dict(message.audience).people()
+            notify_many(
+                people,
+                subject=message.subject,
+                body=message.body,
+                purpose=message.purpose,
+                about=message.about,
+                merge=merge_context_for(message.about),
+                sender=user,
+                message=message,
+                send_emails=False,
+            )
+    pending = message.deliveries.filter(
+        channel=Channel.EMAIL, status=DeliveryStatus.QUEUED, attempts=0
     )
-    audit.record(user, "outreach.message_sent", message, f"{len(deliveries)} deliveries")
-    return len(deliveries)
+    send_pending_emails(pending, progress=progress)
+    count = message.deliveries.count()
+    if first_time:
+        audit.record(user, "outreach.message_sent", message, f"{count} deliveries")
+    return count
+
+
+def send_message_job(progress: Callable[..., None], message_id: int, user_id: int | None) -> dict:
+    """The background job behind "Send" on the compose page."""
+    from cairn.outreach.models import DeliveryStatus
+
+    count = send_message(message_id, user_id, progress=progress)
+    message = Message.objects.get(pk=message_id)
+    not_reached = message.deliveries.filter(status=DeliveryStatus.NOT_REACHED).count()
+    reached = count - not_reached
+    text = ngettext(
+        "Sent to %(n)d person by their own channel.",
+        "Sent to %(n)d people by their own channel.",
+        reached,
+    ) % {"n": reached}
+    if not_reached:
+        text += " " + ngettext(
+            "%(n)d could not be reached: see the not-reached list.",
+            "%(n)d could not be reached: see the not-reached list.",
+            not_reached,
+        ) % {"n": not_reached}
+    return {"message": text, "sent": reached, "not_reached": not_reached}

@@ -6,9 +6,8 @@ from datetime import timedelta
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from cairn.events.models import Event
 from cairn.members.models import ConsentPurpose, Person
-from cairn.outreach.audience import Audience, create_message
+from cairn.outreach.audience import Audience, create_message, merge_context_for
 from cairn.outreach.models import CallOutcomeKind, Delivery
 from cairn.outreach.services import create_letter_batch, log_call, notify_many
 
@@ -23,15 +22,13 @@ If you would like to come, reply to this message, call the network office, or te
 Best wishes,
 Aileen Baird, network coordinator"""
 
-# The demo must never try to reach a real mail server.
-DEMO_MAILER = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# The demo must never try to reach a real mail server; what it sends shows on "Sent mail".
+DEMO_MAILER = {"default": {"BACKEND": "cairn.sentmail.backend.EmailBackend"}}
 
 
 def load(network) -> None:
     now = timezone.now()
-    event = (
-        Event.objects.filter(starts_at__gte=now).order_by("starts_at").first() or network.seed_event
-    )
+    event = network.upcoming_event or network.seed_event
     coordinator = network.users["coordinator"]
     message = create_message(
         subject="Invitation: {event}",
@@ -40,9 +37,9 @@ def load(network) -> None:
         audience=Audience(),
         user=coordinator,
     )
-    message.event = event
+    message.about = event
     message.sent_at = now - timedelta(days=3)
-    message.save(update_fields=["event", "sent_at"])
+    message.save(update_fields=["about_type", "about_id", "sent_at"])
     people = Person.objects.filter(anonymised_at__isnull=True).order_by("last_name", "pk")
     with override_settings(MAILERS=DEMO_MAILER):
         notify_many(
@@ -50,7 +47,8 @@ def load(network) -> None:
             subject=message.subject,
             body=message.body,
             purpose=message.purpose,
-            event=event,
+            about=event,
+            merge=merge_context_for(event),
             sender=coordinator,
             message=message,
         )

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cairn.events.models import Event
 from cairn.members.models import Channel, ConsentPurpose, Sector
+from cairn.outreach.audience import audience_sources
 from cairn.outreach.merge import MERGE_FIELDS, unknown_fields
 from cairn.outreach.models import CallOutcomeKind
 
@@ -24,17 +24,25 @@ class ComposeForm(forms.Form):
         label=_("Sector"), choices=[("", _("All sectors")), *Sector.choices], required=False
     )
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
-    event = forms.ModelChoiceField(
-        label=_("Registered for event"),
-        queryset=Event.objects.all(),
-        required=False,
-        empty_label=_("Anyone"),
-    )
     channel = forms.ChoiceField(
         label=_("Preferred channel"),
         choices=[("", _("Any channel")), *Channel.choices],
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Links to other apps' records ("registered for event") come from their sources.
+        keys = []
+        for source in audience_sources():
+            keys.append(source.key)
+            self.fields[source.key] = forms.ModelChoiceField(
+                label=source.label,
+                queryset=source.choices(),
+                required=False,
+                empty_label=source.empty_label,
+            )
+        self.order_fields(["subject", "body", "purpose", "sector", "region", *keys, "channel"])
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -51,8 +59,12 @@ class ComposeForm(forms.Form):
         return {
             "sector": data.get("sector", ""),
             "region": data.get("region", ""),
-            "event": data["event"].pk if data.get("event") else None,
             "channel": data.get("channel", ""),
+            **{
+                source.key: data[source.key].pk
+                for source in audience_sources()
+                if data.get(source.key)
+            },
         }
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from cairn.lib.pdf import join_pdfs, render_pdf
 from cairn.outreach.models import Delivery
-from cairn.outreach.pdf import join_pdfs, render_pdf
 
 LABELS_PER_SHEET = 21  # 3 × 7, the common 63.5 × 38.1 mm sheet
 

@@ -1,12 +1,15 @@
-"""Merge fields: `{first_name}` in a message becomes each person's own value."""
+"""Merge fields: `{first_name}` in a message becomes each person's own value.
+
+The person's fields come from the person; `{event}` and `{event_date}` come from what
+the message is about, as a context the sending app passes in (events.notices.merge_context).
+"""
 
 import re
+from collections.abc import Mapping
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.html import escape
 
-from cairn.events.models import Event
 from cairn.members.models import Person
 
 FIELD = re.compile(r"\{(\w+)\}")
@@ -21,7 +24,8 @@ MERGE_FIELDS = (
 )
 
 
-def merge_values(person: Person, event: Event | None = None) -> dict[str, str]:
+def merge_values(person: Person, context: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The person's values, then the caller's context for the fields about the subject."""
     values = {
         "first_name": person.first_name,
         "last_name": person.last_name,
@@ -31,9 +35,8 @@ def merge_values(person: Person, event: Event | None = None) -> dict[str, str]:
         "event": "",
         "event_date": "",
     }
-    if event is not None:
-        values["event"] = event.title
-        values["event_date"] = f"{timezone.localtime(event.starts_at):%A %-d %B %Y, %H:%M}"
+    if context:
+        values.update({key: context[key] for key in MERGE_FIELDS if key in context})
     return values
 
 

@@ -1,10 +1,21 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cairn.events.models import Event
 from cairn.members.models import Channel, ConsentPurpose, Person
+
+
+def _about_type() -> models.ForeignKey:
+    return models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+# What a message is about (an event, a consultation, a report) is passed in by the app
+# that sends it, as any record: outreach itself knows none of those apps.
 
 
 class DeliveryStatus(models.TextChoices):
@@ -30,9 +41,9 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
-    event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
-    )
+    about_type = _about_type()
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
     audience = models.JSONField(_("audience"), default=dict, blank=True)
     audience_label = models.CharField(_("audience"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -98,9 +109,9 @@ class Delivery(models.Model):
         _("sent to"), max_length=300, blank=True, help_text=_("Email, phone or postcode used")
     )
     large_print = models.BooleanField(_("large print"), default=False)
-    event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
-    )
+    about_type = _about_type()
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
     batch = models.ForeignKey(
         LetterBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
     )
@@ -117,7 +128,10 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["channel", "status"])]
+        indexes = [
+            models.Index(fields=["channel", "status"]),
+            models.Index(fields=["about_type", "about_id"]),
+        ]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
 

@@ -35,8 +35,10 @@ def call_script(delivery: Delivery) -> list[str]:
     text = summary(delivery.body)
     if text:
         steps.append(text)
-    if delivery.event_id and delivery.event.dial_in:
-        steps.append(f"You can join by phone: {delivery.event.dial_in}")
+    # What the call is about (an event, say) may have a phone number to join by.
+    dial_in = getattr(delivery.about, "dial_in", "") if delivery.about_id else ""
+    if dial_in:
+        steps.append(f"You can join by phone: {dial_in}")
     steps += [
         "Is there anything you would like us to pass on to the network? "
         "(Write their words down as they say them, and ask whether we may quote them.)",

@@ -9,22 +9,22 @@ the letter queue for the mail merge; calls wait on the call list.
 
 import logging
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core import mail, signing
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.translation import gettext as _
 
-from cairn.contributions.models import ContributionChannel
+from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.services import record_contribution
 from cairn.core import audit
-from cairn.events.models import Event
 from cairn.members.models import (
     AccessNeed,
     Channel,
@@ -102,14 +102,15 @@ def _build_delivery(
     subject: str,
     body: str,
     purpose: str,
-    event: Event | None,
+    about: models.Model | None,
+    merge: Mapping[str, str] | None,
     html_body: str | None,
     sender: Any,
     message: Message | None,
 ) -> Delivery:
     if purpose not in ConsentPurpose.values:
         raise OutreachError(f"Unknown purpose {purpose!r}.")
-    values = merge_values(person, event)
+    values = merge_values(person, merge)
     channel = person.preferred_channel
     delivery = Delivery(
         person=person,
@@ -119,7 +120,7 @@ def _build_delivery(
         subject=fill(subject, values)[:200],
         body=fill(body, values),
         html_body=fill(html_body, values, html=True) if html_body else "",
-        event=event,
+        about=about,
         sender=sender if getattr(sender, "is_authenticated", False) else None,
         large_print=person.has_access_need(AccessNeed.LARGE_PRINT),
         address=_address_for(person, channel),
@@ -237,7 +238,8 @@ def notify(
     subject: str,
     body: str,
     purpose: str,
-    event: Event | None = None,
+    about: models.Model | None = None,
+    merge: Mapping[str, str] | None = None,
     html_body: str | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
     sender: Any = None,
@@ -248,13 +250,17 @@ def notify(
     queue; a call joins the call list; web-only people see it on their page.
     Without consent for `purpose` or a usable address the delivery is recorded
     as not reached, with the reason, so the coordinator can act on it.
+
+    `about` is the record the message is about (an event, a consultation), kept with
+    the delivery; `merge` fills the merge fields about it (`{event}`, `{event_date}`).
     """
     return notify_many(
         [person],
         subject=subject,
         body=body,
         purpose=purpose,
-        event=event,
+        about=about,
+        merge=merge,
         html_body=html_body,
         attachments=attachments,
         sender=sender,
@@ -267,13 +273,19 @@ def notify_many(
     subject: str,
     body: str,
     purpose: str,
-    event: Event | None = None,
+    about: models.Model | None = None,
+    merge: Mapping[str, str] | None = None,
     html_body: str | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
     sender: Any = None,
     message: Message | None = None,
+    send_emails: bool = True,
 ) -> list[Delivery]:
-    """`notify` for an audience, sharing one mail server connection."""
+    """`notify` for an audience, sharing one mail server connection.
+
+    With `send_emails=False` the emails are only recorded (queued, never tried), for a
+    caller that sends them in chunks with progress (`send_pending_emails`).
+    """
     deliveries: list[Delivery] = []
     with transaction.atomic():
         for person in people:
@@ -282,7 +294,8 @@ def notify_many(
                 subject=subject,
                 body=body,
                 purpose=purpose,
-                event=event,
+                about=about,
+                merge=merge,
                 html_body=html_body,
                 sender=sender,
                 message=message,
@@ -294,9 +307,30 @@ def notify_many(
     emails = [
         d for d in deliveries if d.channel == Channel.EMAIL and d.status == DeliveryStatus.QUEUED
     ]
-    if emails:
+    if emails and send_emails:
         _send_emails(emails)
     return deliveries
+
+
+EMAIL_CHUNK = 50
+
+
+def send_pending_emails(
+    pending: QuerySet[Delivery], progress: Callable[..., None] | None = None
+) -> int:
+    """Send queued, never-tried emails in chunks, reporting progress after each chunk."""
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), EMAIL_CHUNK):
+        chunk = list(
+            Delivery.objects.select_related("person")
+            .filter(pk__in=ids[start : start + EMAIL_CHUNK], attempts=0)
+            .order_by("pk")
+        )
+        if chunk:
+            _send_emails(chunk)
+        if progress is not None:
+            progress(min(start + EMAIL_CHUNK, len(ids)), len(ids), _("Sending emails"))
+    return len(ids)
 
 
 def _send_emails(deliveries: list[Delivery]) -> None:
@@ -372,6 +406,31 @@ def unsubscribe(token: str) -> Consent:
     return consent
 
 
+def queue_service_message(
+    person: Person, *, channel: str, subject: str, body: str, sender: Any = None
+) -> Delivery:
+    """Queue a letter or a call that the person asked for (a login invitation, say).
+
+    It is not marketing, so it needs no consent purpose; it joins the letter queue or
+    the call list like any other delivery, so it is printed or phoned with the rest.
+    """
+    if channel not in (Channel.POST, Channel.PHONE):
+        raise OutreachError(_("Only letters and calls are queued."))
+    if problem := channel_problem(person, channel):
+        raise OutreachError(problem)
+    return Delivery.objects.create(
+        person=person,
+        channel=channel,
+        purpose="",
+        subject=subject[:200],
+        body=body,
+        status=DeliveryStatus.QUEUED,
+        sender=sender if getattr(sender, "is_authenticated", False) else None,
+        large_print=person.has_access_need(AccessNeed.LARGE_PRINT),
+        address=_address_for(person, channel),
+    )
+
+
 # --- letters -----------------------------------------------------------------------------
 
 
@@ -415,6 +474,13 @@ def call_list():
     return Delivery.objects.filter(channel=Channel.PHONE, status=DeliveryStatus.QUEUED)
 
 
+def _event_of(about: models.Model | None) -> Any:
+    """The event a message was about, if it was about one: words passed on in the call
+    are filed under it. The ledger's own field says which model an event is."""
+    event_model = Contribution._meta.get_field("event").related_model
+    return about if isinstance(about, event_model) else None
+
+
 @transaction.atomic
 def log_call(
     delivery: Delivery,
@@ -442,7 +508,7 @@ def log_call(
         contribution = record_contribution(
             text=passed_on,
             channel=ContributionChannel.PHONE,
-            event=delivery.event,
+            event=_event_of(delivery.about),
             author=delivery.person,
             entered_by=user,
             consent_to_quote=consent_to_quote,
@@ -504,7 +570,8 @@ def retry_delivery(delivery: Delivery, user: Any) -> Delivery:
             subject=delivery.subject,
             body=delivery.body,
             purpose=delivery.purpose,
-            event=delivery.event,
+            about=delivery.about,
+            merge=None,  # the subject and text were filled when first sent
             html_body=delivery.html_body or None,
             sender=user,
             message=delivery.message,

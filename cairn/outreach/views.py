@@ -8,16 +8,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cairn.core.roles import coordinator_required, facilitator_required, member_required
+from cairn.jobs.services import start_job
+from cairn.jobs.views import follow
 from cairn.lib.paging import paginate
 from cairn.members.models import Channel
 from cairn.outreach import services
-from cairn.outreach.audience import Audience, create_message
+from cairn.outreach.audience import Audience, create_message, merge_context_for
 from cairn.outreach.forms import CallOutcomeForm, ComposeForm
 from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.merge import fill, merge_values
 from cairn.outreach.models import Delivery, DeliveryStatus, LetterBatch, Message
 from cairn.outreach.script import call_script
-from cairn.outreach.tasks import send_message_task
 
 
 @csrf_exempt  # mail clients POST one-click unsubscribes (RFC 8058) without a CSRF token
@@ -104,9 +105,14 @@ def compose(request: HttpRequest) -> HttpResponse:
                     audience=audience,
                     user=request.user,
                 )
-                send_message_task.enqueue(message.pk, request.user.pk)
-                messages.success(request, _("Message sent to its audience."))
-                return redirect(message)
+                job = start_job(
+                    request.user,
+                    _("Send “%(subject)s”") % {"subject": message.subject},
+                    "cairn.outreach.audience.send_message_job",
+                    {"message_id": message.pk, "user_id": request.user.pk},
+                    next_url=message.get_absolute_url(),
+                )
+                return follow(request, job)
         context.update(_preview(form, audience))
     return render(request, "outreach/compose.html", context)
 
@@ -118,17 +124,18 @@ def _preview(form: ComposeForm, audience: Audience) -> dict:
         for row in people.values("preferred_channel").annotate(n=Count("id")).order_by()
     }
     samples = []
+    about = audience.about()
     for channel, label in Channel.choices:
         person = people.filter(preferred_channel=channel).first()
         if person is None:
             continue
-        values = merge_values(person, form.cleaned_data.get("event"))
+        values = merge_values(person, merge_context_for(about))
         sample = Delivery(
             person=person,
             channel=channel,
             subject=fill(form.cleaned_data["subject"], values),
             body=fill(form.cleaned_data["body"], values),
-            event=form.cleaned_data.get("event"),
+            about=about,
         )
         samples.append(
             {
@@ -211,11 +218,7 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _batch_letters(batch: LetterBatch):
-    return (
-        batch.letters.select_related("person", "event")
-        .prefetch_related("attachments")
-        .order_by("pk")
-    )
+    return batch.letters.select_related("person").prefetch_related("attachments").order_by("pk")
 
 
 @coordinator_required
@@ -236,7 +239,7 @@ def batch_labels(request: HttpRequest, pk: int) -> HttpResponse:
 
 @facilitator_required
 def calls(request: HttpRequest) -> HttpResponse:
-    qs = services.call_list().select_related("person", "person__organisation", "event", "message")
+    qs = services.call_list().select_related("person", "person__organisation", "message")
     page = paginate(request, qs.order_by("created_at", "pk"))
     return render(request, "outreach/calls.html", {"page_obj": page})
 
@@ -244,7 +247,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 @facilitator_required
 def call(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(
-        Delivery.objects.select_related("person", "event"), pk=pk, channel=Channel.PHONE
+        Delivery.objects.select_related("person"), pk=pk, channel=Channel.PHONE
     )
     form = CallOutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -313,5 +316,5 @@ def retry_failed(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 def delivery(request: HttpRequest, pk: int) -> HttpResponse:
-    d = get_object_or_404(Delivery.objects.select_related("person", "message", "event"), pk=pk)
+    d = get_object_or_404(Delivery.objects.select_related("person", "message"), pk=pk)
     return render(request, "outreach/delivery.html", {"d": d, "calls": d.calls.all()})

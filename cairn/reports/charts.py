@@ -4,9 +4,18 @@ import io
 from html import escape
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 ACCENT = "#0b5a6b"
 INK = "#1b1f24"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def chart_data(key: str, title: str, counts: list[tuple[str, int]], unit: str) -> dict[str, Any]:
+    """A bar chart's data and its text alternative (the same figures, in words)."""
+    data = "; ".join(f"{label}: {n}" for label, n in counts) + "."
+    alt = _("%(title)s, in %(unit)s. %(data)s") % {"title": title, "unit": unit, "data": data}
+    return {"key": key, "title": title, "bars": counts, "alt": alt, "data": data}
 
 
 def svg(chart: dict[str, Any], width: int = 640) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cairn.core import audit
 from cairn.events.models import RegistrationStatus
 from cairn.members.models import AccessNeed, ConsentPurpose, Person
+from cairn.outreach import services as outreach
 from cairn.reports import render
 from cairn.reports.models import Report, ReportKind
 
@@ -42,10 +43,6 @@ def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> d
         raise SendError(_("Publish the report before sending it."))
     if audience not in AUDIENCES:
         raise SendError(_("Choose attendees or all members."))
-    try:
-        from cairn.outreach.services import notify
-    except ImportError as exc:  # pragma: no cover - outreach ships with Cairn
-        raise SendError(_("Sending needs the outreach app.")) from exc
     people = recipients(report, audience)
     link = settings.SITE_URL + report.get_public_url()
     regular = render.pdf(report.published_doc)
@@ -66,7 +63,7 @@ def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> d
             "link": link,
             "network": settings.NETWORK_NAME,
         }
-        delivery = notify(
+        delivery = outreach.notify(
             person,
             subject=subject,
             body=body,
@@ -74,7 +71,7 @@ def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> d
             purpose=ConsentPurpose.EVENT_INVITATIONS
             if audience == "attendees"
             else ConsentPurpose.NEWSLETTERS,
-            event=report.event,
+            about=report.event,
             attachments=[
                 ("report-large-print.pdf" if needs_large else "report.pdf", pdf, "application/pdf")
             ],

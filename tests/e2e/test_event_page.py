@@ -38,10 +38,10 @@ def test_the_site_works_with_the_keyboard_alone(page, live_server, demo):
     page.keyboard.press("Enter")
     page.wait_for_url("**/accounts/login/")
     for _ in range(10):
-        if page.evaluate("document.activeElement.id") == "id_username":
+        if page.evaluate("document.activeElement.id") == "id_login":
             break
         page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "id_username"
+    assert page.evaluate("document.activeElement.id") == "id_login"
     page.keyboard.type("coordinator")
     page.keyboard.press("Tab")
     page.keyboard.type(demo_password())

@@ -133,7 +133,7 @@ def test_a_newer_form_message_line_without_its_tab_is_reported():
 
 def test_a_transcript_with_a_bad_cue_timing_is_reported_with_its_line():
     result = parse(ZOOM_VTT.replace("00:00:05.000 --> 00:00:09.000", "00:00:05 -> 9"))
-    assert [e.line for e in result.errors] == [7]
+    assert [e.line for e in result.errors] == [8]
     result = parse(
         ZOOM_VTT.replace("00:00:05.000 --> 00:00:09.000", "00:00:09.000 --> 00:00:05.000")
     )

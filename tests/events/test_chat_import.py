@@ -1,5 +1,10 @@
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.events.services.chat_import import import_chat
@@ -91,3 +96,86 @@ def test_the_import_chat_command_fails_on_a_malformed_file_and_lists_lines(
         call_command("import-chat", str(event.pk), str(path))
     assert "line 6:" in capsys.readouterr().err
     assert not Contribution.objects.exists()
+
+
+# --- duplicates by content, chat times, real files ---
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "chat"
+
+
+def _event_at(event, hour: int, minute: int = 0):
+    """Move the event to 10 days ahead at hour:minute London time, two hours long."""
+    zone = ZoneInfo("Europe/London")
+    day = (timezone.now() + timedelta(days=10)).astimezone(zone).date()
+    event.starts_at = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.timezone = "Europe/London"
+    event.save()
+    return event
+
+
+def test_a_renamed_copy_is_refused_and_another_meeting_with_the_same_name_imports(event, speakers):
+    assert import_chat(event, OLD.encode(), "meeting_saved_chat.txt", actor=None).imported == 3
+    renamed = import_chat(event, OLD.encode(), "copy of chat.txt", actor=None)
+    assert not renamed.ok and "imported for this event before" in renamed.errors[0]
+    other = OLD.replace("Hello everyone", "Good morning").replace("Thanks all", "Bye")
+    second = import_chat(event, other.encode(), "meeting_saved_chat.txt", actor=None)
+    # Same file name, partly new content: only the two new messages come in.
+    assert second.ok and second.imported == 2 and second.already_imported == 1
+    assert Contribution.objects.count() == 5
+
+
+def test_reactions_are_counted_not_imported_and_replies_point_at_their_message(event):
+    _event_at(event, 15, 0)  # the cloud chat's offsets start 6 minutes in
+    data = (FIXTURES / "zoom_cloud_chat.txt").read_bytes()
+    report = import_chat(event, data, "chat.txt", actor=None)
+    assert report.ok and report.reactions == 5 and report.imported == 15
+    assert report.replies == 3 and not report.warnings
+    assert not Contribution.objects.filter(text__contains="Reacted to").exists()
+    answer = Contribution.objects.get(text="Our devnet-7 should pass all GLOAS")
+    assert answer.source_ref == "line 10, replying to line 9"
+
+
+def test_chat_clock_times_are_read_in_the_zone_they_were_saved_in(event, speakers):
+    _event_at(event, 17, 0)  # 17:00-19:00 London
+    # Saved on a computer in New York: 12:03 there is 17:03 in London.
+    report = import_chat(
+        event, OLD.encode(), "c.txt", actor=None, recorded_timezone="America/New_York"
+    )
+    assert report.ok and not report.warnings
+    first = Contribution.objects.get(text="Hello everyone")
+    assert first.said_at.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M") == "12:03"
+
+
+def test_messages_outside_the_event_are_warned_about(event, speakers):
+    _event_at(event, 9, 0)  # 09:00-11:00; the chat says 12:03-12:05
+    report = import_chat(event, OLD.encode(), "c.txt", actor=None, dry_run=True)
+    assert report.ok and report.warnings
+    assert "3 messages fall outside the event" in report.warnings[0]
+
+
+def test_an_unknown_time_zone_and_a_word_document_are_refused_with_a_reason(event):
+    bad = import_chat(event, OLD.encode(), "c.txt", actor=None, recorded_timezone="Mars/Base")
+    assert bad.errors == ["Unknown time zone Mars/Base."]
+    docx = import_chat(event, b"PK\x03\x04" + b"word/document.xml" * 3, "t.docx", actor=None)
+    assert "Word document" in docx.errors[0]
+    assert not Contribution.objects.exists()
+
+
+def test_words_with_no_speaker_are_kept_as_unknown(event):
+    vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nnobody said who\n"
+    report = import_chat(event, vtt.encode(), "t.vtt", actor=None)
+    assert report.ok and report.unknown_speaker == 1
+    said = Contribution.objects.get()
+    assert said.author is None and said.author_name == "Unknown speaker"
+    again = import_chat(event, vtt.encode(), "t2.vtt", actor=None)
+    assert not again.ok  # still recognised as the same words
+
+
+def test_the_import_chat_command_takes_a_time_zone_and_prints_reactions(event, tmp_path, capsys):
+    path = tmp_path / "chat.txt"
+    path.write_bytes((FIXTURES / "zoom_local_new.txt").read_bytes())
+    call_command("import-chat", str(event.pk), str(path), "--dry-run", "--timezone", "Europe/Paris")
+    out = capsys.readouterr().out
+    assert "reactions counted, not imported: 2" in out
+    assert "replies linked to the message they answer: 2" in out

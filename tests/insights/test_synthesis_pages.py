@@ -103,7 +103,15 @@ def test_a_running_synthesis_reports_its_progress(client, alice, seed_run):
     body = client.get(seed_run.get_absolute_url()).content.decode()
     assert 'value="40"' in body and "Refresh" in body
     status = client.get(reverse("insights:status", args=[seed_run.pk])).json()
-    assert status == {"status": "running", "progress": 40, "stage": "embed", "error": ""}
+    assert status == {
+        "status": "running",
+        "label": "Running",
+        "active": True,
+        "progress": 40,
+        "percent": 40,
+        "stage": "embed",
+        "error": "",
+    }
 
 
 def test_the_theme_page_lists_its_statements(client, alice, seed_run):

@@ -12,7 +12,7 @@ def outbox(monkeypatch):
     sent = []
 
     def notify(
-        person, *, subject, body, purpose, event=None, html_body=None, attachments=(), sender=None
+        person, *, subject, body, purpose, about=None, html_body=None, attachments=(), sender=None
     ):
         sent.append(
             {"person": person, "subject": subject, "body": body, "attachments": attachments}
@@ -50,12 +50,16 @@ def test_attendees_get_the_link_and_the_pdf_with_large_print_where_they_need_it(
 
 
 def test_sending_through_outreach_emails_some_and_queues_letters_for_others(report, alice):
+    from django.contrib.contenttypes.models import ContentType
+
     from cairn.outreach.models import Delivery
 
     services.approve(report, alice)
     report = services.publish(report, alice)
     outcome = send_report(report, alice, audience="attendees")
-    deliveries = Delivery.objects.filter(event=report.event)
+    deliveries = Delivery.objects.filter(
+        about_type=ContentType.objects.get_for_model(report.event), about_id=report.event.pk
+    )
     assert deliveries.count() == outcome["sent"] + outcome["not_reached"]
     channels = set(deliveries.values_list("channel", flat=True))
     assert {"email", "post"} <= channels

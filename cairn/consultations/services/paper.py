@@ -12,6 +12,7 @@ from django.utils import timezone
 from cairn.consultations.models import Consultation, PaperForm, Response
 from cairn.core import audit
 from cairn.members.models import AccessNeed, Channel, Person
+from cairn.outreach.services import notify
 
 
 def people_due_a_form(consultation: Consultation) -> QuerySet[Person]:
@@ -109,8 +110,6 @@ def render_paper_forms(consultation: Consultation, forms: Iterable[PaperForm]) -
 
 def send_paper_forms(consultation: Consultation, *, actor: Any) -> int:
     """Put a personal form into the letter batch for everyone due one, through outreach."""
-    from cairn.outreach.services import notify
-
     forms = issue_paper_forms(consultation, actor=actor)
     sent = 0
     for form in forms:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cairn.conversations.models import Follow, Post
 from cairn.conversations.services.email_replies import reply_address
 from cairn.core import audit
+from cairn.outreach.services import notify
 
 
 def _digest_body(person, items: list[tuple[Any, list[Post]]]) -> str:
@@ -38,8 +39,6 @@ def _digest_body(person, items: list[tuple[Any, list[Post]]]) -> str:
 
 def send_digests(*, now: Any = None, actor: Any = None) -> int:
     """One digest per follower with new posts by others since their last digest; returns how many."""
-    from cairn.outreach.services import notify
-
     now = now or timezone.now()
     pending: dict[int, list[Follow]] = defaultdict(list)
     for follow in Follow.objects.select_related("person", "thread").filter(

@@ -2,37 +2,24 @@
 
 The address is `<local>+t<thread id>.<key>@<domain>` (see `reply_address`). The sender must
 be a member on file with that email address. Quoted text, "On ... wrote:" blocks, forwarded
-headers and signatures are cut, so only the new words are posted. Anything that cannot be
+headers and signatures are cut (reply_text), so only the new words are posted. Anything that cannot be
 trusted or read is refused with a message that says why.
 """
 
-import html
 import re
 from email import policy
-from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 from django.conf import settings
 
 from cairn.conversations.models import Post, PostChannel, Thread
+from cairn.conversations.services import reply_text
 from cairn.conversations.services.threads import ConversationError, add_post
 from cairn.members.models import Person
 
 MAX_MESSAGE_BYTES = 5 * 1024 * 1024
 ADDRESS_RE = re.compile(r"\+t(\d+)\.([0-9a-f]{6,20})@", re.IGNORECASE)
-QUOTE_HEADERS = [
-    re.compile(r"^On .{0,300}wrote:\s*$", re.IGNORECASE | re.DOTALL),
-    re.compile(r"^-{2,}\s*Original Message\s*-{2,}", re.IGNORECASE),
-    re.compile(r"^_{10,}\s*$"),
-    re.compile(r"^From:\s.+", re.IGNORECASE),
-    re.compile(r"^Le .{0,200}a écrit\s*:\s*$", re.IGNORECASE),
-]
-SIGNATURE_STARTS = [
-    re.compile(r"^-- ?$"),
-    re.compile(r"^Sent from my ", re.IGNORECASE),
-    re.compile(r"^Get Outlook for ", re.IGNORECASE),
-]
 
 
 class EmailReplyError(ValueError):
@@ -46,37 +33,8 @@ def reply_address(thread: Thread) -> str:
 
 
 def strip_quoted(text: str) -> str:
-    """The new words of a reply: everything above the quoted message and the signature."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        two = f"{stripped} {lines[index + 1].strip()}" if index + 1 < len(lines) else stripped
-        if stripped.startswith(">"):
-            break
-        if any(p.match(stripped) for p in QUOTE_HEADERS) or (
-            stripped.startswith("On ") and QUOTE_HEADERS[0].match(two)
-        ):
-            break
-        if any(p.match(line.rstrip("\n")) or p.match(stripped) for p in SIGNATURE_STARTS):
-            break
-        kept.append(line.rstrip())
-    return "\n".join(kept).strip()
-
-
-def _text_of(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        raise EmailReplyError("The message has no text in it that could be read.")
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError) as exc:
-        raise EmailReplyError(f"The message's text could not be decoded ({exc}).") from exc
-    if part.get_content_subtype() == "html":
-        content = re.sub(r"(?is)<(script|style|blockquote).*?</\1>", "", content)
-        content = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", content)
-        content = html.unescape(re.sub(r"<[^>]+>", "", content))
-    return content
+    """The new words of a plain-text reply (see reply_text)."""
+    return reply_text.reply_from_text(text)
 
 
 def parse_reply(raw: bytes) -> tuple[Thread, Person, str, str]:
@@ -122,7 +80,10 @@ def parse_reply(raw: bytes) -> tuple[Thread, Person, str, str]:
         raise EmailReplyError(
             f"{sender} is not the email address of a member, so the reply was not posted."
         )
-    text = strip_quoted(_text_of(message))
+    try:
+        text = reply_text.new_text(message)
+    except ValueError as exc:
+        raise EmailReplyError(str(exc)) from exc
     if not text:
         raise EmailReplyError("The reply has no new text once the quoted message is removed.")
     message_id = str(message.get("Message-ID", "") or "").strip()[:300]

@@ -17,14 +17,35 @@ class BoardError(ValueError):
 
 
 def can_use_board(user: Any, group: BreakoutGroup) -> bool:
-    """Coordinators and facilitators everywhere; members only on their own group's board."""
+    """Coordinators everywhere; everyone else only on a group they lead or sit in.
+
+    A facilitator's role lets them lead groups, not read every group's board:
+    boards carry authors' names and draft events' discussions.
+    """
     role = role_of(user)
     if role is None:
         return False
-    if role >= Role.FACILITATOR:
+    if role >= Role.COORDINATOR:
         return True
     person = getattr(user, "person", None)
-    return person is not None and group.members.filter(pk=person.pk).exists()
+    if person is None:
+        return False
+    if person.pk in (group.facilitator_id, group.note_taker_id):
+        return True
+    return group.members.filter(pk=person.pk).exists()
+
+
+def groups_led_by(user: Any, groups: "list[BreakoutGroup]") -> "list[BreakoutGroup]":
+    """The groups a user may print: all for coordinators, else those they facilitate or note."""
+    role = role_of(user)
+    if role is None:
+        return []
+    if role >= Role.COORDINATOR:
+        return groups
+    person = getattr(user, "person", None)
+    if person is None or role < Role.FACILITATOR:
+        return []
+    return [g for g in groups if person.pk in (g.facilitator_id, g.note_taker_id)]
 
 
 def _may_quote(person: Person) -> bool:

@@ -14,8 +14,21 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Load the demo, don't serve.")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="web processes (gunicorn > 1)")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Don't start a task worker beside the site."
+        )
 
-    def handle(self, *args, no_serve: bool, host: str, port: int, **options):
+    def handle(
+        self,
+        *args,
+        no_serve: bool,
+        host: str,
+        port: int,
+        workers: int = 1,
+        no_worker: bool = False,
+        **options,
+    ):
         call_command("migrate", interactive=False, verbosity=0)
         created = load_demo()
         if created:
@@ -28,5 +41,13 @@ class Command(BaseCommand):
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {role:<12} username: {username:<12} password: {password}")
         self.stdout.write("")
+        from cairn.lib.mailers import catching
+
+        if catching():
+            self.stdout.write(
+                f"No email leaves this machine: read what the demo sent at "
+                f"http://{host}:{port}/sent-mail/ (as the coordinator)."
+            )
+            self.stdout.write("")
         if not no_serve:
-            call_command("serve", host=host, port=port)
+            call_command("serve", host=host, port=port, workers=workers, no_worker=no_worker)

@@ -1,30 +1,132 @@
+"""`cairn serve`: migrate, collect static files, serve the site and start a task worker.
+
+One web process (the default) is served by waitress: pure Python, no fork, so the
+two-command start works the same on Linux, macOS and Windows. `--workers N` (N > 1)
+serves with gunicorn, N processes of `--threads` threads each, for production on
+Linux; WhiteNoise serves the static files in either. Unless `--no-worker`, a
+`cairn worker` process runs beside the web server and stops with it.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+
+def uses_queue() -> bool:
+    """Whether tasks go to a queue a worker must run (not in-process)."""
+    backend = settings.TASKS["default"]["BACKEND"]
+    return "immediate" not in backend.lower() and "dummy" not in backend.lower()
+
+
+def start_task_worker(stdout) -> subprocess.Popen | None:
+    if not uses_queue():
+        return None
+    command = [sys.executable, "-m", "cairn.cli", "worker", "--verbosity", "0"]
+    process = subprocess.Popen(command, env=os.environ.copy())  # noqa: S603 - our own CLI
+    stdout.write(f"A task worker is running beside the web server (process {process.pid}).")
+    return process
+
+
+def stop_task_worker(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    # SIGTERM lets it finish the task in hand; a second signal would cut it short.
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Cairn(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("proc_name", "cairn")
+
+        def load(self):
+            from cairn.wsgi import application
+
+            return application
+
+    Cairn().run()
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files and serve Cairn with waitress."
+    help = (
+        "Migrate, collect static files and serve Cairn (waitress for one process, "
+        "gunicorn for --workers N), with a task worker beside it unless --no-worker."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="web processes; more than 1 serves with gunicorn (Linux, macOS)",
+        )
+        parser.add_argument("--threads", type=int, default=8, help="threads per web process")
         parser.add_argument("--no-migrate", action="store_true", help="Skip migrations.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Don't start a task worker; run `cairn worker` yourself (production).",
+        )
 
-    def handle(self, *args, host: str, port: int, threads: int, no_migrate: bool, **options):
-        from waitress import serve
-
+    def handle(
+        self,
+        *args,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int,
+        no_migrate: bool,
+        no_worker: bool = False,
+        **options,
+    ):
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
+        if workers > 1 and sys.platform == "win32":
+            raise CommandError("--workers needs gunicorn, which does not run on Windows.")
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
-        # Imported after collectstatic so WhiteNoise indexes the collected files.
-        from cairn.wsgi import application
-
-        self.stdout.write(self.style.SUCCESS(f"Cairn is serving on http://{host}:{port}/"))
+        # Web processes and the worker open their own connections; none is shared.
+        connections.close_all()
+        worker = None if no_worker else start_task_worker(self.stdout)
+        server = f"gunicorn, {workers} processes" if workers > 1 else "waitress"
+        self.stdout.write(
+            self.style.SUCCESS(f"Cairn is serving on http://{host}:{port}/ ({server})")
+        )
         self.stdout.flush()
         try:
-            serve(application, host=host, port=port, threads=threads, ident="cairn")
+            if workers > 1:
+                serve_with_gunicorn(host, port, workers, threads)
+            else:
+                # Imported after collectstatic so WhiteNoise indexes the collected files.
+                from waitress import serve
+
+                from cairn.wsgi import application
+
+                serve(application, host=host, port=port, threads=threads, ident="cairn")
         except OSError as exc:
             raise CommandError(f"Cannot listen on {host}:{port}: {exc}") from exc
+        finally:
+            stop_task_worker(worker)

@@ -16,8 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("event_id", type=int)
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="check the file, import nothing")
+        parser.add_argument(
+            "--timezone",
+            default="",
+            help="time zone the chat was saved in, when not the event's (e.g. America/New_York)",
+        )
 
-    def handle(self, *args, event_id: int, file: str, dry_run: bool, **options):
+    def handle(self, *args, event_id: int, file: str, dry_run: bool, timezone: str, **options):
         event = Event.objects.filter(pk=event_id).first()
         if event is None:
             raise CommandError(f"No event with id {event_id}.")
@@ -26,7 +31,9 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
-        report = import_chat(event, data, path.name, actor=None, dry_run=dry_run)
+        report = import_chat(
+            event, data, path.name, actor=None, dry_run=dry_run, recorded_timezone=timezone
+        )
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(error)
@@ -39,6 +46,16 @@ class Command(BaseCommand):
             f"{'would be imported' if dry_run else 'imported'}"
         )
         self.stdout.write(f"  private messages skipped: {report.private_skipped}")
+        self.stdout.write(f"  reactions counted, not imported: {report.reactions}")
+        self.stdout.write(f"  replies linked to the message they answer: {report.replies}")
+        if report.already_imported:
+            self.stdout.write(f"  already imported before, skipped: {report.already_imported}")
+        if report.unknown_speaker:
+            self.stdout.write(
+                f"  with no speaker named (kept as unknown): {report.unknown_speaker}"
+            )
         self.stdout.write(f"  speakers matched to registered people: {report.matched_speakers}")
         if report.unmatched_speakers:
             self.stdout.write(f"  kept by name only: {', '.join(report.unmatched_speakers)}")
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"  warning: {warning}"))

@@ -1,0 +1,28 @@
+"""How allauth fits Cairn: no self-service sign-up through allauth, emails in the
+network's name, and one username for Axes whichever way someone logs in."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Logins come from a coordinator's invitation or an approved request to join.
+        return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        context = {"network_name": settings.NETWORK_NAME, **context}
+        super().send_mail(template_prefix, email, context)
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The name Axes counts failures against: the username or email typed in."""
+    credentials = credentials or {}
+    value = credentials.get("username") or credentials.get("email")
+    if not value and request is not None:
+        data = getattr(request, "POST", {})
+        value = data.get("login") or data.get("username")
+    return value.strip().lower() if isinstance(value, str) else value

@@ -1,0 +1,162 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from cairn.accounts.models import InviteChannel
+from cairn.core.roles import Role
+from cairn.members.models import ConsentPurpose, Person, Sector
+
+
+class InviteForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How should the invitation reach them?"),
+        choices=InviteChannel.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.TypedChoiceField(
+        label=_("Role"),
+        choices=[
+            (Role.MEMBER.value, _("Member: takes part, sees events and the directory")),
+            (Role.FACILITATOR.value, _("Facilitator: also runs breakouts and reads contributions")),
+            (Role.COORDINATOR.value, _("Coordinator: runs the network, people and logins")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+
+class RedeemForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your code"),
+        max_length=20,
+        help_text=_("Eight letters and numbers, from your letter or phone call, e.g. ABCD-EF23."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class AcceptForm(forms.Form):
+    """Choose a username and, unless logging in by emailed code, a password."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_(
+            "Letters, numbers and . _ - only. You can also log in with your email address."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        if person.user_id is not None:
+            # Setting a new password for an existing login: the username stays.
+            del self.fields["username"]
+            self.fields["password1"].label = _("New password")
+            self.fields["password2"].label = _("New password again")
+            self.fields["password1"].required = True
+            self.fields["password2"].required = True
+        elif person.email:
+            self.fields["password1"].help_text = _(
+                "Optional: leave both empty to log in each time with a code we email to you."
+            )
+        else:
+            self.fields["password1"].required = True
+            self.fields["password2"].required = True
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        validator = User._meta.get_field("username").validators[0]
+        validator(username)
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken; please choose another."))
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 or p2:
+            if p1 != p2:
+                self.add_error("password2", _("The two passwords are not the same."))
+            else:
+                user = User(
+                    username=data.get("username") or getattr(self.person.user, "username", ""),
+                    email=self.person.email,
+                    first_name=self.person.first_name,
+                    last_name=self.person.last_name,
+                )
+                try:
+                    password_validation.validate_password(p1, user)
+                except forms.ValidationError as error:
+                    self.add_error("password1", error)
+        return data
+
+
+class JoinForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    organisation_name = forms.CharField(
+        label=_("Organisation or group"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty if you are joining as yourself."),
+    )
+    sector = forms.ChoiceField(
+        label=_("Which best describes you?"),
+        choices=[("", _("Choose one")), *Sector.choices],
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(
+        label=_("Postal address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only if you would like us to write to you by post."),
+    )
+    message = forms.CharField(
+        label=_("Anything you would like to tell us?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consents = forms.MultipleChoiceField(
+        label=_("You may contact me about"),
+        choices=ConsentPurpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    privacy = forms.BooleanField(
+        label=_("I agree that the network keeps these details to deal with my request."),
+    )
+    # A field people never see; bots fill in everything.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("email") or data.get("phone") or (data.get("address") or "").strip()):
+            raise forms.ValidationError(
+                _("Give an email address, a phone number or a postal address, so we can reply.")
+            )
+        return data

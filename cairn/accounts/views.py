@@ -1,0 +1,298 @@
+from allauth.account.views import LoginView
+from allauth.core import ratelimit
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cairn.accounts import services
+from cairn.accounts.forms import AcceptForm, InviteForm, JoinForm, RedeemForm, RoleForm
+from cairn.accounts.models import InviteChannel, JoinRequest, JoinStatus
+from cairn.core.roles import Role, coordinator_required
+from cairn.lib.paging import paginate
+from cairn.members.models import Person
+
+SESSION_CODE = "cairn_invite_code"
+
+
+class CairnLoginView(LoginView):
+    # Cairn's own login page: the same allauth form, with "Log in" words and styling.
+    template_name = "account/login.html"
+
+
+def old_password_reset(request: HttpRequest) -> HttpResponse:
+    """Django's familiar address for resetting a password, kept working."""
+    return redirect("account_reset_password", permanent=True)
+
+
+# --- invitations (coordinators) ------------------------------------------------------------
+
+
+def _person_for_coordinator(pk: int) -> Person:
+    return get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
+
+
+@coordinator_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_coordinator(pk)
+    form = InviteForm(request.POST or None, initial={"channel": _default_channel(person)})
+    if request.method == "POST" and form.is_valid():
+        channel = form.cleaned_data["channel"]
+        try:
+            issued = services.create_invite(person, channel, request.user)
+        except services.AccountError as error:
+            form.add_error("channel", str(error))
+        else:
+            if channel == InviteChannel.EMAIL:
+                messages.success(
+                    request,
+                    _("Emailed to %(email)s.") % {"email": person.email}
+                    if person.user_id
+                    else _("Invitation emailed to %(email)s.") % {"email": person.email},
+                )
+                return redirect(person)
+            # The code exists only now: keep it for the next page, which shows it once.
+            request.session[SESSION_CODE] = {"person": person.pk, "code": issued.code}
+            return redirect("accounts:invite_sent", pk=person.pk)
+    problems = {value: services.invite_problem(person, value) for value in InviteChannel.values}
+    return render(
+        request,
+        "accounts/invite.html",
+        {"p": person, "form": form, "problems": problems},
+    )
+
+
+def _default_channel(person: Person) -> str:
+    if person.preferred_channel in (InviteChannel.POST, InviteChannel.PHONE):
+        return person.preferred_channel
+    return InviteChannel.EMAIL
+
+
+@coordinator_required
+def invite_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The call script or letter notice with the code, shown once after a letter or call invite."""
+    person = _person_for_coordinator(pk)
+    held = request.session.pop(SESSION_CODE, None)
+    invite = person.invites.order_by("-created_at").first()
+    code = held["code"] if held and held.get("person") == person.pk else None
+    if invite is None or code is None or not invite.is_open:
+        messages.info(request, _("The code is only shown once. Send a new invitation if needed."))
+        return redirect(person)
+    return render(
+        request,
+        "accounts/invite_sent.html",
+        {
+            "p": person,
+            "invite": invite,
+            "code": services.format_code(code),
+            "entry_url": services.entry_url(),
+            "network_name": settings.NETWORK_NAME,
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_coordinator(pk)
+    if services.withdraw_invites(person, request.user):
+        messages.success(request, _("The invitation no longer works."))
+    return redirect(person)
+
+
+@coordinator_required
+@require_POST
+def change_role(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_coordinator(pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return redirect(person)
+    try:
+        changed = services.set_role(person, Role(form.cleaned_data["role"]), request.user)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        if changed:
+            messages.success(
+                request,
+                _("%(name)s is now a %(role)s.")
+                % {"name": person.full_name, "role": Role(form.cleaned_data["role"]).name.lower()},
+            )
+        else:
+            messages.info(request, _("Nothing changed."))
+    return redirect(person)
+
+
+@coordinator_required
+@require_POST
+def change_active(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_coordinator(pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_active(person, active, request.user)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            (_("%(name)s can log in again.") if active else _("%(name)s can no longer log in."))
+            % {"name": person.full_name},
+        )
+    return redirect(person)
+
+
+# --- accepting an invitation (the person) --------------------------------------------------
+
+
+def redeem(request: HttpRequest) -> HttpResponse:
+    """Type the code from a letter or a call."""
+    form = RedeemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="invite_code"):
+            form.add_error("code", _("Too many tries. Please wait a minute and try again."))
+        else:
+            found = services.find_invite(form.cleaned_data["code"])
+            if found is None or not found.is_open:
+                form.add_error(
+                    "code",
+                    _(
+                        "That code is not right, or has expired. Check it, or ask the network for a new one."
+                    ),
+                )
+            else:
+                return redirect(
+                    "accounts:accept", code=services.normalise_code(form.cleaned_data["code"])
+                )
+    return render(request, "accounts/redeem.html", {"form": form})
+
+
+def accept(request: HttpRequest, code: str) -> HttpResponse:
+    found = services.find_invite(code)
+    if found is None or not found.is_open:
+        # Guessing links is rate-limited like typing codes.
+        if not ratelimit.consume(request, action="invite_code"):
+            return HttpResponse(
+                _("Too many tries. Please wait a minute and try again."), status=429
+            )
+        return render(request, "accounts/invite_invalid.html", status=404)
+    if request.user.is_authenticated:
+        return render(request, "accounts/invite_invalid.html", {"logged_in": True}, status=409)
+    person = found.person
+    resetting = person.user_id is not None
+    form = AcceptForm(
+        request.POST or None,
+        person=person,
+        initial={} if resetting else {"username": services.suggest_username(person)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invite(
+                found,
+                username=form.cleaned_data.get("username", ""),
+                password=form.cleaned_data.get("password1") or None,
+            )
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Welcome, %(name)s. Your login is ready: please check your details.")
+                % {"name": person.first_name}
+                if not resetting
+                else _("Your new password is set, %(name)s.") % {"name": person.first_name},
+            )
+            return redirect("members:me")
+    return render(
+        request,
+        "accounts/accept.html",
+        {"form": form, "p": person, "invite": found, "resetting": resetting},
+    )
+
+
+# --- requests to join ----------------------------------------------------------------------
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    if not settings.CAIRN_SIGNUP:
+        raise Http404
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("website"):
+            # A bot filled the hidden field: thank it and keep nothing.
+            return redirect("join_thanks")
+        if not ratelimit.consume(request, action="join_request"):
+            form.add_error(None, _("Too many requests from here. Please try again later."))
+        else:
+            try:
+                services.request_to_join(form.cleaned_data)
+            except services.AccountError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("join_thanks")
+    return render(request, "accounts/join.html", {"form": form})
+
+
+def join_thanks(request: HttpRequest) -> HttpResponse:
+    if not settings.CAIRN_SIGNUP:
+        raise Http404
+    return render(request, "accounts/join_thanks.html")
+
+
+@coordinator_required
+def join_requests(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", JoinStatus.PENDING)
+    if status not in JoinStatus.values:
+        status = JoinStatus.PENDING
+    qs = JoinRequest.objects.filter(status=status)
+    return render(
+        request,
+        "accounts/join_requests.html",
+        {
+            "page_obj": paginate(request, qs),
+            "status": status,
+            "statuses": JoinStatus.choices,
+            "signup_open": settings.CAIRN_SIGNUP,
+        },
+    )
+
+
+@coordinator_required
+def join_request(request: HttpRequest, pk: int) -> HttpResponse:
+    join_req = get_object_or_404(JoinRequest, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                person = services.approve_join_request(join_req, request.user)
+                messages.success(
+                    request,
+                    _("%(name)s is now on file and was invited to log in.")
+                    % {"name": person.full_name}
+                    if person.invites.exists()
+                    else _("%(name)s is now on file.") % {"name": person.full_name},
+                )
+                return redirect(person)
+            if action == "decline":
+                services.decline_join_request(join_req, request.user)
+                messages.success(request, _("Request declined; the contact details were not kept."))
+                return redirect("accounts:join_requests")
+        except services.AccountError as error:
+            messages.error(request, str(error))
+        return redirect(join_req)
+    return render(
+        request,
+        "accounts/join_request.html",
+        {
+            "j": join_req,
+            "existing": services.matching_person(join_req)
+            if join_req.status == JoinStatus.PENDING
+            else None,
+            "back": reverse("accounts:join_requests"),
+        },
+    )

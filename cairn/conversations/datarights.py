@@ -1,0 +1,66 @@
+"""What conversations hold about a person: their posts and the threads they follow."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from cairn.conversations.models import Follow, Post
+from cairn.core.datarights import STAFF, PersonData, register
+from cairn.members.models import Person
+
+
+def _posts(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "thread": p.thread.title,
+            "body": p.body,
+            "channel": p.channel,
+            "created_at": p.created_at.isoformat(),
+        }
+        for p in Post.objects.filter(author=person).select_related("thread")
+    ]
+
+
+def _erase_posts(person: Person) -> int:
+    # Like contributions: what they said stays in the thread, without their name.
+    return Post.objects.filter(author=person).update(author=None, author_name="")
+
+
+register(
+    PersonData(
+        key="conversation_posts",
+        title=_("Conversation posts"),
+        export=_posts,
+        erase=_erase_posts,
+        relations=("conversations.Post.author",),
+        kept={
+            "conversations.Post.entered_by": STAFF,
+            "conversations.Thread.created_by": STAFF,
+        },
+        order=70,
+    )
+)
+
+
+def _follows(person: Person) -> list[dict[str, Any]]:
+    return [
+        {"thread": f.thread.title, "created_at": f.created_at.isoformat()}
+        for f in Follow.objects.filter(person=person).select_related("thread")
+    ]
+
+
+def _erase_follows(person: Person) -> int:
+    deleted, _ = Follow.objects.filter(person=person).delete()
+    return deleted
+
+
+register(
+    PersonData(
+        key="conversation_follows",
+        title=_("Conversations you follow"),
+        export=_follows,
+        erase=_erase_follows,
+        relations=("conversations.Follow.person",),
+        order=71,
+    )
+)

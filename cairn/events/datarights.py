@@ -1,0 +1,115 @@
+"""What events holds about a person: registrations, breakout rooms, talks and feedback."""
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cairn.core.datarights import STAFF, PersonData, register
+from cairn.events.models import AgendaItem, BreakoutGroup, Feedback, Registration
+from cairn.members.models import Person
+
+
+def _registrations(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": r.event.title,
+            "status": r.status,
+            "registered_via": r.channel,
+            "access_needs": r.access_needs,
+            "attended": r.attended,
+            "created_at": r.created_at.isoformat(),
+        }
+        for r in Registration.objects.filter(person=person).select_related("event")
+    ]
+
+
+def _erase_registrations(person: Person) -> int:
+    # Registrations stay with the erased record so attendance counts stay true; what the
+    # person told us about their needs goes.
+    return (
+        Registration.objects.filter(person=person).exclude(access_needs="").update(access_needs="")
+    )
+
+
+register(
+    PersonData(
+        key="registrations",
+        title=_("Event registrations"),
+        export=_registrations,
+        erase=_erase_registrations,
+        relations=("events.Registration.person",),
+        kept={"events.Registration.entered_by": STAFF},
+        order=20,
+    )
+)
+
+
+def _roles(person: Person) -> list[dict[str, Any]]:
+    rows = []
+    for item in AgendaItem.objects.filter(speaker=person).select_related("event"):
+        rows.append({"event": item.event.title, "role": "speaker", "item": item.title})
+    groups = (
+        BreakoutGroup.objects.filter(
+            Q(facilitator=person) | Q(note_taker=person) | Q(members=person)
+        )
+        .select_related("event")
+        .distinct()
+    )
+    for group in groups:
+        if group.facilitator_id == person.pk:
+            role = "facilitator"
+        elif group.note_taker_id == person.pk:
+            role = "note taker"
+        else:
+            role = "participant"
+        rows.append({"event": group.event.title, "role": role, "item": group.name})
+    return rows
+
+
+register(
+    PersonData(
+        key="event_roles",
+        title=_("Talks and breakout rooms"),
+        export=_roles,
+        # Kept with the erased record (no name left on it) so rooms and agendas still add up.
+        kept={
+            "events.AgendaItem.speaker": "points at the erased record, which no longer names anyone",
+            "events.BreakoutGroup.facilitator": "points at the erased record",
+            "events.BreakoutGroup.note_taker": "points at the erased record",
+            "events.BreakoutGroup.members": "points at the erased record",
+        },
+        order=25,
+    )
+)
+
+
+def _feedback(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": f.event.title,
+            "rating": f.rating,
+            "comment": f.comment,
+            "channel": f.channel,
+            "created_at": f.created_at.isoformat(),
+        }
+        for f in Feedback.objects.filter(person=person).select_related("event")
+    ]
+
+
+def _erase_feedback(person: Person) -> int:
+    # The rating and comment stay, unlinked, like the contribution the comment became.
+    return Feedback.objects.filter(person=person).update(person=None)
+
+
+register(
+    PersonData(
+        key="event_feedback",
+        title=_("Event feedback"),
+        export=_feedback,
+        erase=_erase_feedback,
+        relations=("events.Feedback.person",),
+        kept={"events.Feedback.entered_by": STAFF},
+        order=26,
+    )
+)

@@ -1,0 +1,123 @@
+"""What members holds about a person beyond their details: consent, the audit trail of
+their record, and their login's traces elsewhere.
+
+The person's own record (details, login) is exported and cleared by
+`members.services.person_data` and `erase_person` themselves; these entries answer for
+the rest.
+"""
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from cairn.core.datarights import STAFF, PersonData, register
+from cairn.core.models import AuditEntry
+from cairn.members.models import Person
+
+ERASED_MARK = "[erased person]"
+
+
+def _consents(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "purpose": c.purpose,
+            "granted": c.granted,
+            "method": c.method,
+            "recorded_at": c.recorded_at.isoformat(),
+            "note": c.note,
+        }
+        for c in person.consents.all()
+    ]
+
+
+def _erase_consents(person: Person) -> int:
+    deleted, _ = person.consents.all().delete()
+    return deleted
+
+
+register(
+    PersonData(
+        key="consents",
+        title=_("Consent"),
+        export=_consents,
+        erase=_erase_consents,
+        relations=("members.Consent.person",),
+        kept={
+            "members.Consent.recorded_by": STAFF,
+            "members.ImportJob.created_by": STAFF,
+            "members.Person.user": "closed and unlinked by members.services.erase_person",
+        },
+        order=10,
+    )
+)
+
+
+def _audit(person: Person) -> list[dict[str, Any]]:
+    return [
+        {"when": e.created_at.isoformat(), "action": e.action, "summary": e.summary}
+        for e in AuditEntry.objects.filter(
+            object_type=person._meta.label_lower, object_id=str(person.pk)
+        )
+    ]
+
+
+def _erase_name_from_logs(person: Person) -> int:
+    """The audit and admin logs stay (who did what), but no longer name the person."""
+    changed = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
+    ).update(object_repr=ERASED_MARK, change_message="")
+    full_name = person.full_name
+    if full_name:
+        for entry in AuditEntry.objects.filter(summary__contains=full_name):
+            entry.summary = entry.summary.replace(full_name, ERASED_MARK)
+            entry.save(update_fields=["summary"])
+            changed += 1
+    return changed
+
+
+register(
+    PersonData(
+        key="audit",
+        title=_("Changes to your record"),
+        export=_audit,
+        erase=_erase_name_from_logs,
+        kept={"core.AuditEntry.actor": STAFF, "admin.LogEntry.user": STAFF},
+        order=1000,
+    )
+)
+
+
+def _email_addresses(person: Person) -> list[dict[str, Any]]:
+    model = apps.get_model("account", "EmailAddress")
+    if not person.user_id:
+        return []
+    return [
+        {"email": a.email, "verified": a.verified, "primary": a.primary}
+        for a in model.objects.filter(user_id=person.user_id)
+    ]
+
+
+def _erase_email_addresses(person: Person) -> int:
+    model = apps.get_model("account", "EmailAddress")
+    if not person.user_id:
+        return 0
+    deleted, _ = model.objects.filter(user_id=person.user_id).delete()
+    return deleted
+
+
+# django-allauth keeps a login's email addresses in its own table; erasure closes the
+# login, so its addresses go too.
+if apps.is_installed("allauth.account"):
+    register(
+        PersonData(
+            key="login_emails",
+            title=_("Email addresses of your login"),
+            export=_email_addresses,
+            erase=_erase_email_addresses,
+            relations=("account.EmailAddress.user",),
+            order=15,
+        )
+    )

@@ -1,0 +1,103 @@
+"""Logging in with django-allauth: username or email and password, an emailed code,
+password reset by emailed link; Axes still locks out repeated failures."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+
+@pytest.fixture
+def dora(db):
+    from tests.conftest import make_user
+
+    user = make_user("dora", None, email="dora@example.org")
+    user.email = "dora@example.org"
+    user.save()
+    return user
+
+
+@pytest.mark.django_db
+def test_a_member_logs_in_with_their_email_address(client, dora):
+    response = client.post(reverse("login"), {"login": "dora@example.org", "password": "pw-dora"})
+    assert response.status_code == 302
+    assert client.get(reverse("members:me")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_login_page_offers_a_code_a_reset_and_an_invitation_code(client):
+    page = client.get(reverse("login")).content.decode()
+    assert reverse("account_request_login_code") in page
+    assert reverse("account_reset_password") in page
+    assert reverse("accounts:redeem") in page
+    assert 'for="id_login"' in page and 'for="id_password"' in page
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_says_so_without_saying_which(client, dora):
+    response = client.post(reverse("login"), {"login": "dora", "password": "nope"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_failed_logins_by_email_address_are_locked_out_too(client, dora):
+    for _ in range(5):
+        client.post(reverse("login"), {"login": "dora@example.org", "password": "wrong"})
+    response = client.post(reverse("login"), {"login": "dora@example.org", "password": "pw-dora"})
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_old_password_reset_address_leads_to_the_reset_page(client):
+    response = client.get("/accounts/password_reset/")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("account_reset_password")
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_password_reset_by_emailed_link(client, dora):
+    client.post(reverse("account_reset_password"), {"email": "dora@example.org"})
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    link = re.search(r"https?://\S+/password/reset/key/\S+", body).group(0)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"},
+    )
+    assert response.status_code == 302
+    dora.refresh_from_db()
+    assert dora.check_password("a-new-long-passphrase")
+
+
+@pytest.mark.django_db
+def test_login_by_emailed_code(client, dora):
+    client.post(reverse("account_request_login_code"), {"email": "dora@example.org"})
+    assert len(mail.outbox) == 1
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mail.outbox[0].body, re.M).group(1)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert response.status_code == 302
+    assert client.get(reverse("members:me")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_nobody_signs_themselves_up_through_allauth(client):
+    response = client.get(reverse("account_signup"))
+    assert "by invitation" in response.content.decode()
+    client.post(
+        reverse("account_signup"),
+        {
+            "username": "mallory",
+            "email": "m@example.org",
+            "password1": "a-long-passphrase",
+            "password2": "a-long-passphrase",
+        },
+    )
+    from django.contrib.auth.models import User
+
+    assert not User.objects.filter(username="mallory").exists()
