@@ -24,8 +24,8 @@ def published(report, alice):  # noqa: F811
     return services.publish(report, alice)
 
 
-def _deliveries(report):
-    return Delivery.objects.filter(subject=report.title)
+def _deliveries(sent_report):
+    return Delivery.objects.filter(subject=sent_report.title)
 
 
 def test_a_report_send_cut_short_reaches_everyone_once_when_run_again(published, alice):
