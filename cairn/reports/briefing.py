@@ -11,12 +11,15 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cairn.consultations.models import Consultation
+from cairn.consultations.services.results import consultation_synthesis
+from cairn.consultations.synthesis_scopes import answer_contribution_ids
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.selectors import may_quote_publicly
 from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
 from cairn.events.models import Event
-from cairn.insights.models import RunStatus, SynthesisRun, Theme
-from cairn.insights.services import latest_run_for_event, scope_contributions
+from cairn.insights.models import SynthesisRun, Theme
+from cairn.insights.services import latest_run_for_event
 from cairn.members.models import Sector
 from cairn.reports.charts import chart_data
 from cairn.reports.compose import Draft
@@ -93,18 +96,9 @@ def _sources(events: list[Event], consultation_ids: list[int]) -> list[Source]:
         )
         for e in events
     ]
-    if consultation_ids:
-        from cairn.consultations.models import Consultation
-
-        for c in Consultation.objects.filter(pk__in=consultation_ids):
-            run = (
-                SynthesisRun.objects.filter(consultation_id=c.pk, status=RunStatus.DONE)
-                .order_by("-finished_at", "-pk")
-                .first()
-            )
-            probe = run or SynthesisRun(consultation_id=c.pk)
-            ids = list(scope_contributions(probe).values_list("pk", flat=True))
-            found.append(Source(c.title, c.created_at, run, ids))
+    for c in Consultation.objects.filter(pk__in=consultation_ids):
+        run = consultation_synthesis(c)
+        found.append(Source(c.title, c.created_at, run, answer_contribution_ids(c.pk)))
     return sorted(found, key=lambda s: s.when)
 
 
