@@ -24,6 +24,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NETWORK_NAME = env_str("CAIRN_NETWORK_NAME", "Cairn")
 # Printed as the sender block on letters; lines separated by "|".
 NETWORK_POSTAL_ADDRESS = env_str("CAIRN_POSTAL_ADDRESS", "").replace("|", "\n")
+# The public home: how to reach the network without the internet, and what it is.
+NETWORK_PHONE = env_str("CAIRN_PHONE", "")
+NETWORK_EMAIL = env_str("CAIRN_CONTACT_EMAIL", "")
+NETWORK_ABOUT = env_str("CAIRN_ABOUT", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks_db",
+    "health_check",
     "allauth",
     "allauth.account",
     "cairn.core",
@@ -50,6 +55,7 @@ INSTALLED_APPS = [
     "cairn.conversations",
     "cairn.reports",
     "cairn.insights",
+    "cairn.public",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +203,10 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# /health/ fails beyond these: tasks waiting, seconds since a worker beat, MB free for media.
+CAIRN_HEALTH_MAX_QUEUE = env_int("CAIRN_HEALTH_MAX_QUEUE", 10000)
+CAIRN_HEALTH_WORKER_SECONDS = env_int("CAIRN_HEALTH_WORKER_SECONDS", 120)
+CAIRN_HEALTH_MIN_FREE_MB = env_int("CAIRN_HEALTH_MIN_FREE_MB", 500)
 # A worker whose heartbeat is older than this has stopped; its task is run again.
 CAIRN_HEARTBEAT_SECONDS = env_int("CAIRN_HEARTBEAT_SECONDS", 10)
 CAIRN_WORKER_STALE_SECONDS = env_int("CAIRN_WORKER_STALE_SECONDS", 60)

@@ -4,12 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from cairn.accounts import views as account_views
 from cairn.accounts.urls import login_urlpatterns
+from cairn.jobs.health import FullHealth, WebHealth
+from cairn.public import views as public_views
 
 admin.site.site_header = _("Cairn administration")
 admin.site.site_title = _("Cairn admin")
 admin.site.index_title = _("Network data")
 
 urlpatterns = [
+    # For load balancers and monitors; no login, and nothing personal in the answer.
+    path("health/", FullHealth.as_view(), name="health"),
+    path("health/web/", WebHealth.as_view(), name="health_web"),
+    # Before core's own "home": the same address, answered by the front door for visitors.
+    path("", public_views.home, name="home"),
     path("", include("cairn.core.urls")),
     path("accounts/", include(login_urlpatterns)),
     path("accounts/", include("cairn.accounts.urls")),
@@ -28,4 +35,5 @@ urlpatterns = [
     path("insights/", include("cairn.insights.urls")),
     path("jobs/", include("cairn.jobs.urls")),
     path("sent-mail/", include("cairn.sentmail.urls")),
+    path("visit/", include("cairn.public.urls")),
 ]

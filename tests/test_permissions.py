@@ -28,6 +28,7 @@ def pages(demo):
         "contributions": reverse("contributions:list"),
         "contribution": contribution.get_absolute_url(),
         "admin": reverse("admin:index"),
+        "health_web": reverse("health_web"),
         "jobs": reverse("jobs:list"),
         "job": job.get_absolute_url(),
         "job_status": reverse("jobs:status", args=[job.pk]),
@@ -48,6 +49,10 @@ def pages(demo):
         "person_add": reverse("members:person_add"),
         "organisation_add": reverse("members:organisation_add"),
         "person_merge": reverse("members:person_merge", args=[person.pk]),
+        "public_event": reverse("public:event", args=[demo.pk]),
+        "public_registered": reverse("public:registered", args=[demo.pk]),
+        "start_here": reverse("public:start_here"),
+        "public_directory": reverse("public:directory"),
         "person_archive": reverse("members:person_archive", args=[person.pk]),
         "organisation_archive": reverse(
             "members:organisation_archive", args=[person.organisation.pk]
@@ -67,6 +72,8 @@ EXPECTED = {
     "contributions": {"anon": 302, "member": 403, "facilitator": 200, "coordinator": 200},
     "contribution": {"anon": 302, "member": 404, "facilitator": 200, "coordinator": 200},
     "admin": {"anon": 302, "member": 302, "facilitator": 302, "coordinator": 200},
+    # For load balancers: no login, nothing personal in the answer.
+    "health_web": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
     "jobs": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "job": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "job_status": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
@@ -89,6 +96,11 @@ EXPECTED = {
     "person_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "organisation_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "person_merge": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    # the front door: everyone, no login
+    "public_event": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
+    "public_registered": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
+    "start_here": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
+    "public_directory": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
     # POST only: a GET changes nothing for anyone
     "person_archive": {"anon": 405, "member": 405, "facilitator": 405, "coordinator": 405},
     "organisation_archive": {"anon": 405, "member": 405, "facilitator": 405, "coordinator": 405},

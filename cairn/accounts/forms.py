@@ -116,7 +116,10 @@ class JoinForm(forms.Form):
         required=False,
         help_text=_("Leave empty if you are joining as yourself."),
     )
-    sector = forms.ChoiceField(label=_("Which best describes you?"), choices=Sector.choices)
+    sector = forms.ChoiceField(
+        label=_("Which best describes you?"),
+        choices=[("", _("Choose one")), *Sector.choices],
+    )
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     address = forms.CharField(

@@ -85,6 +85,8 @@ def invite_problem(person: Person, channel: str) -> str:
     """Why this person cannot be invited this way, or "" when they can."""
     if person.anonymised_at is not None:
         return _("This person's details were erased.")
+    if getattr(person, "archived_at", None) is not None:
+        return _("This person is archived; restore them first.")
     if person.user_id is not None:
         return _("This person already has a login.")
     if channel == InviteChannel.EMAIL and not person.email:

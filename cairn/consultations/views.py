@@ -354,9 +354,10 @@ def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
     consultation = get_object_or_404(Consultation.objects.select_related("asked_by"), pk=pk)
+    r = results.consultation_results(consultation)
     html = render_to_string(
         "consultations/results_pdf.html",
-        {"consultation": consultation, "r": results.consultation_results(consultation)},
+        {"consultation": consultation, "r": r, "shared": results.shared_open_results(r)},
     )
     reply = HttpResponse(
         HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), content_type="application/pdf"

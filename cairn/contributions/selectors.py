@@ -14,7 +14,8 @@ from cairn.contributions.models import Contribution
 from cairn.contributions.wording import channel_how, sector_label
 from cairn.core.roles import Role, role_of
 from cairn.events.models import Event
-from cairn.members.models import ConsentPurpose
+from cairn.lib.names import WORD, NameFilter, strip_sign_off
+from cairn.members.models import ConsentPurpose, Person
 
 
 def facilitated_events(user: Any) -> QuerySet[Event]:
@@ -87,3 +88,53 @@ def public_attribution(contribution: Contribution) -> str:
         )
         return template % {"sector": label, "channel": where}
     return _("A participant, %(channel)s") % {"channel": where}
+
+
+def _name_keys(*names: str) -> set[str]:
+    return {w.casefold() for name in names for w in WORD.findall(name or "") if len(w) > 1}
+
+
+def public_name_filter() -> NameFilter:
+    """Names inside contributions' words, hidden in public unless the person agreed to be named.
+
+    A member agreed when they let one of their contributions carry their name and have
+    neither withdrawn consent to be quoted nor been erased. Every other member's first name
+    is hidden (with the surname after it, or a surname after a title), as are names written
+    in chats and any first name in the list Cairn ships.
+    """
+    agreed = set(
+        Contribution.objects.filter(
+            consent_to_name=True, author__isnull=False, author__anonymised_at__isnull=True
+        )
+        .exclude(author__consents__purpose=ConsentPurpose.QUOTE, author__consents__granted=False)
+        .values_list("author_id", flat=True)
+    )
+    members: set[str] = set()
+    surnames: set[str] = set()
+    keep: set[str] = set()
+    for pk, first, last in Person.objects.values_list("pk", "first_name", "last_name").iterator(
+        chunk_size=5000
+    ):
+        if pk in agreed:
+            keep |= _name_keys(first, last)
+        else:
+            members |= _name_keys(first)
+            surnames |= _name_keys(last)
+    others = _name_keys(
+        *Contribution.objects.exclude(author_name="")
+        .values_list("author_name", flat=True)
+        .distinct()
+    )
+    return NameFilter(
+        members=frozenset(members),
+        surnames=frozenset(surnames),
+        keep=frozenset(keep - members),
+        others=frozenset(others - keep),
+        member_label=_("[a member]"),
+        other_label=_("[someone]"),
+    )
+
+
+def quotable_words(text: str) -> str:
+    """A contribution's words as a quote: without the sign-off and signature of a letter or email."""
+    return strip_sign_off(text)

@@ -10,7 +10,8 @@ from cairn.events.models import (
     FeedbackChannel,
     RegistrationChannel,
 )
-from cairn.members.models import Person
+from cairn.members.models import Channel, Organisation, Person
+from cairn.members.services import likely_duplicates
 
 MAX_RANKS = 3
 RANK_LABELS = [_("First choice"), _("Second choice"), _("Third choice")]
@@ -154,17 +155,122 @@ class RegistrationForm(forms.Form):
 
 
 class StaffRegistrationForm(RegistrationForm):
+    """Register someone on file, or someone who phoned and is not on file yet."""
+
     person = forms.ModelChoiceField(
-        label=_("Person"),
+        label=_("Person on file"),
         queryset=Person.objects.filter(
             anonymised_at__isnull=True, archived_at__isnull=True
         ).select_related("organisation"),
+        required=False,
+        help_text=_("Leave empty and fill in “Someone new” below for a person not on file."),
     )
     channel = forms.ChoiceField(
         label=_("How did they ask?"),
         choices=[c for c in RegistrationChannel.choices if c[0] != RegistrationChannel.WEB],
     )
+    new_first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    new_last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    new_organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(archived_at__isnull=True),
+        required=False,
+    )
+    new_email = forms.EmailField(label=_("Email"), required=False)
+    new_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    new_address = forms.CharField(
+        label=_("Postal address"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    new_postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
+    new_preferred_channel = forms.ChoiceField(
+        label=_("How they want to hear from us"), choices=Channel.choices, required=False
+    )
+    new_consent = forms.BooleanField(
+        label=_("They agreed to hear from us about events (confirmation and reminders)"),
+        required=False,
+    )
+    not_a_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different person from the ones listed"), required=False
+    )
     field_order = ["person", "channel", "access_needs"]
+    NEW_FIELDS = (
+        "new_first_name",
+        "new_last_name",
+        "new_organisation",
+        "new_email",
+        "new_phone",
+        "new_address",
+        "new_postcode",
+        "new_preferred_channel",
+        "new_consent",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p.full_name} ({p.organisation})" if p.organisation_id else p.full_name
+        )
+        self.duplicates: list[Person] = []
+
+    def new_person_fields(self):
+        return [self[name] for name in self.NEW_FIELDS] + [self["not_a_duplicate"]]
+
+    def other_fields(self):
+        hidden = set(self.NEW_FIELDS) | {"not_a_duplicate"}
+        return [field for field in self if field.name not in hidden]
+
+    def clean(self):
+        data = super().clean()
+        person, first = data.get("person"), (data.get("new_first_name") or "").strip()
+        if person and first:
+            raise forms.ValidationError(
+                _("Choose a person on file or fill in someone new, not both.")
+            )
+        if not person and not first:
+            raise forms.ValidationError(
+                _("Choose a person on file, or give at least the first name of someone new.")
+            )
+        if first:
+            if not (data.get("new_email") or data.get("new_phone") or data.get("new_address")):
+                self.add_error(
+                    "new_phone", _("Give an email, a phone number or an address to reach them.")
+                )
+            self.duplicates = list(
+                likely_duplicates(
+                    first_name=first,
+                    last_name=data.get("new_last_name", ""),
+                    email=data.get("new_email", ""),
+                    organisation=data.get("new_organisation"),
+                )[:10]
+            )
+            if self.duplicates and not data.get("not_a_duplicate"):
+                raise forms.ValidationError(
+                    _(
+                        "This may be someone already on file: %(names)s. Choose them in the "
+                        "list, or tick “this is a different person”."
+                    )
+                    % {"names": ", ".join(p.full_name for p in self.duplicates)}
+                )
+        return data
+
+    def new_person_details(self) -> dict:
+        data = self.cleaned_data
+        details = {
+            "first_name": data["new_first_name"].strip(),
+            "last_name": data["new_last_name"].strip(),
+            "organisation": data["new_organisation"],
+            "email": data["new_email"],
+            "phone": data["new_phone"],
+            "address": data["new_address"],
+            "postcode": data["new_postcode"],
+        }
+        channel = data.get("new_preferred_channel") or {
+            RegistrationChannel.EMAIL: Channel.EMAIL,
+            RegistrationChannel.PHONE: Channel.PHONE,
+            RegistrationChannel.POST: Channel.POST,
+        }.get(data["channel"], Channel.EMAIL)
+        details["preferred_channel"] = channel
+        return details
 
 
 class FeedbackForm(forms.Form):

@@ -27,6 +27,8 @@ from cairn.events.services import attendance, board, breakouts, chat_import, fee
 from cairn.events.services import events as event_services
 from cairn.events.services import registration as reg_services
 from cairn.lib.paging import paginate
+from cairn.members.models import ConsentPurpose
+from cairn.members.services import PersonError
 
 
 @member_required
@@ -294,15 +296,29 @@ def register_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
         try:
-            registration = reg_services.register(
-                event.pk,
-                person,
-                channel=form.cleaned_data["channel"],
-                entered_by=request.user,
-                access_needs=form.cleaned_data["access_needs"],
-                preferences=forms.ranked_preferences(form),
-            )
-        except reg_services.RegistrationError as exc:
+            if person is None:
+                registration = reg_services.register_new_person(
+                    event.pk,
+                    form.new_person_details(),
+                    channel=form.cleaned_data["channel"],
+                    entered_by=request.user,
+                    consents=[ConsentPurpose.EVENT_INVITATIONS]
+                    if form.cleaned_data["new_consent"]
+                    else [],
+                    access_needs=form.cleaned_data["access_needs"],
+                    preferences=forms.ranked_preferences(form),
+                )
+                person = registration.person
+            else:
+                registration = reg_services.register(
+                    event.pk,
+                    person,
+                    channel=form.cleaned_data["channel"],
+                    entered_by=request.user,
+                    access_needs=form.cleaned_data["access_needs"],
+                    preferences=forms.ranked_preferences(form),
+                )
+        except (reg_services.RegistrationError, PersonError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(

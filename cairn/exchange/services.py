@@ -187,18 +187,3 @@ def search(
     if topic:
         qs = qs.filter(topics__icontains=topic.lower())
     return qs
-
-
-def guide(region: str, topic: str = "") -> dict[str, Any]:
-    """For someone new to the network: who works on what near them, and what they need."""
-    orgs = Organisation.objects.all()
-    if region:
-        orgs = orgs.filter(Q(region__iexact=region) | Q(region="") | Q(listings__region=""))
-    if topic:
-        orgs = orgs.filter(Q(topics__icontains=topic) | Q(description__icontains=topic))
-    by_topic: dict[str, list[Organisation]] = {}
-    for org in orgs.distinct().order_by("name"):
-        for t in org.topic_list or ["other"]:
-            by_topic.setdefault(t.lower(), []).append(org)
-    needs = search(open_listings().filter(kind=ListingKind.NEED), region=region, topic=topic)
-    return {"by_topic": sorted(by_topic.items()), "needs": list(needs[:12])}

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cairn.core.roles import is_coordinator, member_required
@@ -116,15 +117,7 @@ def listing_close(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exchange/confirm_close.html", {"listing": listing})
 
 
-@member_required
 def guide(request: HttpRequest) -> HttpResponse:
-    """For a company new to the network: who works on what near us, and how to approach them."""
-    person = _person(request)
-    default_region = person.organisation.region if person and person.organisation_id else ""
-    region = request.GET.get("region", default_region).strip()
-    topic = request.GET.get("topic", "").strip()
-    return render(
-        request,
-        "exchange/guide.html",
-        {"region": region, "topic": topic, "regions": _regions(), **services.guide(region, topic)},
-    )
+    """Start here moved to the public front door: no login needed to see who needs what."""
+    query = request.GET.urlencode()
+    return redirect(reverse("public:start_here") + (f"?{query}" if query else ""))

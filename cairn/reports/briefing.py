@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -15,16 +16,20 @@ from cairn.consultations.models import Consultation
 from cairn.consultations.services.results import consultation_synthesis
 from cairn.consultations.synthesis_scopes import answer_contribution_ids
 from cairn.contributions.models import Contribution, ContributionChannel
-from cairn.contributions.selectors import may_quote_publicly
+from cairn.contributions.selectors import may_quote_publicly, quotable_words
 from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
-from cairn.events.models import Event
+from cairn.events.models import Event, EventStatus
 from cairn.insights.models import SynthesisRun, Theme
 from cairn.insights.services import latest_run_for_event
+from cairn.lib.names import stop_words
 from cairn.members.models import Sector
 from cairn.reports.charts import chart_data
 from cairn.reports.compose import Draft
+from cairn.reports.models import Report
 
-WORD = re.compile(r"[a-z]+")
+WORD = re.compile(r"[^\W\d_]+")
+# Two themes are one lesson when most of the smaller one's key words are the larger one's.
+SHARED_WORDS = 0.5
 
 
 @dataclass
@@ -48,26 +53,59 @@ class Lesson:
         return total
 
 
+def _stem(word: str) -> str:
+    # Enough to meet "buses"/"bus", "volunteers"/"volunteering": plural and -ing endings.
+    for end in ("ing", "es", "s"):
+        if len(word) > len(end) + 3 and word.endswith(end):
+            return word[: -len(end)]
+    return word
+
+
 def _words(theme: Theme) -> set[str]:
-    text = " ".join([theme.label, *theme.keyphrases]).casefold()
-    return set(WORD.findall(text)) - {"and", "the", "of", "to", "in", "a", "for"}
+    phrases = [p if isinstance(p, str) else str(p.get("text", "")) for p in theme.keyphrases or []]
+    text = " ".join([theme.label, *phrases]).casefold()
+    return {_stem(w) for w in WORD.findall(text) if len(w) > 1 and w not in stop_words()}
+
+
+def _lean(theme: Theme) -> str:
+    """The side a theme takes when its statements clearly take one: "positive" or "challenge"."""
+    stances = theme.stances or {}
+    good, bad = stances.get("positive", 0), stances.get("challenge", 0)
+    if good > 2 * bad:
+        return "positive"
+    if bad > 2 * good:
+        return "challenge"
+    return ""
+
+
+def same_lesson(a: Theme, b: Theme) -> bool:
+    """Whether two themes heard at different events say the same thing.
+
+    The same label, or most of the smaller theme's key words (label and keyphrases) shared;
+    never two themes that argue opposite sides, even in the same words.
+    """
+    leans = {_lean(a), _lean(b)}
+    if leans == {"positive", "challenge"}:
+        return False
+    if a.label.casefold() == b.label.casefold():
+        return True
+    wa, wb = _words(a), _words(b)
+    shared = wa & wb
+    if not shared:
+        return False
+    smaller = min(len(wa), len(wb))
+    return (len(shared) >= 2 or smaller <= 2) and len(shared) / smaller >= SHARED_WORDS
 
 
 def recurring_lessons(themes: list[Theme]) -> list[Lesson]:
-    """Group themes from different events that share a name or most of their key words."""
+    """Group themes from the chosen events and consultations that say the same thing.
+
+    The largest theme of a lesson gives it its label (the synthesis's own), and a theme
+    joins the first lesson whose largest theme it matches.
+    """
     lessons: list[Lesson] = []
     for theme in sorted(themes, key=lambda t: (-t.size, t.pk)):
-        words = _words(theme)
-        home = None
-        for lesson in lessons:
-            first = lesson.themes[0]
-            if first.label.casefold() == theme.label.casefold():
-                home = lesson
-                break
-            shared = words & _words(first)
-            if len(shared) >= 2 or (shared and len(words) <= 2):
-                home = lesson
-                break
+        home = next((lesson for lesson in lessons if same_lesson(lesson.themes[0], theme)), None)
         if home is None:
             lessons.append(Lesson(theme.label, [theme]))
         else:
@@ -84,9 +122,48 @@ class Source:
     when: datetime
     run: SynthesisRun | None
     contribution_ids: list[int]
+    is_event: bool = True
 
 
-def _sources(events: list[Event], consultation_ids: list[int]) -> list[Source]:
+@dataclass
+class Scope:
+    """What a briefing includes, for its summary and its subtitle alike."""
+
+    sources: list[Source]
+    not_yet_held: list[Event] = field(default_factory=list)
+
+    @property
+    def synthesised(self) -> list[Source]:
+        return [s for s in self.sources if s.run is not None]
+
+    def phrase(self, sources: list[Source] | None = None) -> str:
+        """ "3 events", "2 consultations" or "4 events and consultations"."""
+        sources = self.sources if sources is None else sources
+        events = sum(s.is_event for s in sources)
+        n = len(sources)
+        if events == n:
+            return ngettext("%(n)d event", "%(n)d events", n) % {"n": n}
+        if events == 0:
+            return ngettext("%(n)d consultation", "%(n)d consultations", n) % {"n": n}
+        return _("%(n)d events and consultations") % {"n": n}
+
+    def subtitle(self) -> str:
+        if not self.sources:
+            return ""
+        first, last = localtime(self.sources[0].when), localtime(self.sources[-1].when)
+        a, b = date_format(first, "F Y"), date_format(last, "F Y")
+        when = a if a == b else _("%(a)s to %(b)s") % {"a": a, "b": b}
+        return f"{self.phrase()}, {when}"
+
+
+def _happened(event: Event, now: datetime) -> bool:
+    return event.starts_at <= now and event.status != EventStatus.CANCELLED
+
+
+def briefing_scope(events: list[Event], consultation_ids: list[int]) -> Scope:
+    """The events that have happened and the consultations chosen, oldest first."""
+    now = timezone.now()
+    held = [e for e in events if _happened(e, now)]
     found = [
         Source(
             e.title,
@@ -94,52 +171,78 @@ def _sources(events: list[Event], consultation_ids: list[int]) -> list[Source]:
             latest_run_for_event(e),
             list(Contribution.objects.filter(event=e).values_list("pk", flat=True)),
         )
-        for e in events
+        for e in held
     ]
     for c in Consultation.objects.filter(pk__in=consultation_ids):
         run = consultation_synthesis(c)
-        found.append(Source(c.title, c.created_at, run, answer_contribution_ids(c.pk)))
-    return sorted(found, key=lambda s: s.when)
-
-
-def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = None) -> list[Draft]:
-    sources = _sources(list(events), list(consultation_ids or []))
-    runs = {s.run.pk: s for s in sources if s.run is not None}
-    themes = [
-        t
-        for source in sources
-        if source.run is not None
-        for t in source.run.themes.select_related("run__event").filter(size__gt=0)
-    ]
-    lessons = recurring_lessons(themes)
-    contributions = Contribution.objects.filter(
-        pk__in=[pk for source in sources for pk in source.contribution_ids]
+        ids = answer_contribution_ids(c.pk)
+        found.append(Source(c.title, c.created_at, run, ids, is_event=False))
+    found.sort(key=lambda s: s.when)
+    later = sorted(
+        (e for e in events if not _happened(e, now) and e.status != EventStatus.CANCELLED),
+        key=lambda e: e.starts_at,
     )
-    sectors = Counter(s or "unknown" for s in contributions.values_list("author_sector", flat=True))
-    channels = Counter(contributions.values_list("channel", flat=True))
-    titles = listing([f"{s.title} ({date_format(localtime(s.when), 'j F Y')})" for s in sources])
+    return Scope(found, later)
+
+
+def report_scope(report: Report) -> Scope:
+    return briefing_scope(list(report.events.all()), list(report.consultation_ids or []))
+
+
+def _when(source: Source) -> str:
+    return date_format(localtime(source.when), "j F Y")
+
+
+def _summary(scope: Scope, contributions, channels: Counter, sectors: Counter) -> Draft:
     summary = Draft("summary", _("Summary"))
-    summary.paragraphs.append(
-        [
+    titles = listing([f"{s.title} ({_when(s)})" for s in scope.sources])
+    lines = []
+    if scope.sources:
+        lines.append(
+            (
+                _(
+                    "This briefing brings together what network members told us at %(scope)s: %(titles)s."
+                )
+                % {"scope": scope.phrase(), "titles": titles},
+                [],
+            )
+        )
+    if scope.not_yet_held:
+        lines.append(
             (
                 ngettext(
-                    "This briefing brings together what network members told us at %(n)d event or consultation: %(titles)s.",
-                    "This briefing brings together what network members told us at %(n)d events and consultations: %(titles)s.",
-                    len(sources),
+                    "%(titles)s has not happened yet, so it is not counted.",
+                    "%(titles)s have not happened yet, so they are not counted.",
+                    len(scope.not_yet_held),
                 )
-                % {"n": len(sources), "titles": titles},
+                % {"titles": listing([e.title for e in scope.not_yet_held])},
                 [],
-            ),
+            )
+        )
+    waiting = [s.title for s in scope.sources if s.run is None]
+    if waiting:
+        lines.append(
             (
-                _("%(n)d contributions reached us: %(channels)s.")
-                % {
-                    "n": contributions.count(),
-                    "channels": channel_phrase(dict(channels.most_common())),
-                },
-                list(contributions.values_list("pk", flat=True)),
-            ),
-        ]
+                ngettext(
+                    "No synthesis has been run yet for %(titles)s: its words count in the figures below but not yet in the lessons.",
+                    "No synthesis has been run yet for %(titles)s: their words count in the figures below but not yet in the lessons.",
+                    len(waiting),
+                )
+                % {"titles": listing(waiting)},
+                [],
+            )
+        )
+    lines.append(
+        (
+            _("%(n)d contributions reached us: %(channels)s.")
+            % {
+                "n": contributions.count(),
+                "channels": channel_phrase(dict(channels.most_common())),
+            },
+            list(contributions.values_list("pk", flat=True)),
+        )
     )
+    summary.paragraphs.append(lines)
     summary.charts.append(
         chart_data(
             "sectors",
@@ -156,15 +259,20 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
             _("contributions"),
         )
     )
+    return summary
 
+
+def _theme_ids(lesson: Lesson) -> list[int]:
+    return [
+        a for t in lesson.themes for a in t.assignments.values_list("contribution_id", flat=True)
+    ]
+
+
+def _key_lessons(scope: Scope, lessons: list[Lesson]) -> Draft:
     key = Draft("lessons", _("Key lessons"))
+    heard_in = scope.synthesised
     bullets = []
     for lesson in lessons[:8]:
-        ids = [
-            a
-            for t in lesson.themes
-            for a in t.assignments.values_list("contribution_id", flat=True)
-        ]
         sector_list = listing(
             [sector_label(s).lower() for s, _n in lesson.counts("sector").most_common(3)]
         )
@@ -173,19 +281,21 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
             (
                 "- "
                 + _(
-                    "%(label)s: heard at %(e)d of %(n)d events and consultations, %(points)s, most often from %(sectors)s."
+                    "%(label)s: heard at %(e)d of %(scope)s, %(points)s, most often from %(sectors)s."
                 )
                 % {
                     "label": lesson.label,
                     "e": len(lesson.events),
-                    "n": len(sources),
+                    "scope": scope.phrase(heard_in),
                     "points": points,
                     "sectors": sector_list or _("unknown sectors"),
                 },
-                ids,
+                _theme_ids(lesson),
             )
         )
-    key.paragraphs.append(bullets or [(_("No synthesis has been run for these events yet."), [])])
+    key.paragraphs.append(
+        bullets or [(_("No synthesis has been run for these events and consultations yet."), [])]
+    )
     if lessons:
         key.charts.append(
             chart_data(
@@ -195,6 +305,124 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
                 _("points"),
             )
         )
+    return key
+
+
+def _over_time(scope: Scope, lessons: list[Lesson]) -> Draft:
+    """Each lesson's share of what was heard, source by source in date order; what is new, what faded."""
+    change = Draft("over_time", _("How things changed over time"))
+    heard_in = scope.synthesised
+    if len(heard_in) < 2:
+        change.paragraphs.append(
+            [
+                (
+                    _(
+                        "Only one of these events and consultations has a synthesis so far, so there is no change over time to show yet."
+                    ),
+                    [],
+                )
+            ]
+        )
+        return change
+    totals = {
+        s.run.pk: max(1, s.run.assignments.filter(theme__isnull=False).count()) for s in heard_in
+    }
+    change.paragraphs.append(
+        [
+            (
+                _(
+                    "For each lesson heard more than once: its points, and their share of all that was heard, at each event or consultation in date order."
+                ),
+                [],
+            )
+        ]
+    )
+    lines = []
+    for lesson in lessons[:8]:
+        if len(lesson.events) < 2:
+            continue
+        per_run: dict[int, int] = defaultdict(int)
+        for t in lesson.themes:
+            per_run[t.run_id] += t.size
+        steps = [
+            _("%(n)d (%(pct)d%%) at %(title)s")
+            % {
+                "n": per_run.get(s.run.pk, 0),
+                "pct": round(100 * per_run.get(s.run.pk, 0) / totals[s.run.pk]),
+                "title": s.title,
+            }
+            for s in heard_in
+        ]
+        first = [per_run.get(s.run.pk, 0) / totals[s.run.pk] for s in heard_in]
+        trend = (
+            _("heard more often")
+            if first[-1] > first[0] * 1.25
+            else _("heard less often")
+            if first[-1] < first[0] * 0.8
+            else _("heard about as often")
+        )
+        lines.append(
+            (f"- {lesson.label}: " + " → ".join(steps) + f"; {trend}.", _theme_ids(lesson))
+        )
+    if lines:
+        change.paragraphs.append(lines)
+    latest, earlier = heard_in[-1], heard_in[:-1]
+    earlier_runs = {s.run.pk for s in earlier}
+    new = [lesson for lesson in lessons if lesson.events == {latest.run.pk}][:5]
+    faded = [
+        lesson
+        for lesson in lessons
+        if len(lesson.events) >= 2
+        and latest.run.pk not in lesson.events
+        and lesson.events <= earlier_runs
+    ][:5]
+    notes = []
+    if new:
+        notes.append(
+            (
+                _("New at %(title)s: %(labels)s.")
+                % {"title": latest.title, "labels": listing([lesson.label for lesson in new])},
+                [i for lesson in new for i in _theme_ids(lesson)],
+            )
+        )
+    if faded:
+        notes.append(
+            (
+                _("Heard before but not at %(title)s: %(labels)s.")
+                % {"title": latest.title, "labels": listing([lesson.label for lesson in faded])},
+                [i for lesson in faded for i in _theme_ids(lesson)],
+            )
+        )
+    if not lines:
+        notes.insert(
+            0,
+            (
+                _(
+                    "No lesson came up at more than one of these events and consultations yet, so there is no change to show."
+                ),
+                [],
+            ),
+        )
+    if notes:
+        change.paragraphs.append(notes)
+    return change
+
+
+def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = None) -> list[Draft]:
+    scope = briefing_scope(list(events), list(consultation_ids or []))
+    themes = [
+        t
+        for source in scope.synthesised
+        for t in source.run.themes.select_related("run__event").filter(size__gt=0)
+    ]
+    lessons = recurring_lessons(themes)
+    contributions = Contribution.objects.filter(
+        pk__in=[pk for source in scope.sources for pk in source.contribution_ids]
+    )
+    sectors = Counter(s or "unknown" for s in contributions.values_list("author_sector", flat=True))
+    channels = Counter(contributions.values_list("channel", flat=True))
+    summary = _summary(scope, contributions, channels, sectors)
+    key = _key_lessons(scope, lessons)
 
     unheard = Draft("not_heard", _("Who was not heard"))
     missing_sectors = [str(label) for code, label in Sector.choices if not sectors.get(code)]
@@ -218,27 +446,7 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
         )
     unheard.paragraphs.append(lines)
 
-    change = Draft("over_time", _("How things changed over time"))
-    lines = []
-    for lesson in lessons[:8]:
-        per_run = defaultdict(int)
-        for t in lesson.themes:
-            per_run[t.run_id] += t.size
-        if len(per_run) < 2:
-            continue
-        steps = [f"{per_run.get(pk, 0)} ({source.title})" for pk, source in runs.items()]
-        lines.append((f"- {lesson.label}: " + " → ".join(steps), []))
-    change.paragraphs.append(
-        lines
-        or [
-            (
-                _(
-                    "No lesson came up at more than one of these events and consultations yet, so there is no change to show."
-                ),
-                [],
-            )
-        ]
-    )
+    change = _over_time(scope, lessons)
 
     appendix: list[Draft] = []
     for index, lesson in enumerate(lessons, 1):
@@ -258,11 +466,7 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
                             ]
                         ),
                     },
-                    [
-                        a
-                        for t in lesson.themes
-                        for a in t.assignments.values_list("contribution_id", flat=True)
-                    ],
+                    _theme_ids(lesson),
                 )
             ]
         )
@@ -271,6 +475,6 @@ def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = No
                 "-confidence", "id"
             ):
                 if may_quote_publicly(a.contribution) and len(d.quotes) < 3:
-                    d.quotes.append((a.contribution_id, a.text))
+                    d.quotes.append((a.contribution_id, quotable_words(a.text)))
         appendix.append(d)
     return [summary, key, unheard, change, *appendix]

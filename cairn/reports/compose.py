@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from cairn.contributions.models import Contribution
-from cairn.contributions.selectors import may_quote_publicly
+from cairn.contributions.selectors import may_quote_publicly, quotable_words
 from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
 from cairn.events.models import BreakoutTheme, Event, RegistrationStatus
 from cairn.insights.models import Assignment, SynthesisRun, Theme
+from cairn.lib.names import may_be_name
 from cairn.reports.charts import chart_data
+from cairn.reports.paragraphs import Paragraphs, paragraph, sources_of, text_of
 
 Sentence = tuple[str, list[int]]
 FIRST_PERSON = re.compile(r"\b(I|I'm|I've|we|we're|we've|our|my|us|me)\b", re.IGNORECASE)
@@ -38,24 +40,26 @@ class Draft:
     charts: list[dict[str, Any]] = field(default_factory=list)
     theme_id: int | None = None
 
-    @property
-    def body(self) -> str:
+    def structured(self) -> Paragraphs:
+        """The paragraphs as a section stores them; "- " marks a list item while composing."""
         out = []
         for para in self.paragraphs:
-            if para and para[0][0].startswith("- "):
-                out.append("\n".join(s for s, _ in para))
-            else:
-                out.append(" ".join(s for s, _ in para))
-        return "\n\n".join(p for p in out if p.strip())
+            sentences = [(text, ids) for text, ids in para if text.strip()]
+            if not sentences:
+                continue
+            bullets = sentences[0][0].startswith("- ")
+            if bullets:
+                sentences = [(text.removeprefix("- "), ids) for text, ids in sentences]
+            out.append(paragraph(sentences, bullets=bullets))
+        return out
+
+    @property
+    def body(self) -> str:
+        return text_of(self.structured())
 
     @property
     def provenance(self) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for para in self.paragraphs:
-            for text, ids in para:
-                if ids:
-                    found[text.removeprefix("- ")] = sorted(set(ids))
-        return found
+        return sources_of(self.structured())
 
 
 def network_name(event: Event | None = None) -> str:
@@ -89,8 +93,9 @@ PLAIN_LEAD_INS = [
 
 
 def _lower_first(text: str) -> str:
-    # "Big companies" -> "big companies", but "BSL" and "I" stay as they are.
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
+    # "Big companies" -> "big companies", but "BSL", "I" and "Fatima" stay as they are.
+    first = text.split(" ", 1)[0].strip(",.;:!?")
+    if len(text) > 1 and text[0].isupper() and text[1].islower() and not may_be_name(first):
         return text[0].lower() + text[1:]
     return text
 
@@ -109,7 +114,7 @@ def as_reported(text: str, stance: str = "", index: int = 0) -> str:
     Words in the first person stay the speaker's own, in quotation marks; other
     statements are introduced in the network's voice, as the seed report does.
     """
-    text = " ".join(text.split()).rstrip()
+    text = " ".join(quotable_words(text).split()).rstrip()
     if not text.endswith((".", "!", "?", "…")):
         text += "."
     if is_call_note(text):
@@ -349,7 +354,7 @@ def theme_section(theme: Theme, key: str | None = None) -> Draft:
     for a in sorted(_quotable(rows), key=lambda a: a.statement_id not in in_room):
         if a.statement_id in used or not _quote_worthy(a):
             continue
-        d.quotes.append((a.contribution_id, a.text))
+        d.quotes.append((a.contribution_id, quotable_words(a.text)))
         if len(d.quotes) == QUOTES_PER_THEME:
             break
     return d
@@ -369,7 +374,7 @@ def breakout_fallback(theme: BreakoutTheme) -> Draft:
         d.paragraphs.append(body)
     used = {ids[0] for _s, ids in body}
     d.quotes = [
-        (c.pk, c.text)
+        (c.pk, quotable_words(c.text))
         for c in notes
         if may_quote_publicly(c) and c.pk not in used and not is_call_note(c.text)
     ][:2]

@@ -1,8 +1,8 @@
 """Event reports and lessons briefings: generated drafts that people edit, approve and publish.
 
-A report is a list of sections. Generated sentences keep the contributions
-they came from (`Section.provenance`), shown to coordinators and never in
-public. Publishing stores a snapshot of the public document, so later
+A report is a list of sections. Each section's text is kept as paragraphs of
+sentences with the contributions each came from (`Section.paragraphs`, see
+`cairn.reports.paragraphs`), shown to coordinators and never in public. Publishing stores a snapshot of the public document, so later
 drafting never changes what funders are reading.
 """
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cairn.contributions.models import Contribution
 from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun, Theme
+from cairn.reports.paragraphs import sources_of, text_of
 
 
 class ReportKind(models.TextChoices):
@@ -90,12 +91,8 @@ class Section(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=60, help_text=_("What generated it, e.g. theme:12"))
     heading = models.CharField(_("heading"), max_length=200)
-    body = models.TextField(
-        _("text"),
-        blank=True,
-        help_text=_("Paragraphs separated by a blank line; lines starting with “- ” make a list."),
-    )
-    provenance = models.JSONField(default=dict, blank=True)
+    # [{"list": bool, "sentences": [{"text": str, "sources": [contribution id, ...]}]}]
+    paragraphs = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
     hidden = models.BooleanField(_("hidden"), default=False)
     edited = models.BooleanField(default=False)
@@ -109,6 +106,16 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.heading
+
+    @property
+    def body(self) -> str:
+        """The text as a person edits it: paragraphs split by a blank line, "- " for lists."""
+        return text_of(self.paragraphs)
+
+    @property
+    def provenance(self) -> dict[str, list[int]]:
+        """Each sentence drawn from contributions, with their ids."""
+        return sources_of(self.paragraphs)
 
 
 class Quote(models.Model):

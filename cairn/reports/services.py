@@ -11,7 +11,7 @@ from cairn.core import audit
 from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun
 from cairn.insights.services import latest_run_for_event, rename_theme
-from cairn.reports import briefing, compose
+from cairn.reports import briefing, compose, paragraphs
 from cairn.reports.models import Quote, Report, ReportKind, ReportStatus, Revision, Section
 
 
@@ -54,8 +54,7 @@ def _save_draft(report: Report, draft: compose.Draft, position: int) -> Section:
         report=report,
         key=draft.key,
         heading=draft.heading,
-        body=draft.body,
-        provenance=draft.provenance,
+        paragraphs=draft.structured(),
         position=position,
         theme_id=draft.theme_id,
         charts=draft.charts,
@@ -98,6 +97,11 @@ def generate_briefing(
     consultation_ids = sorted(set(consultation_ids or []))
     if not events and not consultation_ids:
         raise ReportError(_("Choose at least one event or consultation for the briefing."))
+    scope = briefing.briefing_scope(list(events), consultation_ids)
+    if not scope.sources:
+        raise ReportError(
+            _("None of the chosen events has happened yet: a briefing draws on what was heard.")
+        )
     report = Report.objects.create(
         kind=ReportKind.BRIEFING,
         title=title or _("What we have learned: a briefing for funders and policy makers"),
@@ -111,8 +115,7 @@ def generate_briefing(
         report,
         actor,
         "generate",
-        _("Briefing generated from %(n)d events and consultations")
-        % {"n": len(events) + len(consultation_ids)},
+        _("Briefing generated from %(scope)s") % {"scope": scope.phrase()},
     )
     return report
 
@@ -127,9 +130,10 @@ def edit_section(section: Section, actor: Any, *, heading: str, body: str) -> Se
         return section
     before = f"{section.heading}\n\n{section.body}"
     section.heading = heading
-    section.body = body
+    # Sentences left as they were keep their sources; new words have none.
+    section.paragraphs = paragraphs.from_text(body, section.paragraphs)
     section.edited = True
-    section.save(update_fields=["heading", "body", "edited"])
+    section.save(update_fields=["heading", "paragraphs", "edited"])
     _revise(
         section.report,
         actor,
@@ -248,12 +252,11 @@ def regenerate_section(section: Section, actor: Any) -> Section:
         )
     before = f"{section.heading}\n\n{section.body}"
     section.heading = draft.heading
-    section.body = draft.body
-    section.provenance = draft.provenance
+    section.paragraphs = draft.structured()
     section.charts = draft.charts
     section.edited = False
     section.theme_id = draft.theme_id
-    section.save(update_fields=["heading", "body", "provenance", "charts", "edited", "theme"])
+    section.save(update_fields=["heading", "paragraphs", "charts", "edited", "theme"])
     _write_quotes(section, draft)
     _revise(
         report,

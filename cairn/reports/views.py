@@ -98,11 +98,11 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         except services.ReportError as exc:
             errors.append(str(exc))
             section.heading = request.POST.get("heading", "")
-            section.body = request.POST.get("body", "")
+    body = request.POST.get("body", "") if errors else section.body
     return render(
         request,
         "reports/section_edit.html",
-        {"section": section, "report": section.report, "errors": errors},
+        {"section": section, "report": section.report, "errors": errors, "body": body},
     )
 
 

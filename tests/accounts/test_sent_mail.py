@@ -64,3 +64,29 @@ def test_the_demo_invitations_show_on_sent_mail(catcher):
 
     assert load_demo()
     assert CaughtEmail.objects.filter(subject__startswith="Invitation").exists()
+
+
+def test_cairn_demo_catches_its_mail_and_says_where_to_read_it(tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "CAIRN_DEMO"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="cairn.settings",
+        TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "cairn.cli", "demo", "--no-serve"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "/sent-mail/" in result.stdout
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        (caught,) = db.execute("select count(*) from sentmail_caughtemail").fetchone()
+    assert caught > 0

@@ -83,3 +83,27 @@ def test_the_summary_pdf_quotes_only_those_who_agreed(consultation, alice, bob, 
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.content)).pages)
     assert "Quote me please" in text and "Keep this private" not in text
     assert "Did your group keep meeting?" in text and "2 responses" in text
+
+
+def test_the_summary_pdf_hides_names_in_answers_and_drops_sign_offs(
+    consultation, alice, bob, bill, jean, client
+):
+    import io
+
+    from pypdf import PdfReader
+
+    answering.enter_response(
+        consultation,
+        raw_for(consultation, open_text="Jean kept the phone tree going. Many thanks, Bill"),
+        channel="phone",
+        actor=bob,
+        person=bill,
+        consent_to_quote=True,
+    )
+    client.force_login(alice)
+    reply = client.get(f"/consultations/{consultation.pk}/results.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.content)).pages)
+    assert "[a member] kept the phone tree going." in text
+    assert "Jean" not in text and "Many thanks" not in text
+    page = client.get(f"/consultations/{consultation.pk}/results/").content.decode()
+    assert "Jean kept the phone tree going" in page  # coordinators read the original

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_member_sees_why_an_offer_was_suggested_and_gets_in_touch(page, live_server, demo):
     need = Listing.objects.get(title="Fresh food for the tenants' lunch club")
     login(page, live_server.url, "member", demo_password())
+    page.locator(".nav-wide summary", has_text="Take part").click()  # a grouped menu
     page.get_by_role("link", name="Offers and needs").click()
     page.get_by_role("link", name=need.title).click()
     suggestion = page.get_by_role("listitem").filter(has_text="Surplus fresh food every evening")
@@ -30,7 +31,7 @@ def test_offer_and_guide_pages_have_no_serious_accessibility_violations(page, li
         "/exchange/",
         f"/exchange/{offer.pk}/",
         "/exchange/new/",
-        "/exchange/start-here/?region=Eastdale",
+        "/visit/start-here/?region=Eastdale",
     ]:
         page.goto(f"{live_server.url}{path}")
         if found := axe_violations(page):

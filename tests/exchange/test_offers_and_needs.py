@@ -140,7 +140,10 @@ def test_the_guide_shows_who_works_on_what_near_a_company_and_how_to_approach_th
     lucy.user = user
     lucy.save()
     client.force_login(user)
-    page = client.get("/exchange/start-here/?region=Eastdale").content.decode()
+    moved = client.get("/exchange/start-here/?region=Eastdale")
+    assert moved.url == "/visit/start-here/?region=Eastdale"
+    client.logout()  # Start here is public
+    page = client.get(moved.url).content.decode()
     assert "Eastdale Tenants&#x27; Voice" in page
     assert "Write to us or leave a message on our phone line" in page
     assert "Start with a conversation" in page

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 def second_event(seed_run, alice, django_capture_on_commit_callbacks):
     event = Event.objects.create(
         title="Autumn gathering",
-        starts_at=seed_run.event.starts_at + timezone.timedelta(days=60),
-        ends_at=seed_run.event.ends_at + timezone.timedelta(days=60),
+        # Held after the seed event, and already over: briefings count only what has happened.
+        starts_at=timezone.now() - timezone.timedelta(days=1),
+        ends_at=timezone.now() - timezone.timedelta(days=1) + timezone.timedelta(hours=2),
     )
     tech = BreakoutTheme.objects.create(event=event, name="Technology", position=0)
     for text in (
@@ -26,16 +27,90 @@ def second_event(seed_run, alice, django_capture_on_commit_callbacks):
     record_contribution(
         text="Please phone me with the news.", channel="letter", event=event, consent_to_quote=True
     )
+    transport = BreakoutTheme.objects.create(event=event, name="Transport", position=1)
+    record_contribution(
+        text="The community bus should run on Sundays.",
+        channel="breakout_note",
+        theme=transport,
+        consent_to_quote=True,
+    )
     synthesised(event, alice, django_capture_on_commit_callbacks)
     return event
+
+
+@pytest.fixture
+def future_event(seed_run):
+    return Event.objects.create(
+        title="Spring gathering",
+        starts_at=timezone.now() + timezone.timedelta(days=30),
+        ends_at=timezone.now() + timezone.timedelta(days=30, hours=2),
+    )
 
 
 def test_a_briefing_finds_lessons_that_recur_across_events(seed_run, second_event, alice):
     report = generate_briefing([seed_run.event, second_event], alice)
     lessons = report.sections.get(key="lessons").body
-    assert "Technology: heard at 2 of 2 events and consultations" in lessons
+    assert "Technology: heard at 2 of 2 events" in lessons
     change = report.sections.get(key="over_time").body
     assert "Technology" in change and "→" in change
+
+
+def test_how_things_changed_gives_each_lessons_share_event_by_event_and_what_is_new(
+    seed_run, second_event, alice
+):
+    report = generate_briefing([second_event, seed_run.event], alice)
+    change = report.sections.get(key="over_time").body
+    line = next(line for line in change.splitlines() if line.startswith("- Technology:"))
+    first, second = line.split(" → ")
+    assert seed_run.event.title in first and "Autumn gathering" in second
+    assert "%" in first and "%" in second
+    assert "heard" in second and "often" in second
+    assert "New at Autumn gathering: Transport." in change
+
+
+def test_an_event_that_has_not_happened_is_not_counted_and_subtitle_and_summary_agree(
+    seed_run, second_event, future_event, alice
+):
+    report = generate_briefing([seed_run.event, second_event, future_event], alice)
+    summary = report.sections.get(key="summary").body
+    assert "at 2 events:" in summary
+    assert "Spring gathering has not happened yet, so it is not counted." in summary
+    assert "heard at 2 of 2 events" in report.sections.get(key="lessons").body
+    doc = build_document(report, public=True)
+    assert doc["subtitle"].startswith("2 events, ")
+
+
+def test_a_briefing_of_only_events_still_to_come_is_refused(future_event, alice):
+    with pytest.raises(ReportError, match="happened"):
+        generate_briefing([future_event], alice)
+
+
+def test_themes_that_say_the_same_thing_in_other_words_are_one_lesson():
+    from cairn.insights.models import Theme
+    from cairn.reports.briefing import same_lesson
+
+    a = Theme(label="Video calls left older members out", keyphrases=["video calls"])
+    b = Theme(label="Older members were left out of video calls", keyphrases=["older members"])
+    c = Theme(label="Funding for small groups came too late", keyphrases=["funding"])
+    assert same_lesson(a, b)
+    assert not same_lesson(a, c)
+
+
+def test_themes_on_opposite_sides_are_never_one_lesson_even_in_the_same_words():
+    from cairn.insights.models import Theme
+    from cairn.reports.briefing import same_lesson
+
+    pro = Theme(
+        label="Child vaccination should be mandatory",
+        keyphrases=["child vaccination", "vaccination mandatory"],
+        stances={"positive": 9, "challenge": 1},
+    )
+    con = Theme(
+        label="Child vaccination should not be mandatory",
+        keyphrases=["vaccination mandatory", "child vaccination"],
+        stances={"positive": 1, "challenge": 8},
+    )
+    assert not same_lesson(pro, con)
 
 
 def test_a_briefing_says_who_was_not_heard(seed_run, alice):
@@ -74,6 +149,7 @@ def test_a_briefing_can_draw_on_a_consultation_too(
     summary = report.sections.get(key="summary").body
     assert consultation.title in summary and seed_run.event.title in summary
     assert "2 events and consultations" in summary
+    assert build_document(report, public=True)["subtitle"].startswith("2 events and consultations")
 
 
 def test_a_coordinator_drafts_a_report_of_one_consultation_from_the_web(

@@ -15,6 +15,7 @@ from cairn.consultations.models import (
     ResponseStatus,
 )
 from cairn.consultations.synthesis_scopes import answer_contribution_ids, scope_key
+from cairn.contributions.selectors import may_quote_publicly, public_name_filter, quotable_words
 from cairn.insights.models import RunStatus, SynthesisRun
 from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
 from cairn.members.models import Sector
@@ -60,7 +61,7 @@ class Results:
 def _submitted_answers(consultation: Consultation):
     return Answer.objects.filter(
         response__consultation=consultation, response__status__in=SUBMITTED
-    ).select_related("response", "question", "response__person")
+    ).select_related("response", "question", "response__person", "contribution__author")
 
 
 def open_answer_contributions(question: Question) -> list[int]:
@@ -177,6 +178,40 @@ def consultation_results(consultation: Consultation, *, synthesise: bool = True)
             )
         results.choice.append(ChoiceResult(question=question, answered=len(answers), options=rows))
     return results
+
+
+@dataclass
+class SharedOpenResult:
+    """An open question as the shared summary shows it: names hidden, sign-offs dropped."""
+
+    question: Question
+    count: int
+    by_channel: list[tuple[str, int]]
+    themes: list[tuple[str, int, str]]
+    quotes: list[tuple[str, str]]
+
+
+def shared_open_results(results: Results) -> list[SharedOpenResult]:
+    """Open answers for the summary a coordinator shares beyond the network.
+
+    Only answers whose authors agreed to be quoted (and have not withdrawn it) are quoted;
+    names of people inside the words, and in theme labels drawn from them, are hidden
+    unless that person agreed to be named.
+    """
+    hide = public_name_filter().hide
+    shared = []
+    for o in results.open:
+        themes = []
+        if o.synthesis is not None and o.synthesis.status == "done":
+            themes = [(hide(t.label), t.size, hide(t.headline)) for t in o.synthesis.themes.all()]
+        quotes = [
+            (hide(quotable_words(a.text)), a.response.get_channel_display())
+            for a in o.answers
+            if a.response.consent_to_quote
+            and (a.contribution is None or may_quote_publicly(a.contribution))
+        ]
+        shared.append(SharedOpenResult(o.question, len(o.answers), o.by_channel, themes, quotes))
+    return shared
 
 
 def _safe(cell: str) -> str:

@@ -28,7 +28,8 @@ from cairn.events.models import (
     RegistrationChannel,
     RegistrationStatus,
 )
-from cairn.members.models import Person
+from cairn.members import services as member_services
+from cairn.members.models import Channel, ConsentMethod, ConsentPurpose, Person
 
 
 class RegistrationError(ValueError):
@@ -122,6 +123,97 @@ def register(
         # Two requests for the same person raced past the lookup; the first one won.
         registration = Registration.objects.get(event_id=event_id, person=person)
     return registration
+
+
+# How staff heard from someone is also how that person gave their consent.
+CONSENT_METHOD_BY_CHANNEL = {
+    RegistrationChannel.PHONE: ConsentMethod.PHONE,
+    RegistrationChannel.POST: ConsentMethod.POST,
+    RegistrationChannel.EMAIL: ConsentMethod.EMAIL,
+    RegistrationChannel.WEB: ConsentMethod.WEB,
+}
+
+
+def register_new_person(
+    event_id: int,
+    details: dict[str, Any],
+    *,
+    channel: str,
+    entered_by: Any,
+    consents: Sequence[str] = (),
+    access_needs: str = "",
+    preferences: Sequence[int] = (),
+) -> Registration:
+    """Add someone not yet on file (who phoned or wrote) and register them, all or nothing."""
+    with transaction.atomic():
+        _lock_event(event_id)
+        person = member_services.create_person(
+            details,
+            entered_by,
+            consents=consents,
+            consent_method=CONSENT_METHOD_BY_CHANNEL.get(channel, ConsentMethod.WEB),
+            source=_("registered by staff"),
+        )
+        return register(
+            event_id,
+            person,
+            channel=channel,
+            entered_by=entered_by,
+            access_needs=access_needs,
+            preferences=preferences,
+        )
+
+
+def register_visitor(
+    event_id: int,
+    details: dict[str, Any],
+    *,
+    consents: Sequence[str] = (),
+    access_needs: str = "",
+    preferences: Sequence[int] = (),
+) -> tuple[Registration, bool]:
+    """A visitor without an account registers on the public page.
+
+    Someone already on file with the same email is matched, not duplicated; their
+    details on file are not changed from an anonymous form, only the consents given
+    now are added. Returns the registration and whether the person was new. The event
+    row is locked first, so two identical submissions cannot both create a person."""
+    with transaction.atomic():
+        _lock_event(event_id)
+        email = (details.get("email") or "").strip()
+        person = None
+        if email:
+            person = (
+                Person.objects.filter(email__iexact=email, anonymised_at__isnull=True)
+                .order_by("archived_at", "pk")
+                .first()
+            )
+        created = person is None
+        if created:
+            details = dict(details)
+            details.setdefault("preferred_channel", Channel.EMAIL if email else Channel.PHONE)
+            person = member_services.create_person(
+                details,
+                None,
+                consents=consents,
+                consent_method=ConsentMethod.WEB,
+                source=_("public registration"),
+            )
+        else:
+            given = set(person.consents.filter(granted=True).values_list("purpose", flat=True))
+            for purpose in consents:
+                if purpose not in given and purpose in ConsentPurpose.values:
+                    member_services.set_consent(
+                        person, purpose, granted=True, method=ConsentMethod.WEB, user=None
+                    )
+        registration = register(
+            event_id,
+            person,
+            channel=RegistrationChannel.WEB,
+            access_needs=access_needs,
+            preferences=preferences,
+        )
+        return registration, created
 
 
 def _clean_preferences(preferences: Sequence[int], themes: set[int]) -> list[int]:

@@ -41,5 +41,13 @@ class Command(BaseCommand):
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {role:<12} username: {username:<12} password: {password}")
         self.stdout.write("")
+        from cairn.lib.mailers import catching
+
+        if catching():
+            self.stdout.write(
+                f"No email leaves this machine: read what the demo sent at "
+                f"http://{host}:{port}/sent-mail/ (as the coordinator)."
+            )
+            self.stdout.write("")
         if not no_serve:
             call_command("serve", host=host, port=port, workers=workers, no_worker=no_worker)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from cairn.public import views
+
+app_name = "public"
+urlpatterns = [
+    path("events/<int:pk>/", views.event, name="event"),
+    path("events/<int:pk>/registered/", views.registered, name="registered"),
+    path("start-here/", views.start_here, name="start_here"),
+    path("directory/", views.directory, name="directory"),
+]
