@@ -71,7 +71,14 @@ class AcceptForm(forms.Form):
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        if person.email:
+        if person.user_id is not None:
+            # Setting a new password for an existing login: the username stays.
+            del self.fields["username"]
+            self.fields["password1"].label = _("New password")
+            self.fields["password2"].label = _("New password again")
+            self.fields["password1"].required = True
+            self.fields["password2"].required = True
+        elif person.email:
             self.fields["password1"].help_text = _(
                 "Optional: leave both empty to log in each time with a code we email to you."
             )
@@ -95,7 +102,7 @@ class AcceptForm(forms.Form):
                 self.add_error("password2", _("The two passwords are not the same."))
             else:
                 user = User(
-                    username=data.get("username", ""),
+                    username=data.get("username") or getattr(self.person.user, "username", ""),
                     email=self.person.email,
                     first_name=self.person.first_name,
                     last_name=self.person.last_name,

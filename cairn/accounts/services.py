@@ -87,8 +87,8 @@ def invite_problem(person: Person, channel: str) -> str:
         return _("This person's details were erased.")
     if getattr(person, "archived_at", None) is not None:
         return _("This person is archived; restore them first.")
-    if person.user_id is not None:
-        return _("This person already has a login.")
+    if person.user_id is not None and not person.user.is_active:
+        return _("This login is deactivated; turn it back on first.")
     if channel == InviteChannel.EMAIL and not person.email:
         return _("There is no email address on file for this person.")
     if channel == InviteChannel.POST and not person.address.strip():
@@ -107,8 +107,13 @@ def _invite_text(person: Person, issued: IssuedInvite, channel: str) -> tuple[st
         "entry_url": entry_url(),
         "expires": date_format(timezone.localtime(issued.invite.expires_at), "j F Y"),
         "channel": channel,
+        "reset": person.user_id is not None,
+        "username": person.user.get_username() if person.user_id else "",
     }
-    subject = _("Your login to %(network)s") % {"network": settings.NETWORK_NAME}
+    if person.user_id is not None:
+        subject = _("A new password for %(network)s") % {"network": settings.NETWORK_NAME}
+    else:
+        subject = _("Your login to %(network)s") % {"network": settings.NETWORK_NAME}
     return subject, render_to_string("accounts/invite_message.txt", context).strip()
 
 
@@ -160,11 +165,15 @@ def create_invite(person: Person, channel: str, actor: Any) -> IssuedInvite:
             )
         except OutreachError as error:
             raise AccountError(str(error)) from error
+    if person.user_id is not None:
+        summary = _("Sent a way to set a new password: %(how)s")
+    else:
+        summary = _("Invited to log in: %(how)s")
     audit.record(
         actor,
         "account.invited",
         person,
-        _("Invited to log in: %(how)s") % {"how": InviteChannel(channel).label},
+        summary % {"how": InviteChannel(channel).label},
         channel=channel,
     )
     return issued
@@ -216,7 +225,7 @@ def accept_invite(invite: Invite, *, username: str, password: str | None) -> Use
         raise AccountError(_("This invitation has expired or was already used."))
     person = Person.objects.select_for_update().get(pk=invite.person_id)
     if person.user_id is not None:
-        raise AccountError(_("This person already has a login."))
+        return _reset_password(invite, person, password)
     username = username.strip()
     if not username:
         raise AccountError(_("Choose a username."))
@@ -256,6 +265,39 @@ def accept_invite(invite: Invite, *, username: str, password: str | None) -> Use
         person,
         _("Login %(username)s created from an invitation") % {"username": username},
     )
+    return user
+
+
+def _use_up(invite: Invite, person: Person) -> None:
+    now = timezone.now()
+    invite.used_at = now
+    invite.save(update_fields=["used_at"])
+    person.invites.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+
+
+def _reset_password(invite: Invite, person: Person, password: str | None) -> User:
+    """An invitation sent to someone who has a login sets a new password for it."""
+    user = User.objects.select_for_update().get(pk=person.user_id)
+    if not user.is_active:
+        raise AccountError(_("This login is deactivated. Please contact the network."))
+    if not password:
+        raise AccountError(_("Choose a new password."))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if invite.channel == InviteChannel.EMAIL and person.email:
+        address, _created = EmailAddress.objects.get_or_create(
+            user=user, email__iexact=person.email, defaults={"email": person.email}
+        )
+        if not address.verified:
+            address.verified = True
+            address.save(update_fields=["verified"])
+    _use_up(invite, person)
+    # A member locked out after forgetting their password can use the new one at once.
+    from axes.utils import reset as reset_lockouts
+
+    for name in {user.get_username().lower(), (user.email or "").lower()} - {""}:
+        reset_lockouts(username=name)
+    audit.record(user, "account.password_set", person, _("New password set from an invitation"))
     return user
 
 

@@ -50,7 +50,9 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             if channel == InviteChannel.EMAIL:
                 messages.success(
                     request,
-                    _("Invitation emailed to %(email)s.") % {"email": person.email},
+                    _("Emailed to %(email)s.") % {"email": person.email}
+                    if person.user_id
+                    else _("Invitation emailed to %(email)s.") % {"email": person.email},
                 )
                 return redirect(person)
             # The code exists only now: keep it for the next page, which shows it once.
@@ -181,16 +183,17 @@ def accept(request: HttpRequest, code: str) -> HttpResponse:
     if request.user.is_authenticated:
         return render(request, "accounts/invite_invalid.html", {"logged_in": True}, status=409)
     person = found.person
+    resetting = person.user_id is not None
     form = AcceptForm(
         request.POST or None,
         person=person,
-        initial={"username": services.suggest_username(person)},
+        initial={} if resetting else {"username": services.suggest_username(person)},
     )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invite(
                 found,
-                username=form.cleaned_data["username"],
+                username=form.cleaned_data.get("username", ""),
                 password=form.cleaned_data.get("password1") or None,
             )
         except services.AccountError as error:
@@ -200,10 +203,16 @@ def accept(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Welcome, %(name)s. Your login is ready: please check your details.")
-                % {"name": person.first_name},
+                % {"name": person.first_name}
+                if not resetting
+                else _("Your new password is set, %(name)s.") % {"name": person.first_name},
             )
             return redirect("members:me")
-    return render(request, "accounts/accept.html", {"form": form, "p": person, "invite": found})
+    return render(
+        request,
+        "accounts/accept.html",
+        {"form": form, "p": person, "invite": found, "resetting": resetting},
+    )
 
 
 # --- requests to join ----------------------------------------------------------------------

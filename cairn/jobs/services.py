@@ -239,7 +239,8 @@ def start_job(
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit.record(actor, "job.started", job, f"Started: {job.title}")
-        _enqueue(job.pk)
+    _enqueue(job.pk)
+    job.refresh_from_db()
     return job
 
 
@@ -255,12 +256,15 @@ def rerun_job(job: Job, actor: Any) -> Job:
         locked.finished_at = None
         locked.save(update_fields=["status", "error", "stage", "finished_at"])
         audit.record(actor, "job.rerun", locked, f"Run again: {locked.title}")
-        _enqueue(locked.pk)
+    _enqueue(locked.pk)
+    locked.refresh_from_db()
     return locked
 
 
 def _enqueue(job_id: int) -> None:
-    transaction.on_commit(lambda: run_job_task.enqueue(job_id))
+    # Called after the job's own transaction: the database queue then commits the task
+    # with any transaction around it, and the in-process backend runs it here and now.
+    run_job_task.enqueue(job_id)
 
 
 def run_job(job_id: int) -> None:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from cairn.core.roles import coordinator_required
 from cairn.jobs import services
-from cairn.jobs.models import Job
+from cairn.jobs.models import Job, JobStatus
 from cairn.lib.paging import paginate
 
 
@@ -23,6 +23,16 @@ def job_state(job: Job) -> dict:
         "error": job.error,
         "active": job.is_active,
     }
+
+
+def follow(request: HttpRequest, job: Job) -> HttpResponse:
+    """Where a page that started a job sends the browser: the job's progress page, or,
+    when the work already finished (tasks run in the request), straight to its result."""
+    if job.status == JobStatus.DONE and job.next_url:
+        if job.message:
+            messages.success(request, job.message)
+        return redirect(job.next_url)
+    return redirect(job)
 
 
 @coordinator_required
@@ -55,7 +65,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 def job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
     try:
-        services.rerun_job(job, request.user)
+        job = services.rerun_job(job, request.user)
     except services.JobError as exc:
         messages.error(request, str(exc))
-    return redirect(job)
+    return follow(request, job)

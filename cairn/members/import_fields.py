@@ -3,6 +3,7 @@ them, and how each cell's text becomes a value (or a row error)."""
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -139,6 +140,7 @@ SYNONYMS: dict[str, list[str]] = {
 _LOOKUP = {name: field for field, names in SYNONYMS.items() for name in names}
 
 
+@lru_cache(maxsize=4096)  # cells repeat down a column ("charity", "email", "yes")
 def normalise_header(header: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", header.lower()).split())
 

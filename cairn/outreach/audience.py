@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import ngettext
 
 from cairn.core import audit
 from cairn.members.models import Channel, Person, Sector
@@ -159,27 +160,65 @@ def create_message(
     return message
 
 
-def send_message(message_id: int, user_id: int | None = None) -> int:
-    """Deliver a composed message to its audience; sending twice sends nothing new."""
-    from cairn.outreach.services import notify_many
+def send_message(
+    message_id: int, user_id: int | None = None, progress: Callable[..., None] | None = None
+) -> int:
+    """Deliver a composed message to its audience; running it again sends nothing twice.
+
+    The deliveries are recorded in one transaction, then emails go out in chunks. If
+    the worker is killed part way, running it again (the queue does, or the "Run it
+    again" button) sends only the emails never tried; those already sent keep theirs.
+    """
+    from cairn.outreach.models import DeliveryStatus
+    from cairn.outreach.services import notify_many, send_pending_emails
 
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        if message.sent_at is not None:
-            return 0
-        message.sent_at = timezone.now()
-        message.save(update_fields=["sent_at"])
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    people = Audience.from_dict(message.audience).people()
-    deliveries = notify_many(
-        people,
-        subject=message.subject,
-        body=message.body,
-        purpose=message.purpose,
-        about=message.about,
-        merge=merge_context_for(message.about),
-        sender=user,
-        message=message,
+        first_time = message.sent_at is None
+        if first_time:
+            message.sent_at = timezone.now()
+            message.save(update_fields=["sent_at"])
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        if not message.deliveries.exists():
+            people = Audience.from_dict(message.audience).people()
+            notify_many(
+                people,
+                subject=message.subject,
+                body=message.body,
+                purpose=message.purpose,
+                about=message.about,
+                merge=merge_context_for(message.about),
+                sender=user,
+                message=message,
+                send_emails=False,
+            )
+    pending = message.deliveries.filter(
+        channel=Channel.EMAIL, status=DeliveryStatus.QUEUED, attempts=0
     )
-    audit.record(user, "outreach.message_sent", message, f"{len(deliveries)} deliveries")
-    return len(deliveries)
+    send_pending_emails(pending, progress=progress)
+    count = message.deliveries.count()
+    if first_time:
+        audit.record(user, "outreach.message_sent", message, f"{count} deliveries")
+    return count
+
+
+def send_message_job(progress: Callable[..., None], message_id: int, user_id: int | None) -> dict:
+    """The background job behind "Send" on the compose page."""
+    from cairn.outreach.models import DeliveryStatus
+
+    count = send_message(message_id, user_id, progress=progress)
+    message = Message.objects.get(pk=message_id)
+    not_reached = message.deliveries.filter(status=DeliveryStatus.NOT_REACHED).count()
+    reached = count - not_reached
+    text = ngettext(
+        "Sent to %(n)d person by their own channel.",
+        "Sent to %(n)d people by their own channel.",
+        reached,
+    ) % {"n": reached}
+    if not_reached:
+        text += " " + ngettext(
+            "%(n)d could not be reached: see the not-reached list.",
+            "%(n)d could not be reached: see the not-reached list.",
+            not_reached,
+        ) % {"n": not_reached}
+    return {"message": text, "sent": reached, "not_reached": not_reached}

@@ -9,13 +9,14 @@ the letter queue for the mail merge; calls wait on the call list.
 
 import logging
 import smtplib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core import mail, signing
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, linebreaks
@@ -278,8 +279,13 @@ def notify_many(
     attachments: Sequence[tuple[str, bytes, str]] = (),
     sender: Any = None,
     message: Message | None = None,
+    send_emails: bool = True,
 ) -> list[Delivery]:
-    """`notify` for an audience, sharing one mail server connection."""
+    """`notify` for an audience, sharing one mail server connection.
+
+    With `send_emails=False` the emails are only recorded (queued, never tried), for a
+    caller that sends them in chunks with progress (`send_pending_emails`).
+    """
     deliveries: list[Delivery] = []
     with transaction.atomic():
         for person in people:
@@ -301,9 +307,30 @@ def notify_many(
     emails = [
         d for d in deliveries if d.channel == Channel.EMAIL and d.status == DeliveryStatus.QUEUED
     ]
-    if emails:
+    if emails and send_emails:
         _send_emails(emails)
     return deliveries
+
+
+EMAIL_CHUNK = 50
+
+
+def send_pending_emails(
+    pending: QuerySet[Delivery], progress: Callable[..., None] | None = None
+) -> int:
+    """Send queued, never-tried emails in chunks, reporting progress after each chunk."""
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), EMAIL_CHUNK):
+        chunk = list(
+            Delivery.objects.select_related("person")
+            .filter(pk__in=ids[start : start + EMAIL_CHUNK], attempts=0)
+            .order_by("pk")
+        )
+        if chunk:
+            _send_emails(chunk)
+        if progress is not None:
+            progress(min(start + EMAIL_CHUNK, len(ids)), len(ids), _("Sending emails"))
+    return len(ids)
 
 
 def _send_emails(deliveries: list[Delivery]) -> None:

@@ -8,6 +8,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cairn.core.roles import coordinator_required, facilitator_required, member_required
+from cairn.jobs.services import start_job
+from cairn.jobs.views import follow
 from cairn.lib.paging import paginate
 from cairn.members.models import Channel
 from cairn.outreach import services
@@ -17,7 +19,6 @@ from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.merge import fill, merge_values
 from cairn.outreach.models import Delivery, DeliveryStatus, LetterBatch, Message
 from cairn.outreach.script import call_script
-from cairn.outreach.tasks import send_message_task
 
 
 @csrf_exempt  # mail clients POST one-click unsubscribes (RFC 8058) without a CSRF token
@@ -104,9 +105,14 @@ def compose(request: HttpRequest) -> HttpResponse:
                     audience=audience,
                     user=request.user,
                 )
-                send_message_task.enqueue(message.pk, request.user.pk)
-                messages.success(request, _("Message sent to its audience."))
-                return redirect(message)
+                job = start_job(
+                    request.user,
+                    _("Send “%(subject)s”") % {"subject": message.subject},
+                    "cairn.outreach.audience.send_message_job",
+                    {"message_id": message.pk, "user_id": request.user.pk},
+                    next_url=message.get_absolute_url(),
+                )
+                return follow(request, job)
         context.update(_preview(form, audience))
     return render(request, "outreach/compose.html", context)
 

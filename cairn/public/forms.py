@@ -57,6 +57,10 @@ class PublicRegistrationForm(forms.Form):
     def __init__(self, *args, themes=(), **kwargs):
         super().__init__(*args, **kwargs)
         rank_fields(self, list(themes))
+        ranks = [name for name in self.fields if name.startswith("rank_")]
+        self.order_fields(
+            ["first_name", "last_name", "email", "phone", "organisation", "sector", *ranks]
+        )
 
     def clean(self):
         data = super().clean()

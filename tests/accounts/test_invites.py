@@ -182,3 +182,40 @@ def test_guessing_codes_is_rate_limited(client, erin):
     page = client.post(reverse("accounts:redeem"), {"code": "AAAA-AAAP"}).content.decode()
     assert set(statuses) == {200}
     assert "Too many tries" in page
+
+
+@pytest.mark.django_db
+def test_a_member_who_forgot_their_password_gets_a_code_by_post(client, alice, charlie):
+    person = charlie.person
+    person.address = "2 Quay Street\nEastdale"
+    person.save()
+    # Locked out after forgetting it.
+    for _ in range(5):
+        client.post(reverse("login"), {"login": "charlie", "password": "wrong"})
+    client.force_login(alice)
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "Send a new password link or code" in page
+    response = client.post(reverse("accounts:invite", args=[person.pk]), {"channel": "post"})
+    code = re.search(
+        r"data-code>([A-Z0-9]{4}-[A-Z0-9]{4})<", client.get(response["Location"]).content.decode()
+    ).group(1)
+    letter = Delivery.objects.get(person=person, channel=Channel.POST)
+    assert "charlie" in letter.body and code in letter.body
+    client.logout()
+    url = reverse("accounts:accept", args=[code.replace("-", "")])
+    assert "Your username is <strong>charlie</strong>" in client.get(url).content.decode()
+    response = client.post(url, {"password1": "quay-street-two", "password2": "quay-street-two"})
+    assert response.status_code == 302
+    charlie.refresh_from_db()
+    assert charlie.check_password("quay-street-two")
+    client.logout()
+    response = client.post(reverse("login"), {"login": "charlie", "password": "quay-street-two"})
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="account.password_set").exists()
+
+
+@pytest.mark.django_db
+def test_a_deactivated_login_gets_no_new_password(alice, charlie):
+    services.set_active(charlie.person, False, alice)
+    with pytest.raises(services.AccountError, match="deactivated"):
+        services.create_invite(charlie.person, "email", alice)
