@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cairn.consultations.models import Consultation
 from cairn.core.roles import coordinator_required
 from cairn.events.models import Event
 from cairn.jobs.services import start_job
@@ -18,8 +19,6 @@ from cairn.reports.models import Quote, Report, Section
 
 
 def _consultations() -> list:
-    from cairn.consultations.models import Consultation
-
     return list(Consultation.objects.order_by("-pk")[:100])
 
 
