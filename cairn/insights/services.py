@@ -30,6 +30,7 @@ from cairn.insights.models import (
     ThemeEdit,
     ThemeOrigin,
 )
+from cairn.insights.scopes import parse_scope
 
 if TYPE_CHECKING:
     from cairn.synthesis.types import Result
@@ -51,8 +52,8 @@ def start_synthesis(
     actor: Any,
     *,
     event: Event | None = None,
-    consultation_id: int | None = None,
     contribution_ids: Iterable[int] | None = None,
+    scope: str = "",
     mode: str = RunMode.GUIDED,
     title: str = "",
     options: dict[str, Any] | None = None,
@@ -62,16 +63,16 @@ def start_synthesis(
 
     `inline` runs it here and now instead (the demo loader needs the result at once).
     """
-    if event is None and consultation_id is None and not contribution_ids:
+    if event is None and not scope and not contribution_ids:
         raise InsightsError(_("Choose an event, a consultation or some contributions."))
     if mode == RunMode.GUIDED and (event is None or not event.breakout_themes.exists()):
         mode = RunMode.DISCOVER
     with transaction.atomic():
         run = SynthesisRun.objects.create(
             event=event,
-            consultation_id=consultation_id,
+            scope=scope,
             contribution_ids=sorted(set(contribution_ids or [])),
-            title=title or _scope_title(event, consultation_id),
+            title=title or (event.title if event is not None else _("Synthesis")),
             mode=mode,
             options={**DEFAULT_OPTIONS, **(options or {})},
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -86,18 +87,6 @@ def start_synthesis(
     return SynthesisRun.objects.get(pk=run.pk)
 
 
-def _scope_title(event: Event | None, consultation_id: int | None) -> str:
-    if event is not None:
-        return event.title
-    if consultation_id:
-        from cairn.consultations.models import Consultation
-
-        found = Consultation.objects.filter(pk=consultation_id).first()
-        if found is not None:
-            return found.title
-    return _("Synthesis")
-
-
 def rerun_synthesis(run: SynthesisRun, actor: Any) -> SynthesisRun:
     """Run again on the current contributions; the edit log is replayed on the new themes."""
     with transaction.atomic():
@@ -108,7 +97,13 @@ def rerun_synthesis(run: SynthesisRun, actor: Any) -> SynthesisRun:
         locked.progress = 0
         locked.stage = ""
         locked.error = ""
-        locked.save(update_fields=["status", "progress", "stage", "error"])
+        fields = ["status", "progress", "stage", "error"]
+        # A scope offered by another app (a consultation) may have new contributions.
+        if parsed := parse_scope(locked.scope):
+            source, pk = parsed
+            locked.contribution_ids = source.contribution_ids(pk)
+            fields.append("contribution_ids")
+        locked.save(update_fields=fields)
         audit.record(actor, "synthesis.rerun", locked, f"Synthesis of {locked.title} re-run")
         _enqueue(locked)
     return SynthesisRun.objects.get(pk=run.pk)
@@ -127,14 +122,6 @@ def scope_contributions(run: SynthesisRun) -> QuerySet[Contribution]:
         return qs.filter(pk__in=run.contribution_ids)
     if run.event_id:
         return qs.filter(event_id=run.event_id)
-    if run.consultation_id:
-        # Open answers to a consultation are recorded as contributions, one per answer.
-        from cairn.consultations.models import Answer
-
-        answers = Answer.objects.filter(
-            response__consultation_id=run.consultation_id, contribution__isnull=False
-        )
-        return qs.filter(pk__in=answers.values("contribution_id"))
     return qs.none()
 
 

@@ -10,6 +10,7 @@ from cairn.core.roles import coordinator_required, facilitator_required, is_coor
 from cairn.events.models import Event
 from cairn.insights import services
 from cairn.insights.models import RunMode, SynthesisRun, Theme
+from cairn.insights.scopes import parse_scope, scope_sources
 from cairn.insights.selectors import quotes_for, statements_for
 from cairn.lib.paging import paginate
 
@@ -23,32 +24,25 @@ def synthesis_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": paginate(request, runs),
             "events": Event.objects.filter(contributions__isnull=False).distinct(),
-            "consultations": _consultations(),
+            "scope_groups": [(s.prefix, s.label, s.choices()) for s in scope_sources()],
             "modes": RunMode.choices,
         },
     )
-
-
-def _consultations() -> list:
-    from cairn.consultations.models import Consultation
-
-    return list(Consultation.objects.order_by("-pk")[:100])
 
 
 @coordinator_required
 @require_POST
 def synthesis_start(request: HttpRequest) -> HttpResponse:
     scope = request.POST.get("scope") or request.POST.get("event") or ""
-    event, consultation_id = None, None
-    if scope.startswith("c") and scope[1:].isdigit():
-        consultation_id = int(scope[1:])
-    else:
-        event = (
-            Event.objects.filter(pk=scope.removeprefix("e") or 0).first()
-            if scope.removeprefix("e").isdigit()
-            else None
-        )
-    if event is None and consultation_id is None:
+    event = (
+        Event.objects.filter(pk=scope.removeprefix("e") or 0).first()
+        if scope.removeprefix("e").isdigit()
+        else None
+    )
+    # Another app's scope (a consultation): it says what to read and what it is called.
+    other = parse_scope(scope) if event is None else None
+    title = other[0].title(other[1]) if other else None
+    if event is None and title is None:
         messages.error(request, _("Choose an event or a consultation to synthesise."))
         return redirect("insights:list")
     mode = request.POST.get("mode", RunMode.GUIDED)
@@ -56,7 +50,9 @@ def synthesis_start(request: HttpRequest) -> HttpResponse:
         run = services.start_synthesis(
             request.user,
             event=event,
-            consultation_id=consultation_id,
+            scope=scope if other else "",
+            contribution_ids=other[0].contribution_ids(other[1]) if other else None,
+            title=title or "",
             mode=mode if mode in RunMode.values else RunMode.GUIDED,
         )
     except services.InsightsError as exc:

@@ -82,18 +82,32 @@ def test_the_real_library_synthesises_the_demo_event(
 
 
 def test_a_consultation_can_be_synthesised_from_its_open_answers(
-    demo, alice, fake_engine, django_capture_on_commit_callbacks
+    client, demo, alice, fake_engine, django_capture_on_commit_callbacks
 ):
+    """Chosen on the synthesis page, which the consultations app offers it to."""
     from cairn.consultations.models import Answer, Consultation
+    from cairn.insights.models import SynthesisRun
 
     consultation = Consultation.objects.first()
     answers = Answer.objects.filter(response__consultation=consultation, contribution__isnull=False)
     assert answers.exists(), "the demo consultation has open answers"
+    client.force_login(alice)
+    page = client.get("/insights/").content.decode()
+    assert f'<option value="c{consultation.pk}">{consultation.title}</option>' in page
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.start_synthesis(alice, consultation_id=consultation.pk)
-    run.refresh_from_db()
+        client.post("/insights/start/", {"scope": f"c{consultation.pk}", "mode": "guided"})
+    run = SynthesisRun.objects.get(scope=f"c{consultation.pk}")
     assert run.title == consultation.title
     assert run.mode == RunMode.DISCOVER
+    assert run.assignments.count() == answers.count()
+
+    # A re-run reads the consultation afresh: an answer removed from its scope goes.
+    gone = answers.first()
+    gone.contribution = None
+    gone.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rerun_synthesis(run, alice)
+    run.refresh_from_db()
     assert run.assignments.count() == answers.count()
 
 
