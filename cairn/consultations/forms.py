@@ -44,4 +44,11 @@ class QuestionForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file exported from the other survey tool"))
+    file = forms.FileField(
+        label=_("CSV or Excel file exported from the other survey tool"),
+        help_text=_(
+            "Google Forms, Microsoft Forms, SurveyMonkey (both header rows), Typeform, or any "
+            "sheet with one row per response and the questions as column headings."
+        ),
+    )
+    dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)

@@ -383,12 +383,17 @@ def import_csv(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             report = importing.import_responses(
-                consultation, upload.read(), filename=upload.name, actor=request.user
+                consultation,
+                upload.read(),
+                filename=upload.name,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
             )
         except importing.ImportFailed as exc:
             report = exc.report
         else:
-            messages.success(request, _("%d responses imported.") % report.imported)
+            if not report.dry_run:
+                messages.success(request, _("%d responses imported.") % report.imported)
     return render(
         request,
         "consultations/import.html",

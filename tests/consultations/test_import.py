@@ -18,8 +18,10 @@ def test_a_survey_tool_export_is_imported_with_columns_matched_by_wording(consul
         consultation, GOOD.encode(), filename="forms.csv", actor=alice
     )
     assert report.imported == 2
-    assert report.ignored_columns == ["Timestamp"]
+    assert report.ignored_columns == [] and report.tool == "Google Forms"
     first = Response.objects.get(answers__text="Neighbours checking in")
+    # The Timestamp is when it was sent, read in the site's time zone (Europe/London).
+    assert first.submitted_at.isoformat() == "2026-05-01T09:00:00+00:00"
     assert first.channel == "import" and first.sector == "community"
     assert sorted(first.answers.get(question__position=1).selected) == ["Funding", "Volunteers"]
     assert Contribution.objects.count() == 2

@@ -136,8 +136,11 @@ def _write(response: Response, cleaned: dict[int, tuple[str, list[str]]]) -> Non
             answer.save(update_fields=["text", "selected"])
 
 
-def _finish(response: Response, *, partial: bool) -> None:
-    """Submit: every open answer becomes a Contribution with the response's channel."""
+def _finish(response: Response, *, partial: bool, submitted_at: Any = None) -> None:
+    """Submit: every open answer becomes a Contribution with the response's channel.
+
+    ``submitted_at`` is when another tool recorded an imported response; else now.
+    """
     consultation = response.consultation
     channel = ResponseChannel(response.channel).contribution_channel
     for answer in response.answers.select_related("question").filter(
@@ -152,13 +155,14 @@ def _finish(response: Response, *, partial: bool) -> None:
             consent_to_quote=response.consent_to_quote,
             source=f"Consultation: {consultation.title}"[:200],
             source_ref=f"{response.reference} Q{answer.question.number}",
+            said_at=submitted_at,
         )
         if not response.person_id and response.sector:
             answer.contribution.author_sector = response.sector
             answer.contribution.save(update_fields=["author_sector"])
         answer.save(update_fields=["contribution"])
     response.status = ResponseStatus.PARTIAL if partial else ResponseStatus.SUBMITTED
-    response.submitted_at = timezone.now()
+    response.submitted_at = submitted_at or timezone.now()
     response.save(update_fields=["status", "submitted_at"])
 
 

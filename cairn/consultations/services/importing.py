@@ -1,16 +1,22 @@
-"""Responses exported by another survey tool (Google Forms, Microsoft Forms, SurveyMonkey...).
+"""Responses exported by another survey tool: Google Forms, Microsoft Forms (.xlsx or CSV),
+SurveyMonkey (two header rows), Typeform, or any CSV/XLSX with one row per response.
 
 Columns are matched to questions by their wording (or "Q1", "Q2"...); choice cells hold the
 choice wording, several separated by ";" or ","; scale cells hold the number. An optional
 "Email" column links a row to a member and "Name"/"Sector" columns describe anyone else.
-The import is all or nothing: one bad row and nothing is written, with every problem listed.
+The time each tool records a response was sent (Google's Timestamp, Microsoft's Completion
+time, Typeform's Submit Date (UTC), SurveyMonkey's End Date) becomes ``submitted_at``.
+SurveyMonkey's second header row (Response / option names) is folded into the first, and a
+multiple-choice question spread over one column per option is read as one answer.
+The import is all or nothing: one bad row and nothing is written, with every problem listed;
+``dry_run`` checks everything and writes nothing.
 """
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +37,7 @@ from cairn.consultations.services.answering import (
 )
 from cairn.core import audit
 from cairn.members.models import Person, Sector
+from cairn.members.tabular import UnreadableFile, read_table
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -44,6 +51,9 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tool: str = ""  # the survey tool recognised from the headers
+    would_import: int = 0
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -60,12 +70,130 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s?:.*]+", " ", text).strip().lower()
 
 
-def _decode(data: bytes, report: ImportReport) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.notes.append("The file is not UTF-8; it was read as Windows-1252 (Excel's default).")
-        return data.decode("cp1252", errors="replace")
+# When the tool says the response was sent: (normalised header, tool, times are UTC).
+SUBMITTED_COLUMNS = {
+    "timestamp": ("Google Forms", False),
+    "completion time": ("Microsoft Forms", False),
+    "submit date (utc)": ("Typeform", True),
+    "submitted at": ("Typeform", True),
+    "end date": ("SurveyMonkey", False),
+}
+# Bookkeeping columns the tools add, never answers.
+TOOL_COLUMNS = {
+    "respondent id",
+    "collector id",
+    "start date",
+    "ip address",
+    "custom data 1",
+    "id",
+    "start time",
+    "last modified time",
+    "total points",
+    "quiz feedback",
+    "#",
+    "start date (utc)",
+    "network id",
+    "tags",
+}
+SURVEYMONKEY_SUBHEADERS = {"response", "open-ended response", "other (please specify)"}
+_GMT = re.compile(r"\s*(?:GMT|UTC)\s*([+-]\d{1,2})?(?::?(\d{2}))?\s*$", re.IGNORECASE)
+_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d",
+]
+
+
+def _fold_surveymonkey(headers: list[str], rows: list[list[str]]) -> tuple[list[str], list]:
+    """SurveyMonkey writes the question on row 1 and Response/option names on row 2,
+    one column per option for "select all that apply". Give back one header per
+    question and each row's cells for it joined (options by ";")."""
+    sub = rows[0][1]
+    groups: list[tuple[str, list[int]]] = []
+    for index, header in enumerate(headers):
+        # tabular names a blank header cell "Column N" (its position, from 1).
+        blank = not header.strip() or header == f"Column {index + 1}"
+        if not blank or not groups:
+            groups.append((header, [index]))
+        else:
+            groups[-1][1].append(index)
+    width = max(len(cells) for _, cells in rows)
+    if groups:  # blank header cells at the end were trimmed; they belong to the last question
+        groups[-1][1].extend(range(len(headers), width))
+    folded_rows = []
+    for line, cells in rows[1:]:
+        folded = []
+        for _header, indexes in groups:
+            parts = [
+                cells[i].strip()
+                for i in indexes
+                if i < len(cells)
+                and cells[i].strip()
+                and (i >= len(sub) or sub[i].strip().lower() != "other (please specify)")
+            ]
+            folded.append(";".join(parts) if len(indexes) > 1 else (parts[0] if parts else ""))
+        folded_rows.append((line, folded))
+    return [header for header, _ in groups], folded_rows
+
+
+def _is_surveymonkey_subheader(cells: list[str]) -> bool:
+    return any(c.strip().lower() in SURVEYMONKEY_SUBHEADERS for c in cells)
+
+
+def _split_time(cell: str) -> tuple[str, dt_timezone | None]:
+    match = _GMT.search(cell)
+    if not match:
+        return cell.strip(), None
+    hours = int(match.group(1) or 0)
+    minutes = int(match.group(2) or 0) * (1 if hours >= 0 else -1)
+    return cell[: match.start()].strip(), dt_timezone(timedelta(hours=hours, minutes=minutes))
+
+
+def _day_first(cells: list[str]) -> bool | None:
+    """For d/m/y or m/d/y times, which it is, from any part above 12; None if no sign."""
+    for cell in cells:
+        match = re.match(r"^(\d{1,2})/(\d{1,2})/\d{2,4}", cell.strip())
+        if match:
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12:
+                return True
+            if second > 12:
+                return False
+    return None
+
+
+def parse_submitted(cell: str, *, utc: bool, day_first: bool) -> datetime:
+    """A tool's response time as an aware datetime; ValueError if it cannot be read."""
+    text, zone = _split_time(cell)
+    parsed = None
+    for fmt in _FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+            break
+        except ValueError:
+            continue
+    if parsed is None:
+        match = re.match(
+            r"^(\d{1,2})/(\d{1,2})/(\d{2,4})(?:[ ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$",
+            text,
+        )
+        if not match:
+            raise ValueError(f"“{cell}” is not a date and time we can read.")
+        a, b, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        day, month = (a, b) if day_first else (b, a)
+        year += 2000 if year < 100 else 0
+        hour, minute, second = (int(match.group(i) or 0) for i in (4, 5, 6))
+        if match.group(7):
+            hour = hour % 12 + (12 if match.group(7).lower() == "pm" else 0)
+        parsed = datetime(year, month, day, hour, minute, second)
+    if zone is not None:
+        return parsed.replace(tzinfo=zone)
+    if utc:
+        return parsed.replace(tzinfo=UTC)
+    return timezone.make_aware(parsed)
 
 
 def _match_columns(headers: list[str], questions: list[Question], report: ImportReport) -> dict:
@@ -90,6 +218,9 @@ def _match_columns(headers: list[str], questions: list[Question], report: Import
             columns[index] = "name"
         elif key in ("sector", "organisation type", "type of organisation"):
             columns[index] = "sector"
+        elif header.strip().lower() in SUBMITTED_COLUMNS and "submitted" not in columns.values():
+            columns[index] = "submitted"
+            report.tool = report.tool or SUBMITTED_COLUMNS[header.strip().lower()][0]
         else:
             report.ignored_columns.append(header)
     return columns
@@ -120,10 +251,32 @@ def _sector(cell: str) -> str:
     raise ValueError(f"“{cell}” is not a sector this network knows.")
 
 
+def _read_rows(data: bytes, filename: str, report: ImportReport) -> tuple[list[str], list]:
+    try:
+        table = read_table(data, filename)
+        rows = list(table.rows())
+    except UnreadableFile as exc:
+        report.errors.append(str(exc))
+        raise ImportFailed(report) from exc
+    if table.encoding and table.encoding not in ("utf-8", "utf-8-sig", "ascii"):
+        name = table.encoding.replace("windows-", "Windows-").replace("cp1252", "Windows-1252")
+        report.notes.append(f"The file is not UTF-8; it was read as {name} (Excel's default).")
+    headers = table.headers
+    if rows and _is_surveymonkey_subheader(rows[0][1]):
+        report.tool = "SurveyMonkey"
+        headers, rows = _fold_surveymonkey(headers, rows)
+    return headers, rows
+
+
 def import_responses(
-    consultation: Consultation, data: bytes, *, filename: str, actor: Any
+    consultation: Consultation,
+    data: bytes,
+    *,
+    filename: str,
+    actor: Any,
+    dry_run: bool = False,
 ) -> ImportReport:
-    report = ImportReport(filename=filename)
+    report = ImportReport(filename=filename, dry_run=dry_run)
     if len(data) > MAX_BYTES:
         report.errors.append(f"The file is {len(data) // 1024 // 1024} MB; the limit is 20 MB.")
         raise ImportFailed(report)
@@ -133,33 +286,46 @@ def import_responses(
     ).exists():
         report.errors.append("This exact file was imported into this consultation before.")
         raise ImportFailed(report)
-    text = _decode(data, report)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        report.errors.append(f"The file is not a readable CSV: {exc}.")
-        raise ImportFailed(report) from exc
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    headers, rows = _read_rows(data, filename, report)
+    if not headers or not any(cell.strip() for cell in headers):
         report.errors.append("The file is empty: expected a header row and one row per response.")
         raise ImportFailed(report)
     questions = list(consultation.questions.all())
-    columns = _match_columns(rows[0], questions, report)
+    columns = _match_columns(headers, questions, report)
+    report.ignored_columns = [
+        h for h in report.ignored_columns if h.strip().lower() not in TOOL_COLUMNS
+    ] + [h for h in report.ignored_columns if h.strip().lower() in TOOL_COLUMNS]
     if not any(isinstance(c, Question) for c in columns.values()):
         report.errors.append(
             "No column matches a question. Column headings must be the question wording or Q1, Q2..."
         )
         raise ImportFailed(report)
+    submitted_at = next((i for i, c in columns.items() if c == "submitted"), None)
+    utc = submitted_at is not None and SUBMITTED_COLUMNS[headers[submitted_at].strip().lower()][1]
+    day_first = True
+    if submitted_at is not None:
+        sign = _day_first([cells[submitted_at] for _, cells in rows if submitted_at < len(cells)])
+        if sign is None:
+            sign = True
+            if any(
+                submitted_at < len(c) and re.match(r"^\d{1,2}/\d{1,2}/", c[submitted_at])
+                for _, c in rows[:1]
+            ):
+                report.notes.append(
+                    "The dates could be day/month or month/day; they were read as day/month."
+                )
+        day_first = sign
     people = {p.email.lower(): p for p in Person.objects.exclude(email="")}
     prepared = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         report.rows += 1
-        if len(row) > len(rows[0]):
+        if len(row) > len(headers) and any(c.strip() for c in row[len(headers) :]):
             report.errors.append(f"Row {line}: more cells than headings.")
             continue
         raw: dict[int, list[str]] = {}
-        meta = {"email": "", "name": "", "sector": ""}
+        meta: dict[str, Any] = {"email": "", "name": "", "sector": "", "submitted": None}
         problems = []
         for index, cell in enumerate(row):
             target = columns.get(index)
@@ -175,7 +341,9 @@ def import_responses(
                     )
                 elif target == "sector":
                     meta["sector"] = _sector(cell)
-                else:
+                elif target == "submitted":
+                    meta["submitted"] = parse_submitted(cell, utc=utc, day_first=day_first)
+                elif cell.lower() != "anonymous":  # Microsoft Forms' anonymous respondents
                     meta[target] = cell
             except ValueError as exc:
                 problems.append(str(exc))
@@ -193,6 +361,10 @@ def import_responses(
             prepared.append((line, cleaned, person, meta))
     if report.errors:
         raise ImportFailed(report)
+    report.would_import = len(prepared)
+    if dry_run:
+        return report
+    now = timezone.now()
     with transaction.atomic():
         for line, cleaned, person, meta in prepared:
             response = Response.objects.create(
@@ -203,15 +375,16 @@ def import_responses(
                 channel=ResponseChannel.IMPORT,
                 entered_by=actor if getattr(actor, "is_authenticated", False) else None,
                 source=f"import:{digest}:{filename}:row {line}"[:200],
-                submitted_at=timezone.now(),
+                submitted_at=meta["submitted"] or now,
             )
             _write(response, cleaned)
-            _finish(response, partial=False)
+            _finish(response, partial=False, submitted_at=meta["submitted"])
             report.imported += 1
         audit.record(
             actor,
             "consultation.responses_imported",
             consultation,
             f"{report.imported} responses from {filename}",
+            tool=report.tool,
         )
     return report

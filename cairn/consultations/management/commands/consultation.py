@@ -17,9 +17,14 @@ class Command(BaseCommand):
         forms.add_argument("consultation_id", type=int)
         forms.add_argument("--out", required=True, help="where to write the PDF")
         forms.add_argument("--blank", type=int, default=0, help="print N blank coded forms instead")
-        imp = sub.add_parser("import", help="import responses from a CSV export")
+        imp = sub.add_parser(
+            "import",
+            help="import responses from a CSV or XLSX export (Google Forms, Microsoft Forms, "
+            "SurveyMonkey, Typeform...)",
+        )
         imp.add_argument("consultation_id", type=int)
         imp.add_argument("file")
+        imp.add_argument("--dry-run", action="store_true", help="check the file, import nothing")
 
     def handle(self, *args, action: str, consultation_id: int, **options):
         consultation = Consultation.objects.filter(pk=consultation_id).first()
@@ -28,7 +33,7 @@ class Command(BaseCommand):
         if action == "paper-forms":
             self._paper_forms(consultation, options["out"], options["blank"])
         else:
-            self._import(consultation, Path(options["file"]))
+            self._import(consultation, Path(options["file"]), options["dry_run"])
 
     def _paper_forms(self, consultation: Consultation, out: str, blank: int) -> None:
         if blank:
@@ -43,12 +48,12 @@ class Command(BaseCommand):
         for form in forms:
             self.stdout.write(f"  {form.code}  {form.person or '(blank)'}")
 
-    def _import(self, consultation: Consultation, path: Path) -> None:
+    def _import(self, consultation: Consultation, path: Path, dry_run: bool) -> None:
         if not path.is_file():
             raise CommandError(f"{path} does not exist or is not a file.")
         try:
             report = importing.import_responses(
-                consultation, path.read_bytes(), filename=path.name, actor=None
+                consultation, path.read_bytes(), filename=path.name, actor=None, dry_run=dry_run
             )
         except importing.ImportFailed as exc:
             lines = "\n".join(f"  {e}" for e in exc.report.errors)
@@ -57,4 +62,12 @@ class Command(BaseCommand):
             self.stdout.write(note)
         if report.ignored_columns:
             self.stdout.write("Columns ignored: " + ", ".join(report.ignored_columns))
+        if report.tool:
+            self.stdout.write(f"Recognised as a {report.tool} export.")
+        if dry_run:
+            self.stdout.write(
+                f"{report.would_import} responses would be imported from {path.name} "
+                "(dry run: nothing was written)."
+            )
+            return
         self.stdout.write(f"Imported {report.imported} responses from {path.name}.")
