@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cairn.contributions.models import Contribution, ContributionChannel
+from cairn.insights.models import SynthesisRun
 from cairn.members.models import Organisation, Person, Sector
 
 # Letters and digits that cannot be mistaken for each other when handwritten or read aloud.
@@ -93,8 +94,15 @@ class Question(models.Model):
     scale_min_label = models.CharField(_("label for the lowest"), max_length=60, blank=True)
     scale_max_label = models.CharField(_("label for the highest"), max_length=60, blank=True)
     required = models.BooleanField(_("an answer is required"), default=False)
-    # The latest synthesis of this open question's answers (a cairn.insights run), by id.
-    synthesis_run_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The latest synthesis of this open question's answers.
+    synthesis_run = models.ForeignKey(
+        SynthesisRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["consultation", "position", "id"]

@@ -36,8 +36,9 @@ class SynthesisRun(models.Model):
         related_name="synthesis_runs",
         verbose_name=_("event"),
     )
-    # Consultations live in another app; a plain id keeps this app free of that dependency.
-    consultation_id = models.PositiveIntegerField(_("consultation"), null=True, blank=True)
+    # What else than an event this synthesises, as the key of the app that offered it
+    # ("c12": a consultation; see insights.scopes). A re-run reads that scope afresh.
+    scope = models.CharField(_("scope"), max_length=40, blank=True, db_index=True)
     contribution_ids = models.JSONField(
         _("contributions"), default=list, blank=True, help_text=_("Explicit scope, if any")
     )

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cairn.contributions.wording import channel_phrase, labelled_counts, sector_phrase
@@ -9,6 +10,7 @@ from cairn.core.roles import coordinator_required, facilitator_required, is_coor
 from cairn.events.models import Event
 from cairn.insights import services
 from cairn.insights.models import RunMode, SynthesisRun, Theme
+from cairn.insights.scopes import parse_scope, scope_sources
 from cairn.insights.selectors import quotes_for, statements_for
 from cairn.lib.paging import paginate
 
@@ -22,32 +24,25 @@ def synthesis_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": paginate(request, runs),
             "events": Event.objects.filter(contributions__isnull=False).distinct(),
-            "consultations": _consultations(),
+            "scope_groups": [(s.prefix, s.label, s.choices()) for s in scope_sources()],
             "modes": RunMode.choices,
         },
     )
-
-
-def _consultations() -> list:
-    from cairn.consultations.models import Consultation
-
-    return list(Consultation.objects.order_by("-pk")[:100])
 
 
 @coordinator_required
 @require_POST
 def synthesis_start(request: HttpRequest) -> HttpResponse:
     scope = request.POST.get("scope") or request.POST.get("event") or ""
-    event, consultation_id = None, None
-    if scope.startswith("c") and scope[1:].isdigit():
-        consultation_id = int(scope[1:])
-    else:
-        event = (
-            Event.objects.filter(pk=scope.removeprefix("e") or 0).first()
-            if scope.removeprefix("e").isdigit()
-            else None
-        )
-    if event is None and consultation_id is None:
+    event = (
+        Event.objects.filter(pk=scope.removeprefix("e") or 0).first()
+        if scope.removeprefix("e").isdigit()
+        else None
+    )
+    # Another app's scope (a consultation): it says what to read and what it is called.
+    other = parse_scope(scope) if event is None else None
+    title = other[0].title(other[1]) if other else None
+    if event is None and title is None:
         messages.error(request, _("Choose an event or a consultation to synthesise."))
         return redirect("insights:list")
     mode = request.POST.get("mode", RunMode.GUIDED)
@@ -55,7 +50,9 @@ def synthesis_start(request: HttpRequest) -> HttpResponse:
         run = services.start_synthesis(
             request.user,
             event=event,
-            consultation_id=consultation_id,
+            scope=scope if other else "",
+            contribution_ids=other[0].contribution_ids(other[1]) if other else None,
+            title=title or "",
             mode=mode if mode in RunMode.values else RunMode.GUIDED,
         )
     except services.InsightsError as exc:
@@ -64,10 +61,39 @@ def synthesis_start(request: HttpRequest) -> HttpResponse:
     return redirect(run)
 
 
+def _stance_text(stances: dict[str, int]) -> str:
+    """ "5 positive, 2 challenges, 1 idea": how a theme's statements lean."""
+    words = {
+        "positive": lambda n: ngettext("%(n)s positive", "%(n)s positive", n),
+        "challenge": lambda n: ngettext("%(n)s challenge", "%(n)s challenges", n),
+        "idea": lambda n: ngettext("%(n)s idea", "%(n)s ideas", n),
+        "question": lambda n: ngettext("%(n)s question", "%(n)s questions", n),
+        "other": lambda n: ngettext("%(n)s other", "%(n)s other", n),
+    }
+    ordered = sorted(stances.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(words[k](n) % {"n": n} for k, n in ordered if n and k in words)
+
+
+def _set_aside(run: SynthesisRun) -> list[tuple[str, int]]:
+    """Lines the synthesis set aside rather than force into a theme, by reason."""
+    names = {
+        "nothing": _("Nothing to add or improve"),
+        "greeting": _("Greetings"),
+        "thanks": _("Thanks"),
+        "logistics": _("Meeting logistics"),
+        "junk": _("Unreadable or empty"),
+    }
+    counts = (run.stats or {}).get("set_aside") or {}
+    return [(names.get(k, k), n) for k, n in counts.items() if n]
+
+
 def _theme_view(theme: Theme, user) -> dict:
     counts = theme.counts or {}
+    side = counts.get("side")
     return {
         "theme": theme,
+        "side": {"positive": _("Positive side"), "challenge": _("Challenge side")}.get(side, ""),
+        "stance_text": _stance_text(theme.stances or {}),
         "quotes": quotes_for(theme, user),
         "by_channel": labelled_counts(counts.get("channel", {}), "channel"),
         "channel_text": channel_phrase(counts.get("channel", {})),
@@ -89,6 +115,7 @@ def synthesis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": [_theme_view(t, request.user) for t in themes],
             "all_themes": themes,
             "unassigned": statements_for(run.pk, None, request.user).count(),
+            "set_aside": _set_aside(run),
             "edits": run.edits.select_related("actor").order_by("-created_at")[:20],
             "can_edit": is_coordinator(request.user),
         },

@@ -12,12 +12,14 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cairn.consultations.models import Answer, Consultation
+from cairn.consultations.models import Consultation
+from cairn.consultations.services.results import consultation_synthesis
+from cairn.consultations.synthesis_scopes import answer_contribution_ids
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.selectors import may_quote_publicly, quotable_words
 from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
 from cairn.events.models import Event, EventStatus
-from cairn.insights.models import RunStatus, SynthesisRun, Theme
+from cairn.insights.models import SynthesisRun, Theme
 from cairn.insights.services import latest_run_for_event
 from cairn.lib.names import stop_words
 from cairn.members.models import Sector
@@ -172,16 +174,8 @@ def briefing_scope(events: list[Event], consultation_ids: list[int]) -> Scope:
         for e in held
     ]
     for c in Consultation.objects.filter(pk__in=consultation_ids):
-        run = (
-            SynthesisRun.objects.filter(consultation_id=c.pk, status=RunStatus.DONE)
-            .order_by("-finished_at", "-pk")
-            .first()
-        )
-        ids = list(
-            Answer.objects.filter(response__consultation=c, contribution__isnull=False).values_list(
-                "contribution_id", flat=True
-            )
-        )
+        run = consultation_synthesis(c)
+        ids = answer_contribution_ids(c.pk)
         found.append(Source(c.title, c.created_at, run, ids, is_event=False))
     found.sort(key=lambda s: s.when)
     later = sorted(

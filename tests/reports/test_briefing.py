@@ -140,11 +140,11 @@ def test_a_briefing_can_draw_on_a_consultation_too(
     seed_run, alice, fake_engine_for_reports, django_capture_on_commit_callbacks
 ):
     from cairn.consultations.models import Consultation
-    from cairn.insights.services import start_synthesis
+    from cairn.consultations.services.results import synthesise_consultation
 
     consultation = Consultation.objects.first()
     with django_capture_on_commit_callbacks(execute=True):
-        start_synthesis(alice, consultation_id=consultation.pk)
+        synthesise_consultation(consultation, actor=alice)
     report = generate_briefing([seed_run.event], alice, consultation_ids=[consultation.pk])
     summary = report.sections.get(key="summary").body
     assert consultation.title in summary and seed_run.event.title in summary
@@ -158,12 +158,12 @@ def test_a_coordinator_drafts_a_report_of_one_consultation_from_the_web(
     from django.urls import reverse
 
     from cairn.consultations.models import Consultation
-    from cairn.insights.services import start_synthesis
+    from cairn.consultations.services.results import synthesise_consultation
     from cairn.reports.models import Report
 
     consultation = Consultation.objects.first()
     with django_capture_on_commit_callbacks(execute=True):
-        start_synthesis(alice, consultation_id=consultation.pk)
+        synthesise_consultation(consultation, actor=alice)
     client.force_login(alice)
     results = client.get(reverse("consultations:results", args=[consultation.pk]))
     assert "Draft a report of this consultation" in results.content.decode()

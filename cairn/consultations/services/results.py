@@ -14,7 +14,10 @@ from cairn.consultations.models import (
     ResponseChannel,
     ResponseStatus,
 )
+from cairn.consultations.synthesis_scopes import answer_contribution_ids, scope_key
 from cairn.contributions.selectors import may_quote_publicly, public_name_filter, quotable_words
+from cairn.insights.models import RunStatus, SynthesisRun
+from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
 from cairn.members.models import Sector
 
 SUBMITTED = (ResponseStatus.SUBMITTED, ResponseStatus.PARTIAL)
@@ -76,15 +79,12 @@ def synthesise_open_question(question: Question, *, actor: Any) -> Any:
 
     The run belongs to cairn.insights, where a coordinator renames, merges and approves themes.
     """
-    from cairn.insights.models import SynthesisRun
-    from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
-
     if question.kind != QuestionKind.OPEN:
         raise ValueError("Only open questions are synthesised; choice questions are counted.")
     ids = open_answer_contributions(question)
     if not ids:
         raise ValueError("There are no answers to this question yet.")
-    run = SynthesisRun.objects.filter(pk=question.synthesis_run_id).first()
+    run = question.synthesis_run
     try:
         if run is not None and sorted(run.contribution_ids) == ids:
             return rerun_synthesis(run, actor)
@@ -96,16 +96,35 @@ def synthesise_open_question(question: Question, *, actor: Any) -> Any:
         )
     except InsightsError as exc:
         raise ValueError(str(exc)) from exc
-    Question.objects.filter(pk=question.pk).update(synthesis_run_id=run.pk)
+    Question.objects.filter(pk=question.pk).update(synthesis_run=run)
     return run
+
+
+def synthesise_consultation(consultation: Consultation, *, actor: Any) -> SynthesisRun:
+    """Themes across every open answer of the consultation (what the synthesis page's
+    "Consultations" choice does); insights is told the scope, contributions and title."""
+    return start_synthesis(
+        actor,
+        scope=scope_key(consultation),
+        contribution_ids=answer_contribution_ids(consultation.pk),
+        title=consultation.title,
+    )
+
+
+def consultation_synthesis(consultation: Consultation) -> SynthesisRun | None:
+    """The latest finished synthesis of the whole consultation (started from the synthesis
+    page), or None."""
+    return (
+        SynthesisRun.objects.filter(scope=scope_key(consultation), status=RunStatus.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
 
 
 def _synthesis_of(question: Question) -> Any:
     """The latest run and its themes, for the results page; None before the first run."""
     if not question.synthesis_run_id:
         return None
-    from cairn.insights.models import SynthesisRun
-
     return (
         SynthesisRun.objects.filter(pk=question.synthesis_run_id).prefetch_related("themes").first()
     )
