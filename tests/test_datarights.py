@@ -160,3 +160,28 @@ def test_erasure_reaches_consultations_exchange_and_conversations(alice, dana, d
     for key in ("consultation_responses", "exchange_listings", "conversation_posts"):
         assert data[key] == [], key
     assert data["conversation_follows"] == []
+
+
+def test_erasure_removes_invitations_and_the_request_to_join(alice, mailoutbox):
+    from cairn.accounts.models import Invite
+    from cairn.accounts.services import approve_join_request, create_invite, request_to_join
+
+    join = request_to_join(
+        {
+            "first_name": "Ola",
+            "last_name": "Berg",
+            "sector": Sector.COMMUNITY,
+            "email": "ola@example.org",
+            "message": "I run the lunch club.",
+        }
+    )
+    person = approve_join_request(join, alice)
+    if not Invite.objects.filter(person=person).exists():
+        create_invite(person, "email", alice)
+    data = person_data(person)
+    assert data["join_requests"][0]["message"] == "I run the lunch club."
+    assert data["login_invites"]
+    erase_person(person, alice)
+    assert not Invite.objects.filter(person=person).exists()
+    join.refresh_from_db()
+    assert (join.person, join.email, join.first_name, join.message) == (None, "", "", "")
