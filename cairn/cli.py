@@ -43,6 +43,32 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
+def _prepare_secret_key() -> str:
+    """Outside the demo, never serve on the public demo key (anyone could forge links).
+
+    With no SECRET_KEY, a random key is made once and kept (0600) in the data
+    folder, where settings read it; returns why serving must stop, or "".
+    """
+    from pathlib import Path
+
+    from cairn.lib.env import env_bool
+    from cairn.lib.secret_key import DEMO_KEY, load_or_create_key
+
+    if env_bool("CAIRN_DEMO", False):
+        return ""
+    given = os.environ.get("SECRET_KEY", "")
+    if given == DEMO_KEY:
+        return (
+            "cairn: SECRET_KEY is the public demo key; anyone could forge signed links "
+            "(unsubscribe, invitations). Set a long random SECRET_KEY, or unset it and "
+            "Cairn makes one and keeps it in the data folder."
+        )
+    if not given:
+        folder = Path(os.environ.get("CAIRN_DATA_DIR") or Path(__file__).resolve().parent.parent)
+        load_or_create_key(folder)
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help"}:
@@ -61,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] == "demo":
         # Read by settings: the demo catches its email for the "Sent mail" page.
         os.environ.setdefault("CAIRN_DEMO", "1")
+    elif argv[0] in {"serve", "worker"} and (problem := _prepare_secret_key()):
+        print(problem, file=sys.stderr)
+        return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
     from django.core.management import execute_from_command_line
 

@@ -41,6 +41,9 @@ def test_everyday_words_places_months_and_acronyms_are_not_names():
         "In May we met at Victoria Park.",
         "The NHS and the GP in London.",
         "We meet on Monday in the Church Hall.",
+        "I was taken to James Cook Hospital and then seen at Stanley.",
+        "Keep the San Juan islands green; I am a progressive Christian woman.",
+        "Recruit more businesses to Warren County.",
     ):
         assert MEMBERS.hide(text) == text
 

@@ -79,6 +79,7 @@ RULES: dict[str, Rule] = {
     "events:edit": Rule(COORDINATORS),
     "events:cancel": Rule(COORDINATORS),
     "events:register": Rule(SIGNED_IN),
+    "events:calendar": Rule(ITS_MEMBER, notes="only people with a place (and coordinators)"),
     "events:cancel_mine": Rule(frozenset({MEMBER}), notes="only one's own registration"),
     "events:registrations": Rule(COORDINATORS),
     "events:register_on_behalf": Rule(COORDINATORS),

@@ -5,6 +5,7 @@ briefing, consultation summary) goes through `may_quote_publicly` and
 `public_attribution`. These are the ledger's own rules: the consent lives here.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -90,15 +91,16 @@ def _name_keys(*names: str) -> set[str]:
     return {w.casefold() for name in names for w in WORD.findall(name or "") if len(w) > 1}
 
 
-def public_name_filter() -> NameFilter:
+def public_name_filter(named_anyway: Iterable[int] = ()) -> NameFilter:
     """Names inside contributions' words, hidden in public unless the person agreed to be named.
 
     A member agreed when they let one of their contributions carry their name and have
-    neither withdrawn consent to be quoted nor been erased. Every other member's first name
-    is hidden (with the surname after it, or a surname after a title), as are names written
-    in chats and any first name in the list Cairn ships.
+    neither withdrawn consent to be quoted nor been erased; `named_anyway` are people the
+    same output names in their own right (an event's speakers). Every other member's first
+    name is hidden (with the surname after it, or a surname after a title), as are names
+    written in chats and any first name in the list Cairn ships.
     """
-    agreed = set(
+    agreed = set(named_anyway) | set(
         Contribution.objects.filter(
             consent_to_name=True, author__isnull=False, author__anonymised_at__isnull=True
         )

@@ -12,6 +12,10 @@ def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
     if role is None:
         return render(request, "core/welcome.html")
+    return render(request, "core/home.html", home_context(request, role))
+
+
+def home_context(request: HttpRequest, role: Role) -> dict:
     events = visible_events(request.user)
     now = timezone.now()
     context = {
@@ -27,4 +31,4 @@ def home(request: HttpRequest) -> HttpResponse:
                 channel__in=ContributionChannel.offline()
             ).count(),
         }
-    return render(request, "core/home.html", context)
+    return context

@@ -1,13 +1,16 @@
 """The one place where Cairn calls the Django-free `cairn.synthesis` library.
 
-Everything else in the web app speaks plain dicts (the library's output
-contract), so the library can change behind this function without touching
-views, tasks or reports.
+The library's typed :class:`~cairn.synthesis.types.Result` crosses this seam
+as it is: `store_result` reads its attributes, not a dict by string keys, so a
+renamed field fails loudly in a test instead of silently storing blanks.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cairn.synthesis.types import Result
 
 
 @dataclass(frozen=True)
@@ -31,26 +34,18 @@ def run_synthesis(
     themes: list[GivenTheme] | None = None,
     options: dict[str, Any] | None = None,
     progress: Callable[[str, float], None] | None = None,
-) -> dict[str, Any]:
-    """Synthesise statements; return the library's result dict plus each statement's text.
+) -> "Result":
+    """Synthesise statements; the result carries every statement as synthesised.
 
-    Long contributions are split here (by the library) so that the caller can
-    store the text of every statement the themes refer to.
+    The library splits long contributions once (``Result.statements`` holds the
+    pieces with their ``contribution_id``), so the caller stores the very texts
+    the themes refer to.
     """
     from cairn.synthesis.pipeline import synthesize
-    from cairn.synthesis.split import split_statements
     from cairn.synthesis.types import Options, Statement, ThemeSpec
 
     known = set(Options.__dataclass_fields__)
     opts = Options(**{k: v for k, v in (options or {}).items() if k in known})
-    items = split_statements(
-        [Statement(s.id, s.text, s.attributes, str(s.contribution_id)) for s in statements],
-        opts.split_chars,
-    )
+    items = [Statement(s.id, s.text, s.attributes, str(s.contribution_id)) for s in statements]
     specs = [ThemeSpec(label=t.label, description=t.description, id=t.id) for t in themes or []]
-    result = synthesize(items, opts, themes=specs or None, progress=progress)
-    out = result.to_dict()
-    out["statements"] = [
-        {"id": s.id, "text": s.text, "contribution_id": int(s.contribution_id)} for s in items
-    ]
-    return out
+    return synthesize(items, opts, themes=specs or None, progress=progress)

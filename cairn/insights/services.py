@@ -9,7 +9,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -31,6 +31,9 @@ from cairn.insights.models import (
     ThemeOrigin,
 )
 from cairn.insights.scopes import parse_scope
+
+if TYPE_CHECKING:
+    from cairn.synthesis.types import Result
 
 log = logging.getLogger(__name__)
 
@@ -254,61 +257,78 @@ def fail_stale_runs(now: Any = None) -> int:
 
 
 @transaction.atomic
-def store_result(run: SynthesisRun, result: dict[str, Any]) -> None:
-    """Replace the run's themes and assignments with a fresh result, then replay edits."""
+def store_result(run: SynthesisRun, result: "Result") -> None:
+    """Replace the run's themes and assignments with a fresh result, then replay edits.
+
+    Sizes, counts and stances are the pipeline's own; they are recounted from the
+    stored assignments only for themes a replayed edit changed.
+    """
     run = SynthesisRun.objects.select_for_update().get(pk=run.pk)
     run.assignments.all().delete()
     run.themes.all().delete()
     given = {f"bt{t.pk}": t for t in run.event.breakout_themes.all()} if run.event else {}
+    contribution_of = {s.id: int(s.contribution_id or 0) for s in result.statements}
     themes: dict[str, Theme] = {}
-    for position, data in enumerate(result.get("themes", [])):
-        quote_ids = [q["id"] for q in data.get("quotes", [])]
-        summary_text = data.get("summary") or ""
-        if isinstance(summary_text, list):
-            summary_text = " ".join(summary_text)
-        summary_ids = [
-            q["id"] for q in data.get("quotes", []) if q.get("text", "").rstrip("…") in summary_text
-        ]
-        breakout = given.get(data["id"]) if data.get("guided") else None
-        themes[data["id"]] = Theme.objects.create(
+    for position, data in enumerate(result.themes):
+        breakout = given.get(data.id) if data.guided else None
+        quote_ids = [q["id"] for q in data.quotes]
+        counts: dict[str, Any] = {
+            "channel": dict(data.counts.get("channel", {})),
+            "sector": dict(data.counts.get("sector", {})),
+            "contributions": len({contribution_of.get(i) for i in data.statement_ids}),
+        }
+        if data.side:
+            counts["side"] = data.side
+        themes[data.id] = Theme.objects.create(
             run=run,
-            key=data["id"],
-            label=data["label"][:200],
-            keyphrases=data.get("keyphrases", []),
-            headline=data.get("headline", ""),
-            summary=summary_ids or quote_ids[:3],
+            key=data.id,
+            label=data.label[:200],
+            keyphrases=list(data.keyphrases),
+            headline=data.headline,
+            # Statement ids: the headline's, then each summary sentence's, then the quotes'.
+            summary=list(
+                dict.fromkeys(
+                    [data.headline_id, *data.summary_ids] if data.headline_id else data.summary_ids
+                )
+            )
+            or quote_ids[:3],
             quotes=quote_ids,
             position=position,
             origin=ThemeOrigin.GUIDED if breakout else ThemeOrigin.DISCOVERED,
             breakout_theme=breakout,
+            size=data.size,
+            counts=counts,
+            stances=dict(sorted(data.stances.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
-    assignments = result.get("assignments", {})
-    confidences = result.get("confidences", {})
-    stances = result.get("stances", {})
     Assignment.objects.bulk_create(
         [
             Assignment(
                 run=run,
-                statement_id=s["id"],
-                contribution_id=s["contribution_id"],
-                text=s["text"],
-                theme=themes.get(assignments.get(s["id"]) or ""),
-                confidence=float(confidences.get(s["id"], 0.0)),
-                stance=stances.get(s["id"], "other"),
+                statement_id=s.id,
+                contribution_id=int(s.contribution_id or 0),
+                text=s.text,
+                theme=themes.get(result.assignments.get(s.id) or ""),
+                confidence=float(result.confidences.get(s.id, 0.0)),
+                stance=result.stances.get(s.id, "other"),
             )
-            for s in result.get("statements", [])
+            for s in result.statements
         ],
         batch_size=2000,
     )
-    run.warnings = list(result.get("warnings", []))
-    run.stats = dict(result.get("stats", {}))
-    run.options = {**run.options, **{"used": result.get("options", {})}}
+    run.warnings = list(result.warnings)
+    run.stats = {
+        **result.stats,
+        "set_aside": {g.reason: g.size for g in result.set_aside},
+    }
+    run.options = {**run.options, **{"used": result.options}}
     run.run_count += 1
     run.save(update_fields=["warnings", "stats", "options", "run_count"])
-    for edit in run.edits.all():
+    edits = list(run.edits.all())
+    for edit in edits:
         _replay(run, edit)
-    for theme in run.themes.all():
-        refresh_theme(theme)
+    if edits:
+        for theme in run.themes.all():
+            refresh_theme(theme)
 
 
 def refresh_theme(theme: Theme) -> None:
@@ -323,12 +343,15 @@ def refresh_theme(theme: Theme) -> None:
         )
     )
     ids = {r[0] for r in rows}
+    old_counts = theme.counts or {}
     theme.size = len(rows)
     theme.counts = {
         "channel": dict(Counter(r[2] for r in rows).most_common()),
         "sector": dict(Counter(r[3] or "unknown" for r in rows).most_common()),
         "contributions": len({r[1] for r in rows}),
     }
+    if "side" in old_counts:
+        theme.counts["side"] = old_counts["side"]
     theme.stances = dict(Counter(r[4] for r in rows).most_common())
     theme.quotes = [q for q in theme.quotes if q in ids]
     theme.summary = [q for q in theme.summary if q in ids]

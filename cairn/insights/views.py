@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cairn.contributions.wording import channel_phrase, labelled_counts, sector_phrase
@@ -60,10 +61,39 @@ def synthesis_start(request: HttpRequest) -> HttpResponse:
     return redirect(run)
 
 
+def _stance_text(stances: dict[str, int]) -> str:
+    """ "5 positive, 2 challenges, 1 idea": how a theme's statements lean."""
+    words = {
+        "positive": lambda n: ngettext("%(n)s positive", "%(n)s positive", n),
+        "challenge": lambda n: ngettext("%(n)s challenge", "%(n)s challenges", n),
+        "idea": lambda n: ngettext("%(n)s idea", "%(n)s ideas", n),
+        "question": lambda n: ngettext("%(n)s question", "%(n)s questions", n),
+        "other": lambda n: ngettext("%(n)s other", "%(n)s other", n),
+    }
+    ordered = sorted(stances.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(words[k](n) % {"n": n} for k, n in ordered if n and k in words)
+
+
+def _set_aside(run: SynthesisRun) -> list[tuple[str, int]]:
+    """Lines the synthesis set aside rather than force into a theme, by reason."""
+    names = {
+        "nothing": _("Nothing to add or improve"),
+        "greeting": _("Greetings"),
+        "thanks": _("Thanks"),
+        "logistics": _("Meeting logistics"),
+        "junk": _("Unreadable or empty"),
+    }
+    counts = (run.stats or {}).get("set_aside") or {}
+    return [(names.get(k, k), n) for k, n in counts.items() if n]
+
+
 def _theme_view(theme: Theme, user) -> dict:
     counts = theme.counts or {}
+    side = counts.get("side")
     return {
         "theme": theme,
+        "side": {"positive": _("Positive side"), "challenge": _("Challenge side")}.get(side, ""),
+        "stance_text": _stance_text(theme.stances or {}),
         "quotes": quotes_for(theme, user),
         "by_channel": labelled_counts(counts.get("channel", {}), "channel"),
         "channel_text": channel_phrase(counts.get("channel", {})),
@@ -85,6 +115,7 @@ def synthesis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": [_theme_view(t, request.user) for t in themes],
             "all_themes": themes,
             "unassigned": statements_for(run.pk, None, request.user).count(),
+            "set_aside": _set_aside(run),
             "edits": run.edits.select_related("actor").order_by("-created_at")[:20],
             "can_edit": is_coordinator(request.user),
         },

@@ -7,8 +7,8 @@ words alone; which people agreed is for the caller (the ledger) to say.
 
 First names come from Faker's person providers (MIT licence, released monthly),
 which ship a list per locale inside the package, so nothing is fetched at run
-time. A name that is also a common word ("Will", "May", "Hope") counts only in
-the middle of a sentence, where it is written with a capital.
+time. A name that is also a common word ("Will", "Hope", "Christian") counts only
+right after "with", "thanks" or "@", or when it is a member's name mid-sentence.
 """
 
 import functools
@@ -20,234 +20,41 @@ from dataclasses import dataclass, field
 WORD = re.compile(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*")
 POSSESSIVE = re.compile(r"[’']s$", re.IGNORECASE)
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "cllr", "councillor", "herr", "frau"})
+# "seen at Stanley", "born in Washington": a first name after these is taken for a place.
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
+# "San Juan", "St Helen's", "Lake Victoria": a first name after these is part of a place.
+PLACE_BEFORE = frozenset(
+    {"san", "santa", "st", "saint", "mount", "mt", "lake", "port", "fort", "new", "mc", "mac"}
+)
 # Words before a name written in lower case in a chat: "agree with fatima", "thanks jean".
 CUES = frozenset({"with", "thanks", "thank", "thx", "hi", "hello", "hey", "dear", "cc", "ask"})
 # "Victoria Park", "Jordan Road": a name before one of these is a place.
 PLACE_WORDS = frozenset(
-    [
-        "park",
-        "street",
-        "road",
-        "lane",
-        "avenue",
-        "close",
-        "way",
-        "square",
-        "gardens",
-        "hall",
-        "centre",
-        "center",
-        "house",
-        "court",
-        "church",
-        "school",
-        "college",
-        "university",
-        "hospital",
-        "station",
-        "library",
-        "bridge",
-        "hill",
-        "green",
-        "terrace",
-        "place",
-        "drive",
-        "crescent",
-        "row",
-        "walk",
-        "market",
-        "estate",
-        "ward",
-        "surgery",
-        "clinic",
-        "trust",
-        "foundation",
-    ]
+    """park street road lane avenue close way square gardens hall centre center house court
+    church school college university hospital station library bridge hill green terrace
+    place drive crescent row walk market estate ward surgery clinic trust foundation
+    infirmary hospice practice unit medical health airport county island islands co fest
+    days stiftung""".split()  # noqa: SIM905 - a word list reads best as words
 )
 # Names that are also everyday words, in any language Cairn reads: counted only mid-sentence.
 COMMON_WORDS = frozenset(
-    [
-        "will",
-        "may",
-        "hope",
-        "grace",
-        "joy",
-        "faith",
-        "love",
-        "peace",
-        "comfort",
-        "patience",
-        "mercy",
-        "charity",
-        "honor",
-        "honour",
-        "justice",
-        "liberty",
-        "unity",
-        "trinity",
-        "destiny",
-        "harmony",
-        "melody",
-        "precious",
-        "blessing",
-        "gift",
-        "lucky",
-        "innocent",
-        "purity",
-        "constant",
-        "sunny",
-        "summer",
-        "autumn",
-        "winter",
-        "spring",
-        "dawn",
-        "sky",
-        "river",
-        "rain",
-        "storm",
-        "star",
-        "rose",
-        "lily",
-        "daisy",
-        "iris",
-        "ivy",
-        "holly",
-        "heather",
-        "hazel",
-        "olive",
-        "violet",
-        "jade",
-        "ruby",
-        "pearl",
-        "amber",
-        "crystal",
-        "coral",
-        "ginger",
-        "honey",
-        "candy",
-        "cherry",
-        "berry",
-        "bill",
-        "mark",
-        "pat",
-        "sue",
-        "art",
-        "guy",
-        "don",
-        "chase",
-        "frank",
-        "rich",
-        "ray",
-        "max",
-        "job",
-        "lot",
-        "harm",
-        "gun",
-        "man",
-        "lady",
-        "ward",
-        "line",
-        "floor",
-        "tea",
-        "sad",
-        "odd",
-        "loan",
-        "joke",
-        "forum",
-        "jail",
-        "wage",
-        "valid",
-        "urban",
-        "harsh",
-        "mile",
-        "peer",
-        "ties",
-        "lies",
-        "said",
-        "made",
-        "ever",
-        "else",
-        "among",
-        "per",
-        "till",
-        "til",
-        "can",
-        "us",
-        "my",
-        "an",
-        "young",
-        "long",
-        "little",
-        "early",
-        "general",
-        "case",
-        "page",
-        "haven",
-        "wells",
-        "king",
-        "prince",
-        "major",
-        "royal",
-        "baker",
-        "hunter",
-        "mason",
-        "cooper",
-        "carter",
-        "taylor",
-        "parker",
-        "porter",
-        "christian",
-        "august",
-        "victoria",
-        "florence",
-        "chelsea",
-        "jordan",
-        "paris",
-        "georgia",
-        "india",
-        "china",
-        "israel",
-        "sydney",
-        "austin",
-        "dallas",
-        "eden",
-        "phoenix",
-        "london",
-        "kent",
-        "york",
-        "essex",
-        "devon",
-        "bath",
-        "reading",
-        "nelson",
-        "independence",
-        "premier",
-        "deputy",
-    ]
+    """will may hope grace joy faith love peace comfort patience mercy charity honor honour
+    justice liberty unity trinity destiny harmony melody precious blessing gift lucky
+    innocent purity constant sunny summer autumn winter spring dawn sky river rain storm
+    star rose lily daisy iris ivy holly heather hazel olive violet jade ruby pearl amber
+    crystal coral ginger honey candy cherry berry bill mark pat sue art guy don chase frank
+    rich ray max job lot harm gun man lady ward line floor tea sad odd loan joke forum jail
+    wage valid urban harsh mile peer ties lies said made ever else among per till til can us
+    my an young long little early general case page haven wells king prince major royal
+    baker hunter mason cooper carter taylor parker porter christian august victoria florence
+    chelsea jordan paris georgia india china israel sydney austin dallas eden phoenix london
+    kent york essex devon bath reading nelson independence premier deputy bishop tory nazi
+    leider solange bergen flora nova mio""".split()  # noqa: SIM905 - a word list reads best as words
 )
 # Never a name alone; part of one only beside another name ("April Jones").
 CALENDAR = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()  # noqa: SIM905 - a word list reads best as words
 )
 SENTENCE_END = re.compile(r"([.!?:;\n\"“(\[]|—|\s-)\s*$")
 
@@ -322,7 +129,10 @@ class NameFilter:
             # Lower case only right after "with", "thanks", "@": chat writes names that way.
             if not after_cue or _common(key):
                 return ""
-        elif _common(key) and (not mid_sentence or key in CALENDAR):
+        elif key in CALENDAR:
+            return ""
+        elif _common(key) and not (after_cue or (mid_sentence and key in self.members)):
+            # "progressive Christian", "Will there be": a word, unless "with Will" or a member.
             return ""
         if key in self.members:
             return "member"
@@ -344,13 +154,11 @@ class NameFilter:
             after_title = prev_key in TITLES and _capitalised(m.group())
             if after_title and (key in self.surnames or key in self.members):
                 kind = "member"
-            nxt = words[i + 1] if i + 1 < len(words) else None
-            if not kind or (
-                nxt is not None
-                and text[m.end() : nxt.start()] == " "
-                and nxt.group().casefold() in PLACE_WORDS
-            ):
-                i += 1  # not a name, or a place such as "Victoria Park"
+            place_before = kind == "other" and (
+                prev_key in PLACE_PREPOSITIONS or prev_key in PLACE_BEFORE
+            )
+            if not kind or place_before:
+                i += 1
                 continue
             start, end = m.start(), m.end()
             if previous is not None and prev_key in TITLES:
@@ -370,6 +178,14 @@ class NameFilter:
                 if len(word) == 1 and text[end : end + 1] == ".":
                     end += 1
                 j += 1
+            after = words[j] if j < len(words) else None
+            if (
+                after is not None
+                and text[end : after.start()] == " "
+                and after.group().casefold() in PLACE_WORDS
+            ):
+                i = j + 1  # a place named after someone: "Victoria Park", "James Cook Hospital"
+                continue
             tail = POSSESSIVE.search(text[start:end])
             label = self.member_label if kind == "member" else self.other_label
             out.append(text[pos:start] + label + (tail.group() if tail else ""))

@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cairn.core import views as core_views
-from cairn.core.roles import role_of
+from cairn.core.roles import Role, role_of
 from cairn.events.forms import ranked_preferences
 from cairn.events.models import Event, EventStatus, Registration, RegistrationStatus
 from cairn.events.services import registration as reg_services
 from cairn.exchange.models import Listing, ListingKind
 from cairn.lib.paging import paginate
 from cairn.members.models import AccessNeed, ConsentPurpose, Organisation, Person, Sector
+from cairn.public.dashboard import needs_now
 from cairn.public.forms import PublicRegistrationForm
 from cairn.reports.models import Report
 
@@ -43,8 +44,12 @@ def public_events():
 
 def home(request: HttpRequest) -> HttpResponse:
     """Members see their start page; everyone else the network's public home."""
-    if role_of(request.user) is not None:
-        return core_views.home(request)
+    role = role_of(request.user)
+    if role is not None:
+        context = core_views.home_context(request, role)
+        if role == Role.COORDINATOR:
+            context["needs"] = needs_now()
+        return render(request, "core/home.html", context)
     now = timezone.now()
     return render(
         request,

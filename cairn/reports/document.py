@@ -35,7 +35,11 @@ def _as_is(text: str) -> str:
 
 
 def _runs(
-    sentences: list[dict[str, Any]], public: bool, quotable: set[int], hide: Hide
+    sentences: list[dict[str, Any]],
+    public: bool,
+    quotable: set[int],
+    hide: Hide,
+    edited: bool = False,
 ) -> list[dict[str, Any]]:
     """A paragraph's sentences as runs of text, each with its sources (none in public)."""
     out: list[dict[str, Any]] = []
@@ -43,8 +47,10 @@ def _runs(
         text, ids = sentence["text"], sentence["sources"]
         if public and len(ids) == 1 and ids[0] not in quotable:
             continue  # a verbatim statement whose author has not (or no longer) agreed to be quoted
-        if public and ids:
-            text = hide(text)  # words drawn from contributions may name other people
+        if public and (ids or edited):
+            # Words drawn from contributions may name other people; so may an edited copy
+            # of them, which no longer carries its sources.
+            text = hide(text)
         if not text.strip():
             continue
         if out:
@@ -60,17 +66,28 @@ def _runs(
 
 def _blocks(section: Section, public: bool, quotable: set[int], hide: Hide) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
+    edited = section.edited and section.key != "speakers"
     for para in section.paragraphs:
         if para["list"]:
-            items = [_runs([s], public, quotable, hide) for s in para["sentences"]]
+            items = [_runs([s], public, quotable, hide, edited) for s in para["sentences"]]
             items = [i for i in items if i]
             if items:
                 blocks.append({"type": "ul", "items": items})
         else:
-            runs = _runs(para["sentences"], public, quotable, hide)
+            runs = _runs(para["sentences"], public, quotable, hide, edited)
             if runs:
                 blocks.append({"type": "p", "runs": runs})
     return blocks
+
+
+def _speakers(report: Report) -> set[int]:
+    events = [report.event] if report.kind == ReportKind.EVENT and report.event else []
+    events = events or list(report.events.all())
+    return {
+        pk
+        for event in events
+        for pk in event.agenda_items.exclude(speaker=None).values_list("speaker_id", flat=True)
+    }
 
 
 def _subtitle(report: Report) -> str:
@@ -94,8 +111,9 @@ def build_document(report: Report, *, public: bool) -> dict[str, Any]:
         for c in Contribution.objects.filter(pk__in=single).select_related("author")
         if may_quote_publicly(c)
     }
-    # Coordinators read the words as said; the public reads them with names hidden.
-    hide = public_name_filter().hide if public else _as_is
+    # Coordinators read the words as said; the public reads them with names hidden, except
+    # the speakers', whom the report names in its own right.
+    hide = public_name_filter(_speakers(report)).hide if public else _as_is
     out_sections = []
     used_anchors: set[str] = set()
     next_steps = [line for line in report.next_steps.splitlines() if line.strip()]

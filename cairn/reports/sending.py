@@ -5,6 +5,8 @@ in the letter batch (large print where they need it). `cairn.outreach.services.n
 chooses and records the channel; this module only decides who and what.
 """
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +40,34 @@ def audience_counts(report: Report) -> dict[str, int]:
     return {a: len(recipients(report, a)) for a in AUDIENCES}
 
 
-def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> dict[str, int]:
+def _already_sent(report: Report, since: datetime) -> set[int]:
+    """People who got this report from an earlier, interrupted run of the same send."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from cairn.outreach.models import Delivery
+
+    about = (
+        {"about_type": ContentType.objects.get_for_model(report.event), "about_id": report.event.pk}
+        if report.event
+        else {"about_id__isnull": True}
+    )
+    return set(
+        Delivery.objects.filter(subject=report.title, created_at__gte=since, **about).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def send_report(
+    report: Report,
+    actor: Any,
+    *,
+    audience: str = "attendees",
+    progress: Callable[..., None] | None = None,
+    since: datetime | None = None,
+) -> dict[str, int]:
+    """Send to everyone in the audience; with `since` (when this send was first started),
+    people who already got it from an interrupted run are skipped, so nobody gets two."""
     if not report.is_published:
         raise SendError(_("Publish the report before sending it."))
     if audience not in AUDIENCES:
@@ -49,7 +78,13 @@ def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> d
     large = None
     subject = report.title
     sent = not_reached = 0
-    for person in people:
+    done_before = _already_sent(report, since) if since else set()
+    for position, person in enumerate(people):
+        if progress is not None:
+            progress(position, len(people), _("Sending the report"))
+        if person.pk in done_before:
+            sent += 1
+            continue
         needs_large = person.has_access_need(AccessNeed.LARGE_PRINT)
         if needs_large and large is None:
             large = render.pdf(report.published_doc, large_print=True)
@@ -85,3 +120,18 @@ def send_report(report: Report, actor: Any, *, audience: str = "attendees") -> d
         actor, "report.sent", report, f"Report sent to {sent} {audience}; {not_reached} not reached"
     )
     return {"sent": sent, "not_reached": not_reached}
+
+
+def send_report_job(
+    progress: Callable[..., None], report_id: int, audience: str, user_id: int | None, since: str
+) -> dict[str, Any]:
+    """The background job behind "Send" on a report's page."""
+    from django.contrib.auth import get_user_model
+
+    report = Report.objects.get(pk=report_id)
+    actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    outcome = send_report(
+        report, actor, audience=audience, progress=progress, since=datetime.fromisoformat(since)
+    )
+    outcome["message"] = _("Sent to %(n)d people by their own channel.") % {"n": outcome["sent"]}
+    return outcome

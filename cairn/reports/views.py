@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_POST
 from cairn.consultations.models import Consultation
 from cairn.core.roles import coordinator_required
 from cairn.events.models import Event
+from cairn.jobs.services import start_job
+from cairn.jobs.views import follow
 from cairn.lib.paging import paginate
 from cairn.reports import render as renderers
 from cairn.reports import sending, services
@@ -206,16 +209,27 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    try:
-        outcome = sending.send_report(
-            report, request.user, audience=request.POST.get("audience", "attendees")
-        )
-        messages.success(
-            request, _("Sent to %(n)d people by their own channel.") % {"n": outcome["sent"]}
-        )
-    except sending.SendError as exc:
-        messages.error(request, str(exc))
-    return redirect(report)
+    audience = request.POST.get("audience", "attendees")
+    # Checked here so a report that cannot be sent says so at once, not from a job.
+    if not report.is_published:
+        messages.error(request, _("Publish the report before sending it."))
+        return redirect(report)
+    if audience not in sending.AUDIENCES:
+        messages.error(request, _("Choose attendees or all members."))
+        return redirect(report)
+    job = start_job(
+        request.user,
+        _("Send the report “%(title)s”") % {"title": report.title},
+        "cairn.reports.sending.send_report_job",
+        {
+            "report_id": report.pk,
+            "audience": audience,
+            "user_id": request.user.pk,
+            "since": timezone.now().isoformat(),
+        },
+        next_url=report.get_absolute_url(),
+    )
+    return follow(request, job)
 
 
 @coordinator_required

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from cairn.synthesis.types import Result, Statement, ThemeSpec
+from cairn.synthesis.types import Result, Statement, Theme, ThemeSpec
 
 
 class InputError(Exception):
@@ -151,29 +151,79 @@ def _counts_line(counts: dict[str, dict[str, int]]) -> str:
     return "; ".join(parts)
 
 
+_STANCE_WORDS = {
+    "positive": ("positive", "positive"),
+    "challenge": ("challenge", "challenges"),
+    "idea": ("idea", "ideas"),
+    "question": ("question", "questions"),
+    "other": ("other", "other"),
+}
+
+
+def sides_line(theme: Theme) -> str:
+    """ "Positive side: 12 positive, 3 ideas" - how the theme's statements lean."""
+    parts = [
+        f"{n:,} {_STANCE_WORDS.get(k, (k, k))[n != 1]}"
+        for k, n in sorted(theme.stances.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n
+    ]
+    side = f"{theme.side.capitalize()} side. " if theme.side else ""
+    return side + ", ".join(parts)
+
+
+def fresh_quotes(theme: Theme) -> list[dict[str, str]]:
+    """Quotes whose statement is not already the headline or a summary sentence."""
+    shown = {theme.headline_id, *theme.summary_ids}
+    return [q for q in theme.quotes if q["id"] not in shown]
+
+
+def main_language(result: Result) -> str:
+    """The language most statements are in (for ``lang``), English when undecided."""
+    decided = {k: v for k, v in result.languages.items() if k != "und"}
+    return max(decided, key=lambda k: (decided[k], k == "en")) if decided else "en"
+
+
+def _set_aside_line(result: Result) -> str:
+    return "; ".join(f"{g.label}: {g.size:,}" for g in result.set_aside)
+
+
 def to_markdown(result: Result) -> str:
     lines = ["# Themes", ""]
     for w in result.warnings:
         lines.append(f"> **Note:** {w}")
         lines.append("")
     for t in result.themes:
-        lines.append(f"## {t.label} ({t.size} statements)")
+        lines.append(f"## {t.label} ({t.size:,} statements)")
         lines.append("")
+        if t.headline:
+            lines.append(f"**{t.headline}**")
+            lines.append("")
+        if t.summary:
+            lines.append(" ".join(t.summary))
+            lines.append("")
+        lines.append(f"*Sides:* {sides_line(t)}")
         if t.keyphrases:
             lines.append(f"*Keyphrases:* {', '.join(t.keyphrases)}")
         counts = _counts_line(t.counts)
         if counts:
             lines.append(f"*Counts:* {counts}")
         lines.append("")
-        lines.append(t.summary)
-        lines.append("")
-        for q in t.quotes:
+        for q in fresh_quotes(t):
             lines.append(f"> {q['text']} — statement {q['id']}")
             lines.append("")
-    if result.unassigned:
-        lines.append(f"## Not placed in any theme ({len(result.unassigned)})")
+    if result.set_aside:
+        lines.append("## Set aside")
         lines.append("")
-        lines.append(", ".join(result.unassigned[:200]))
+        for g in result.set_aside:
+            examples = "; ".join(f"“{x}”" for x in g.examples)
+            lines.append(f"- {g.label}: {g.size:,}" + (f" (e.g. {examples})" if examples else ""))
+        lines.append("")
+    placed_elsewhere = {i for g in result.set_aside for i in g.statement_ids}
+    rest = [i for i in result.unassigned if i not in placed_elsewhere]
+    if rest:
+        lines.append(f"## Not placed in any theme ({len(rest):,})")
+        lines.append("")
+        lines.append(", ".join(rest[:200]))
         lines.append("")
     return "\n".join(lines)
 
@@ -182,37 +232,58 @@ def to_html(result: Result) -> str:
     e = html.escape
     out = [
         "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{e(main_language(result))}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>Cairn synthesis</title>",
         "<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:50rem;margin:auto;"
         "padding:1rem}blockquote{border-left:4px solid #555;margin:0.5rem 0;"
-        "padding-left:1rem}.meta{color:#333}</style></head><body>",
+        "padding-left:1rem}.meta{color:#333}.kp{display:inline-block;border:1px solid #555;"
+        "border-radius:1rem;padding:0 .5rem;margin:0 .25rem .25rem 0}</style></head><body>",
         "<main><h1>Themes</h1>",
     ]
     for w in result.warnings:
         out.append(f'<p role="note"><strong>Note:</strong> {e(w)}</p>')
     out.append("<nav aria-label='Themes'><ol>")
     for t in result.themes:
-        out.append(f'<li><a href="#{e(t.id)}">{e(t.label)}</a> ({t.size})</li>')
+        out.append(f'<li><a href="#{e(t.id)}">{e(t.label)}</a> ({t.size:,})</li>')
     out.append("</ol></nav>")
     for t in result.themes:
         out.append(f'<section id="{e(t.id)}" aria-labelledby="{e(t.id)}-h">')
-        out.append(f'<h2 id="{e(t.id)}-h">{e(t.label)} <small>({t.size} statements)</small></h2>')
+        out.append(f'<h2 id="{e(t.id)}-h">{e(t.label)} <small>({t.size:,} statements)</small></h2>')
+        if t.headline:
+            out.append(f"<p><strong>{e(t.headline)}</strong></p>")
+        if t.summary:
+            out.append(f"<p>{e(' '.join(t.summary))}</p>")
+        out.append(f'<p class="meta">Sides: {e(sides_line(t))}</p>')
         if t.keyphrases:
-            out.append(f'<p class="meta">Keyphrases: {e(", ".join(t.keyphrases))}</p>')
+            chips = "".join(f'<li class="kp">{e(k)}</li>' for k in t.keyphrases)
+            out.append(
+                f'<ul class="meta" aria-label="Keyphrases" style="list-style:none;padding:0">'
+                f"{chips}</ul>"
+            )
         counts = _counts_line(t.counts)
         if counts:
             out.append(f'<p class="meta">Counts: {e(counts)}</p>')
-        out.append(f"<p>{e(t.summary)}</p>")
-        for q in t.quotes:
+        for q in fresh_quotes(t):
             out.append(
                 f"<blockquote><p>{e(q['text'])}</p>"
                 f"<footer>Statement {e(q['id'])}</footer></blockquote>"
             )
         out.append("</section>")
-    if result.unassigned:
-        out.append(f"<h2>Not placed in any theme ({len(result.unassigned)})</h2>")
-        out.append(f"<p>{e(', '.join(result.unassigned[:500]))}</p>")
+    if result.set_aside:
+        out.append("<h2>Set aside</h2><ul>")
+        for g in result.set_aside:
+            examples = "; ".join(f"“{x}”" for x in g.examples)
+            out.append(
+                f"<li>{e(g.label)}: {g.size:,}"
+                + (f" (e.g. {e(examples)})" if examples else "")
+                + "</li>"
+            )
+        out.append("</ul>")
+    placed_elsewhere = {i for g in result.set_aside for i in g.statement_ids}
+    rest = [i for i in result.unassigned if i not in placed_elsewhere]
+    if rest:
+        out.append(f"<h2>Not placed in any theme ({len(rest):,})</h2>")
+        out.append(f"<p>{e(', '.join(rest[:500]))}</p>")
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"

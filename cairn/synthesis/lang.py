@@ -52,6 +52,8 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+STOPWORDS = _STOPWORDS  # small lists that vote on the language; label.py adds fuller ones
+
 _SCRIPTS = [
     ("zh", re.compile(r"[\u4e00-\u9fff]")),
     ("ja", re.compile(r"[\u3040-\u30ff]")),

@@ -13,11 +13,13 @@ from cairn.synthesis import cluster as cluster_mod
 from cairn.synthesis import guided as guided_mod
 from cairn.synthesis import label as label_mod
 from cairn.synthesis import lang as lang_mod
+from cairn.synthesis import noise as noise_mod
+from cairn.synthesis import refine as refine_mod
 from cairn.synthesis import stance as stance_mod
 from cairn.synthesis.dedupe import group_duplicates
 from cairn.synthesis.embed import Embedder, get_embedder, l2_normalise
 from cairn.synthesis.split import split_statements
-from cairn.synthesis.types import Options, Result, Statement, Theme, ThemeSpec
+from cairn.synthesis.types import Options, Result, SetAside, Statement, Theme, ThemeSpec
 
 ProgressFn = Callable[[str, float], None]
 
@@ -36,6 +38,7 @@ class Stages:
     split: Callable[..., list[Statement]] = split_statements
     detect_language: Callable[[list[str]], list[str]] = lang_mod.detect_all
     stance: Callable[[list[str]], list[str]] = stance_mod.classify_all
+    noise: Callable[[list[str]], list[str | None]] = noise_mod.reasons
     discover: Callable[..., cluster_mod.Clustering] = cluster_mod.discover
     place: Callable[..., guided_mod.Placement] = guided_mod.place
     extra: dict[str, object] = field(default_factory=dict)
@@ -79,11 +82,14 @@ def synthesize(
        when an English-only model meets other languages;
     3. dedupe: near-duplicates ("Nothing.", form letters) are grouped; later
        stages see each unique text once, weighted by its count;
-    4. stance: positive / challenge / idea / question / other;
+    4. noise: greetings, thanks, logistics, junk and "nothing to add" are set
+       aside in counted groups of their own (``Result.set_aside``);
+       stance: positive / challenge / idea / question / other;
     5. embed: unique texts to L2-normalised vectors;
     6. cluster: discover themes (``themes`` not given) or place statements
        under the given themes and discover new ones from what fits none;
-    7. label: keyphrases, label, headline, extractive summary, quotes;
+       refine: merge near-synonym themes, split themes that argue both ways;
+    7. label: keyphrases, a claim-like label, headline, summary, quotes;
     8. assemble: assignments, confidences, counts by every attribute.
 
     The same statements and options give the same result, byte for byte.
@@ -107,8 +113,6 @@ def synthesize(
     say("dedupe", 0.0)
     keep_idx = np.array([i for i, t in enumerate(texts) if t.strip()], dtype=np.int64)
     groups = group_duplicates([texts[i] for i in keep_idx], near=opts.dedupe)
-    if not opts.dedupe:
-        groups = group_duplicates([texts[i] for i in keep_idx], near=False)
     uniq = keep_idx[groups.unique]  # index into items of each unique text
     counts = groups.counts.astype(np.float64)
     inverse = groups.inverse()  # position in uniq for each kept item
@@ -127,6 +131,16 @@ def synthesize(
         ulangs = st.detect_language(utexts)
         languages = lang_mod.summarise(ulangs, [int(c) for c in counts])
     non_en = lang_mod.non_english_share(languages)
+    decided = sum(v for k, v in languages.items() if k != "und") or 1
+    label_langs = tuple(
+        sorted(k for k, v in languages.items() if k != "und" and v / decided >= NON_ENGLISH_WARN)
+    ) or ("en",)
+
+    say("noise", 0.0)
+    # Greetings, thanks, logistics, junk and "nothing to add" are set aside
+    # before clustering: counted in groups of their own, never forced into a theme.
+    ureason = st.noise(utexts) if opts.set_aside_noise else [None] * len(utexts)
+    active = np.array([u for u, r in enumerate(ureason) if r is None], dtype=np.int64)
 
     say("stance", 0.0)
     ustances = st.stance(utexts)
@@ -136,73 +150,95 @@ def synthesize(
             opts.embedder,
             seed=opts.seed,
             english=non_en <= CONTEXTUAL_NON_ENGLISH_MAX,
-            n_texts=len(utexts),
+            n_texts=len(active),
         )
     if non_en > NON_ENGLISH_WARN:
         other = ", ".join(f"{k}: {v}" for k, v in languages.items() if k not in ("en", "und"))
         note = getattr(embedder, "language_note", None)
+        # The share is of statements whose language could be told; "und" ones
+        # (too short to tell) are named so the figure is not read as of all.
+        undetermined = languages.get("und", 0)
+        basis = f" of the {decided:,} whose language could be told" if undetermined else ""
         if embedder.english_only:
             warnings.append(
-                f"{non_en:.0%} of statements look non-English ({other}); the embedder "
+                f"{non_en:.0%}{basis} look non-English ({other}); the embedder "
                 f"{embedder.name!r} is English-only, so themes for those statements may be poor"
             )
         elif note:
             warnings.append(
-                f"{non_en:.0%} of statements look non-English ({other}); the default "
+                f"{non_en:.0%} of statements{basis} look non-English ({other}); the default "
                 f"embedder's {note}"
             )
 
     say("embed", 0.0)
     specs = list(themes or [])
     theme_texts = [f"{t.label}: {t.description}".strip(": ") for t in specs]
+    atexts = [utexts[u] for u in active]
     # Given themes are embedded in the same call: a fitted embedder (TF-IDF)
     # must put statements and theme descriptions in one space.
-    if utexts or theme_texts:
-        both = l2_normalise(embedder.encode(utexts + theme_texts, progress=say))
+    if atexts or theme_texts:
+        both = l2_normalise(embedder.encode(atexts + theme_texts, progress=say))
     else:
         both = np.zeros((0, 1), np.float32)
-    x, tvecs = both[: len(utexts)], both[len(utexts) :]
+    x, tvecs = both[: len(atexts)], both[len(atexts) :]
+    acounts = counts[active]
+    astances = [ustances[u] for u in active]
 
     say("cluster", 0.0)
     if specs:
         threshold = opts.guided_threshold or embedder.guided_threshold
         placed = st.place(
             x,
-            counts,
+            acounts,
             tvecs,
             threshold,
             seed=opts.seed,
             min_size=opts.min_theme_size,
             max_themes=opts.max_themes,
         )
-        ulabels, centroids, n_given = placed.labels, placed.centroids, placed.n_given
+        alabels, centroids, n_given = placed.labels, placed.centroids, placed.n_given
     else:
         found = st.discover(
-            x, counts, seed=opts.seed, min_size=opts.min_theme_size, max_themes=opts.max_themes
+            x, acounts, seed=opts.seed, min_size=opts.min_theme_size, max_themes=opts.max_themes
         )
-        ulabels, centroids, n_given = found.labels, found.centroids, 0
-    uconf = _confidences(x, centroids, ulabels)
+        alabels, centroids, n_given = found.labels, found.centroids, 0
+
+    rng = np.random.default_rng(opts.seed)
+
+    def _phrases(labels: np.ndarray, k: int) -> list[list[str]]:
+        members = [np.where(labels == t)[0] for t in range(k)]
+        sample = [
+            m
+            if len(m) <= label_mod.MAX_DOCS_PER_THEME
+            else np.sort(rng.choice(m, label_mod.MAX_DOCS_PER_THEME, replace=False))
+            for m in members
+        ]
+        return label_mod.keyphrases(
+            [[atexts[i] for i in m] for m in sample],
+            [acounts[m].tolist() for m in sample],
+            n=opts.n_keyphrases,
+            langs=label_langs,
+        )
+
+    sides: dict[int, str] = {}
+    if opts.refine and len(centroids) > n_given:
+        say("refine", 0.0)
+        alabels, centroids = refine_mod.merge_near_synonyms(
+            x, acounts, alabels, centroids, _phrases(alabels, len(centroids)), first=n_given
+        )
+        alabels, centroids, sides = refine_mod.split_sides(
+            x, acounts, alabels, centroids, astances, first=n_given
+        )
+    aconf = _confidences(x, centroids, alabels)
 
     say("label", 0.0)
     k = len(centroids)
-    members = [np.where(ulabels == t)[0] for t in range(k)]
-    rng = np.random.default_rng(opts.seed)
-    sample = [
-        m
-        if len(m) <= label_mod.MAX_DOCS_PER_THEME
-        else np.sort(rng.choice(m, label_mod.MAX_DOCS_PER_THEME, replace=False))
-        for m in members
-    ]
-    english_labels = non_en <= NON_ENGLISH_SWITCH
-    phrases = label_mod.keyphrases(
-        [[utexts[i] for i in m] for m in sample],
-        [counts[m].tolist() for m in sample],
-        n=opts.n_keyphrases,
-        english=english_labels,
-    )
+    members = [np.where(alabels == t)[0] for t in range(k)]
+    phrases = _phrases(alabels, k)
+    stop = label_mod.stop_words(label_langs)
 
     # Order: given themes as given, then discovered ones by size (largest first).
-    mass = np.array([counts[m].sum() for m in members]) if k else np.zeros(0)
+    mass = np.array([acounts[m].sum() for m in members]) if k else np.zeros(0)
     discovered = sorted(
         range(n_given, k), key=lambda t: (-mass[t], members[t][0] if len(members[t]) else 0)
     )
@@ -217,13 +253,22 @@ def synthesize(
     if len(set(theme_ids.values())) != len(theme_ids):
         theme_ids = {t: f"{v}-{i}" for i, (t, v) in enumerate(theme_ids.items(), 1)}
 
+    # Back from active unique texts to unique texts, then to every statement.
+    ulabels = np.full(len(utexts), -1, dtype=np.int64)
+    uconf = np.zeros(len(utexts), dtype=np.float64)
+    if len(active):
+        ulabels[active] = alabels
+        uconf[active] = aconf
     item_theme = np.full(len(items), -1, dtype=np.int64)
     item_conf = np.zeros(len(items), dtype=np.float64)
-    item_theme[keep_idx] = ulabels[inverse] if len(keep_idx) else item_theme[keep_idx]
-    item_conf[keep_idx] = uconf[inverse] if len(keep_idx) else item_conf[keep_idx]
+    item_reason: list[str | None] = [None] * len(items)
     item_stance = ["other"] * len(items)
+    if len(keep_idx):
+        item_theme[keep_idx] = ulabels[inverse]
+        item_conf[keep_idx] = uconf[inverse]
     for pos, i in enumerate(keep_idx):
         item_stance[i] = ustances[inverse[pos]]
+        item_reason[i] = ureason[inverse[pos]]
     items_of_theme: dict[int, list[int]] = {t: [] for t in order}
     for i, t in enumerate(item_theme):
         if t >= 0 and t in items_of_theme:
@@ -235,15 +280,17 @@ def synthesize(
         m = members[t]
         its = items_of_theme[t]
         if len(m):
-            lengths = np.array([len(utexts[i].split()) for i in m])
+            lengths = np.array([len(atexts[i].split()) for i in m])
             ranking = label_mod.mmr_ranking(
-                x[m], centroids[t], lengths, max(opts.n_quotes, opts.n_summary)
+                x[m], centroids[t], lengths, max(opts.n_quotes, opts.n_summary, 4)
             )
-            ranked = [int(uniq[m[r]]) for r in ranking]
+            ranked = [int(uniq[active[m[r]]]) for r in ranking]
+            central = m[np.lexsort((m, -(x[m] @ centroids[t])))][: label_mod.LABEL_CANDIDATES]
         else:
-            ranked = []
-        headline = texts[ranked[0]] if ranked else ""
-        summary = " ".join(_clip(texts[i]) for i in ranked[: opts.n_summary])
+            ranked, central = [], np.zeros(0, dtype=np.int64)
+        head_text = texts[ranked[0]] if ranked else ""
+        headline = label_mod.trim(head_text, label_mod.HEADLINE_MAX_WORDS) if ranked else ""
+        summary, summary_ids = label_mod.summarise([(ids[i], texts[i]) for i in ranked], headline)
         quotes = [
             {"id": ids[i], "text": _clip(texts[i]), **items[i].attributes}
             for i in ranked[: opts.n_quotes]
@@ -254,12 +301,24 @@ def synthesize(
             counts_by[key] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
         stance_counts = Counter(item_stance[i] for i in its)
         spec = specs[t] if t < n_given else None
+        if spec:
+            label = spec.label
+        elif opts.labels == "keyphrases":
+            label = label_mod.keyphrase_label(phrases[t], head_text)
+        else:
+            label = label_mod.make_label(
+                phrases[t],
+                head_text,
+                [atexts[i] for i in central],
+                [float(v) for v in x[central] @ centroids[t]],
+                stop,
+            )
         out_themes.append(
             Theme(
                 id=theme_ids[t],
-                label=spec.label if spec else label_mod.make_label(phrases[t], headline),
+                label=label,
                 keyphrases=phrases[t],
-                headline=_clip(headline),
+                headline=headline,
                 summary=summary,
                 quotes=quotes,
                 size=len(its),
@@ -268,12 +327,30 @@ def synthesize(
                 description=spec.description if spec else "",
                 guided=spec is not None,
                 stances=dict(sorted(stance_counts.items())),
+                headline_id=ids[ranked[0]] if ranked else "",
+                summary_ids=summary_ids,
+                side=sides.get(t),
             )
         )
 
     assignments = {
         ids[i]: (theme_ids.get(int(t)) if t >= 0 else None) for i, t in enumerate(item_theme)
     }
+    set_aside_ids: dict[str, list[int]] = {}
+    for i, r in enumerate(item_reason):
+        if r is not None:
+            set_aside_ids.setdefault(r, []).append(i)
+    set_aside = [
+        SetAside(
+            reason=r,
+            label=noise_mod.GROUP_LABELS[r],
+            size=len(set_aside_ids[r]),
+            statement_ids=[ids[i] for i in set_aside_ids[r]],
+            examples=list(dict.fromkeys(_clip(texts[i], 80) for i in set_aside_ids[r]))[:3],
+        )
+        for r in noise_mod.REASONS
+        if r in set_aside_ids
+    ]
     unassigned = [ids[i] for i, t in enumerate(item_theme) if t < 0]
     duplicates = []
     rep_members: dict[int, list[int]] = {}
@@ -321,9 +398,13 @@ def synthesize(
             "unique_texts": len(utexts),
             "themes": len(out_themes),
             "unassigned": len(unassigned),
+            "set_aside": {g.reason: g.size for g in set_aside},
+            "sides_split": sum(1 for v in sides.values()) // 2,
             "languages_estimated_from_sample": lang_sampled,
         },
         contributions=contributions,
+        set_aside=set_aside,
+        statements=list(items),
     )
 
 

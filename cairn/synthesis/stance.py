@@ -23,6 +23,15 @@ def _lex(words: str) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?", re.UNICODE)
+# Words and clause punctuation: a negation reaches no further than its clause
+# ("Nothing, lovely people" is praise, not "nothing lovely").
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[a-z]+)?|[,;:.!?]", re.UNICODE)
+# Arguing that something should not be is a challenge, not an idea.
+_AGAINST = re.compile(
+    r"\b(?:shouldn't|should not|shouldnt|must not|mustn't|ought not|needn't|need not|"
+    r"should never|should no longer|sollte nicht|sollten nicht|darf nicht|dürfen nicht|"
+    r"muss nicht|müssen nicht|sollte kein|sollten keine?)\b"
+)
 
 _QUESTION_OPENERS = _lex(
     "how why what when where who which whom whose is are can could would will do does did "
@@ -46,6 +55,14 @@ _IDEA_PHRASES = (
     "propose",
     "need to",
     "needs to",
+    "we need",
+    "need a ",
+    "need an ",
+    "need more",
+    "needed",
+    "would like",
+    "would love",
+    "want ",
     "must",
     "ought",
     "why not",
@@ -61,6 +78,17 @@ _IDEA_PHRASES = (
     "müsste",
     "bitte",
     "wünsche",
+    "sollten",
+    "müssen",
+    "brauchen",
+    "braucht",
+    "wir brauchen",
+    "fordern",
+    "vorschlagen",
+    "wäre schön",
+    "wäre gut",
+    "mehr ",
+    "besser",
 )
 _POSITIVE = _lex(
     "good great excellent helpful positive well brilliant fantastic thank thanks thankyou "
@@ -70,7 +98,8 @@ _POSITIVE = _lex(
     "polite attentive respectful compassionate comfortable easy welcoming superb fab "
     "grateful thankful impressed reassured satisfied better calm safe ok okay fine "
     "respect respected clear thorough praise "
-    "gut super toll prima danke hilfreich freundlich schön"
+    "gut super toll prima danke hilfreich freundlich schön sicher angenehm zufrieden "
+    "wunderbar hervorragend klasse gelungen praktisch bequem"
 )
 _CHALLENGE = _lex(
     "problem problems issue issues difficult difficulty hard lack lacking "
@@ -81,7 +110,9 @@ _CHALLENGE = _lex(
     "lonely isolated risk cancelled ignored unhelpful unprofessional uncomfortable pain "
     "painful awful terrible horrible appalling dismissive complaint complain shortage "
     "understaffed overworked fault faults wrong trouble fuss"
-    " gefährlich schlecht fehlt leider zu eng gefahr problem"
+    " gefährlich schlecht fehlt fehlen leider eng gefahr problem probleme unsicher "
+    "kaputt mangel schwierig ärgerlich zugeparkt gefährdet gefährden unfall unfälle "
+    "behindert chaotisch lücke lücken holprig marode unübersichtlich ärgern stau"
 )
 # A negation flips the next cue within this many words ("never had a problem");
 # alone it is a challenge ("the doctor didn't listen"), unless it is a pronoun
@@ -108,9 +139,11 @@ def classify(text: str) -> Stance:
         return "other"
     if stripped.endswith("?") or (words and words[0] in _QUESTION_OPENERS and "?" in stripped):
         return "question"
+    if _AGAINST.search(lowered):
+        return "challenge"
     if any(p in lowered for p in _IDEA_PHRASES):
         return "idea"
-    pos, neg = _polarity(words)
+    pos, neg = _polarity(_TOKEN.findall(lowered))
     if pos == 0 and neg == 0:
         return "other"
     return "positive" if pos > neg else "challenge"
@@ -122,6 +155,10 @@ def _polarity(words: list[str]) -> tuple[int, int]:
     pending = 0  # words a negation still reaches
     loud = False  # whether that negation counts as a challenge if it reaches no cue
     for w in words:
+        if w in ",;:.!?":
+            neg += pending > 0 and loud
+            pending = 0
+            continue
         if w in _NEGATORS:
             neg += pending > 0 and loud
             pending, loud = _NEGATION_REACH, w not in _QUIET_NEGATORS

@@ -46,6 +46,9 @@ class Options:
     n_quotes: int = 3
     n_summary: int = 3
     guided_threshold: float = 0.0  # 0: the embedder's own default
+    set_aside_noise: bool = True  # greetings, thanks, junk, "nothing" in groups of their own
+    refine: bool = True  # merge near-synonym themes, split themes that argue both ways
+    labels: str = "claims"  # claims | keyphrases (the labeller before claims)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,10 +57,10 @@ class Options:
 @dataclass
 class Theme:
     id: str
-    label: str
+    label: str  # a claim of 4-12 words from the theme's statements (or the given label)
     keyphrases: list[str]
-    headline: str
-    summary: list[str]
+    headline: str  # the most central statement, at most 25 words
+    summary: list[str]  # one or two sentences, at most 40 words in all
     quotes: list[dict[str, str]]
     size: int
     counts: dict[str, dict[str, int]]
@@ -65,6 +68,25 @@ class Theme:
     description: str = ""
     guided: bool = False
     stances: dict[str, int] = field(default_factory=dict)
+    # The statements the headline and each summary sentence came from.
+    headline_id: str = ""
+    summary_ids: list[str] = field(default_factory=list)
+    # "positive" or "challenge" when the theme is one side of a split argument.
+    side: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SetAside:
+    """Lines that say nothing about the subject, by reason, counted (``noise.py``)."""
+
+    reason: str  # nothing | greeting | thanks | logistics | junk
+    label: str
+    size: int
+    statement_ids: list[str]
+    examples: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,6 +107,10 @@ class Result:
     # Input id -> the theme most of its statements went to: a long contribution
     # split into "<id>#1", "<id>#2"... still answers under its own id.
     contributions: dict[str, str | None] = field(default_factory=dict)
+    set_aside: list[SetAside] = field(default_factory=list)
+    # The statements as synthesised (long texts split into "<id>#1", ...), so a
+    # caller stores the very texts the themes refer to without splitting again.
+    statements: list[Statement] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,4 +125,5 @@ class Result:
             "options": dict(self.options),
             "stats": dict(self.stats),
             "contributions": dict(self.contributions),
+            "set_aside": [g.to_dict() for g in self.set_aside],
         }

@@ -136,3 +136,14 @@ def test_a_coordinator_starts_a_synthesis_from_the_list_page(
     run = SynthesisRun.objects.filter(event=demo).latest("pk")
     assert response.url == run.get_absolute_url()
     assert run.status == "done"
+
+
+def test_the_synthesis_page_shows_sides_and_what_was_set_aside(client, alice, seed_run):
+    seed_run.stats = {**seed_run.stats, "set_aside": {"nothing": 1249, "greeting": 3}}
+    seed_run.save(update_fields=["stats"])
+    client.force_login(alice)
+    response = client.get(seed_run.get_absolute_url())
+    page = response.content.decode()
+    assert "positive" in page or "challenge" in page
+    assert "Set aside, not forced into a theme:" in page
+    assert "Nothing to add or improve: 1249" in page and "Greetings: 3" in page

@@ -127,3 +127,56 @@ def test_guided_themes_are_described_by_what_their_rooms_noted(
         services.start_synthesis(alice, event=demo, mode=RunMode.GUIDED)
     assert "paperweight" in seen["Technology"]
     assert seen["Technology"].startswith("How far can we rely on online tools")
+
+
+def test_the_typed_result_is_stored_with_the_pipelines_counts_and_set_aside_groups(
+    seed_run,
+):
+    from cairn.insights.models import Assignment
+    from cairn.synthesis.types import Result, SetAside, Statement, Theme
+
+    contribution = Assignment.objects.filter(run=seed_run).first().contribution
+    cid = str(contribution.pk)
+    result = Result(
+        themes=[
+            Theme(
+                id="t1",
+                label="The bus to the hospital is too expensive",
+                keyphrases=["bus fares"],
+                headline="The bus is too expensive.",
+                summary=["Fares went up again."],
+                quotes=[{"id": "a#1", "text": "The bus is too expensive."}],
+                size=2,
+                counts={"channel": {"web": 2}, "sector": {"community": 2}},
+                statement_ids=["a#1", "a#2"],
+                stances={"challenge": 2},
+                headline_id="a#1",
+                summary_ids=["a#2"],
+                side="challenge",
+            )
+        ],
+        assignments={"a#1": "t1", "a#2": "t1", "b": None},
+        confidences={"a#1": 0.9, "a#2": 0.8, "b": 0.0},
+        stances={"a#1": "challenge", "a#2": "challenge", "b": "other"},
+        unassigned=["b"],
+        duplicates=[],
+        languages={"en": 3},
+        warnings=[],
+        options={},
+        set_aside=[SetAside("greeting", "Greetings", 1, ["b"])],
+        statements=[
+            Statement("a#1", "The bus is too expensive.", {}, cid),
+            Statement("a#2", "Fares went up again.", {}, cid),
+            Statement("b", "Hi all", {}, cid),
+        ],
+    )
+    seed_run.edits.all().delete()
+    services.store_result(seed_run, result)
+    seed_run.refresh_from_db()
+    theme = seed_run.themes.get()
+    assert theme.label == "The bus to the hospital is too expensive"
+    assert theme.size == 2 and theme.counts["channel"] == {"web": 2}
+    assert theme.counts["side"] == "challenge" and theme.counts["contributions"] == 1
+    assert theme.summary == ["a#1", "a#2"]  # the headline's statement, then the summary's
+    assert seed_run.stats["set_aside"] == {"greeting": 1}
+    assert Assignment.objects.get(run=seed_run, statement_id="b").theme is None

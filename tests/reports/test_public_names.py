@@ -135,3 +135,15 @@ def test_a_member_who_agreed_to_be_named_keeps_their_name_in_others_words(
     markdown = render.markdown(build_document(report, public=True))
     assert "with Fatima, the food share" in markdown
     assert "[a member]" not in markdown
+
+
+def test_an_edited_copy_of_quoted_words_still_hides_the_name(named_report, alice):
+    from cairn.reports.services import edit_section
+
+    room = named_report.sections.get(heading="Getting there")
+    body = room.body.replace("Agree with Fatima", "We agree with Fatima")
+    assert body != room.body
+    edit_section(room, alice, heading=room.heading, body=body)
+    markdown = render.markdown(build_document(named_report, public=True))
+    assert "We agree with [a member]" in markdown and "Fatima" not in markdown
+    assert "We agree with Fatima" in render.markdown(build_document(named_report, public=False))

@@ -24,7 +24,7 @@ def test_one_statement_makes_one_theme(fast: Options) -> None:
 
 
 def test_all_duplicates_are_one_counted_theme(fast: Options) -> None:
-    r = synthesize([Statement(str(i), "Nothing.") for i in range(1, 8)], fast)
+    r = synthesize([Statement(str(i), "The bus is late.") for i in range(1, 8)], fast)
     assert len(r.themes) == 1 and r.themes[0].size == 7
     assert r.duplicates[0]["count"] == 7
     assert len(r.themes[0].quotes) == 1  # counted, not repeated

@@ -40,3 +40,21 @@ def test_many_statements_are_classified_in_parallel_in_order(
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 100)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     assert classify_all(texts) == one_by_one
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Nothing, lovely people", "positive"),
+        ("Vaccination shouldn't be mandatory because it is dangerous", "challenge"),
+        ("Child vaccination should not be mandatory", "challenge"),
+        ("We need a plan for cats", "idea"),
+        ("Der Radweg ist gefährlich", "challenge"),
+        ("Die neue Fahrradstraße ist super", "positive"),
+        ("Es sollte mehr Radwege geben", "idea"),
+        ("Das ist nicht gut", "challenge"),
+        ("Die Ampel sollte nicht abgeschaltet werden", "challenge"),
+    ],
+)
+def test_reviewers_cases(text: str, stance: str) -> None:
+    assert classify(text) == stance

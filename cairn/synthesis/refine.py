@@ -1,0 +1,137 @@
+"""After clustering: one theme per idea, one side per theme.
+
+- ``merge_near_synonyms``: two discovered themes whose centres are very close,
+  or close and described by the same keyphrase words, become one ("freedom of
+  speech" four times over is one theme with its sub-points);
+- ``split_sides``: a theme whose statements argue both ways (enough positive
+  signs *and* enough challenges) becomes two themes, one per side; statements
+  with no side (ideas, questions) join the side whose centre they are nearer.
+
+Both work on theme indices from ``first`` on, so given themes (guided mode)
+keep their place; both return fresh labels and unit centroids.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cairn.synthesis.embed import l2_normalise
+
+# Two themes are one idea when their keyphrase words overlap (Jaccard) *and*
+# their centres are among the closest pairs of this run. Centre similarity
+# alone is no guide: general themes sit close to every other (evals/, NHS and
+# CIMT lost 0.04-0.09 AMI when close centres alone merged).
+MERGE_WORDS = 0.5
+MERGE_PAIR_QUANTILE = 0.9
+SIDE_SHARE = 0.25  # each side holds at least this share of the theme's polar statements
+SIDE_MIN = 2  # and at least this many statements (weighted by duplicates)
+
+SIDE_OF = {"positive": 1, "challenge": -1}
+
+
+def centroids_of(x: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    from cairn.synthesis.cluster import weighted_sums
+
+    ok = labels >= 0
+    if not ok.any():
+        return np.zeros((k, x.shape[1]), dtype=np.float32)
+    sums = weighted_sums(x[ok], labels[ok], w[ok], k)
+    return l2_normalise(sums.astype(np.float32))
+
+
+def _words(phrases: list[str]) -> set[str]:
+    return {w for p in phrases[:5] for w in p.split()}
+
+
+def merge_near_synonyms(
+    x: np.ndarray,
+    w: np.ndarray,
+    labels: np.ndarray,
+    centroids: np.ndarray,
+    phrases: list[list[str]],
+    first: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    k = len(centroids)
+    if k - first < 2:
+        return labels, centroids
+    parent = list(range(k))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    sims = centroids @ centroids.T
+    upper = sims[np.triu_indices(k, 1)]
+    close = float(np.quantile(upper, MERGE_PAIR_QUANTILE))
+    pairs = []
+    for a in range(first, k):
+        for b in range(a + 1, k):
+            s = float(sims[a, b])
+            if s < close:
+                continue
+            wa, wb = _words(phrases[a]), _words(phrases[b])
+            if len(wa & wb) / max(1, len(wa | wb)) >= MERGE_WORDS:
+                pairs.append((-s, a, b))
+    if not pairs:
+        return labels, centroids
+    for _, a, b in sorted(pairs):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = np.array([find(i) for i in range(k)])
+    keep = np.unique(roots)
+    remap = np.full(k, -1)
+    remap[keep] = np.arange(len(keep))
+    new_labels = np.where(labels >= 0, remap[roots[np.maximum(labels, 0)]], -1)
+    new_c = centroids_of(x, w, new_labels, len(keep))
+    # A given theme keeps its own (refined) vector.
+    new_c[:first] = centroids[:first]
+    return new_labels, new_c
+
+
+def split_sides(
+    x: np.ndarray,
+    w: np.ndarray,
+    labels: np.ndarray,
+    centroids: np.ndarray,
+    stances: list[str],
+    first: int = 0,
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """Split two-sided themes; return labels, centroids and each split theme's side."""
+    side = np.array([SIDE_OF.get(s, 0) for s in stances], dtype=np.int8)
+    labels = labels.copy()
+    k = len(centroids)
+    sides: dict[int, str] = {}
+    new_k = k
+    for t in range(first, k):
+        m = np.where(labels == t)[0]
+        if len(m) == 0:
+            continue
+        pos = float(w[m][side[m] > 0].sum())
+        neg = float(w[m][side[m] < 0].sum())
+        polar = pos + neg
+        if min(pos, neg) < max(SIDE_MIN, SIDE_SHARE * polar):
+            # One side only (or nearly): say which, when most statements take one.
+            if polar >= 0.5 * float(w[m].sum()) and min(pos, neg) < SIDE_SHARE * polar:
+                sides[t] = "positive" if pos > neg else "challenge"
+            continue
+        cp = l2_normalise(x[m][side[m] > 0].mean(0, keepdims=True))[0]
+        cn = l2_normalise(x[m][side[m] < 0].mean(0, keepdims=True))[0]
+        neutral = m[side[m] == 0]
+        to_neg = np.concatenate([m[side[m] < 0], neutral[(x[neutral] @ cn) > (x[neutral] @ cp)]])
+        # The larger side keeps the theme's place; the other becomes a new theme.
+        minority, majority = (-1, 1) if neg <= pos else (1, -1)
+        if minority == -1:
+            labels[to_neg] = new_k
+        else:
+            labels[np.setdiff1d(m, to_neg)] = new_k
+        sides[t] = "positive" if majority > 0 else "challenge"
+        sides[new_k] = "positive" if minority > 0 else "challenge"
+        new_k += 1
+    if new_k == k:
+        return labels, centroids, sides
+    new_c = centroids_of(x, w, labels, new_k)
+    new_c[:first] = centroids[:first]
+    return labels, new_c, sides

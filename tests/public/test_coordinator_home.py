@@ -1,0 +1,58 @@
+"""The coordinator's home: what needs them now, each with a count and a link."""
+
+import re
+
+import pytest
+
+from cairn.outreach.models import Delivery
+
+pytestmark = pytest.mark.django_db
+
+
+def _needs(page: str) -> dict[str, tuple[int, str]]:
+    found = re.findall(r'<a href="([^"]+)"><strong>(\d+)</strong> <span>([^<]+)</span>', page)
+    return {text: (int(n), url) for url, n, text in found}
+
+
+def test_the_coordinator_sees_counts_and_links_for_waiting_work(client, alice, charlie):
+    person = charlie.person
+    for channel, status in [("phone", "queued"), ("phone", "queued"), ("post", "queued")]:
+        Delivery.objects.create(
+            person=person,
+            channel=channel,
+            status=status,
+            purpose="event_invitations",
+            subject="s",
+            body="b",
+        )
+    Delivery.objects.create(
+        person=person,
+        channel="email",
+        status="not_reached",
+        purpose="event_invitations",
+        subject="s",
+        body="b",
+    )
+    client.force_login(alice)
+    needs = _needs(client.get("/").content.decode())
+    assert needs["calls to make"] == (2, "/outreach/calls/")
+    assert needs["letter to print"] == (1, "/outreach/letters/")
+    assert needs["email not delivered"] == (1, "/outreach/not-reached/?channel=email")
+    assert needs["reports to approve"][0] == 0
+    assert "sign-ups to approve" in needs and "syntheses finished this week" in needs
+    assert "paper forms sent out, waiting to be typed in" in needs
+
+
+def test_the_demo_coordinator_home_links_every_need_to_a_page_that_opens(client, demo):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="coordinator"))
+    needs = _needs(client.get("/").content.decode())
+    assert len(needs) == 8
+    for _text, (_n, url) in needs.items():
+        assert client.get(url).status_code == 200, url
+
+
+def test_members_do_not_see_the_coordinator_s_list(client, charlie):
+    client.force_login(charlie)
+    assert "Needs you now" not in client.get("/").content.decode()

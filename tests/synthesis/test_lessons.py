@@ -1,0 +1,245 @@
+"""Themes that read as lessons: claim labels, sides apart, noise set aside, one theme per idea."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cairn.synthesis import Options, Statement, ThemeSpec, label, noise, refine, synthesize
+from cairn.synthesis import io as sio
+from tests.synthesis.conftest import DIGITAL, FOOD, TRANSPORT
+
+CHAT = [
+    "Welcome everyone! Please add your name in the chat",
+    "Hi all, good morning",
+    "Thank you all",
+    "Can you hear me?",
+    "The link is in the chat",
+    "asdf",
+    "https://goo.gl/abc123",
+    "Nothing to add",
+]
+
+
+def _statements(texts: list[str], prefix: str = "s") -> list[Statement]:
+    return [Statement(f"{prefix}{i}", t) for i, t in enumerate(texts, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Welcome everyone! Please add your name", "logistics"),
+        ("Hi Priya, good morning everyone", "greeting"),
+        ("Thank you all", "thanks"),
+        ("Can you hear me?", "logistics"),
+        ("the link is in the chat", "logistics"),
+        ("asdf", "junk"),
+        ("https://goo.gl/xyz", "junk"),
+        ("ok", "junk"),
+        ("Nothing", "nothing"),
+        ("Nothing comes to mind", "nothing"),
+        ("Nothing to improve, thank you", "nothing"),
+        ("Hallo zusammen", "greeting"),
+        ("Vielen Dank!", "thanks"),
+        ("Nichts", "nothing"),
+    ],
+)
+def test_noise_has_a_reason(text: str, why: str) -> None:
+    assert noise.reason(text) == why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nothing was explained to me before the operation",
+        "No parking at the hospital",
+        "Thank you for the excellent care, the nurses were kind and patient",
+        "Parking",
+        "Keine Radwege in der Innenstadt",
+    ],
+)
+def test_statements_that_say_something_are_not_noise(text: str) -> None:
+    assert noise.reason(text) is None
+
+
+def test_a_chat_line_of_greetings_is_not_a_theme_member(fast: Options) -> None:
+    r = synthesize(_statements(TRANSPORT + FOOD + CHAT), fast)
+    chat_ids = {f"s{i}" for i in range(len(TRANSPORT + FOOD) + 1, len(TRANSPORT + FOOD + CHAT) + 1)}
+    members = {sid for t in r.themes for sid in t.statement_ids}
+    assert not chat_ids & members
+    assert all(r.assignments[sid] is None for sid in chat_ids)
+    counts = {g.reason: g.size for g in r.set_aside}
+    assert counts == {"greeting": 1, "thanks": 1, "logistics": 3, "junk": 2, "nothing": 1}
+    assert r.stats["set_aside"] == counts
+    assert "Set aside" in sio.to_markdown(r) and "Greetings: 1" in sio.to_markdown(r)
+
+
+def test_guided_mode_leaves_chat_lines_out_and_discovers_what_fits_none(fast: Options) -> None:
+    themes = [ThemeSpec("Transport", "bus buses timetable fares transport", id="transport")]
+    r = synthesize(_statements(TRANSPORT + FOOD + CHAT), fast, themes=themes)
+    placed = [sid for t in r.themes for sid in t.statement_ids]
+    assert len(placed) <= len(TRANSPORT + FOOD)
+    transport = next(t for t in r.themes if t.id == "transport")
+    assert set(transport.statement_ids) <= {f"s{i}" for i in range(1, 7)}
+    # The food statements fit no given theme: they become a theme of their own.
+    assert any(not t.guided and {"s7", "s8"} & set(t.statement_ids) for t in r.themes)
+
+
+PRO = [
+    "Mandatory child vaccination is good because it protects children from measles",
+    "Mandatory child vaccination is great, it protects vulnerable children",
+    "Mandatory child vaccination works well and keeps children safe",
+    "Mandatory child vaccination is helpful for protecting children at school",
+]
+CON = [
+    "Mandatory child vaccination is dangerous because of side effects for children",
+    "Mandatory child vaccination is wrong, parents lose the choice for their children",
+    "Mandatory child vaccination is a problem and risky for some children",
+    "Mandatory child vaccination is bad for trust between parents and children",
+]
+
+
+def test_two_opposite_side_statements_with_the_same_words_land_in_different_themes(
+    fast: Options,
+) -> None:
+    r = synthesize(_statements(PRO + CON), Options(embedder="tfidf", min_theme_size=2))
+    assert r.assignments["s1"] != r.assignments["s5"]
+    sides = {t.side for t in r.themes if {"s1", "s5"} & set(t.statement_ids)}
+    assert sides == {"positive", "challenge"}
+    for t in r.themes:
+        assert t.stances.get("positive", 0) == 0 or t.stances.get("challenge", 0) == 0
+
+
+def test_a_theme_arguing_both_ways_is_split_into_its_sides() -> None:
+    x = np.ones((7, 4), dtype=np.float32) / 2.0  # the same words, so the same vector
+    stances = ["positive", "positive", "positive", "challenge", "challenge", "challenge", "idea"]
+    labels, centroids, sides = refine.split_sides(
+        x, np.ones(7), np.zeros(7, dtype=np.int64), x[:1], stances
+    )
+    assert len(centroids) == 2
+    assert set(labels[:3]) != set(labels[3:6])
+    assert {sides[int(labels[0])], sides[int(labels[3])]} == {"positive", "challenge"}
+
+
+def test_near_synonym_themes_are_merged() -> None:
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(3, 16)).astype(np.float32)
+    centres = base / np.linalg.norm(base, axis=1, keepdims=True)
+    centres = np.vstack([centres, centres[0] + 0.05 * rng.normal(size=16).astype(np.float32)])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    x = np.repeat(centres, 5, axis=0)
+    labels = np.repeat(np.arange(4), 5)
+    phrases = [
+        ["freedom of speech", "free speech", "speech"],
+        ["bus fares", "timetable"],
+        ["food bank", "volunteers"],
+        ["freedom of speech", "speech rights", "speech"],
+    ]
+    new, c = refine.merge_near_synonyms(x, np.ones(len(x)), labels, centres, phrases)
+    assert len(c) == 3
+    assert len(set(new[labels == 0]) | set(new[labels == 3])) == 1
+
+
+def test_labels_are_claims_from_the_themes_own_words(
+    voices: list[Statement], fast: Options
+) -> None:
+    r = synthesize(voices, fast)
+    texts = " ".join(s.text.casefold() for s in voices)
+    for t in r.themes:
+        words = t.label.split()
+        assert 4 <= len(words) <= 12, t.label
+        assert all(w.casefold().strip(",.") in texts for w in words), t.label
+        assert label.has_verb(words), t.label
+        assert t.label not in t.keyphrases and t.keyphrases
+
+
+def test_the_old_keyphrase_labeller_is_kept_for_comparison(voices: list[Statement]) -> None:
+    r = synthesize(voices, Options(embedder="tfidf", min_theme_size=2, labels="keyphrases"))
+    assert all("," in t.label or len(t.keyphrases) < 2 for t in r.themes)
+
+
+def test_claim_label_takes_the_main_clause() -> None:
+    got = label.claim_label(
+        ["I think the bus to the hospital is far too expensive, because fares went up again"],
+        [1.0],
+        ["bus", "fares", "expensive"],
+    )
+    assert got == "The bus to the hospital is far too expensive"
+
+
+def test_headline_and_summary_are_short_and_carry_their_ids(fast: Options) -> None:
+    long = (
+        "The bus to the community centre only runs twice a day, which means that anyone "
+        "who works shifts or cares for somebody cannot come to the evening meetings at all, "
+        "and the last bus home leaves before the meetings end"
+    )
+    r = synthesize(_statements([long] + TRANSPORT[1:] + DIGITAL + FOOD), fast)
+    by_id = {s.id: s.text for s in r.statements}
+    for t in r.themes:
+        assert len(t.headline.split()) <= 25
+        assert 1 <= len(t.summary) <= 2
+        assert sum(len(s.split()) for s in t.summary) <= 40
+        assert len(t.summary_ids) == len(t.summary)
+        assert set(t.summary_ids) <= set(t.statement_ids)
+        assert t.headline_id in t.statement_ids
+        for sid, sentence in zip(t.summary_ids, t.summary, strict=True):
+            first = sentence.rstrip(".…").split()[:3]
+            assert " ".join(first).casefold() in by_id[sid].casefold()
+
+
+def test_html_and_markdown_do_not_repeat_quotes_and_follow_the_language(fast: Options) -> None:
+    german = [
+        "Der Radweg an der Venloer Straße ist viel zu schmal und gefährlich",
+        "Die Radwege in Ehrenfeld sind zu schmal und oft zugeparkt",
+        "Auf der Venloer Straße fehlt ein sicherer Radweg für Kinder",
+        "Die Ampel an der Kreuzung ist für Radfahrer viel zu kurz grün",
+        "Die Ampelschaltung an der Kreuzung sollte Radfahrer bevorzugen",
+        "An der Kreuzung Subbelrather Straße ist die Ampel zu kurz",
+    ]
+    r = synthesize(_statements(german), fast)
+    html = sio.to_html(r)
+    assert '<html lang="de">' in html
+    for t in r.themes:
+        shown = {t.headline_id, *t.summary_ids}
+        for q in sio.fresh_quotes(t):
+            assert q["id"] not in shown
+        assert html.count(f"<footer>Statement {t.headline_id}</footer>") == 0
+    md = sio.to_markdown(r)
+    assert "*Sides:*" in md
+
+
+def test_german_keyphrases_have_no_function_words(fast: Options) -> None:
+    texts = [
+        "Die Radwege in der Stadt sind zu schmal und die Autos parken auf den Radwegen",
+        "Die Radwege sind oft zugeparkt und das ist für die Kinder gefährlich",
+        "Wir brauchen breitere Radwege und weniger Autos in der Innenstadt",
+        "Die Radwege enden plötzlich und man muss auf die Straße ausweichen",
+    ]
+    phrases = label.keyphrases([texts], [[1.0] * 4], n=5, langs=("de",))[0]
+    words = {w for p in phrases for w in p.split()}
+    assert not words & {"die", "und", "der", "das", "sind", "ist", "zu", "auf"}
+    assert any("radweg" in w for w in words)
+
+
+def test_url_fragments_never_become_keyphrases() -> None:
+    texts = [f"See https://goo.gl/abc{i} for the bus timetable changes" for i in range(4)]
+    phrases = label.keyphrases([texts, ["Food bank volunteers"] * 2], [[1.0] * 4, [1.0] * 2])[0]
+    words = {w for p in phrases for w in p.split()}
+    assert not words & {"https", "goo", "gl", "http", "www"}
+
+
+def test_the_language_warning_gives_the_share_of_statements_whose_language_is_known(
+    fast: Options,
+) -> None:
+    texts = [
+        "Der Radweg an der Straße ist viel zu schmal und nicht sicher",
+        "Die Ampel ist für Radfahrer viel zu kurz und das ist gefährlich",
+        "The bus to the community centre only runs twice a day",
+        "Bus fares are too expensive for people on benefits",
+        "Parking",
+        "Staff",
+    ]
+    r = synthesize(_statements(texts), Options(embedder="hybrid", min_theme_size=2))
+    assert r.languages["de"] == 2 and r.languages["en"] == 2
+    note = next(w for w in r.warnings if "non-English" in w)
+    assert note.startswith("50%") and "4 whose language could be told" in note
