@@ -598,10 +598,22 @@ def group_notes(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
         after = int(request.GET.get("after", "0"))
     except ValueError:
         after = 0
-    notes = list(board.notes(group, after))
-    if not notes:
-        return HttpResponse(status=204)
-    return render(request, "events/_notes.html", {"notes": notes})
+    last = board.last_note_id(group)
+    # The ETag names the newest note: a poll that already has it is answered 304 (or 204
+    # for a poll by "after") without reading or rendering any notes.
+    etag = f'"board-{group.pk}-{last}"'
+    if after >= last or request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=204 if after >= last else 304)
+    else:
+        notes = list(board.notes(group, after))
+        response = (
+            render(request, "events/_notes.html", {"notes": notes})
+            if notes
+            else HttpResponse(status=204)
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 # --- imports and feedback ---
