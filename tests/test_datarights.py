@@ -184,3 +184,27 @@ def test_erasure_removes_invitations_and_the_request_to_join(alice, mailoutbox):
     erase_person(person, alice)
     assert not Invite.objects.filter(person=person).exists()
     assert not JoinRequest.objects.filter(pk=join.pk).exists()
+
+
+def test_erasure_removes_a_held_email_reply_and_strips_a_decided_one(alice, dana_everywhere):
+    from cairn.conversations.models import HeldReply, HeldStatus
+
+    person = dana_everywhere["person"]
+    thread = dana_everywhere["thread"]
+    waiting = HeldReply.objects.create(
+        thread=thread, person=person, sender="dana@example.org", body="Me too.", reason="x"
+    )
+    decided = HeldReply.objects.create(
+        thread=thread,
+        person=person,
+        sender="dana@example.org",
+        body="Earlier.",
+        reason="x",
+        status=HeldStatus.REJECTED,
+    )
+    assert len(person_data(person)["conversation_held_replies"]) == 2
+    erase_person(person, alice)
+    assert not HeldReply.objects.filter(pk=waiting.pk).exists()
+    decided.refresh_from_db()
+    assert (decided.person, decided.sender, decided.body) == (None, "", "")
+    assert decided.status == HeldStatus.REJECTED
