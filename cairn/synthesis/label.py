@@ -343,7 +343,7 @@ def claim_label(
                 float(cent)
                 + 0.6 * cover
                 + (0.15 if has_verb(words) else 0.0)
-                - (0.15 if cut else 0.0)
+                - (0.3 if cut else 0.0)
                 - 0.01 * pos
                 - 0.01 * abs(len(words) - 8)
                 - (0.2 if len(content) < 2 else 0.0)

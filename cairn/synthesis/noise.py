@@ -121,6 +121,7 @@ _NOTHING_START = re.compile(
 # What may follow "nothing" in an answer that there is nothing to add.
 _NOTHING_TAIL = re.compile(
     r"^\W*(?:$|to (?:add|improve|say|report|change|mention|suggest)|really|else|at all|"
+    r"everything|all (?:was|is|good|fine)|it was (?:all )?(?:good|great|fine)|better|"
     r"(?:that )?(?:comes|springs) to mind|i can think of|that i can think of|more|further|"
     r"needed|needs? (?:to be )?(?:improving|improved|changing|changed)|"
     r"(?:could|can|would) (?:be )?(?:improved|better|change)|"
@@ -129,11 +130,18 @@ _NOTHING_TAIL = re.compile(
     re.I,
 )
 _NOTHING_WHOLE = re.compile(
-    r"^\W*(?:(?:i )?(?:can'?t|cannot|can not) think of anything(?: else)?|"
-    r"no(?:thing)? (?:comment|comments|improvements?|suggestions?|complaints?)|"
-    r"not (?:that i can think of|sure|applicable)|alles gut|passt so)\W*$",
+    r"^\W*(?:(?:i )?(?:can'?t|cannot|can not|could not|couldn'?t) (?:think of|fault) "
+    r"(?:anything|it)(?: else)?|"
+    r"(?:i )?can (?:think|thing) of nothing|"
+    r"no(?:thing| one)? (?:comment|comments|improvements?|suggestions?|complaints?)|"
+    r"(?:there (?:was|is) )?no(?:thing| one)? (?:that )?(?:could|can) (?:have )?(?:be(?:en)? )?"
+    r"(?:do(?:ne)? )?(?:any )?better|"
+    r"(?:i )?couldn'?t (?:do|be|ask for) (?:any )?better|"
+    r"not (?:that i can think of|sure|applicable|really)|alles gut|passt so)\b",
     re.I,
 )
+# "Nothing, all was good": a no-change answer with a few words of praise.
+NOTHING_PRAISE_WORDS = 10
 _FILLER_WORDS = frozenset(
     _split("test testing ok okay yes no yeah yep lol hmm hm um uh er ja nein na gut fine")
 )
@@ -164,8 +172,16 @@ def reason(text: str) -> str | None:
         return None
     low = without_links.strip().casefold().replace("’", "'")
     start = _NOTHING_START.match(low)
-    if _NOTHING_WHOLE.match(low) or (
-        start and (_NOTHING_TAIL.match(start.group(1)) or len(words) <= 2)
+    if (
+        (_NOTHING_WHOLE.match(low) and len(words) <= 12)
+        or (start and (_NOTHING_TAIL.match(start.group(1)) or len(words) <= 2))
+        or (
+            start
+            # "No, the nurse was rude" says something; "Nothing, all good" does not.
+            and low.startswith(("nothing", "none", "nil", "nichts", "not really"))
+            and re.match(r"^\s*[,.!;:-]", start.group(1))
+            and len(words) <= NOTHING_PRAISE_WORDS
+        )
     ):
         return NOTHING
     if len(words) == 1:

@@ -257,3 +257,20 @@ def test_the_language_warning_gives_the_share_of_statements_whose_language_is_kn
     assert r.languages["de"] == 2 and r.languages["en"] == 2
     note = next(w for w in r.warnings if "non-English" in w)
     assert note.startswith("50%") and "4 whose language could be told" in note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nothing, all was good.",
+        "There was nothing that could have been done better.",
+        "I can't think of anything else",
+        "Nothing better for me.",
+    ],
+)
+def test_no_change_answers_with_praise_are_nothing_to_improve(text: str) -> None:
+    assert noise.reason(text) == "nothing"
+
+
+def test_a_no_that_goes_on_to_say_something_stays() -> None:
+    assert noise.reason("No, the nurse was rude") is None
