@@ -436,5 +436,6 @@ def summarise(
     if not out and ranked:
         # A theme of one statement, or of near-identical ones: the headline says it.
         sid, text = ranked[0]
-        out, ids = [trim(text, max_words)], [sid]
+        first = trim(text, max_words)
+        out, ids = [first[:1].upper() + first[1:]], [sid]
     return out, ids

@@ -41,6 +41,7 @@ GROUP_LABELS: dict[str, str] = {
 MAX_WORDS = 20  # longer lines always say something of their own
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|uk|de|ly|gl|io)(?:/\S*)?", re.I)
+_TLDS = ("com", "org", "net", "uk", "de", "ly", "gl", "io")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 
 
@@ -107,6 +108,18 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"bis bald",
     ),
 }
+# A line is only matched against the phrases above when it is short and holds
+# one of these words: the phrase search is the costly part at 100,000 lines.
+PHRASE_MAX_WORDS = 14
+_TRIGGERS = frozenset(
+    _split(
+        "can you you're youre i'm im i still mute muted unmute link chat share sharing screen "
+        "sorry running have need got dropping back brb please add put type breakout rooms "
+        "room audio camera connection wifi wi zoom teams hören stumm stummgeschaltet thank "
+        "thanks many cheers ta thx danke vielen merci hi hii hiii hello hey hiya welcome good "
+        "morning evening bye goodbye see nice hallo moin servus guten willkommen tschüss bis"
+    )
+)
 # Words a greeting or thanks line may carry without saying anything.
 _FILLER = frozenset(
     _split(
@@ -163,8 +176,13 @@ def _is_mash(word: str) -> bool:
 
 def reason(text: str) -> str | None:
     """Why a line is set aside (one of :data:`REASONS`), or None when it says something."""
-    stripped = " ".join(text.split())
-    without_links = _URL.sub(" ", stripped)
+    tokens = text.split()
+    if len(tokens) > 2 * MAX_WORDS:
+        return None  # cheap exit: most statements are long enough to say something
+    stripped = " ".join(tokens)
+    low_all = stripped.casefold()
+    has_link = "http" in low_all or "www." in low_all or any(f".{d}" in low_all for d in _TLDS)
+    without_links = _URL.sub(" ", stripped) if has_link else stripped
     words = _WORD.findall(without_links)
     if not words:
         return JUNK  # bare links, numbers, emoji, punctuation
@@ -190,6 +208,8 @@ def reason(text: str) -> str | None:
             return JUNK
     if all(_is_mash(w) or w.casefold() in _FILLER_WORDS for w in words):
         return JUNK
+    if len(words) > PHRASE_MAX_WORDS or not {w.casefold() for w in words} & _TRIGGERS:
+        return None
     best, best_len = None, 0
     rest = low
     for kind, pattern in _PATTERNS.items():
@@ -213,5 +233,14 @@ def _is_capitalised(word: str, original: str) -> bool:
     return re.search(r"[\w,]\s+" + name + r"\b", original) is not None
 
 
-def reasons(texts: list[str]) -> list[str | None]:
+def _reasons_chunk(texts: list[str]) -> list[str | None]:
     return [reason(t) for t in texts]
+
+
+def reasons(texts: list[str]) -> list[str | None]:
+    from cairn.synthesis import parallel
+
+    chunks = parallel.map_chunks(_reasons_chunk, texts)
+    if chunks is None:
+        return _reasons_chunk(texts)
+    return [r for chunk in chunks for r in chunk]
