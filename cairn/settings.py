@@ -10,14 +10,18 @@ import dj_database_url
 
 from cairn.lib.env import env_bool, env_int, env_list, env_str
 from cairn.lib.mailers import default_mailer
+from cairn.lib.secret_key import DEMO_KEY, read_key
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key only exists so a fresh clone runs; production must set SECRET_KEY.
-_DEMO_KEY = "cairn-insecure-demo-key-set-SECRET_KEY-in-production"
-SECRET_KEY = env_str("SECRET_KEY", _DEMO_KEY)
+# Where the default SQLite database and the kept signing key live.
+DATA_DIR = Path(env_str("CAIRN_DATA_DIR", str(PROJECT_DIR)))
+# SECRET_KEY from the environment; else the key `cairn serve` made and kept in DATA_DIR
+# (cairn/lib/secret_key.py); else the public demo key, which only the demo may run on.
+_ENV_KEY = env_str("SECRET_KEY", "")
+SECRET_KEY = _ENV_KEY or read_key(DATA_DIR) or DEMO_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers are believed from TRUSTED_PROXIES only, dropped otherwise.
+    "cairn.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,6 +152,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NETWORK_NAME}] "
 ACCOUNT_RATE_LIMITS = {
     # Per address only: the per-username lockout is Axes' job (below), with its own page.
     "login_failed": "10/m/ip",
+    # Failed logins from one address, whatever the username (password spraying); generous
+    # enough for a community centre's shared address.
+    "login_address": env_str("CAIRN_LOGIN_ADDRESS_LIMIT", "20/10m/ip"),
     # Cairn's own: typing invitation codes, and asking to join.
     "invite_code": "10/m/ip",
     "join_request": "5/h/ip",
@@ -159,6 +168,8 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's own address (see TRUSTED_PROXIES), never a header anyone can send.
+AXES_CLIENT_IP_CALLABLE = "cairn.core.proxy.client_ip"
 # allauth's form calls the field "login" and passes username= or email= to the backends.
 AXES_USERNAME_CALLABLE = "cairn.accounts.adapter.axes_username"
 
@@ -255,8 +266,9 @@ CAIRN_SCHEDULES = [
     if entry["name"] not in _SCHEDULES_OFF
 ]
 
-# Production = a real SECRET_KEY and DEBUG off. The demo (no SECRET_KEY) serves plain HTTP.
-PRODUCTION = SECRET_KEY != _DEMO_KEY and not DEBUG
+# Production = SECRET_KEY set in the environment and DEBUG off. Without it (the demo, or a
+# local `cairn serve` on its kept key) the site serves plain HTTP.
+PRODUCTION = bool(_ENV_KEY) and _ENV_KEY != DEMO_KEY and not DEBUG
 SECURE = PRODUCTION and env_bool("SECURE_COOKIES", True)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE else "http"
 SESSION_COOKIE_SECURE = SECURE
@@ -267,9 +279,13 @@ SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Addresses (or networks) of the reverse proxies in front of Cairn. Their X-Forwarded-For
+# and X-Forwarded-Proto are believed; anyone else's are dropped (cairn/core/proxy.py).
+# BEHIND_PROXY=1 alone means a proxy on this machine.
+TRUSTED_PROXIES = env_list(
+    "TRUSTED_PROXIES", ["127.0.0.1", "::1"] if env_bool("BEHIND_PROXY", False) else []
 )
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

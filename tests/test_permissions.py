@@ -79,6 +79,7 @@ RULES: dict[str, Rule] = {
     "events:edit": Rule(COORDINATORS),
     "events:cancel": Rule(COORDINATORS),
     "events:register": Rule(SIGNED_IN),
+    "events:calendar": Rule(ITS_MEMBER, notes="only people with a place (and coordinators)"),
     "events:cancel_mine": Rule(frozenset({MEMBER}), notes="only one's own registration"),
     "events:registrations": Rule(COORDINATORS),
     "events:register_on_behalf": Rule(COORDINATORS),
@@ -142,6 +143,8 @@ RULES: dict[str, Rule] = {
     "conversations:create": Rule(SIGNED_IN),
     "conversations:detail": Rule(SIGNED_IN),
     "conversations:follow": Rule(SIGNED_IN),
+    "conversations:held": Rule(COORDINATORS),
+    "conversations:held_decide": Rule(COORDINATORS, args=lambda w: {"pk": w["held"].pk}),
     # reports
     "reports:list": Rule(COORDINATORS),
     "reports:generate": Rule(COORDINATORS),
@@ -296,7 +299,7 @@ def world(demo):
     from cairn.consultations.models import Consultation, Response
     from cairn.contributions.models import Contribution
     from cairn.contributions.services import record_contribution
-    from cairn.conversations.models import Thread
+    from cairn.conversations.models import HeldReply, Thread
     from cairn.core.roles import Role
     from cairn.events.models import BreakoutGroup, Registration
     from cairn.exchange.models import Listing
@@ -366,6 +369,9 @@ def world(demo):
         ),
         "join_request": JoinRequest.objects.create(first_name="Visitor", sector="community"),
         "invite_code": create_invite(invitee, "phone", users[COORDINATOR]).code,
+        "held": HeldReply.objects.create(
+            thread=Thread.objects.first(), sender="x@example.org", body="Hi", reason="test"
+        ),
     }
     return w
 

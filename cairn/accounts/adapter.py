@@ -4,6 +4,7 @@ network's name, and one username for Axes whichever way someone logs in."""
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -12,6 +13,24 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Logins come from a coordinator's invitation or an approved request to join.
         return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # Password spraying: many usernames, each tried once, from one address. Axes
+        # counts per username and address, allauth's "login_failed" per login typed;
+        # this counts the address alone ("login_address" in ACCOUNT_RATE_LIMITS).
+        self._address_usage = ratelimit.consume(
+            request, app="allauth.account", action="login_address"
+        )
+        if not self._address_usage:
+            raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        usage = getattr(self, "_address_usage", None)
+        if user and usage:
+            usage.rollback()  # only failures count against the address
+        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         context = {"network_name": settings.NETWORK_NAME, **context}

@@ -41,6 +41,8 @@ class Event(models.Model):
     organiser = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # RFC 5545 SEQUENCE of the .ics: goes up with each change a calendar shows.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -36,8 +36,8 @@ def _how_to_join(event: Event) -> str:
     return "\n".join(lines)
 
 
-def _attachments(event: Event) -> tuple[tuple[str, bytes, str], ...]:
-    return (("event.ics", event_ics(event), "text/calendar"),)
+def _attachments(event: Event, person: Any = None) -> tuple[tuple[str, bytes, str], ...]:
+    return (("event.ics", event_ics(event, attendee=person), "text/calendar"),)
 
 
 def merge_context(event: Event) -> dict[str, str]:
@@ -57,7 +57,7 @@ def _send(registration: Registration, subject: str, body: str, *, calendar: bool
         purpose=ConsentPurpose.EVENT_INVITATIONS,
         about=event,
         merge=merge_context(event),
-        attachments=_attachments(event) if calendar else (),
+        attachments=_attachments(event, registration.person) if calendar else (),
     )
 
 

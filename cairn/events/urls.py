@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.event_edit, name="edit"),
     path("<int:pk>/cancel/", views.event_cancel, name="cancel"),
     path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/calendar.ics", views.event_calendar, name="calendar"),
     path("<int:pk>/my-registration/cancel/", views.cancel_mine, name="cancel_mine"),
     path("<int:pk>/registrations/", views.registrations, name="registrations"),
     path("<int:pk>/registrations/add/", views.register_on_behalf, name="register_on_behalf"),

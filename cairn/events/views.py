@@ -11,6 +11,7 @@ from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.selectors import visible_contributions
 from cairn.core.roles import Role, coordinator_required, member_required, role_of
 from cairn.events import forms
+from cairn.events.calendar import event_ics
 from cairn.events.models import (
     AgendaItem,
     BreakoutGroup,
@@ -597,10 +598,22 @@ def group_notes(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
         after = int(request.GET.get("after", "0"))
     except ValueError:
         after = 0
-    notes = list(board.notes(group, after))
-    if not notes:
-        return HttpResponse(status=204)
-    return render(request, "events/_notes.html", {"notes": notes})
+    last = board.last_note_id(group)
+    # The ETag names the newest note: a poll that already has it is answered 304 (or 204
+    # for a poll by "after") without reading or rendering any notes.
+    etag = f'"board-{group.pk}-{last}"'
+    if after >= last or request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=204 if after >= last else 304)
+    else:
+        notes = list(board.notes(group, after))
+        response = (
+            render(request, "events/_notes.html", {"notes": notes})
+            if notes
+            else HttpResponse(status=204)
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 # --- imports and feedback ---
@@ -626,6 +639,24 @@ def import_chat_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "events/import_chat.html", {"event": event, "form": form, "report": report}
     )
+
+
+@member_required
+def event_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event as an .ics to add to one's own calendar: for people with a place."""
+    event = get_object_or_404(visible_events(request.user), pk=pk)
+    person = _my_person(request)
+    has_place = (
+        person is not None
+        and Registration.objects.filter(
+            event=event, person=person, status=RegistrationStatus.REGISTERED
+        ).exists()
+    )
+    if not has_place and role_of(request.user) != Role.COORDINATOR:
+        raise PermissionDenied
+    response = HttpResponse(event_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
 
 
 @member_required

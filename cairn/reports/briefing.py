@@ -30,6 +30,8 @@ from cairn.reports.models import Report
 WORD = re.compile(r"[^\W\d_]+")
 # Two themes are one lesson when most of the smaller one's key words are the larger one's.
 SHARED_WORDS = 0.5
+# Below this many placed points, a lesson's share at one event is too jumpy to read alone.
+FEW_POINTS = 10
 
 
 @dataclass
@@ -366,6 +368,21 @@ def _over_time(scope: Scope, lessons: list[Lesson]) -> Draft:
         )
     if lines:
         change.paragraphs.append(lines)
+        few = [s.title for s in heard_in if totals[s.run.pk] < FEW_POINTS]
+        if few:
+            change.paragraphs.append(
+                [
+                    (
+                        ngettext(
+                            "Fewer than %(n)d points were heard at %(titles)s, so a share there moves a lot with one voice.",
+                            "Fewer than %(n)d points each were heard at %(titles)s, so a share there moves a lot with one voice.",
+                            len(few),
+                        )
+                        % {"n": FEW_POINTS, "titles": listing(few)},
+                        [],
+                    )
+                ]
+            )
     latest, earlier = heard_in[-1], heard_in[:-1]
     earlier_runs = {s.run.pk for s in earlier}
     new = [lesson for lesson in lessons if lesson.events == {latest.run.pk}][:5]

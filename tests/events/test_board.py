@@ -69,3 +69,45 @@ def test_an_empty_note_is_refused_with_a_message(client, group, charlie):
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert not Contribution.objects.exists()
+
+
+def test_an_unchanged_board_poll_is_answered_without_reading_the_notes(client, group, charlie):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(charlie)
+    client.post(group.get_absolute_url(), {"text": "first"})
+    first = Contribution.objects.get()
+    url = f"/events/{group.event_id}/groups/{group.pk}/notes/"
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(url, {"after": first.pk})
+    assert response.status_code == 204
+    assert not [q for q in seen.captured_queries if "contributions_contribution" in q["sql"]]
+    # A conditional request for the board it already has is answered 304.
+    etag = response["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    client.post(group.get_absolute_url(), {"text": "second"})
+    changed = client.get(url, {"after": first.pk}, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and "second" in changed.content.decode()
+    assert changed["ETag"] != etag
+
+
+def test_a_note_posted_through_another_process_shows_once_the_cached_id_expires(
+    client, group, charlie
+):
+    from django.core.cache import cache
+
+    from cairn.contributions.services import record_contribution
+    from cairn.events.services import board
+
+    client.force_login(charlie)
+    client.post(group.get_absolute_url(), {"text": "first"})
+    first = Contribution.objects.get()
+    url = f"/events/{group.event_id}/groups/{group.pk}/notes/"
+    # Written by another web process: this process's cache has not heard of it.
+    record_contribution(
+        text="from elsewhere", channel="breakout_note", breakout_group=group, source="test"
+    )
+    assert client.get(url, {"after": first.pk}).status_code == 204
+    cache.delete(board._last_key(group.pk))  # what LAST_NOTE_SECONDS later brings
+    assert "from elsewhere" in client.get(url, {"after": first.pk}).content.decode()

@@ -66,6 +66,7 @@ def test_how_things_changed_gives_each_lessons_share_event_by_event_and_what_is_
     assert "%" in first and "%" in second
     assert "heard" in second and "often" in second
     assert "New at Autumn gathering: Transport." in change
+    assert "Fewer than 10 points were heard at Autumn gathering" in change
 
 
 def test_an_event_that_has_not_happened_is_not_counted_and_subtitle_and_summary_agree(

@@ -62,3 +62,16 @@ def test_cairn_briefing_rejects_bad_ids(db, tmp_path):
 def test_cairn_briefing_needs_an_event_or_a_consultation(db, tmp_path):
     with pytest.raises(CommandError, match="at least one"):
         call_command("briefing", "--format", "md", "--out", str(tmp_path / "b.md"))
+
+
+def test_cairn_briefing_of_an_event_still_to_come_says_why(db, tmp_path):
+    from django.utils import timezone
+
+    from cairn.events.models import Event
+
+    soon = timezone.now() + timezone.timedelta(days=7)
+    event = Event.objects.create(title="Next week", starts_at=soon, ends_at=soon)
+    with pytest.raises(CommandError, match="happened"):
+        call_command(
+            "briefing", "--events", str(event.pk), "--format", "md", "--out", str(tmp_path / "b.md")
+        )

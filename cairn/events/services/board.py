@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -61,7 +62,7 @@ def post_note(
         raise BoardError(_("Only this group's members can post on its board."))
     person = getattr(user, "person", None)
     author = None if anonymous or person is None else person
-    return record_contribution(
+    note = record_contribution(
         text=text,
         channel=ContributionChannel.BREAKOUT_NOTE,
         breakout_group=group,
@@ -70,6 +71,36 @@ def post_note(
         consent_to_name=False,
         source=_("Live board of %(room)s") % {"room": group.name},
     )
+    cache.set(_last_key(group.pk), note.pk, LAST_NOTE_SECONDS)
+    return note
+
+
+# Hundreds of open boards poll every few seconds, nearly always to hear "nothing new".
+# The newest note id per group is kept in the cache for a moment, so such a poll is
+# answered without reading the notes. The cache is per process by default: another
+# web process sees a new note when its entry expires, within LAST_NOTE_SECONDS.
+LAST_NOTE_SECONDS = 2
+
+
+def _last_key(group_id: int) -> str:
+    return f"board:last:{group_id}"
+
+
+def last_note_id(group: BreakoutGroup) -> int:
+    key = _last_key(group.pk)
+    last = cache.get(key)
+    if last is None:
+        last = (
+            Contribution.objects.filter(
+                breakout_group=group, channel=ContributionChannel.BREAKOUT_NOTE
+            )
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0
+        )
+        cache.set(key, last, LAST_NOTE_SECONDS)
+    return last
 
 
 def notes(group: BreakoutGroup, after: int = 0) -> QuerySet[Contribution]:

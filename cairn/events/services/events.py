@@ -38,6 +38,25 @@ EVENT_FIELDS = (
 )
 
 
+# What an .ics shows; a change to any of these is a new SEQUENCE.
+CALENDAR_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue",
+    "video_link",
+    "dial_in",
+    "status",
+)
+
+
+def _calendar_view(event: Event) -> tuple:
+    return tuple(getattr(event, name) for name in CALENDAR_FIELDS)
+
+
 def save_event(
     fields: dict[str, Any],
     agenda: Sequence[AgendaLine] | None,
@@ -59,12 +78,15 @@ def save_event(
             action = "event.created"
         else:
             event = _lock_event(event_id)
+            shown_before = _calendar_view(event)
             for key, value in fields.items():
                 if key in EVENT_FIELDS and key != "status":
                     setattr(event, key, value)
             new_status = fields.get("status", event.status)
             if new_status != EventStatus.CANCELLED and event.status != EventStatus.CANCELLED:
                 event.status = new_status
+            if _calendar_view(event) != shown_before:
+                event.calendar_sequence += 1  # calendars replace the entry they hold
             event.save()
             action = "event.updated"
         if agenda is not None:
@@ -95,7 +117,8 @@ def cancel_event(event_id: int, *, actor: Any, reason: str = "") -> Event:
         if event.status == EventStatus.CANCELLED:
             return event
         event.status = EventStatus.CANCELLED
-        event.save(update_fields=["status"])
+        event.calendar_sequence += 1
+        event.save(update_fields=["status", "calendar_sequence"])
         audit.record(actor, "event.cancelled", event, event.title, reason=reason[:500])
         transaction.on_commit(lambda: tasks.send_cancellation_notices.enqueue(event.pk, reason))
     return event

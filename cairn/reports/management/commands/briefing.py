@@ -6,7 +6,7 @@ from cairn.events.models import Event
 from cairn.reports import render
 from cairn.reports.document import build_document
 from cairn.reports.management.commands.report import write
-from cairn.reports.services import generate_briefing
+from cairn.reports.services import ReportError, generate_briefing
 
 
 class Command(BaseCommand):
@@ -36,7 +36,10 @@ class Command(BaseCommand):
         missing = sorted(set(ids) - {e.pk for e in found})
         if missing:
             raise CommandError(f"No event with id {', '.join(map(str, missing))}.")
-        report = generate_briefing(found, None, title, consultation_ids)
+        try:
+            report = generate_briefing(found, None, title, consultation_ids)
+        except ReportError as exc:
+            raise CommandError(str(exc)) from exc
         write(
             self,
             render.render(build_document(report, public=True), format, large_print=large_print),
