@@ -79,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"cairn {__version__}")
         return 0
-    if argv[0] == "synthesize":
+    if argv[0] == "synthesize" or argv[:2] == ["help", "synthesize"]:
         # The synthesis library has its own CLI and needs no Django or database.
         from cairn.synthesis.cli import main as synthesize_main
 
-        return synthesize_main(argv[1:])
+        return synthesize_main(argv[1:] if argv[0] == "synthesize" else ["--help"])
     if argv[0] == "demo":
         # Read by settings: the demo catches its email for the "Sent mail" page.
         os.environ.setdefault("CAIRN_DEMO", "1")
@@ -92,9 +92,66 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
-    execute_from_command_line(["cairn", *argv])
+    if problem := _missing_database(argv[0]):
+        print(problem, file=sys.stderr)
+        return 1
+    try:
+        execute_from_command_line(["cairn", *argv])
+    except DatabaseError as error:
+        if not _unmigrated(error):
+            raise
+        first_line = str(error).strip().splitlines()[0]
+        print(
+            f"cairn: the database {_database_name()} has no Cairn tables yet ({first_line}); "
+            "run `cairn migrate` first, or `scripts/demo.sh` for the demo.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+# Commands that only make sense on a database that already holds Cairn's tables; run on a
+# SQLite file that does not exist, they would create an empty one and then fail.
+NEEDS_DATA = {
+    "allocate",
+    "briefing",
+    "consultation",
+    "import-chat",
+    "import-members",
+    "ingest-email",
+    "report",
+    "retry-emails",
+    "send-digests",
+    "send-reminders",
+}
+
+
+def _database_name() -> str:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"].get("NAME", ""))
+
+
+def _missing_database(command: str) -> str:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if command not in NEEDS_DATA or "sqlite" not in database.get("ENGINE", ""):
+        return ""
+    name = str(database.get("NAME", ""))
+    if name == ":memory:" or os.path.exists(name):
+        return ""
+    return (
+        f"cairn: there is no database at {name}; run `cairn migrate` (or `scripts/demo.sh` "
+        "for the demo) first, or set DATABASE_URL to the database to use."
+    )
+
+
+def _unmigrated(error: Exception) -> bool:
+    text = str(error).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 if __name__ == "__main__":
