@@ -64,3 +64,33 @@ register(
         order=71,
     )
 )
+
+
+def _held(person: Person) -> list[dict[str, Any]]:
+    from cairn.conversations.models import HeldReply
+
+    return [
+        {"thread": h.thread.title, "from": h.sender, "body": h.body, "status": h.status}
+        for h in HeldReply.objects.filter(person=person).select_related("thread")
+    ]
+
+
+def _erase_held(person: Person) -> int:
+    from cairn.conversations.models import HeldReply
+
+    # Held replies were never posted; erasing the person deletes them.
+    deleted, _ = HeldReply.objects.filter(person=person).delete()
+    return deleted
+
+
+register(
+    PersonData(
+        key="conversation_held_replies",
+        title=_("Emailed replies held for approval"),
+        export=_held,
+        erase=_erase_held,
+        relations=("conversations.HeldReply.person",),
+        kept={"conversations.HeldReply.decided_by": STAFF},
+        order=72,
+    )
+)
