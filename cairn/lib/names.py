@@ -24,7 +24,22 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "cllr", "councillor",
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 # "San Juan", "St Helen's", "Lake Victoria": a first name after these is part of a place.
 PLACE_BEFORE = frozenset(
-    {"san", "santa", "st", "saint", "mount", "mt", "lake", "port", "fort", "new", "mc", "mac"}
+    {
+        "san",
+        "santa",
+        "st",
+        "saint",
+        "mount",
+        "mt",
+        "lake",
+        "port",
+        "fort",
+        "new",
+        "puerto",
+        "costa",
+        "mc",
+        "mac",
+    }
 )
 # Words before a name written in lower case in a chat: "agree with fatima", "thanks jean".
 CUES = frozenset({"with", "thanks", "thank", "thx", "hi", "hello", "hey", "dear", "cc", "ask"})
