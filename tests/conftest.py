@@ -8,6 +8,13 @@ from cairn.core.roles import Role
 from cairn.members.models import Organisation, Person, Sector
 
 
+def pytest_collection_modifyitems(items):
+    # Browser tests run last: Playwright's sync API leaves an event loop running in the
+    # main thread for the rest of the session, and code that calls async_to_sync (the
+    # health checks, for one) refuses to run under it.
+    items.sort(key=lambda item: "tests/e2e/" in str(item.fspath))
+
+
 def make_user(username: str, role: Role | None, **person_fields) -> User:
     user = User.objects.create_user(username=username, password="pw-" + username)
     if role is not None:

@@ -233,9 +233,16 @@ def accept_invite(invite: Invite, *, username: str, password: str | None) -> Use
         raise AccountError(_("That username is taken; please choose another."))
     if not password and not person.email:
         raise AccountError(_("Choose a password: without an email address you need one."))
+    # An address another login already uses stays with that login.
+    shared = bool(person.email) and (
+        EmailAddress.objects.filter(email__iexact=person.email).exists()
+        or User.objects.filter(email__iexact=person.email).exists()
+    )
+    if not password and shared:
+        raise AccountError(_("Choose a password: your email address is used by another login."))
     user = User(
         username=username,
-        email=person.email,
+        email="" if shared else person.email,
         first_name=person.first_name,
         last_name=person.last_name,
     )
@@ -247,7 +254,7 @@ def accept_invite(invite: Invite, *, username: str, password: str | None) -> Use
     user.groups.add(_role_group(Role.MEMBER))
     person.user = user
     person.save(update_fields=["user", "updated_at"])
-    if person.email:
+    if person.email and not shared:
         # Opening the emailed link proves the address is theirs.
         EmailAddress.objects.create(
             user=user,
@@ -255,10 +262,7 @@ def accept_invite(invite: Invite, *, username: str, password: str | None) -> Use
             primary=True,
             verified=invite.channel == InviteChannel.EMAIL,
         )
-    now = timezone.now()
-    invite.used_at = now
-    invite.save(update_fields=["used_at"])
-    person.invites.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    _use_up(invite, person)
     audit.record(
         user,
         "account.created",

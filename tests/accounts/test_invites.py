@@ -1,5 +1,6 @@
 """A coordinator invites a person on file to log in: by email, letter or phone."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -219,3 +220,30 @@ def test_a_deactivated_login_gets_no_new_password(alice, charlie):
     services.set_active(charlie.person, False, alice)
     with pytest.raises(services.AccountError, match="deactivated"):
         services.create_invite(charlie.person, "email", alice)
+
+
+@pytest.mark.django_db
+def test_the_invitation_letter_prints_with_its_code(alice, erin):
+    from pypdf import PdfReader
+
+    from cairn.outreach.letters import render_letters
+    from cairn.outreach.services import create_letter_batch
+
+    issued = services.create_invite(erin, "post", alice)
+    batch = create_letter_batch(alice)
+    pdf = render_letters(batch.letters.all())
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert issued.display_code in text
+    assert "1 Mill Lane" in text
+
+
+@pytest.mark.django_db
+def test_an_email_address_another_login_uses_stays_with_that_login(alice, erin):
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("other", email="erin@example.org", password="x-long-passphrase")
+    issued = services.create_invite(erin, "email", alice)
+    with pytest.raises(services.AccountError, match="another login"):
+        services.accept_invite(issued.invite, username="erin", password=None)
+    user = services.accept_invite(issued.invite, username="erin", password="a-long-passphrase")
+    assert not user.emailaddress_set.exists()

@@ -101,3 +101,18 @@ def test_nobody_signs_themselves_up_through_allauth(client):
     from django.contrib.auth.models import User
 
     assert not User.objects.filter(username="mallory").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_email_address_is_verified_by_an_emailed_link(client, dora):
+    from allauth.account.models import EmailAddress
+
+    client.force_login(dora)
+    client.post(reverse("account_email"), {"action_add": "", "email": "dora@new.example.org"})
+    address = EmailAddress.objects.get(email="dora@new.example.org")
+    assert not address.verified
+    assert mail.outbox[-1].to == ["dora@new.example.org"]
+    link = re.search(r"https?://testserver(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
+    client.post(link.group(1))
+    address.refresh_from_db()
+    assert address.verified

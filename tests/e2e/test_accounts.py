@@ -229,6 +229,10 @@ def test_the_demo_coordinator_reads_sent_mail(page, live_server, coordinator, se
     accessible_at_both_widths(page, "sent-mail-item")
     page.get_by_role("link", name=re.compile(r"accounts.invite")).click()
     expect(page.get_by_role("heading", name="You are already logged in")).to_be_visible()
+    accessible_at_both_widths(page, "invite-logged-in")
+    page.goto(f"{live_server.url}/accounts/invite/AAAABBBB/")
+    expect(page.get_by_role("heading", name="This invitation does not work")).to_be_visible()
+    accessible_at_both_widths(page, "invite-invalid")
 
 
 def test_account_pages_for_a_logged_in_member(page, live_server):
@@ -240,3 +244,9 @@ def test_account_pages_for_a_logged_in_member(page, live_server):
     accessible_at_both_widths(page, "password-change")
     page.goto(f"{live_server.url}/accounts/email/")
     accessible_at_both_widths(page, "email-addresses")
+    page.goto(f"{live_server.url}/accounts/logout/")
+    accessible_at_both_widths(page, "logout")
+    page.get_by_role("main").get_by_role("button").click()
+    page.goto(f"{live_server.url}/accounts/signup/")
+    expect(page.get_by_role("heading", name="Logins are by invitation")).to_be_visible()
+    accessible_at_both_widths(page, "signup-closed")
