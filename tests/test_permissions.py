@@ -143,6 +143,8 @@ RULES: dict[str, Rule] = {
     "conversations:create": Rule(SIGNED_IN),
     "conversations:detail": Rule(SIGNED_IN),
     "conversations:follow": Rule(SIGNED_IN),
+    "conversations:held": Rule(COORDINATORS),
+    "conversations:held_decide": Rule(COORDINATORS, args=lambda w: {"pk": w["held"].pk}),
     # reports
     "reports:list": Rule(COORDINATORS),
     "reports:generate": Rule(COORDINATORS),
@@ -298,7 +300,7 @@ def world(demo):
     from cairn.consultations.models import Consultation, Response
     from cairn.contributions.models import Contribution
     from cairn.contributions.services import record_contribution
-    from cairn.conversations.models import Thread
+    from cairn.conversations.models import HeldReply, Thread
     from cairn.core.roles import Role
     from cairn.events.models import BreakoutGroup, Registration
     from cairn.exchange.models import Listing
@@ -368,6 +370,9 @@ def world(demo):
         ),
         "join_request": JoinRequest.objects.create(first_name="Visitor", sector="community"),
         "invite_code": create_invite(invitee, "phone", users[COORDINATOR]).code,
+        "held": HeldReply.objects.create(
+            thread=Thread.objects.first(), sender="x@example.org", body="Hi", reason="test"
+        ),
     }
     return w
 

@@ -30,7 +30,7 @@ def load(network) -> None:
     )
     message = EmailMessage()
     message["From"] = f"Rosie Campbell <{people['rosie'].email}>"
-    message["To"] = reply_address(thread)
+    message["To"] = reply_address(thread, people["rosie"])
     message["Subject"] = f"Re: {thread.title}"
     message["Message-ID"] = "<demo-reply-1@northshirelibraries.example>"
     message.set_content(

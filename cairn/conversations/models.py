@@ -130,3 +130,39 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} follows {self.thread}"
+
+
+class HeldStatus(models.TextChoices):
+    HELD = "held", _("Waiting for a coordinator")
+    APPROVED = "approved", _("Approved and posted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class HeldReply(models.Model):
+    """An emailed reply that could be forged: posted only when a coordinator approves it."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="held_replies")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sender = models.CharField(_("From"), max_length=320)
+    body = models.TextField(_("message"))
+    message_id = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(_("why it was held"), max_length=500)
+    status = models.CharField(max_length=10, choices=HeldStatus.choices, default=HeldStatus.HELD)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    post = models.OneToOneField(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("held email reply")
+        verbose_name_plural = _("held email replies")
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.body[:40]}"

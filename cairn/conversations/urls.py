@@ -8,4 +8,6 @@ urlpatterns = [
     path("new/", views.thread_create, name="create"),
     path("<int:pk>/", views.thread_detail, name="detail"),
     path("<int:pk>/follow/", views.thread_follow, name="follow"),
+    path("held/", views.held_list, name="held"),
+    path("held/<int:pk>/", views.held_decide, name="held_decide"),
 ]

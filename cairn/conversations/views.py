@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cairn.conversations.forms import ReplyForm, StaffEntryForm, ThreadForm
-from cairn.conversations.models import Follow, Post, PostChannel, Thread
-from cairn.conversations.services import threads
+from cairn.conversations.models import Follow, HeldReply, HeldStatus, Post, PostChannel, Thread
+from cairn.conversations.services import email_replies, threads
 from cairn.conversations.services.email_replies import reply_address
-from cairn.core.roles import Role, has_role, member_required
+from cairn.core.roles import Role, coordinator_required, has_role, member_required
 from cairn.lib.paging import paginate
 from cairn.members.models import Person
 
@@ -33,7 +33,16 @@ def thread_list(request: HttpRequest) -> HttpResponse:
         ).distinct()
     if event.isdigit():
         qs = qs.filter(event_id=int(event))
-    return render(request, "conversations/list.html", {"page_obj": paginate(request, qs), "q": q})
+    held_count = (
+        HeldReply.objects.filter(status=HeldStatus.HELD).count()
+        if has_role(request.user, Role.COORDINATOR)
+        else 0
+    )
+    return render(
+        request,
+        "conversations/list.html",
+        {"page_obj": paginate(request, qs), "q": q, "held_count": held_count},
+    )
 
 
 @member_required
@@ -100,7 +109,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "following": person is not None
             and Follow.objects.filter(thread=thread, person=person).exists(),
             "has_person": person is not None,
-            "reply_address": reply_address(thread),
+            "reply_address": reply_address(thread, person) if person else "",
         },
     )
 
@@ -124,3 +133,28 @@ def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
             else _("You no longer follow this conversation."),
         )
     return redirect(thread)
+
+
+@coordinator_required
+def held_list(request: HttpRequest) -> HttpResponse:
+    """Emailed replies that may be forged, waiting for a coordinator."""
+    held = HeldReply.objects.filter(status=HeldStatus.HELD).select_related("thread", "person")
+    return render(request, "conversations/held.html", {"page_obj": paginate(request, held)})
+
+
+@coordinator_required
+@require_POST
+def held_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    held = get_object_or_404(HeldReply, pk=pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            email_replies.approve_held(held, request.user)
+            messages.success(request, _("The reply is posted."))
+        elif request.POST.get("decision") == "reject":
+            email_replies.reject_held(held, request.user)
+            messages.success(request, _("The reply was rejected and not posted."))
+        else:
+            messages.error(request, _("Choose whether to post or reject the reply."))
+    except email_replies.EmailReplyError as exc:
+        messages.error(request, str(exc))
+    return redirect("conversations:held")

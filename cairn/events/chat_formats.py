@@ -13,6 +13,10 @@ the video tool writes it, with <TAB> for a tab):
 - Zoom cloud recording:    ``00:02:13<TAB>Jane Doe:<TAB>text``, later lines of a
   message follow without a time
 - Zoom saved live transcript: ``[Jane Doe] 11:02:09`` and the words on the next lines
+- Google Meet transcript (the Google Doc saved as text): ``<meeting> (2024-11-05 11:02
+  GMT-5) - Transcript``, ``Attendees``, their names, ``Transcript``, then ``Name: words``
+  paragraphs with ``00:05:00`` marks every five minutes
+- Google Meet chat copied from the chat panel: the name, the time (``11:07 AM``), the words
 - WebVTT transcripts (read with webvtt-py): cues whose text is ``Name: text`` (Zoom)
   or ``<v Name>text</v>`` (Teams); SubRip (.srt) the same way.
 
@@ -43,9 +47,11 @@ ZOOM_OLD = "zoom-local-old"
 ZOOM_NEW = "zoom-local"
 ZOOM_CLOUD = "zoom-cloud"
 ZOOM_TRANSCRIPT = "zoom-saved-transcript"
+MEET_TRANSCRIPT = "google-meet-transcript"
+MEET_CHAT = "google-meet-chat"
 VTT = "webvtt"
 SRT = "subrip"
-TRANSCRIPTS = frozenset({VTT, SRT, ZOOM_TRANSCRIPT})
+TRANSCRIPTS = frozenset({VTT, SRT, ZOOM_TRANSCRIPT, MEET_TRANSCRIPT})
 
 _TIME = r"(?P<time>\d{1,2}:\d{2}:\d{2})"
 _PRIVATE = re.compile(r"\((?:privately|direct message)\)\s*$", re.IGNORECASE)
@@ -192,6 +198,11 @@ def parse(text: str) -> ParseResult:
         return _link_replies(_parse_chat(lines, ZOOM_NEW))
     if SAVED_TRANSCRIPT_HEADER.match(first):
         return _parse_saved_transcript(lines)
+    filled = [line.strip() for line in lines if line.strip()]
+    if MEET_TITLE.search(first) and len(filled) > 1 and filled[1] == "Attendees":
+        return _parse_meet_transcript(lines)
+    if len(filled) > 1 and MEET_CHAT_TIME.match(filled[1]) and not MEET_CHAT_TIME.match(filled[0]):
+        return _parse_meet_chat(lines)
     number = next((i for i, line in enumerate(lines, start=1) if line.strip()), 1)
     reason = (
         "the file is empty"
@@ -382,6 +393,79 @@ def _parse_saved_transcript(lines: list[str]) -> ParseResult:
         draft.lines.append(raw)
     close()
     return result
+
+
+MEET_TITLE = re.compile(r"\s[-–]\s*Transcript\s*$")
+MEET_MARK = re.compile(r"^(\d{1,2}:\d{2}:\d{2})$")
+MEET_END = re.compile(r"^Meeting ended after \d{1,2}:\d{2}:\d{2}$")
+MEET_NOTICE = "This editable transcript was computer generated"
+MEET_CHAT_TIME = re.compile(r"^\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?$")
+
+
+def _parse_meet_transcript(lines: list[str]) -> ParseResult:
+    """Google Meet's transcript document; speakers are the names under Attendees."""
+    result = ParseResult(MEET_TRANSCRIPT)
+    index = 0
+    while index < len(lines) and lines[index].strip() != "Attendees":
+        index += 1
+    index += 1
+    names: list[str] = []
+    while index < len(lines) and lines[index].strip() != "Transcript":
+        names += [n.strip() for n in lines[index].split(",") if n.strip()]
+        index += 1
+    index += 1
+    known = sorted(set(names), key=len, reverse=True)  # "Ann Lee's Presentation" before "Ann Lee"
+    mark = timedelta(0)
+    for number in range(index + 1, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if not line or line.startswith(MEET_NOTICE) or MEET_END.match(line):
+            continue
+        if MEET_MARK.match(line):
+            mark = _offset(line)
+            continue
+        speaker = next((n for n in known if line.startswith(n + ":")), "")
+        text = line[len(speaker) + 1 :].strip() if speaker else line
+        if not text:
+            continue  # Meet writes "Name: " for a sound with no words
+        result.messages.append(Message(number, speaker, text, time=str(mark), offset=mark))
+    if not names:
+        result.errors.append(LineError(1, lines[0], "a Meet transcript with no Attendees"))
+    return result
+
+
+def _parse_meet_chat(lines: list[str]) -> ParseResult:
+    """The Google Meet chat panel copied as text: name, time, then the words."""
+    result = ParseResult(MEET_CHAT)
+    filled = [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip()]
+    starts = [
+        i
+        for i in range(len(filled) - 1)
+        if MEET_CHAT_TIME.match(filled[i + 1][1]) and not MEET_CHAT_TIME.match(filled[i][1])
+    ]
+    if not starts or starts[0] != 0:
+        result.errors.append(LineError(filled[0][0], filled[0][1], "text before the first message"))
+        return result
+    for position, start in enumerate(starts):
+        end = starts[position + 1] if position + 1 < len(starts) else len(filled)
+        body = [text for _, text in filled[start + 2 : end]]
+        if body[-2:] == ["keep", "Pinned"]:  # the pin icon's name and label, not words
+            body = body[:-2]
+        line, speaker = filled[start]
+        if not body:
+            result.errors.append(LineError(line, speaker, "a message with no text"))
+            continue
+        time = _clock(filled[start + 1][1])
+        result.messages.append(Message(line, speaker, "\n".join(body), time=time))
+    return result
+
+
+def _clock(text: str) -> str:
+    """'11:07 AM' as '11:07:00' (24-hour), the form the importer reads."""
+    match = re.match(r"^(\d{1,2}):(\d{2})\s?([AaPp])?", text)
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if match.group(3):
+        hours = hours % 12 + (12 if match.group(3).lower() == "p" else 0)
+    return f"{hours:02d}:{minutes:02d}:00"
 
 
 def parse_vtt(text: str, srt: bool = False) -> ParseResult:

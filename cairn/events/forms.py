@@ -310,7 +310,8 @@ class ChatImportForm(forms.Form):
         label=_("Chat or transcript file"),
         help_text=_(
             "Zoom chat (.txt, saved locally or from the cloud recording), Zoom's saved "
-            "transcript (.txt), or a .vtt/.srt transcript from Zoom, Teams or Meet."
+            "transcript (.txt), a Google Meet transcript or chat (.txt), or a .vtt/.srt "
+            "transcript from Zoom or Teams."
         ),
     )
     recorded_timezone = forms.CharField(

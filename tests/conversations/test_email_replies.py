@@ -35,7 +35,7 @@ def test_an_email_reply_is_posted_without_the_quoted_message_or_signature(thread
         "Keep the digital help sessions.\nAnd the phone calls.\n\n-- \nRosie, Libraries\n\n"
         "On Tue, 3 Nov 2026 at 10:00, Aileen <a@x>\nwrote:\n> Over to you.\n"
     )
-    post = ingest_email(_email(reply_address(thread), body=body))
+    post = ingest_email(_email(reply_address(thread, rosie), body=body))
     assert post.body == "Keep the digital help sessions.\nAnd the phone calls."
     assert (post.author, post.channel) == (rosie, "email")
     assert post.contribution.channel == "email"
@@ -58,7 +58,7 @@ def test_quoted_text_and_signatures_are_cut(text, expected):
 def test_an_html_only_reply_is_read_as_text(thread, rosie):
     message = EmailMessage()
     message["From"] = "rosie@library.example"
-    message["To"] = reply_address(thread)
+    message["To"] = reply_address(thread, rosie)
     message.set_content(
         "<p>Hello <b>all</b></p><blockquote>Over to you.</blockquote>", subtype="html"
     )
@@ -89,25 +89,29 @@ def test_malformed_or_misaddressed_messages_are_refused_clearly(thread, rosie, r
 
 
 def test_a_stranger_a_wrong_key_or_an_empty_reply_is_refused(thread, rosie):
-    with pytest.raises(EmailReplyError, match="not the email address of a member"):
-        ingest_email(_email(reply_address(thread), sender="spam@elsewhere.example"))
-    wrong_key = reply_address(thread).replace(thread.reply_key, "000000000000")
+    from cairn.conversations.models import HeldReply
+
+    held = ingest_email(_email(reply_address(thread, rosie), sender="spam@elsewhere.example"))
+    assert isinstance(held, HeldReply)  # not posted: a coordinator decides
+    address = reply_address(thread, rosie)
+    signature = address.split("@")[0].rsplit(".", 1)[1]
+    wrong_key = address.replace(signature, "0" * 16)
     with pytest.raises(EmailReplyError, match="does not match any conversation"):
-        ingest_email(_email(wrong_key))
+        ingest_email(_email(wrong_key, message_id="<2@x>"))
     with pytest.raises(EmailReplyError, match="no new text"):
-        ingest_email(_email(reply_address(thread), body="> Over to you.\n"))
+        ingest_email(_email(reply_address(thread, rosie), body="> Over to you.\n"))
 
 
 def test_the_same_email_delivered_twice_is_posted_once(thread, rosie):
-    ingest_email(_email(reply_address(thread)))
+    ingest_email(_email(reply_address(thread, rosie)))
     with pytest.raises(EmailReplyError, match="already received"):
-        ingest_email(_email(reply_address(thread)))
+        ingest_email(_email(reply_address(thread, rosie)))
     assert Post.objects.count() == 2
 
 
 def test_the_cli_posts_a_reply_and_refuses_a_malformed_one(thread, rosie, tmp_path, capsys):
     good = tmp_path / "reply.eml"
-    good.write_bytes(_email(reply_address(thread)))
+    good.write_bytes(_email(reply_address(thread, rosie)))
     call_command("ingest-email", str(good))
     assert "Posted the reply from Rosie Campbell" in capsys.readouterr().out
     bad = tmp_path / "bad.eml"

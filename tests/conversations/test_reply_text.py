@@ -67,7 +67,7 @@ def test_a_gmx_html_only_reply_posts_only_its_two_paragraphs(thread, rosie):
     # And end to end through the ingest, from a member to the thread's address.
     del message["From"], message["To"]
     message["From"] = "rosie@library.example"
-    message["To"] = reply_address(thread)
+    message["To"] = reply_address(thread, rosie)
     post = ingest_email(bytes(message))
     assert post.body == text and Post.objects.filter(thread=thread).count() >= 1
 
@@ -116,7 +116,7 @@ def test_a_reply_that_is_only_a_quote_is_refused(thread, rosie):
     message = _message("gmail.eml")
     del message["From"], message["To"]
     message["From"] = "rosie@library.example"
-    message["To"] = reply_address(thread)
+    message["To"] = reply_address(thread, rosie)
     only_quote = bytes(message).replace(b"Hello\n", b"\n").replace(b"Hello<br>", b"<br>")
     with pytest.raises(EmailReplyError, match="no new text"):
         ingest_email(only_quote)

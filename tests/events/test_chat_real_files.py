@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cairn.events.chat_formats import (
+    MEET_CHAT,
+    MEET_TRANSCRIPT,
     VTT,
     ZOOM_CLOUD,
     ZOOM_NEW,
@@ -92,6 +94,27 @@ def test_teams_vtt_decodes_entities_in_names_and_joins_lines():
     assert not result.errors and len(result.messages) == 7
     assert result.messages[0].speaker == "Camilo Fernández"
     assert result.messages[3].text == "Se está viendo, pero no proyectado, digamos."
+
+
+def test_google_meet_transcript_takes_speakers_from_the_attendees_and_five_minute_marks():
+    result = load("google_meet_transcript.txt")
+    assert result.format == MEET_TRANSCRIPT and result.is_transcript and not result.errors
+    speakers = [m.speaker for m in result.messages]
+    assert speakers[:3] == ["Tomas Swain", "Tomas Swain", "Marta Heller"]  # "Bruno Bard: " dropped
+    assert result.messages[-1].offset == timedelta(minutes=5)
+    assert result.messages[0].offset == timedelta(0)
+    assert not any("Meeting ended" in m.text for m in result.messages)
+
+
+def test_google_meet_chat_copied_from_the_panel():
+    result = load("google_meet_chat.txt")
+    assert result.format == MEET_CHAT and not result.errors
+    assert [(m.speaker, m.time) for m in result.messages][:2] == [
+        ("Bruno Bard", "11:00:00"),
+        ("Milo Trent", "11:07:00"),
+    ]
+    pinned = result.messages[3]
+    assert pinned.speaker == "You" and pinned.text.endswith("start of this one.")
 
 
 def test_vtt_edge_cases():

@@ -28,7 +28,7 @@ def _digest_body(person, items: list[tuple[Any, list[Post]]]) -> str:
             lines += [f"{post.display_author}, {when}:", post.body, ""]
         lines += [
             f"Read and reply: {settings.SITE_URL}{thread.get_absolute_url()}",
-            f"Or reply by email to: {reply_address(thread)}",
+            f"Or reply by email to: {reply_address(thread, person)}",
             "",
         ]
     lines += [

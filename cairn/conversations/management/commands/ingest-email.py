@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cairn.conversations.models import HeldReply
 from cairn.conversations.services.email_replies import EmailReplyError, ingest_email
 
 
@@ -26,6 +27,11 @@ class Command(BaseCommand):
             post = ingest_email(raw)
         except EmailReplyError as exc:
             raise CommandError(f"Reply refused: {exc}") from exc
+        if isinstance(post, HeldReply):
+            self.stdout.write(
+                f"Held the reply from {post.sender} for a coordinator to approve: {post.reason}."
+            )
+            return
         self.stdout.write(
             f"Posted the reply from {post.display_author} to “{post.thread.title}” (post {post.pk})."
         )
