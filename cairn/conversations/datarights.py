@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from cairn.conversations.models import Follow, Post
+from cairn.conversations.models import Follow, HeldReply, Post
 from cairn.core.datarights import STAFF, PersonData, register
 from cairn.members.models import Person
 
@@ -62,5 +62,37 @@ register(
         erase=_erase_follows,
         relations=("conversations.Follow.person",),
         order=71,
+    )
+)
+
+
+def _held(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "thread": h.thread.title,
+            "from": h.sender,
+            "body": h.body,
+            "status": h.status,
+            "created_at": h.created_at.isoformat(),
+        }
+        for h in HeldReply.objects.filter(person=person).select_related("thread")
+    ]
+
+
+def _erase_held(person: Person) -> int:
+    # Not posted (or posted, and then erased with the posts above): nothing to keep.
+    deleted, _ = HeldReply.objects.filter(person=person).delete()
+    return deleted
+
+
+register(
+    PersonData(
+        key="conversation_held_replies",
+        title=_("Emailed replies held for checking"),
+        export=_held,
+        erase=_erase_held,
+        relations=("conversations.HeldReply.person",),
+        kept={"conversations.HeldReply.decided_by": STAFF},
+        order=72,
     )
 )
