@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from cairn.conversations.models import Follow, HeldReply, Post
+from cairn.conversations.models import Follow, HeldReply, HeldStatus, Post
 from cairn.core.datarights import STAFF, PersonData, register
 from cairn.members.models import Person
 
@@ -66,7 +66,7 @@ register(
 )
 
 
-def _held(person: Person) -> list[dict[str, Any]]:
+def _held_replies(person: Person) -> list[dict[str, Any]]:
     return [
         {
             "thread": h.thread.title,
@@ -79,18 +79,20 @@ def _held(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def _erase_held(person: Person) -> int:
-    # Not posted (or posted, and then erased with the posts above): nothing to keep.
-    deleted, _ = HeldReply.objects.filter(person=person).delete()
-    return deleted
+def _erase_held_replies(person: Person) -> int:
+    # A reply still held was never posted: it goes. A decided one keeps its decision
+    # (who let it through or not) but not the address or the words.
+    held = HeldReply.objects.filter(person=person)
+    deleted, _counts = held.filter(status=HeldStatus.HELD).delete()
+    return deleted + held.update(person=None, sender="", body="")
 
 
 register(
     PersonData(
         key="conversation_held_replies",
-        title=_("Emailed replies held for checking"),
-        export=_held,
-        erase=_erase_held,
+        title=_("Emailed replies held for a check"),
+        export=_held_replies,
+        erase=_erase_held_replies,
         relations=("conversations.HeldReply.person",),
         kept={"conversations.HeldReply.decided_by": STAFF},
         order=72,
