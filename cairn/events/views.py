@@ -29,6 +29,7 @@ from cairn.events.services import attendance, board, breakouts, chat_import, fee
 from cairn.events.services import events as event_services
 from cairn.events.services import registration as reg_services
 from cairn.lib.paging import paginate
+from cairn.lib.safety import safe_next
 from cairn.members.models import ConsentPurpose
 from cairn.members.services import PersonError
 
@@ -360,7 +361,7 @@ def set_role(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         )
     except reg_services.RegistrationError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or f"/events/{pk}/registrations/")
+    return redirect(safe_next(request, f"/events/{pk}/registrations/"))
 
 
 # --- attendance ---
@@ -408,7 +409,7 @@ def check_in(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         attendance.check_in(registration.pk, actor=request.user, attended=attended)
     except ValueError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or f"/events/{pk}/attendance/")
+    return redirect(safe_next(request, f"/events/{pk}/attendance/"))
 
 
 # --- breakouts (coordinators) ---
