@@ -11,6 +11,8 @@ fi
 
 ruff check .
 ruff format --check . >/dev/null || { ruff format --diff . | head -40; exit 1; }
+# The floor plan between apps (docs/architecture.md, pyproject.toml [tool.importlinter]).
+lint-imports
 
 echo "== tests on SQLite" >&2
 env -u DATABASE_URL python -m pytest "$@"

@@ -160,3 +160,51 @@ def test_erasure_reaches_consultations_exchange_and_conversations(alice, dana, d
     for key in ("consultation_responses", "exchange_listings", "conversation_posts"):
         assert data[key] == [], key
     assert data["conversation_follows"] == []
+
+
+def test_erasure_removes_invitations_and_the_request_to_join(alice, mailoutbox):
+    from cairn.accounts.models import Invite, JoinRequest
+    from cairn.accounts.services import approve_join_request, create_invite, request_to_join
+
+    join = request_to_join(
+        {
+            "first_name": "Ola",
+            "last_name": "Berg",
+            "sector": Sector.COMMUNITY,
+            "email": "ola@example.org",
+            "message": "I run the lunch club.",
+        }
+    )
+    person = approve_join_request(join, alice)
+    if not Invite.objects.filter(person=person).exists():
+        create_invite(person, "email", alice)
+    data = person_data(person)
+    assert data["join_requests"][0]["message"] == "I run the lunch club."
+    assert data["login_invitations"]
+    erase_person(person, alice)
+    assert not Invite.objects.filter(person=person).exists()
+    assert not JoinRequest.objects.filter(pk=join.pk).exists()
+
+
+def test_erasure_removes_a_held_email_reply_and_strips_a_decided_one(alice, dana_everywhere):
+    from cairn.conversations.models import HeldReply, HeldStatus
+
+    person = dana_everywhere["person"]
+    thread = dana_everywhere["thread"]
+    waiting = HeldReply.objects.create(
+        thread=thread, person=person, sender="dana@example.org", body="Me too.", reason="x"
+    )
+    decided = HeldReply.objects.create(
+        thread=thread,
+        person=person,
+        sender="dana@example.org",
+        body="Earlier.",
+        reason="x",
+        status=HeldStatus.REJECTED,
+    )
+    assert len(person_data(person)["conversation_held_replies"]) == 2
+    erase_person(person, alice)
+    assert not HeldReply.objects.filter(pk=waiting.pk).exists()
+    decided.refresh_from_db()
+    assert (decided.person, decided.sender, decided.body) == (None, "", "")
+    assert decided.status == HeldStatus.REJECTED

@@ -3,7 +3,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cairn.events.models import BreakoutGroup, BreakoutTheme, Event
 from cairn.members.models import Person
 
 
@@ -25,14 +24,19 @@ class ContributionChannel(models.TextChoices):
 
 
 class Contribution(models.Model):
-    """One thing someone said, by any channel, with where it came from."""
+    """One thing someone said, by any channel, with where it came from.
+
+    Where it came from (event, breakout theme, room) are foreign keys to events, named
+    rather than imported: events records contributions through this app's services, so
+    the ledger's code sits below events and never calls into it (docs/architecture.md).
+    """
 
     text = models.TextField(_("text"))
     channel = models.CharField(
         _("channel"), max_length=20, choices=ContributionChannel.choices, db_index=True
     )
     event = models.ForeignKey(
-        Event,
+        "events.Event",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -40,7 +44,7 @@ class Contribution(models.Model):
         verbose_name=_("event"),
     )
     theme = models.ForeignKey(
-        BreakoutTheme,
+        "events.BreakoutTheme",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -48,7 +52,7 @@ class Contribution(models.Model):
         verbose_name=_("breakout theme"),
     )
     breakout_group = models.ForeignKey(
-        BreakoutGroup,
+        "events.BreakoutGroup",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -14,18 +14,8 @@ from django.utils.translation import gettext as _
 from cairn.contributions.models import Contribution
 from cairn.contributions.wording import channel_how, sector_label
 from cairn.core.roles import Role, role_of
-from cairn.events.models import Event
 from cairn.lib.names import WORD, NameFilter, strip_sign_off
 from cairn.members.models import ConsentPurpose, Person
-
-
-def facilitated_events(user: Any) -> QuerySet[Event]:
-    person = getattr(user, "person", None)
-    if person is None:
-        return Event.objects.none()
-    return Event.objects.filter(
-        Q(breakout_groups__facilitator=person) | Q(breakout_groups__note_taker=person)
-    ).distinct()
 
 
 def visible_contributions(user: Any) -> QuerySet[Contribution]:
@@ -35,8 +25,14 @@ def visible_contributions(user: Any) -> QuerySet[Contribution]:
         return qs
     if role == Role.FACILITATOR:
         person = getattr(user, "person", None)
-        own = Q(author=person) if person else Q(pk__in=[])
-        return qs.filter(Q(event__in=facilitated_events(user)) | own)
+        if person is None:
+            return qs.none()
+        # Everything said at an event where they lead or take notes for a room.
+        led = Contribution.objects.filter(
+            Q(event__breakout_groups__facilitator=person)
+            | Q(event__breakout_groups__note_taker=person)
+        ).values("event_id")
+        return qs.filter(Q(event_id__in=led) | Q(author=person))
     if role == Role.MEMBER:
         person = getattr(user, "person", None)
         return qs.filter(author=person) if person else qs.none()

@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.core import audit
-from cairn.events.models import BreakoutGroup, BreakoutTheme, Event
 from cairn.members.models import Person
 
 MAX_TEXT_CHARS = 2_000_000
@@ -21,9 +20,10 @@ def record_contribution(
     *,
     text: str,
     channel: str,
-    event: Event | None = None,
-    theme: BreakoutTheme | None = None,
-    breakout_group: BreakoutGroup | None = None,
+    # Where it was said: an event, its breakout theme and room (events.models).
+    event: models.Model | None = None,
+    theme: Any = None,
+    breakout_group: Any = None,
     author: Person | None = None,
     author_name: str = "",
     entered_by: Any = None,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from cairn.conversations.models import Follow, Post
+from cairn.conversations.models import Follow, HeldReply, HeldStatus, Post
 from cairn.core.datarights import STAFF, PersonData, register
 from cairn.members.models import Person
 
@@ -62,5 +62,39 @@ register(
         erase=_erase_follows,
         relations=("conversations.Follow.person",),
         order=71,
+    )
+)
+
+
+def _held_replies(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "thread": h.thread.title,
+            "from": h.sender,
+            "body": h.body,
+            "status": h.status,
+            "created_at": h.created_at.isoformat(),
+        }
+        for h in HeldReply.objects.filter(person=person).select_related("thread")
+    ]
+
+
+def _erase_held_replies(person: Person) -> int:
+    # A reply still held was never posted: it goes. A decided one keeps its decision
+    # (who let it through or not) but not the address or the words.
+    held = HeldReply.objects.filter(person=person)
+    deleted, _counts = held.filter(status=HeldStatus.HELD).delete()
+    return deleted + held.update(person=None, sender="", body="")
+
+
+register(
+    PersonData(
+        key="conversation_held_replies",
+        title=_("Emailed replies held for a check"),
+        export=_held_replies,
+        erase=_erase_held_replies,
+        relations=("conversations.HeldReply.person",),
+        kept={"conversations.HeldReply.decided_by": STAFF},
+        order=72,
     )
 )

@@ -76,6 +76,8 @@ class ImportReport:
     preset: str = ""  # the export recognised from its headers, if any
     header_line: int = 1  # the row the header was found on (title rows above it skipped)
     left_out: int = 0  # rows whose attendee status is cancelled or refunded
+    # With collect_ids: everyone the file names, created, merged or unchanged, in file order.
+    person_ids: list[int] = field(default_factory=list)
 
     @property
     def ignored_columns(self) -> list[str]:
@@ -320,8 +322,12 @@ def run_import(
     keep_duplicates: bool = False,
     apply: bool = False,
     user: Any = None,
+    collect_ids: bool = False,
 ) -> ImportReport:
-    """Preview (apply=False) or apply an import; raises UnreadableFile for unreadable files."""
+    """Preview (apply=False) or apply an import; raises UnreadableFile for unreadable files.
+
+    ``collect_ids`` lists in ``report.person_ids`` everyone the applied file names (for
+    registering an attendee list for an event)."""
     table = read_table(data, filename, header_score=F.header_score)
     report = ImportReport(
         filename=filename,
@@ -346,7 +352,9 @@ def run_import(
     if apply:
         with transaction.atomic():
             _lock_imports()
-            _process(table, report, decisions, default, apply=True, user=user)
+            _process(
+                table, report, decisions, default, apply=True, user=user, collect_ids=collect_ids
+            )
             report.applied = True
             audit.record(
                 user,
@@ -386,6 +394,7 @@ def _process(
     *,
     apply: bool,
     user: Any,
+    collect_ids: bool = False,
 ) -> None:
     existing = _Existing()
     seen_email: dict[str, int] = {}
@@ -447,6 +456,8 @@ def _process(
             changes = _changes(person, row)
             if not changes:
                 report.unchanged += 1
+                if collect_ids:
+                    report.person_ids.append(pk)
                 continue
             decision = decisions.get(row.line, default)
             decision = decision if decision in (MERGE, KEEP) else default
@@ -456,12 +467,16 @@ def _process(
             if decision == MERGE:
                 merges.append((person, row))
                 report.updated += 1
+                if collect_ids:
+                    report.person_ids.append(pk)
             else:
                 creates.append(row)
                 report.kept_separate += 1
         if apply:
             _create_organisations(existing, new_orgs, creates + [r for _, r in merges])
-            _write(existing, creates, merges, now, user)
+            created_ids = _write(existing, creates, merges, now, user)
+            if collect_ids:
+                report.person_ids.extend(created_ids)
     report.organisations_created = len(new_orgs)
 
 
@@ -558,7 +573,7 @@ def _write(
     merges: list[tuple[Person, ParsedRow]],
     now: Any,
     user: Any,
-) -> None:
+) -> list[int]:
     new_people = []
     for row in creates:
         values = {k: v for k, v in row.values.items() if not k.startswith("_")}
@@ -622,6 +637,7 @@ def _write(
     if consent_updates:
         Consent.objects.bulk_update(consent_updates, ["granted", "method", "recorded_at"])
     Consent.objects.bulk_create(consents)
+    return created_ids
 
 
 __all__ = ["ImportReport", "UnreadableFile", "run_import", "MERGE", "KEEP"]

@@ -109,3 +109,32 @@ def test_the_preview_page_names_the_export_the_header_row_and_ignored_columns(cl
     assert "found on row 3" in html
     assert 'href="#map-0" class="tag">Order no.</a>' in html
     assert "left out (cancelled or refunded)" in html
+
+
+def test_an_eventbrite_report_registers_its_attendees_for_a_chosen_event(db, capsys, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cairn.events.models import Event, EventStatus, Registration
+
+    start = timezone.now() + timedelta(days=5)
+    event = Event.objects.create(
+        title="Digital inclusion",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        status=EventStatus.OPEN,
+        capacity=10,
+    )
+    path = tmp_path / "attendees.csv"
+    path.write_bytes(_data("eventbrite_attendees_uk.csv"))
+    call_command("register-attendees", str(event.pk), str(path), "--dry-run")
+    assert not Registration.objects.exists() and not Person.objects.exists()
+    call_command("register-attendees", str(event.pk), str(path))
+    out = capsys.readouterr().out
+    assert "registered for Digital inclusion: 2" in out
+    emails = set(Registration.objects.values_list("person__email", flat=True))
+    assert emails == {"ana@example.org", "dev@example.org"}  # refunded and cancelled left out
+    call_command("register-attendees", str(event.pk), str(path))  # again: nothing new
+    assert "already registered: 2" in capsys.readouterr().out
+    assert Registration.objects.count() == 2
