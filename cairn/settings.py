@@ -195,6 +195,22 @@ STORAGES = {
         )
     },
 }
+# Several web machines share files through S3-compatible storage (django-storages),
+# configured by CAIRN_S3_BUCKET and the usual AWS_* variables; else the local MEDIA_ROOT.
+# Today uploads are kept in the database and PDFs are made on request, so only what
+# goes through `default_storage` (and the health check) uses it.
+if env_str("CAIRN_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("CAIRN_S3_BUCKET"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Django 6.1's MAILERS replaces the EMAIL_* settings; we still read the familiar env names.

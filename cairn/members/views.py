@@ -3,18 +3,20 @@ from itertools import islice
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cairn.core.models import AuditEntry
 from cairn.core.roles import coordinator_required, is_coordinator, member_required
+from cairn.jobs.services import start_job
+from cairn.jobs.views import follow
 from cairn.lib.paging import paginate
-from cairn.members import merge, services
+from cairn.members import import_jobs, merge, services
 from cairn.members.forms import (
     ConsentForm,
     ImportUploadForm,
@@ -557,25 +559,22 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _apply_import(
     request: HttpRequest, job: ImportJob, data: bytes, decisions: dict
 ) -> HttpResponse:
-    with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.status == ImportStatus.APPLIED:
-            # A double-submitted form must not import twice.
-            return redirect("members:import_preview", pk=job.pk)
-        report = run_import(
-            data,
-            job.filename,
-            mapping=job.mapping,
-            decisions=decisions,
-            apply=True,
-            user=request.user,
+    if len(data) > import_jobs.BACKGROUND_BYTES:
+        started = start_job(
+            request.user,
+            _("Import %(file)s") % {"file": job.filename},
+            "cairn.members.import_jobs.apply_import_job",
+            {
+                "import_id": job.pk,
+                "decisions": {str(k): v for k, v in decisions.items()},
+                "user_id": request.user.pk,
+            },
+            next_url=reverse("members:import_preview", args=[job.pk]),
         )
-        if report.problems:
-            messages.error(request, " ".join(report.problems))
-            return redirect("members:import_preview", pk=job.pk)
-        locked.status = ImportStatus.APPLIED
-        locked.applied_at = timezone.now()
-        locked.report = report.as_dict()
-        locked.save(update_fields=["status", "applied_at", "report"])
+        return follow(request, started)
+    problems = import_jobs.apply_import(job.pk, decisions, request.user)
+    if problems:
+        messages.error(request, " ".join(problems))
+        return redirect("members:import_preview", pk=job.pk)
     messages.success(request, _("Import applied."))
     return redirect("members:import_preview", pk=job.pk)

@@ -14,7 +14,7 @@ from cairn.jobs.views import follow
 from cairn.lib.paging import paginate
 from cairn.members.models import Channel
 from cairn.outreach import services
-from cairn.outreach.audience import Audience, create_message, merge_context_for
+from cairn.outreach.audience import Audience, create_message, merge_context_for, message_title
 from cairn.outreach.forms import CallOutcomeForm, ComposeForm
 from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.merge import fill, merge_values
@@ -69,14 +69,16 @@ def _status_rows(qs) -> list[dict]:
 
 @coordinator_required
 def index(request: HttpRequest) -> HttpResponse:
+    messages_page = paginate(
+        request, Message.objects.annotate(n=Count("deliveries")).order_by("-created_at", "-id")
+    )
+    for message in messages_page:
+        message.title = message_title(message)
     return render(
         request,
         "outreach/index.html",
         {
-            "messages_page": paginate(
-                request,
-                Message.objects.annotate(n=Count("deliveries")).order_by("-created_at", "-id"),
-            ),
+            "messages_page": messages_page,
             "rows": _status_rows(Delivery.objects.all()),
             "statuses": DeliveryStatus.choices,
             "letters_waiting": Delivery.objects.filter(
@@ -174,6 +176,8 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outreach/message.html",
         {
             "message": message,
+            "title": message_title(message),
+            "body": message_title(message, message.body),
             "rows": _status_rows(message.deliveries.all()),
             "statuses": DeliveryStatus.choices,
             "page_obj": paginate(request, deliveries),

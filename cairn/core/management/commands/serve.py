@@ -82,6 +82,12 @@ class Command(BaseCommand):
             help="web processes; more than 1 serves with gunicorn (Linux, macOS)",
         )
         parser.add_argument("--threads", type=int, default=8, help="threads per web process")
+        parser.add_argument(
+            "--server",
+            choices=["auto", "waitress", "gunicorn"],
+            default="auto",
+            help="auto: waitress for one process, gunicorn for more",
+        )
         parser.add_argument("--no-migrate", action="store_true", help="Skip migrations.")
         parser.add_argument(
             "--no-worker",
@@ -98,11 +104,15 @@ class Command(BaseCommand):
         threads: int,
         no_migrate: bool,
         no_worker: bool = False,
+        server: str = "auto",
         **options,
     ):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
-        if workers > 1 and sys.platform == "win32":
+        use_gunicorn = server == "gunicorn" or (server == "auto" and workers > 1)
+        if server == "waitress" and workers > 1:
+            raise CommandError("waitress serves one process; use --server gunicorn.")
+        if use_gunicorn and sys.platform == "win32":
             raise CommandError("--workers needs gunicorn, which does not run on Windows.")
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
@@ -117,7 +127,7 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         try:
-            if workers > 1:
+            if use_gunicorn:
                 serve_with_gunicorn(host, port, workers, threads)
             else:
                 # Imported after collectstatic so WhiteNoise indexes the collected files.

@@ -1,0 +1,458 @@
+"""Play a live event against `cairn serve --workers N` on PostgreSQL, for N = 1, 2, 4.
+
+    python bench/load.py [--participants 500] [--seconds 20] [--processes 1,2,4] [--json]
+
+Loopback only, bounded: each setting runs `--seconds` and the whole run stops by
+itself (well under 15 minutes at the defaults). Per setting it starts the web
+server, then, at once:
+
+- `participants` members, in breakout rooms of 8, poll their room's board every
+  3 s (as board.js does) and each posts a note about once a minute;
+- 50 registration POSTs a second at a fresh 25-place event, from 150 members,
+  many of them twice (double clicks, two tabs);
+- a few anonymous visitors read the public report (or the public home page).
+
+It prints requests/s, p50/p95/p99 latency and errors, board-poll p95, the time
+until a posted note is visible to another member of its room, and whether any
+registration was overfilled or duplicated. `--json` prints one line per setting.
+
+The client is a small asyncio HTTP/1.1 client (one connection per request), in
+this same process: on a small machine it competes with the servers for the CPU,
+so read the figures as a lower bound and compare settings within one run.
+DATABASE_URL names the PostgreSQL database (created and migrated when missing).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cairn_bench_load"
+ROOM = 8
+CAPACITY = 25
+REGISTRANTS = 150
+REGISTRATIONS_PER_SECOND = 50
+POLL_SECONDS = 3.0
+NOTE_EVERY_SECONDS = 60.0
+VISITORS = 5
+CSRF = "b" * 32  # an unmasked secret is a valid token; it saves a GET per POST
+
+
+# --- a very small HTTP client --------------------------------------------------------------
+
+
+async def http(
+    port: int, method: str, path: str, *, cookie: str = "", body: str = "", headers=None
+) -> tuple[int, dict[str, str], bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+        if cookie:
+            lines.append(f"Cookie: {cookie}")
+        for name, value in (headers or {}).items():
+            lines.append(f"{name}: {value}")
+        data = body.encode()
+        if method == "POST":
+            lines += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(data)}",
+                "Referer: http://127.0.0.1/",
+            ]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + data)
+        await writer.drain()
+        raw = await reader.read()
+    finally:
+        writer.close()
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    found = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        found[name.strip().lower()] = value.strip()
+    if found.get("transfer-encoding") == "chunked":
+        rest = _unchunk(rest)
+    return int(status_line.split()[1]), found, rest
+
+
+def _unchunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out += data[:size]
+        data = data[size + 2 :]
+    return out
+
+
+# --- the data: a board event with rooms, a 25-place event per setting -----------------------
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
+    # As in production: confirmations go on the task queue (no worker runs during the
+    # bench, so none is sent) and no mail server is needed.
+    os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url: str) -> None:
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    admin = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def session_for(user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"sessionid={store.session_key}; csrftoken={CSRF}"
+
+
+def prepare(participants: int) -> dict:
+    """Members with sessions (no password hashing), rooms of 8, and a public page."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group, User
+    from django.utils import timezone
+
+    from cairn.core.roles import Role
+    from cairn.events.models import BreakoutGroup, BreakoutTheme, Event, EventStatus
+    from cairn.members.models import Person
+
+    group, _ = Group.objects.get_or_create(name=Role.MEMBER.group_name)
+    needed = participants + REGISTRANTS
+    have = User.objects.filter(username__startswith="load-").count()
+    for i in range(have, needed):
+        user = User.objects.create_user(username=f"load-{i:05d}", password=None)
+        user.groups.add(group)
+        Person.objects.create(user=user, first_name=f"Load{i}", email=f"load{i}@example.org")
+    users = list(
+        User.objects.filter(username__startswith="load-").select_related("person").order_by("pk")
+    )[:needed]
+    start = timezone.now() + timedelta(days=7)
+    event = Event.objects.create(
+        title=f"Live event {timezone.now():%H:%M:%S}",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        status=EventStatus.OPEN,
+    )
+    theme = BreakoutTheme.objects.create(event=event, name="Everything")
+    rooms = []
+    for number, first in enumerate(range(0, participants, ROOM)):
+        room = BreakoutGroup.objects.create(event=event, theme=theme, name=f"Room {number + 1}")
+        members = [u.person for u in users[first : first + ROOM]]
+        room.members.add(*members)
+        rooms.append(
+            {
+                "url": f"/events/{event.pk}/groups/{room.pk}/",
+                "members": [session_for(u) for u in users[first : first + ROOM]],
+            }
+        )
+    registrants = [session_for(u) for u in users[participants:needed]]
+    return {"rooms": rooms, "registrants": registrants, "public": public_page()}
+
+
+def public_page() -> str:
+    from cairn.reports.models import Report
+
+    published = Report.objects.filter(published_at__isnull=False).first()
+    return published.get_public_url() if published else "/"
+
+
+def new_registration_event() -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cairn.events.models import Event, EventStatus
+
+    start = timezone.now() + timedelta(days=3)
+    return Event.objects.create(
+        title=f"25 places {timezone.now():%H:%M:%S.%f}",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=CAPACITY,
+        status=EventStatus.OPEN,
+    ).pk
+
+
+def registration_outcome(event_id: int) -> tuple[int, int]:
+    from django.db.models import Count
+
+    from cairn.events.models import Registration, RegistrationStatus
+
+    active = Registration.objects.filter(event_id=event_id).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    registered = active.filter(status=RegistrationStatus.REGISTERED).count()
+    twice = active.values("person").annotate(n=Count("id")).filter(n__gt=1).count()
+    return max(0, registered - CAPACITY), twice
+
+
+# --- the load ------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    polls: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    posted: dict[str, tuple[float, str]] = field(default_factory=dict)
+    seen: dict[str, float] = field(default_factory=dict)
+
+    def error(self, kind: str) -> None:
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+
+
+async def timed(tally: Tally, kind: str, call, ok=(200, 201, 204, 302, 304)):
+    start = time.perf_counter()
+    try:
+        status, headers, body = await asyncio.wait_for(call, timeout=30)
+    except (TimeoutError, OSError, ValueError, IndexError) as exc:
+        tally.error(f"{kind}: {type(exc).__name__}")
+        return None
+    elapsed = time.perf_counter() - start
+    tally.latencies.append(elapsed)
+    if kind == "poll":
+        tally.polls.append(elapsed)
+    if status not in ok:
+        tally.error(f"{kind}: HTTP {status}")
+        return None
+    return status, headers, body
+
+
+NOTE_ID = re.compile(rb'data-note-id="(\d+)"')
+
+
+async def participant(port, tally, room, cookie, me, until):
+    await asyncio.sleep(random.uniform(0, POLL_SECONDS))
+    last = 0
+    next_note = time.monotonic() + random.uniform(0, NOTE_EVERY_SECONDS)
+    while time.monotonic() < until:
+        now = time.monotonic()
+        if now >= next_note:
+            next_note = now + NOTE_EVERY_SECONDS
+            body = f"csrfmiddlewaretoken={CSRF}&text=Note+from+{me}+at+{now:.3f}"
+            sent_at = time.perf_counter()
+            got = await timed(
+                tally,
+                "note",
+                http(
+                    port,
+                    "POST",
+                    room["url"],
+                    cookie=cookie,
+                    body=body,
+                    headers={"X-Requested-With": "fetch"},
+                ),
+            )
+            if got and got[1].get("x-note-id"):
+                tally.posted[got[1]["x-note-id"]] = (sent_at, me)
+        got = await timed(
+            tally,
+            "poll",
+            http(
+                port,
+                "GET",
+                f"{room['url']}notes/?after={last}",
+                cookie=cookie,
+                headers={"X-Requested-With": "fetch"},
+            ),
+        )
+        if got and got[0] == 200:
+            for note_id in NOTE_ID.findall(got[2]):
+                key = note_id.decode()
+                last = max(last, int(key))
+                author = tally.posted.get(key, (0, me))[1]
+                if author != me and key not in tally.seen:
+                    tally.seen[key] = time.perf_counter()
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def registrations(port, tally, registrants, event_id, until, per_second):
+    url = f"/events/{event_id}/register/"
+    pending = set()
+    while per_second and time.monotonic() < until:
+        for _ in range(max(1, per_second // 10)):
+            cookie = random.choice(registrants)  # some twice: double clicks, two tabs
+            call = http(port, "POST", url, cookie=cookie, body=f"csrfmiddlewaretoken={CSRF}")
+            pending.add(asyncio.ensure_future(timed(tally, "register", call)))
+        await asyncio.sleep(0.1)
+    await asyncio.gather(*pending)
+
+
+async def visitor(port, tally, path, until):
+    while time.monotonic() < until:
+        await timed(tally, "public", http(port, "GET", path))
+        await asyncio.sleep(1.0)
+
+
+async def play(port, data, seconds, event_id, per_second) -> tuple[Tally, float]:
+    tally = Tally()
+    until = time.monotonic() + seconds
+    started = time.perf_counter()
+    jobs = [
+        participant(port, tally, room, cookie, f"{r}-{m}", until)
+        for r, room in enumerate(data["rooms"])
+        for m, cookie in enumerate(room["members"])
+    ]
+    jobs.append(registrations(port, tally, data["registrants"], event_id, until, per_second))
+    jobs += [visitor(port, tally, data["public"], until) for _ in range(VISITORS)]
+    await asyncio.gather(*jobs)
+    return tally, time.perf_counter() - started
+
+
+# --- one setting ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(processes: int, port: int, threads: int) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "cairn.cli", "serve", "--no-migrate", "--no-worker",
+        "--port", str(port), "--workers", str(processes), "--threads", str(threads),
+        "--server", "gunicorn",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit(f"the server with {processes} processes did not start")
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run_setting(
+    processes: int, participants: int, seconds: int, threads: int, data, per_second: int
+) -> dict:
+    event_id = new_registration_event()
+    port = free_port()
+    server = start_server(processes, port, threads)
+    try:
+        asyncio.run(http(port, "GET", "/health/web/"))  # every process has imported Django
+        tally, elapsed = asyncio.run(play(port, data, seconds, event_id, per_second))
+        time.sleep(POLL_SECONDS)  # let the last notes be seen before counting
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    from django.db import connection
+
+    connection.close()
+    overfilled, duplicates = registration_outcome(event_id)
+    visible = [tally.seen[k] - t for k, (t, _) in tally.posted.items() if k in tally.seen]
+    return {
+        "processes": processes,
+        "participants": participants,
+        "rps": round(len(tally.latencies) / elapsed, 1),
+        "p50_ms": round(1000 * percentile(tally.latencies, 50), 1),
+        "p95_ms": round(1000 * percentile(tally.latencies, 95), 1),
+        "p99_ms": round(1000 * percentile(tally.latencies, 99), 1),
+        "errors": tally.errors,
+        "note_visible_p95_s": round(percentile(visible, 95), 2) if visible else None,
+        "overfilled": overfilled,
+        "duplicates": duplicates,
+        "poll_p95_ms": round(1000 * percentile(tally.polls, 95), 1),
+        "notes_posted": len(tally.posted),
+        "notes_unseen": len(tally.posted) - len(visible),
+        "requests": len(tally.latencies),
+        "error_kinds": tally.error_kinds,
+        "mean_ms": round(1000 * statistics.fmean(tally.latencies), 1) if tally.latencies else 0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=500)
+    parser.add_argument("--seconds", type=int, default=20, help="per setting (max 120)")
+    parser.add_argument("--processes", default="1,2,4")
+    parser.add_argument("--threads", type=int, default=4, help="threads per web process")
+    parser.add_argument(
+        "--registrations", type=int, default=REGISTRATIONS_PER_SECOND, help="POSTs a second"
+    )
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    seconds = max(5, min(args.seconds, 120))
+    settings = [int(p) for p in args.processes.split(",")]
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
+    if not database_url.startswith("postgres"):
+        raise SystemExit("bench/load.py plays a live event on PostgreSQL: set DATABASE_URL")
+    ensure_database(database_url)
+    setup_django(database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    data = prepare(args.participants)
+    from django.db import connection
+
+    connection.close()
+    results = [
+        run_setting(p, args.participants, seconds, args.threads, data, args.registrations)
+        for p in settings
+    ]
+    if args.json:
+        for row in results:
+            print(json.dumps(row))
+        return 0
+    print(f"{args.participants} participants, {seconds} s per setting, {os.cpu_count()} CPUs")
+    head = ("procs", "req/s", "p50 ms", "p95 ms", "p99 ms", "poll p95", "errors",
+            "note p95 s", "notes", "unseen", "overfilled", "duplicates")  # fmt: skip
+    print("  ".join(f"{h:>10}" for h in head))
+    for r in results:
+        cells = (r["processes"], r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
+                 r["poll_p95_ms"], r["errors"], r["note_visible_p95_s"], r["notes_posted"],
+                 r["notes_unseen"], r["overfilled"], r["duplicates"])  # fmt: skip
+        print("  ".join(f"{c!s:>10}" for c in cells))
+        if r["error_kinds"]:
+            print(f"{'':>10}  errors: {r['error_kinds']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

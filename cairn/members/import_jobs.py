@@ -1,0 +1,59 @@
+"""Applying a member import, in the request for a small file or as a job for a large one.
+
+The whole import is one transaction under a row lock on its `ImportJob`: a worker
+killed part way leaves nothing half-written, and running it again (the queue does,
+or the "Run it again" button) imports once, because an applied import is skipped.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.members.importer import run_import
+from cairn.members.models import ImportJob, ImportStatus
+
+# Files above this size (about 3,000 rows) are imported by a worker, with progress.
+BACKGROUND_BYTES = 256 * 1024
+
+
+def apply_import(import_id: int, decisions: dict[int, str], user: Any) -> list[str]:
+    """Apply the import once; returns the problems that stopped it (nothing written then)."""
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=import_id)
+        if locked.status == ImportStatus.APPLIED:
+            return []  # a double submit, or a job run again after it had finished
+        report = run_import(
+            bytes(locked.content),
+            locked.filename,
+            mapping=locked.mapping,
+            decisions=decisions,
+            apply=True,
+            user=user,
+        )
+        if report.problems:
+            return list(report.problems)
+        locked.status = ImportStatus.APPLIED
+        locked.applied_at = timezone.now()
+        locked.report = report.as_dict()
+        locked.save(update_fields=["status", "applied_at", "report"])
+    return []
+
+
+def apply_import_job(
+    progress: Callable[..., None], import_id: int, decisions: dict[str, str], user_id: int | None
+) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    progress(0, None, _("Importing the rows"))
+    problems = apply_import(import_id, {int(k): v for k, v in decisions.items()}, user)
+    if problems:
+        raise ValueError(" ".join(problems))
+    return {
+        "message": _("Import applied."),
+        "next_url": reverse("members:import_preview", args=[import_id]),
+    }
