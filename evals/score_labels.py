@@ -313,7 +313,13 @@ def main() -> None:
     for src in sources:
         for r in (r for r in table if r["source"] == src):
             vals = " ".join(
-                f"{'':>7}" if r[c] != r[c] else f"{r[c]:7.3f}" if c != "themes" else f"{r[c]:7.1f}"
+                f"{'':>7}"
+                if r[c] != r[c]
+                else f"{r[c]:7.1f}"
+                if c == "themes"
+                else f"{r[c]:7.4f}"
+                if c == "AMI"
+                else f"{r[c]:7.3f}"
                 for c in cols
             )
             print(f"{src:7} {r['method'][:16]:16} {r['n']:3d} {vals}")

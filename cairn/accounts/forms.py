@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cairn.accounts.models import InviteChannel
 from cairn.core.roles import Role
+from cairn.lib.safety import SingleLineFields
 from cairn.members.models import ConsentPurpose, Person, Sector
 
 
@@ -114,7 +115,7 @@ class AcceptForm(forms.Form):
         return data
 
 
-class JoinForm(forms.Form):
+class JoinForm(SingleLineFields, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     organisation_name = forms.CharField(

@@ -24,6 +24,7 @@ from cairn.core.roles import (
     has_role,
 )
 from cairn.lib.paging import paginate
+from cairn.lib.safety import id_param
 from cairn.members.models import Channel, Person, Sector
 
 
@@ -299,9 +300,20 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = get_object_or_404(Consultation, pk=pk)
-    blank = request.GET.get("blank", "")
-    if blank.isdigit():
-        forms = paper.issue_blank_forms(consultation, actor=request.user, count=int(blank))
+    if "blank" in request.GET:
+        # Issuing blank forms creates codes: a POST from the button, never a link's GET.
+        messages.info(request, _("Use the “Print blank forms” button to print blank forms."))
+        return redirect(consultation)
+    if request.method == "POST":
+        count = id_param(request.POST.get("blank"))
+        if count is None or count > paper.MAX_BLANK_FORMS:
+            messages.error(
+                request,
+                _("Print between 1 and %(max)s blank forms at a time.")
+                % {"max": paper.MAX_BLANK_FORMS},
+            )
+            return redirect(consultation)
+        forms = paper.issue_blank_forms(consultation, actor=request.user, count=count)
     else:
         forms = paper.issue_paper_forms(consultation, actor=request.user)
     if not forms:

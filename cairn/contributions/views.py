@@ -6,6 +6,7 @@ from cairn.contributions.models import ContributionChannel
 from cairn.contributions.selectors import visible_contributions
 from cairn.core.roles import facilitator_required, member_required
 from cairn.lib.paging import paginate
+from cairn.lib.safety import id_param
 
 
 @facilitator_required
@@ -18,8 +19,10 @@ def contribution_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(text__icontains=q) | Q(author_name__icontains=q))
     if channel in ContributionChannel.values:
         qs = qs.filter(channel=channel)
-    if event.isdigit():
-        qs = qs.filter(event_id=int(event))
+    if event:
+        # An id no database column could hold matches nothing (SQLite would raise).
+        event_id = id_param(event)
+        qs = qs.filter(event_id=event_id) if event_id else qs.none()
     return render(
         request,
         "contributions/list.html",

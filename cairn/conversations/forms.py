@@ -2,16 +2,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cairn.conversations.models import PostChannel
-from cairn.events.models import BreakoutTheme, Event
+from cairn.events.models import BreakoutTheme, Event, EventStatus
+from cairn.lib.safety import SingleLineFields
 from cairn.members.models import Person
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(SingleLineFields, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.all(), required=False)
+    # Draft events are not announced yet: members neither see nor talk about them.
+    event = forms.ModelChoiceField(
+        label=_("Event"), queryset=Event.objects.exclude(status=EventStatus.DRAFT), required=False
+    )
     theme = forms.ModelChoiceField(
         label=_("Breakout theme"),
-        queryset=BreakoutTheme.objects.select_related("event"),
+        queryset=BreakoutTheme.objects.select_related("event").exclude(
+            event__status=EventStatus.DRAFT
+        ),
         required=False,
     )
     topic = forms.CharField(

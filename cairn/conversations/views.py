@@ -11,6 +11,7 @@ from cairn.conversations.services import email_replies, threads
 from cairn.conversations.services.email_replies import reply_address
 from cairn.core.roles import Role, coordinator_required, has_role, member_required
 from cairn.lib.paging import paginate
+from cairn.lib.safety import id_param
 from cairn.members.models import Person
 
 
@@ -31,8 +32,10 @@ def thread_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(
             Q(title__icontains=q) | Q(topic__icontains=q) | Q(posts__body__icontains=q)
         ).distinct()
-    if event.isdigit():
-        qs = qs.filter(event_id=int(event))
+    if event:
+        # An id no database column could hold matches nothing (SQLite would raise).
+        event_id = id_param(event)
+        qs = qs.filter(event_id=event_id) if event_id else qs.none()
     held_count = (
         HeldReply.objects.filter(status=HeldStatus.HELD).count()
         if has_role(request.user, Role.COORDINATOR)

@@ -327,7 +327,8 @@ def evaluate(
     without_facilitator = outside = 0
     for g in groups:
         sectors = Counter(people[pid].sector for pid in g.member_ids if pid in people)
-        if g.member_ids:
+        # A member with no registration (moved in by hand, then cancelled) has no sector here.
+        if g.member_ids and sectors:
             distinct.append(len(sectors))
             shares.append(max(sectors.values()) / len(g.member_ids))
         if g.facilitator_id is None or g.facilitator_id not in g.member_ids:

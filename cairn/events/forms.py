@@ -10,6 +10,7 @@ from cairn.events.models import (
     FeedbackChannel,
     RegistrationChannel,
 )
+from cairn.lib.safety import SingleLineFields
 from cairn.members.models import Channel, Organisation, Person
 from cairn.members.services import likely_duplicates
 
@@ -29,7 +30,7 @@ def _zone_choices() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in zones]
 
 
-class EventForm(forms.ModelForm):
+class EventForm(SingleLineFields, forms.ModelForm):
     """Times are typed as wall-clock times in the event's own time zone."""
 
     timezone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
@@ -361,7 +362,7 @@ class CancelEventForm(forms.Form):
     )
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(SingleLineFields, forms.Form):
     name = forms.CharField(label=_("Theme"), max_length=100)
     description = forms.CharField(label=_("Short description"), max_length=300, required=False)
     room_capacity = forms.IntegerField(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.selectors import visible_contributions
+from cairn.core import audit
 from cairn.core.roles import Role, coordinator_required, member_required, role_of
 from cairn.events import forms
 from cairn.events.calendar import event_ics
@@ -28,6 +29,7 @@ from cairn.events.services import attendance, board, breakouts, chat_import, fee
 from cairn.events.services import events as event_services
 from cairn.events.services import registration as reg_services
 from cairn.lib.paging import paginate
+from cairn.lib.safety import safe_next
 from cairn.members.models import ConsentPurpose
 from cairn.members.services import PersonError
 
@@ -359,7 +361,7 @@ def set_role(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         )
     except reg_services.RegistrationError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or f"/events/{pk}/registrations/")
+    return redirect(safe_next(request, f"/events/{pk}/registrations/"))
 
 
 # --- attendance ---
@@ -407,7 +409,7 @@ def check_in(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         attendance.check_in(registration.pk, actor=request.user, attended=attended)
     except ValueError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or f"/events/{pk}/attendance/")
+    return redirect(safe_next(request, f"/events/{pk}/attendance/"))
 
 
 # --- breakouts (coordinators) ---
@@ -492,8 +494,6 @@ def _themes_with_demand(event: Event) -> list[BreakoutTheme]:
 
 def _add_theme(event: Event, data: dict, user) -> BreakoutTheme:
     from django.db import IntegrityError, transaction
-
-    from cairn.core import audit
 
     try:
         with transaction.atomic():

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cairn.exchange.models import Listing
+from cairn.lib.safety import SingleLineFields
 
 
-class ListingForm(forms.ModelForm):
+class ListingForm(SingleLineFields, forms.ModelForm):
     class Meta:
         model = Listing
         fields = [
@@ -24,7 +25,7 @@ class ListingForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.Form):
+class ContactForm(SingleLineFields, forms.Form):
     message = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -13,6 +13,7 @@ from cairn.insights.models import RunMode, SynthesisRun, Theme
 from cairn.insights.scopes import parse_scope, scope_sources
 from cairn.insights.selectors import quotes_for, statements_for
 from cairn.lib.paging import paginate
+from cairn.lib.safety import safe_next
 
 
 @facilitator_required
@@ -179,7 +180,7 @@ def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
         messages.success(request, _("Theme renamed."))
     except services.InsightsError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or theme.run.get_absolute_url())
+    return redirect(safe_next(request, theme.run.get_absolute_url()))
 
 
 @coordinator_required

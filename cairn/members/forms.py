@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cairn.lib.safety import SingleLineFields
 from cairn.members.import_fields import FIELDS
 from cairn.members.models import AccessNeed, ConsentMethod, ConsentPurpose, Organisation, Person
 from cairn.members.services import PERSON_DETAIL_FIELDS
@@ -8,7 +9,7 @@ from cairn.members.services import PERSON_DETAIL_FIELDS
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(SingleLineFields, forms.ModelForm):
     access_needs = forms.MultipleChoiceField(
         label=_("Access needs"),
         choices=AccessNeed.choices,
@@ -88,7 +89,7 @@ class ConsentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(SingleLineFields, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [

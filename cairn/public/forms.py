@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cairn.events.forms import check_ranks, rank_fields
+from cairn.lib.safety import SingleLineFields
 from cairn.members.models import AccessNeed, Sector
 
 
-class PublicRegistrationForm(forms.Form):
+class PublicRegistrationForm(SingleLineFields, forms.Form):
     """Registering for an event without an account."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100)

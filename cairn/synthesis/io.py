@@ -132,15 +132,21 @@ def to_csv(result: Result, statements: Sequence[Statement]) -> str:
     for sid, tid in result.assignments.items():
         w.writerow(
             [
-                sid,
-                tid or "",
-                labels.get(tid, "") if tid else "",
+                _cell(sid),
+                _cell(tid or ""),
+                _cell(labels.get(tid, "") if tid else ""),
                 result.confidences.get(sid, 0.0),
                 result.stances.get(sid, "other"),
-                text_of.get(sid, text_of.get(sid.split("#")[0], "")),
+                _cell(text_of.get(sid, text_of.get(sid.split("#")[0], ""))),
             ]
         )
     return buf.getvalue()
+
+
+def _cell(value: object) -> str:
+    """A text cell a spreadsheet will not run: "=HYPERLINK(...)" is written as "'=HYPERLINK(...)"."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _counts_line(counts: dict[str, dict[str, int]]) -> str:

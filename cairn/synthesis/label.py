@@ -343,7 +343,7 @@ def claim_label(
                 float(cent)
                 + 0.6 * cover
                 + (0.15 if has_verb(words) else 0.0)
-                - (0.15 if cut else 0.0)
+                - (0.3 if cut else 0.0)
                 - 0.01 * pos
                 - 0.01 * abs(len(words) - 8)
                 - (0.2 if len(content) < 2 else 0.0)
@@ -436,5 +436,6 @@ def summarise(
     if not out and ranked:
         # A theme of one statement, or of near-identical ones: the headline says it.
         sid, text = ranked[0]
-        out, ids = [trim(text, max_words)], [sid]
+        first = trim(text, max_words)
+        out, ids = [first[:1].upper() + first[1:]], [sid]
     return out, ids

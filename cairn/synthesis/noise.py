@@ -41,6 +41,7 @@ GROUP_LABELS: dict[str, str] = {
 MAX_WORDS = 20  # longer lines always say something of their own
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|uk|de|ly|gl|io)(?:/\S*)?", re.I)
+_TLDS = ("com", "org", "net", "uk", "de", "ly", "gl", "io")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 
 
@@ -107,6 +108,18 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"bis bald",
     ),
 }
+# A line is only matched against the phrases above when it is short and holds
+# one of these words: the phrase search is the costly part at 100,000 lines.
+PHRASE_MAX_WORDS = 14
+_TRIGGERS = frozenset(
+    _split(
+        "can you you're youre i'm im i still mute muted unmute link chat share sharing screen "
+        "sorry running have need got dropping back brb please add put type breakout rooms "
+        "room audio camera connection wifi wi zoom teams hören stumm stummgeschaltet thank "
+        "thanks many cheers ta thx danke vielen merci hi hii hiii hello hey hiya welcome good "
+        "morning evening bye goodbye see nice hallo moin servus guten willkommen tschüss bis"
+    )
+)
 # Words a greeting or thanks line may carry without saying anything.
 _FILLER = frozenset(
     _split(
@@ -121,6 +134,7 @@ _NOTHING_START = re.compile(
 # What may follow "nothing" in an answer that there is nothing to add.
 _NOTHING_TAIL = re.compile(
     r"^\W*(?:$|to (?:add|improve|say|report|change|mention|suggest)|really|else|at all|"
+    r"everything|all (?:was|is|good|fine)|it was (?:all )?(?:good|great|fine)|better|"
     r"(?:that )?(?:comes|springs) to mind|i can think of|that i can think of|more|further|"
     r"needed|needs? (?:to be )?(?:improving|improved|changing|changed)|"
     r"(?:could|can|would) (?:be )?(?:improved|better|change)|"
@@ -129,11 +143,18 @@ _NOTHING_TAIL = re.compile(
     re.I,
 )
 _NOTHING_WHOLE = re.compile(
-    r"^\W*(?:(?:i )?(?:can'?t|cannot|can not) think of anything(?: else)?|"
-    r"no(?:thing)? (?:comment|comments|improvements?|suggestions?|complaints?)|"
-    r"not (?:that i can think of|sure|applicable)|alles gut|passt so)\W*$",
+    r"^\W*(?:(?:i )?(?:can'?t|cannot|can not|could not|couldn'?t) (?:think of|fault) "
+    r"(?:anything|it)(?: else)?|"
+    r"(?:i )?can (?:think|thing) of nothing|"
+    r"no(?:thing| one)? (?:comment|comments|improvements?|suggestions?|complaints?)|"
+    r"(?:there (?:was|is) )?no(?:thing| one)? (?:that )?(?:could|can) (?:have )?(?:be(?:en)? )?"
+    r"(?:do(?:ne)? )?(?:any )?better|"
+    r"(?:i )?couldn'?t (?:do|be|ask for) (?:any )?better|"
+    r"not (?:that i can think of|sure|applicable|really)|alles gut|passt so)\b",
     re.I,
 )
+# "Nothing, all was good": a no-change answer with a few words of praise.
+NOTHING_PRAISE_WORDS = 10
 _FILLER_WORDS = frozenset(
     _split("test testing ok okay yes no yeah yep lol hmm hm um uh er ja nein na gut fine")
 )
@@ -155,8 +176,13 @@ def _is_mash(word: str) -> bool:
 
 def reason(text: str) -> str | None:
     """Why a line is set aside (one of :data:`REASONS`), or None when it says something."""
-    stripped = " ".join(text.split())
-    without_links = _URL.sub(" ", stripped)
+    tokens = text.split()
+    if len(tokens) > 2 * MAX_WORDS:
+        return None  # cheap exit: most statements are long enough to say something
+    stripped = " ".join(tokens)
+    low_all = stripped.casefold()
+    has_link = "http" in low_all or "www." in low_all or any(f".{d}" in low_all for d in _TLDS)
+    without_links = _URL.sub(" ", stripped) if has_link else stripped
     words = _WORD.findall(without_links)
     if not words:
         return JUNK  # bare links, numbers, emoji, punctuation
@@ -164,8 +190,16 @@ def reason(text: str) -> str | None:
         return None
     low = without_links.strip().casefold().replace("’", "'")
     start = _NOTHING_START.match(low)
-    if _NOTHING_WHOLE.match(low) or (
-        start and (_NOTHING_TAIL.match(start.group(1)) or len(words) <= 2)
+    if (
+        (_NOTHING_WHOLE.match(low) and len(words) <= 12)
+        or (start and (_NOTHING_TAIL.match(start.group(1)) or len(words) <= 2))
+        or (
+            start
+            # "No, the nurse was rude" says something; "Nothing, all good" does not.
+            and low.startswith(("nothing", "none", "nil", "nichts", "not really"))
+            and re.match(r"^\s*[,.!;:-]", start.group(1))
+            and len(words) <= NOTHING_PRAISE_WORDS
+        )
     ):
         return NOTHING
     if len(words) == 1:
@@ -174,6 +208,8 @@ def reason(text: str) -> str | None:
             return JUNK
     if all(_is_mash(w) or w.casefold() in _FILLER_WORDS for w in words):
         return JUNK
+    if len(words) > PHRASE_MAX_WORDS or not {w.casefold() for w in words} & _TRIGGERS:
+        return None
     best, best_len = None, 0
     rest = low
     for kind, pattern in _PATTERNS.items():
@@ -197,5 +233,14 @@ def _is_capitalised(word: str, original: str) -> bool:
     return re.search(r"[\w,]\s+" + name + r"\b", original) is not None
 
 
-def reasons(texts: list[str]) -> list[str | None]:
+def _reasons_chunk(texts: list[str]) -> list[str | None]:
     return [reason(t) for t in texts]
+
+
+def reasons(texts: list[str]) -> list[str | None]:
+    from cairn.synthesis import parallel
+
+    chunks = parallel.map_chunks(_reasons_chunk, texts)
+    if chunks is None:
+        return _reasons_chunk(texts)
+    return [r for chunk in chunks for r in chunk]

@@ -290,6 +290,7 @@ def synthesize(
             ranked, central = [], np.zeros(0, dtype=np.int64)
         head_text = texts[ranked[0]] if ranked else ""
         headline = label_mod.trim(head_text, label_mod.HEADLINE_MAX_WORDS) if ranked else ""
+        headline = headline[:1].upper() + headline[1:]
         summary, summary_ids = label_mod.summarise([(ids[i], texts[i]) for i in ranked], headline)
         quotes = [
             {"id": ids[i], "text": _clip(texts[i]), **items[i].attributes}

@@ -23,8 +23,8 @@ from cairn.synthesis.embed import l2_normalise
 # CIMT lost 0.04-0.09 AMI when close centres alone merged).
 MERGE_WORDS = 0.5
 MERGE_PAIR_QUANTILE = 0.9
-SIDE_SHARE = 0.25  # each side holds at least this share of the theme's polar statements
-SIDE_MIN = 2  # and at least this many statements (weighted by duplicates)
+SIDE_SHARE = 0.3  # each side holds at least this share of the theme's polar statements
+SIDE_MIN = 3  # and at least this many statements (weighted by duplicates)
 
 SIDE_OF = {"positive": 1, "challenge": -1}
 

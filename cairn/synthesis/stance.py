@@ -109,7 +109,7 @@ _CHALLENGE = _lex(
     "confusing confused disappointed disappointing frustrating frustrated cold dirty noisy "
     "lonely isolated risk cancelled ignored unhelpful unprofessional uncomfortable pain "
     "painful awful terrible horrible appalling dismissive complaint complain shortage "
-    "understaffed overworked fault faults wrong trouble fuss"
+    "understaffed overworked fault faults wrong trouble fuss worrying suffer suffering"
     " gefährlich schlecht fehlt fehlen leider eng gefahr problem probleme unsicher "
     "kaputt mangel schwierig ärgerlich zugeparkt gefährdet gefährden unfall unfälle "
     "behindert chaotisch lücke lücken holprig marode unübersichtlich ärgern stau"

@@ -51,6 +51,8 @@ def test_staff_enter_feedback_from_a_paper_form(client, event, alice, person_fac
 
 
 def test_feedback_is_given_once_per_person(event, charlie):
+    register(event.pk, charlie.person)
+    _past(event)
     submit_feedback(event, rating=3, person=charlie.person)
     with pytest.raises(FeedbackError):
         submit_feedback(event, rating=5, person=charlie.person)

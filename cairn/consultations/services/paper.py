@@ -71,11 +71,15 @@ def issue_paper_forms(
     return forms
 
 
+# One request renders these into a PDF: 100 pages take seconds, 1,000 took minutes and 2.5 GB.
+MAX_BLANK_FORMS = 100
+
+
 @transaction.atomic
 def issue_blank_forms(consultation: Consultation, *, actor: Any, count: int) -> list[PaperForm]:
     """Forms with codes but no name, for handing out at a drop-in or a library."""
-    if not 1 <= count <= 1000:
-        raise ValueError("Print between 1 and 1,000 blank forms at a time.")
+    if not 1 <= count <= MAX_BLANK_FORMS:
+        raise ValueError(f"Print between 1 and {MAX_BLANK_FORMS} blank forms at a time.")
     forms = [
         PaperForm.objects.create(consultation=consultation, code=_new_code()) for _ in range(count)
     ]

@@ -8,7 +8,8 @@ from django.utils import timezone
 from cairn.contributions.services import record_contribution
 from cairn.conversations.models import Follow, Post, PostChannel, Thread
 from cairn.core import audit
-from cairn.events.models import BreakoutTheme, Event
+from cairn.core.roles import is_coordinator
+from cairn.events.models import BreakoutTheme, Event, EventStatus
 from cairn.members.models import Person
 
 MAX_POST_CHARS = 20_000
@@ -37,6 +38,8 @@ def start_thread(
             raise ConversationError("That theme belongs to a different event.")
     if event is None and not topic.strip():
         raise ConversationError("Attach the conversation to an event or name its theme.")
+    if event is not None and event.status == EventStatus.DRAFT and not is_coordinator(actor):
+        raise ConversationError("That event is not open yet.")
     thread = Thread.objects.create(
         title=title.strip()[:200],
         event=event,

@@ -197,7 +197,7 @@ def export_zoom_csv(event: Event) -> tuple[str, list[str]]:
     for group in groups_of(event):
         for person in sorted(group.members.all(), key=lambda p: p.pk):
             if person.email:
-                writer.writerow([_csv_safe(group.name), person.email])
+                writer.writerow([_csv_safe(group.name), _csv_safe(person.email)])
             else:
                 without_email.append(person.full_name)
     return out.getvalue(), without_email
@@ -205,4 +205,4 @@ def export_zoom_csv(event: Event) -> tuple[str, list[str]]:
 
 def _csv_safe(value: str) -> str:
     # Spreadsheets run cells that start with these as formulas.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -22,6 +22,24 @@ class FeedbackError(ValueError):
     pass
 
 
+def _check_may_give_feedback(event: Event, person: Person | None) -> None:
+    """A member's own feedback: only after the event, and only from someone who was there."""
+    from django.utils import timezone
+
+    from cairn.events.models import Registration, RegistrationStatus
+
+    if event.ends_at > timezone.now():
+        raise FeedbackError(_("Feedback opens when the event has ended."))
+    registration = Registration.objects.filter(
+        event=event, person=person, status=RegistrationStatus.REGISTERED
+    ).first()
+    if person is None or registration is None:
+        raise FeedbackError(_("Only people registered for this event can give feedback on it."))
+    # Once attendance is taken, only those marked present speak for the event.
+    if registration.attended is False:
+        raise FeedbackError(_("Our records say you did not attend this event."))
+
+
 def submit_feedback(
     event: Event,
     *,
@@ -38,6 +56,8 @@ def submit_feedback(
         raise FeedbackError(_("Unknown feedback channel."))
     if channel != FeedbackChannel.WEB and not getattr(entered_by, "is_authenticated", False):
         raise FeedbackError(_("Feedback by phone or on paper is entered by staff."))
+    if channel == FeedbackChannel.WEB and entered_by is None:
+        _check_may_give_feedback(event, person)
     try:
         with transaction.atomic():
             feedback = Feedback.objects.create(

@@ -1,0 +1,1 @@
+from tests.events.conftest import event, person_factory  # noqa: F401
