@@ -187,6 +187,7 @@ RULES: dict[str, Rule] = {
     "accounts:withdraw": Rule(COORDINATORS),
     "accounts:role": Rule(COORDINATORS),
     "accounts:active": Rule(COORDINATORS),
+    "accounts:logins": Rule(COORDINATORS),
     "accounts:join_requests": Rule(COORDINATORS),
     "accounts:join_request": Rule(COORDINATORS),
     "account_login": Rule(EVERYONE),
@@ -529,6 +530,7 @@ def pages(demo):
         "invite": reverse("accounts:invite", args=[person.pk]),
         "invite_sent": reverse("accounts:invite_sent", args=[person.pk]),
         "join_requests": reverse("accounts:join_requests"),
+        "logins": reverse("accounts:logins"),
         "join_request": join_request.get_absolute_url(),
         "redeem": reverse("accounts:redeem"),
         "join": reverse("join"),
@@ -575,6 +577,7 @@ EXPECTED = {
     # The code is shown once, right after inviting; otherwise back to the person.
     "invite_sent": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 302},
     "join_requests": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
+    "logins": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "join_request": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "redeem": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
     "join": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},

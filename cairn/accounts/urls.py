@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<int:pk>/invite/withdraw/", views.withdraw, name="withdraw"),
     path("people/<int:pk>/role/", views.change_role, name="role"),
     path("people/<int:pk>/active/", views.change_active, name="active"),
+    path("logins/", views.logins, name="logins"),
     path("join-requests/", views.join_requests, name="join_requests"),
     path("join-requests/<int:pk>/", views.join_request, name="join_request"),
 ]

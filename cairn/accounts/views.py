@@ -3,9 +3,11 @@ from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -144,6 +146,64 @@ def change_active(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": person.full_name},
         )
     return redirect(person)
+
+
+@coordinator_required
+def logins(request: HttpRequest) -> HttpResponse:
+    """Everyone who can log in (or could), with their role: who coordinates, who is switched off."""
+    people = (
+        Person.objects.filter(user__isnull=False)
+        .select_related("user", "organisation")
+        .prefetch_related("user__groups")
+        .order_by("last_name", "first_name")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        people = people.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(user__username__icontains=q)
+            | Q(email__icontains=q)
+        )
+    role = request.GET.get("role", "")
+    if role == "coordinator":
+        people = people.filter(
+            Q(user__is_superuser=True) | Q(user__groups__name=Role.COORDINATOR.group_name)
+        ).distinct()
+    elif role == "facilitator":
+        people = people.filter(user__groups__name=Role.FACILITATOR.group_name).exclude(
+            user__groups__name=Role.COORDINATOR.group_name
+        )
+    status = request.GET.get("status", "")
+    if status in ("active", "deactivated"):
+        people = people.filter(user__is_active=status == "active")
+    page_obj = paginate(request, people)
+    rows = [
+        (
+            p,
+            Role.COORDINATOR if p.user.is_superuser else services.role_in_groups(p.user),
+        )
+        for p in page_obj
+    ]
+    return render(
+        request,
+        "accounts/logins.html",
+        {
+            "page_obj": page_obj,
+            "rows": rows,
+            "q": q,
+            "role": role,
+            "status": status,
+            "invited": Person.objects.filter(
+                user__isnull=True,
+                invites__used_at__isnull=True,
+                invites__revoked_at__isnull=True,
+                invites__expires_at__gt=timezone.now(),
+            )
+            .distinct()
+            .count(),
+        },
+    )
 
 
 # --- accepting an invitation (the person) --------------------------------------------------

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 
 from cairn.core import audit
 from cairn.members.models import Channel, Person, Sector
+from cairn.outreach.merge import fill
 from cairn.outreach.models import Message
 
 
@@ -65,6 +67,13 @@ def merge_context_for(about: models.Model | None) -> dict[str, str]:
         if isinstance(about, source.choices().model):
             return source.merge_context(about)
     return {}
+
+
+def message_title(message: Message, text: str | None = None) -> str:
+    """A message's subject (or other text) as people read it: "{event}" and the other
+    fields about the record (and the network) filled in; fields about each person stay."""
+    context = {"network": settings.NETWORK_NAME, **merge_context_for(message.about)}
+    return fill(message.subject if text is None else text, context)
 
 
 @dataclass

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from cairn.jobs.views import follow
 from cairn.lib.paging import paginate
 from cairn.members.models import Channel
 from cairn.outreach import services
-from cairn.outreach.audience import Audience, create_message, merge_context_for
+from cairn.outreach.audience import Audience, create_message, merge_context_for, message_title
 from cairn.outreach.forms import CallOutcomeForm, ComposeForm
 from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.merge import fill, merge_values
@@ -68,14 +69,16 @@ def _status_rows(qs) -> list[dict]:
 
 @coordinator_required
 def index(request: HttpRequest) -> HttpResponse:
+    messages_page = paginate(
+        request, Message.objects.annotate(n=Count("deliveries")).order_by("-created_at", "-id")
+    )
+    for message in messages_page:
+        message.title = message_title(message)
     return render(
         request,
         "outreach/index.html",
         {
-            "messages_page": paginate(
-                request,
-                Message.objects.annotate(n=Count("deliveries")).order_by("-created_at", "-id"),
-            ),
+            "messages_page": messages_page,
             "rows": _status_rows(Delivery.objects.all()),
             "statuses": DeliveryStatus.choices,
             "letters_waiting": Delivery.objects.filter(
@@ -173,6 +176,8 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outreach/message.html",
         {
             "message": message,
+            "title": message_title(message),
+            "body": message_title(message, message.body),
             "rows": _status_rows(message.deliveries.all()),
             "statuses": DeliveryStatus.choices,
             "page_obj": paginate(request, deliveries),
@@ -199,8 +204,19 @@ def letters(request: HttpRequest) -> HttpResponse:
             "waiting": services.queued_letters().select_related("person")[:200],
             "waiting_count": services.queued_letters().count(),
             "batches": LetterBatch.objects.annotate(n=Count("letters"))[:50],
+            "sender_missing": _letter_sender_missing(),
         },
     )
+
+
+def _letter_sender_missing() -> list[str]:
+    """What the letters' sender block lacks, named by the setting that fills it."""
+    missing = []
+    if not settings.NETWORK_POSTAL_ADDRESS.strip():
+        missing.append("CAIRN_POSTAL_ADDRESS")
+    if settings.NETWORK_NAME.strip() in ("", "Cairn"):
+        missing.append("CAIRN_NETWORK_NAME")
+    return missing
 
 
 @coordinator_required

@@ -151,6 +151,8 @@ class EventFacts:
             "person__organisation"
         )
         attended = [r for r in regs if r.attended]
+        # Without a recorded attendance only registrations are known: the report says so.
+        self.attendance_recorded = bool(attended)
         self.people = attended or [r for r in regs if r.status == RegistrationStatus.REGISTERED]
         self.sectors = Counter(r.person.effective_sector for r in self.people)
         contributions = Contribution.objects.filter(event=event)
@@ -180,22 +182,25 @@ def intro(facts: EventFacts) -> Draft:
     people = len(facts.people)
     sectors = [sector_label(s).lower() for s, _n in facts.sectors.most_common()]
     fmt = event.get_format_display().lower()
-    lines: list[Sentence] = [
-        (
-            ngettext(
-                "Our %(fmt)s event on %(when)s brought %(n)d network member together to share examples, learning and ideas.",
-                "Our %(fmt)s event on %(when)s brought %(n)d network members together to share examples, learning and ideas.",
-                people,
-            )
-            % {"fmt": fmt, "when": when, "n": people},
-            [],
+    if facts.attendance_recorded:
+        opening = ngettext(
+            "Our %(fmt)s event on %(when)s brought %(n)d network member together to share examples, learning and ideas.",
+            "Our %(fmt)s event on %(when)s brought %(n)d network members together to share examples, learning and ideas.",
+            people,
         )
-    ]
+        came_from = _("They came from %(n)d sectors: %(list)s.")
+    else:
+        opening = ngettext(
+            "%(n)d network member registered for our %(fmt)s event on %(when)s to share examples, learning and ideas.",
+            "%(n)d network members registered for our %(fmt)s event on %(when)s to share examples, learning and ideas.",
+            people,
+        )
+        came_from = _("Those registered came from %(n)d sectors: %(list)s.")
+    lines: list[Sentence] = [(opening % {"fmt": fmt, "when": when, "n": people}, [])]
     if sectors:
         lines.append(
             (
-                _("They came from %(n)d sectors: %(list)s.")
-                % {"n": len(sectors), "list": listing(sectors)},
+                came_from % {"n": len(sectors), "list": listing(sectors)},
                 [],
             )
         )

@@ -5,6 +5,7 @@ in the letter batch (large print where they need it). `cairn.outreach.services.n
 chooses and records the channel; this module only decides who and what.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.events.models import RegistrationStatus
-from cairn.members.models import AccessNeed, ConsentPurpose, Person
+from cairn.members.models import AccessNeed, Channel, Consent, ConsentPurpose, Person
 from cairn.outreach import services as outreach
+from cairn.outreach.models import Delivery
 from cairn.reports import render
 from cairn.reports.models import Report, ReportKind
 
@@ -27,12 +29,20 @@ class SendError(ValueError):
 
 
 def recipients(report: Report, audience: str) -> list[Person]:
-    people = Person.objects.filter(anonymised_at__isnull=True)
+    """Who gets the report. "attendees" are the people who came, where attendance was
+    recorded, else the people registered; never the waiting list or cancellations."""
+    people = Person.objects.filter(anonymised_at__isnull=True, archived_at__isnull=True)
     if audience == "attendees":
         events = [report.event] if report.kind == ReportKind.EVENT else list(report.events.all())
-        people = people.filter(
-            registrations__event__in=[e for e in events if e is not None],
-        ).exclude(registrations__status=RegistrationStatus.CANCELLED)
+        came: set[int] = set()
+        for event in events:
+            if event is None:
+                continue
+            regs = event.registrations.filter(status=RegistrationStatus.REGISTERED)
+            if regs.filter(attended=True).exists():
+                regs = regs.filter(attended=True)
+            came.update(regs.values_list("person_id", flat=True))
+        people = people.filter(pk__in=came)
     return list(people.distinct().order_by("pk"))
 
 
@@ -40,11 +50,57 @@ def audience_counts(report: Report) -> dict[str, int]:
     return {a: len(recipients(report, a)) for a in AUDIENCES}
 
 
+def _purpose(audience: str) -> str:
+    # Attendees hear back about the event they came to; everyone else gets it as news.
+    return (
+        ConsentPurpose.EVENT_INVITATIONS if audience == "attendees" else ConsentPurpose.NEWSLETTERS
+    )
+
+
+def preview(report: Report, audience: str) -> dict[str, Any]:
+    """What "Send" would do, before it does it: how many people by each channel, who
+    cannot be reached and why, and the message the first person would get."""
+    people = recipients(report, audience)
+    purpose = _purpose(audience)
+    consenting = set(
+        Consent.objects.filter(person__in=people, purpose=purpose, granted=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    labels = dict(Channel.choices)
+    by_channel: Counter[str] = Counter()
+    unreachable: Counter[str] = Counter()
+    for person in people:
+        if person.pk not in consenting:
+            unreachable[_("no consent for this kind of message")] += 1
+        elif problem := outreach.channel_problem(person, person.preferred_channel):
+            unreachable[problem] += 1
+        else:
+            by_channel[str(labels.get(person.preferred_channel, person.preferred_channel))] += 1
+    return {
+        "total": len(people),
+        "by_channel": sorted(by_channel.items()),
+        "unreachable": sorted(unreachable.items()),
+        "subject": report.title,
+        "body": _body(report, people[0].first_name if people else _("(first name)")),
+    }
+
+
+def _body(report: Report, name: str) -> str:
+    return _(
+        "Dear %(name)s,\n\nOur report is ready: %(title)s.\nRead it online: %(link)s\n"
+        "A copy is attached (or enclosed, if we write to you by post).\n\nWith thanks,\n%(network)s"
+    ) % {
+        "name": name,
+        "title": report.title,
+        "link": settings.SITE_URL + report.get_public_url(),
+        "network": settings.NETWORK_NAME,
+    }
+
+
 def _already_sent(report: Report, since: datetime) -> set[int]:
     """People who got this report from an earlier, interrupted run of the same send."""
     from django.contrib.contenttypes.models import ContentType
-
-    from cairn.outreach.models import Delivery
 
     about = (
         {"about_type": ContentType.objects.get_for_model(report.event), "about_id": report.event.pk}
@@ -73,7 +129,6 @@ def send_report(
     if audience not in AUDIENCES:
         raise SendError(_("Choose attendees or all members."))
     people = recipients(report, audience)
-    link = settings.SITE_URL + report.get_public_url()
     regular = render.pdf(report.published_doc)
     large = None
     subject = report.title
@@ -89,23 +144,12 @@ def send_report(
         if needs_large and large is None:
             large = render.pdf(report.published_doc, large_print=True)
         pdf = large if needs_large else regular
-        body = _(
-            "Dear %(name)s,\n\nOur report is ready: %(title)s.\nRead it online: %(link)s\n"
-            "A copy is attached (or enclosed, if we write to you by post).\n\nWith thanks,\n%(network)s"
-        ) % {
-            "name": person.first_name,
-            "title": report.title,
-            "link": link,
-            "network": settings.NETWORK_NAME,
-        }
+        body = _body(report, person.first_name)
         delivery = outreach.notify(
             person,
             subject=subject,
             body=body,
-            # Attendees hear back about the event they came to; everyone else gets it as news.
-            purpose=ConsentPurpose.EVENT_INVITATIONS
-            if audience == "attendees"
-            else ConsentPurpose.NEWSLETTERS,
+            purpose=_purpose(audience),
             about=report.event,
             attachments=[
                 ("report-large-print.pdf" if needs_large else "report.pdf", pdf, "application/pdf")

@@ -206,17 +206,29 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_required
-@require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: a preview (the message, how many people by which channel); POST: send it."""
     report = get_object_or_404(Report, pk=pk)
-    audience = request.POST.get("audience", "attendees")
+    audience = request.POST.get("audience") or request.GET.get("audience", "attendees")
     # Checked here so a report that cannot be sent says so at once, not from a job.
     if not report.is_published:
         messages.error(request, _("Publish the report before sending it."))
         return redirect(report)
     if audience not in sending.AUDIENCES:
-        messages.error(request, _("Choose attendees or all members."))
+        messages.error(request, _("Choose the people registered or all members."))
         return redirect(report)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        if request.method == "POST":
+            messages.error(request, _("Tick the box to confirm sending the report."))
+        return render(
+            request,
+            "reports/send_preview.html",
+            {
+                "report": report,
+                "audience": audience,
+                "preview": sending.preview(report, audience),
+            },
+        )
     job = start_job(
         request.user,
         _("Send the report “%(title)s”") % {"title": report.title},

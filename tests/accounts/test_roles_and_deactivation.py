@@ -116,3 +116,16 @@ def test_the_admin_link_is_shown_only_to_superusers(client, alice):
     alice.is_superuser = True
     alice.save()
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_logins_page_lists_roles_and_filters_coordinators(client, alice, bob, charlie):
+    services.set_active(charlie.person, False, alice)
+    client.force_login(alice)
+    page = client.get(reverse("accounts:logins")).content.decode()
+    assert "Alice" in page and "Bob" in page and "Charlie" in page
+    assert "Deactivated" in page
+    coordinators = client.get(reverse("accounts:logins") + "?role=coordinator").content.decode()
+    assert "Alice" in coordinators and "Bob</a>" not in coordinators
+    off = client.get(reverse("accounts:logins") + "?status=deactivated").content.decode()
+    assert "Charlie</a>" in off and "Alice</a>" not in off

@@ -172,6 +172,10 @@ def test_a_role_change_shows_in_the_audit_log(page, live_server, coordinator):
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("cell", name="account.role_changed")).to_be_visible()
     expect(page.get_by_text("Role changed from Member to Facilitator")).to_be_visible()
+    open_more_menu(page)
+    page.get_by_role("link", name="Logins and roles").first.click()
+    expect(page.get_by_role("cell", name="Facilitator")).to_be_visible()
+    accessible_at_both_widths(page, "logins")
     # Her own role: she is the last coordinator, so it stays.
     page.goto(f"{live_server.url}{coordinator.person.get_absolute_url()}")
     page.get_by_role("radio", name=re.compile("Member")).check()

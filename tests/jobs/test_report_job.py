@@ -53,7 +53,9 @@ def test_a_report_send_cut_short_reaches_everyone_once_when_run_again(published,
 
 def test_the_send_button_answers_at_once_and_the_worker_sends(client, published, alice, db_queue):
     client.force_login(alice)
-    response = client.post(f"/reports/{published.pk}/send/", {"audience": "attendees"})
+    response = client.post(
+        f"/reports/{published.pk}/send/", {"audience": "attendees", "confirm": "yes"}
+    )
     job = Job.objects.get()
     assert response.url == job.get_absolute_url()
     assert not _deliveries(published).exists()

@@ -26,3 +26,10 @@ def report(seed_run, alice):
 
 def section(report, heading):
     return report.sections.get(heading=heading)
+
+
+@pytest.fixture
+def person_maker(db):
+    from cairn.members.models import Person
+
+    return lambda first: Person.objects.create(first_name=first, email=f"{first}@example.org")
