@@ -61,5 +61,9 @@ def test_an_email_sign_off_and_signature_are_removed():
 
 
 def test_words_that_only_look_like_a_sign_off_stay():
-    text = "Thank you for organising this, it was great."
-    assert strip_sign_off(text) == text
+    for text in (
+        "Thank you for organising this, it was great.",
+        "It was a great day. Love it!",
+        "A great day. Best wishes to all the volunteers.",
+    ):
+        assert strip_sign_off(text) == text

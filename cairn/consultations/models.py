@@ -125,10 +125,6 @@ class Question(models.Model):
         return list(range(self.scale_min, self.scale_max + 1))
 
     @property
-    def is_choice(self) -> bool:
-        return self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE)
-
-    @property
     def options(self) -> list[str]:
         """What can be counted: the choices, or the scale points as text."""
         if self.kind == QuestionKind.SCALE:
@@ -271,7 +267,3 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60] or ", ".join(self.selected)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.text.strip() and not self.selected

@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and breakouts")
 
     def ready(self) -> None:
+        # Here, not at the top: models may only be imported once every app is loaded.
         from cairn.members.merge import people_merged
 
         people_merged.connect(_refill_after_merge, dispatch_uid="events-refill-after-merge")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.selectors import visible_contributions
+from cairn.core import audit
 from cairn.core.roles import Role, coordinator_required, member_required, role_of
 from cairn.events import forms
 from cairn.events.calendar import event_ics
@@ -501,8 +502,6 @@ def _themes_with_demand(event: Event) -> list[BreakoutTheme]:
 
 def _add_theme(event: Event, data: dict, user) -> BreakoutTheme:
     from django.db import IntegrityError, transaction
-
-    from cairn.core import audit
 
     try:
         with transaction.atomic():

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
+from cairn.core.roles import is_coordinator
 from cairn.exchange import matching
 from cairn.exchange.models import ContactRequest, Listing, ListingCategory, ListingKind
 from cairn.members.models import Organisation, Person
@@ -62,8 +63,6 @@ def close_listing(listing: Listing, *, actor: Any) -> Listing:
 
 
 def can_manage(user: Any, listing: Listing) -> bool:
-    from cairn.core.roles import is_coordinator
-
     if is_coordinator(user):
         return True
     person = Person.objects.filter(user=user).first() if user.is_authenticated else None

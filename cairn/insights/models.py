@@ -116,10 +116,6 @@ class Theme(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("insights:theme", args=[self.run_id, self.pk])
 
-    @property
-    def is_cross_cutting(self) -> bool:
-        return self.breakout_theme_id is None
-
 
 class Assignment(models.Model):
     """One statement (a contribution or a part of a long one) and the theme it belongs to."""

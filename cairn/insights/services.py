@@ -31,6 +31,7 @@ from cairn.insights.models import (
     ThemeOrigin,
 )
 from cairn.insights.scopes import parse_scope
+from cairn.jobs.services import beating, stale_after
 
 if TYPE_CHECKING:
     from cairn.synthesis.types import Result
@@ -165,8 +166,6 @@ def _given_themes(run: SynthesisRun) -> list[GivenTheme]:
 
 def execute_run(run_id: int) -> None:
     """Run a queued synthesis to the end; failures are stored on the run, never raised."""
-    from cairn.jobs.services import beating
-
     run = SynthesisRun.objects.get(pk=run_id)
     run.status = RunStatus.RUNNING
     run.started_at = timezone.now()
@@ -240,8 +239,6 @@ def fail_stale_runs(now: Any = None) -> int:
     The worker timeout is doubled: by then a live worker would have taken the
     re-queued task and beaten again, so a stale run has nobody left to finish it.
     """
-    from cairn.jobs.services import stale_after
-
     now = now or timezone.now()
     cutoff = now - 2 * stale_after()
     return (

@@ -24,7 +24,22 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "cllr", "councillor",
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 # "San Juan", "St Helen's", "Lake Victoria": a first name after these is part of a place.
 PLACE_BEFORE = frozenset(
-    {"san", "santa", "st", "saint", "mount", "mt", "lake", "port", "fort", "new", "mc", "mac"}
+    {
+        "san",
+        "santa",
+        "st",
+        "saint",
+        "mount",
+        "mt",
+        "lake",
+        "port",
+        "fort",
+        "new",
+        "puerto",
+        "costa",
+        "mc",
+        "mac",
+    }
 )
 # Words before a name written in lower case in a chat: "agree with fatima", "thanks jean".
 CUES = frozenset({"with", "thanks", "thank", "thx", "hi", "hello", "hey", "dear", "cc", "ask"})
@@ -197,41 +212,50 @@ class NameFilter:
 
 # --- sign-offs ----------------------------------------------------------------------------
 
-VALEDICTION = (
-    r"(?:(?:with\s+)?(?:kind(?:est)?|best|warm(?:est)?|many)\s+(?:regards|wishes|thanks)"
-    r"|regards|best|cheers|thanks(?:\s+again)?|thank\s+you|many\s+thanks|all\s+the\s+best"
-    r"|yours(?:\s+(?:sincerely|faithfully|truly))?|sincerely|take\s+care|love|with\s+love"
-    r"|with\s+thanks|speak\s+soon|(?:mit\s+)?(?:freundlichen|viele|liebe|beste)\s+grü(?:ß|ss)e"
-    r"|lg|mfg)"
+# Closings that end a letter with or without a name after them.
+CLOSING = (
+    r"(?:(?:with\s+)?(?:kind(?:est)?|best|warm(?:est)?)\s+(?:regards|wishes)|regards"
+    r"|all\s+the\s+best|yours\s+(?:sincerely|faithfully|truly)|sincerely|take\s+care"
+    r"|speak\s+soon|(?:mit\s+)?(?:freundlichen|viele|liebe|beste)\s+grü(?:ß|ss)e|lg|mfg)"
 )
-SIGN_NAME = r"(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*\.?){0,2}"
-# "... for everyone. Many thanks, Jean" and "... Best wishes - Jean Smith" at the end of one line.
+# Words of thanks are part of what someone says, unless a name follows: "Many thanks, Jean".
+THANKS = r"(?:(?:many|with)\s+thanks|thanks(?:\s+again)?|thank\s+you|cheers|best|(?:with\s+)?love)"
+# Capitalised words or initials, case-sensitive inside patterns that otherwise ignore case.
+NAME_WORD = r"[A-Z](?:[a-z’'-][\w’'-]*|\.)?"
+SIGN_NAME = rf"(?-i:(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
+# "... for everyone. Many thanks, Jean" and "... Best wishes, Jean Smith" at the end of a line.
 INLINE_SIGN_OFF = re.compile(
-    rf"(?<=[.!?])\s+{VALEDICTION}[\s,.!-]*(?:{SIGN_NAME})?[\s.!]*$", re.IGNORECASE
+    rf"(?<=[.!?])\s+(?:{CLOSING}[\s,.!-]*(?:{SIGN_NAME})?|{THANKS}[\s,.!-]*{SIGN_NAME})[\s.!]*$",
+    re.IGNORECASE,
 )
 DASH_NAME = re.compile(rf"\s+[-–—~]\s*{SIGN_NAME}\s*$")
-VALEDICTION_LINE = re.compile(rf"^\s*{VALEDICTION}\b[\s,.!-]*(?:{SIGN_NAME})?[\s.!]*$", re.I)
-SIGNATURE_START = re.compile(r"^\s*(?:--|__+|sent from my\b|get outlook for\b)", re.I)
+CLOSING_LINE = re.compile(rf"^\s*{CLOSING}\b[\s,.!-]*(?:{SIGN_NAME})?[\s.!]*$", re.IGNORECASE)
+THANKS_LINE = re.compile(rf"^\s*{THANKS}\b[\s,.!-]*(?:{SIGN_NAME})?[\s.!]*$", re.IGNORECASE)
+SIGNATURE_START = re.compile(r"^(?:--\s*|__+\s*|sent from my\b.*|get outlook for\b.*)$", re.I)
 
 
 def strip_sign_off(text: str) -> str:
     """Words without the sign-off and signature that end a letter or an email."""
     lines = text.replace("\r\n", "\n").rstrip().split("\n")
     for n, line in enumerate(lines):
-        if n and SIGNATURE_START.match(line):
+        if n and SIGNATURE_START.match(line.strip()):
             lines = lines[:n]
             break
-    # A valediction on its own line near the end starts the signature block.
+    # A closing on its own line near the end starts the signature block; so do thanks
+    # when a short signature (a name, an organisation) follows them.
     for n in range(len(lines) - 1, max(0, len(lines) - 6), -1):
-        if VALEDICTION_LINE.match(lines[n]) and all(len(rest) <= 60 for rest in lines[n + 1 :]):
+        rest = lines[n + 1 :]
+        short = all(len(line) <= 60 for line in rest)
+        if short and (CLOSING_LINE.match(lines[n]) or (rest and THANKS_LINE.match(lines[n]))):
             lines = lines[:n]
             break
     while len(lines) > 1 and _is_bare_name(lines[-1]):
         lines.pop()
     out = "\n".join(lines).rstrip()
     out = INLINE_SIGN_OFF.sub("", out)
-    if DASH_NAME.search(out) and _is_bare_name(DASH_NAME.search(out).group().strip(" -–—~")):
-        out = DASH_NAME.sub("", out)
+    dash = DASH_NAME.search(out)
+    if dash and _is_bare_name(dash.group().strip(" -–—~")):
+        out = out[: dash.start()]
     return out.rstrip() or text.strip()
 
 

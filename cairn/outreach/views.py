@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -203,8 +204,19 @@ def letters(request: HttpRequest) -> HttpResponse:
             "waiting": services.queued_letters().select_related("person")[:200],
             "waiting_count": services.queued_letters().count(),
             "batches": LetterBatch.objects.annotate(n=Count("letters"))[:50],
+            "sender_missing": _letter_sender_missing(),
         },
     )
+
+
+def _letter_sender_missing() -> list[str]:
+    """What the letters' sender block lacks, named by the setting that fills it."""
+    missing = []
+    if not settings.NETWORK_POSTAL_ADDRESS.strip():
+        missing.append("CAIRN_POSTAL_ADDRESS")
+    if settings.NETWORK_NAME.strip() in ("", "Cairn"):
+        missing.append("CAIRN_NETWORK_NAME")
+    return missing
 
 
 @coordinator_required

@@ -17,6 +17,7 @@ from cairn.core import audit
 from cairn.events.models import RegistrationStatus
 from cairn.members.models import AccessNeed, Channel, Consent, ConsentPurpose, Person
 from cairn.outreach import services as outreach
+from cairn.outreach.models import Delivery
 from cairn.reports import render
 from cairn.reports.models import Report, ReportKind
 
@@ -100,8 +101,6 @@ def _body(report: Report, name: str) -> str:
 def _already_sent(report: Report, since: datetime) -> set[int]:
     """People who got this report from an earlier, interrupted run of the same send."""
     from django.contrib.contenttypes.models import ContentType
-
-    from cairn.outreach.models import Delivery
 
     about = (
         {"about_type": ContentType.objects.get_for_model(report.event), "about_id": report.event.pk}

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -306,7 +305,3 @@ def unpublish(report: Report, actor: Any) -> Report:
     report.save(update_fields=["published_doc", "status", "updated_at"])
     _revise(report, actor, "unpublish", _("Taken down from the public site"))
     return report
-
-
-def next_position(report: Report) -> int:
-    return (report.sections.aggregate(m=Max("position"))["m"] or 0) + 1

@@ -252,3 +252,17 @@ def test_letters_carry_the_networks_name_and_postal_address(settings, person_fac
     person = person_factory("Jean", preferred_channel=Channel.POST, address="1 Road")
     text = pdf_text(render_letters([notify(person, subject="S", body="B", purpose=INVITE)]))
     assert "Northshire Network" in text and "1 Quay Street" in text
+
+
+def test_the_letters_page_says_when_the_return_address_or_network_name_is_missing(
+    client, alice, settings
+):
+    client.force_login(alice)
+    settings.NETWORK_POSTAL_ADDRESS = ""
+    settings.NETWORK_NAME = "Cairn"
+    page = client.get("/outreach/letters/").content.decode()
+    assert "CAIRN_POSTAL_ADDRESS" in page and "CAIRN_NETWORK_NAME" in page
+    settings.NETWORK_POSTAL_ADDRESS = "Eastdale Network\n1 High St\nEA1 1AA"
+    settings.NETWORK_NAME = "Eastdale Network"
+    page = client.get("/outreach/letters/").content.decode()
+    assert "CAIRN_POSTAL_ADDRESS" not in page and "CAIRN_NETWORK_NAME" not in page

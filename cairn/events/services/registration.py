@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from cairn.core import audit
 from cairn.events.models import (
     BreakoutPreference,
-    BreakoutTheme,
     Event,
     EventStatus,
     Registration,
@@ -304,16 +303,6 @@ def promote_waiting(event: Event) -> list[Registration]:
     return promoted
 
 
-def set_capacity(event_id: int, capacity: int | None, *, actor: Any) -> list[Registration]:
-    """Change the capacity; a larger one promotes people waiting."""
-    with transaction.atomic():
-        event = _lock_event(event_id)
-        event.capacity = capacity
-        event.save(update_fields=["capacity"])
-        audit.record(actor, "event.capacity", event, f"Capacity of {event.title}: {capacity}")
-        return promote_waiting(event)
-
-
 def set_breakout_role(registration_id: int, role: str, *, actor: Any) -> Registration:
     from cairn.events.models import BreakoutRole
 
@@ -332,7 +321,3 @@ def set_breakout_role(registration_id: int, role: str, *, actor: Any) -> Registr
             f"{registration.person.full_name}: {registration.get_breakout_role_display()}",
         )
     return registration
-
-
-def theme_choices(event: Event) -> list[BreakoutTheme]:
-    return list(event.breakout_themes.all())
