@@ -12,6 +12,12 @@ from itertools import islice
 
 MAX_FIELD_CHARS = 1_000_000
 DELIMITERS = ",;\t|"
+# Hostile or broken files are refused before they hold the server: a member list or a
+# survey export has tens of columns, not 16,384; an XLSX of a few MB does not unpack to GBs.
+MAX_COLUMNS = 1_000
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_XLSX_RATIO = 200  # unpacked/packed: real sheets are 5-20, zip bombs are thousands
+MAX_XLSX_ENTRIES = 10_000
 
 csv.field_size_limit(MAX_FIELD_CHARS)
 
@@ -69,13 +75,22 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _clean_headers(raw: list[str]) -> list[str]:
+    """Names for the columns, each unique, in time linear in the number of columns."""
+    if len(raw) > MAX_COLUMNS:
+        raise UnreadableFile(
+            f"The header has {len(raw):,} columns; at most {MAX_COLUMNS:,} can be read."
+        )
     headers: list[str] = []
+    used: set[str] = set()
+    next_suffix: dict[str, int] = {}
     for index, cell in enumerate(raw, start=1):
         name = " ".join(str(cell or "").split()) or f"Column {index}"
-        base, n = name, 2
-        while name in headers:
+        base, n = name, next_suffix.get(name, 2)
+        while name in used:
             name = f"{base} ({n})"
             n += 1
+        next_suffix[base] = n
+        used.add(name)
         headers.append(name)
     while headers and headers[-1].startswith("Column ") and len(headers) > 1:
         # Trailing empty header cells from spreadsheets with stray formatting.
@@ -156,19 +171,63 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         raise UnreadableFile(f"Line {reader.line_num} could not be read: {error}.") from error
 
 
+def check_xlsx_package(data: bytes) -> None:
+    """Refuse a workbook whose parts would unpack too large, before unpacking anything.
+
+    The sizes come from the zip's own directory; a lying directory is caught by
+    zipfile itself, which stops reading an entry at its declared size.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnreadableFile("The file could not be read as an Excel workbook.") from error
+    if len(entries) > MAX_XLSX_ENTRIES:
+        raise UnreadableFile(f"The workbook has {len(entries):,} parts; a spreadsheet has tens.")
+    unpacked = sum(e.file_size for e in entries)
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise UnreadableFile(
+            f"The workbook would unpack to {unpacked // 2**20:,} MB; at most "
+            f"{MAX_XLSX_UNPACKED_BYTES // 2**20:,} MB can be read. Save it as CSV and try again."
+        )
+    packed = sum(e.compress_size for e in entries) or 1
+    if unpacked > 1024 * 1024 and unpacked / packed > MAX_XLSX_RATIO:
+        raise UnreadableFile(
+            "The workbook unpacks to far more than a spreadsheet would (a zip bomb?)."
+        )
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     import openpyxl
+    from openpyxl.xml import DEFUSEDXML
 
+    # openpyxl parses the sheet XML with defusedxml when it is installed: no entity
+    # expansion ("billion laughs"), no external entities. Without it, refuse.
+    if not DEFUSEDXML:
+        raise UnreadableFile("XLSX files cannot be read safely here (defusedxml is missing).")
+    check_xlsx_package(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except Exception as error:  # any parse failure of an untrusted file is "unreadable"
         raise UnreadableFile("The file could not be read as an Excel workbook.") from error
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's declared size (A1:XFD1048576 in a 5 KB file) is not believed:
+        # rows are as long as their cells, not padded to the declared width.
+        sheet.reset_dimensions()
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if len(values) > MAX_COLUMNS:
+                raise UnreadableFile(
+                    f"Row {number} has {len(values):,} columns; at most {MAX_COLUMNS:,} "
+                    "can be read."
+                )
             cells = [_cell(v) for v in values]
             if any(cells):
                 yield number, cells
+    except UnreadableFile:
+        raise
+    except Exception as error:  # malformed sheet XML surfaces while iterating
+        raise UnreadableFile(f"The workbook's sheet could not be read: {error}.") from error
     finally:
         workbook.close()
 
