@@ -325,6 +325,9 @@ class ChatImportForm(forms.Form):
         ),
     )
     dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+    not_started_ok = forms.BooleanField(
+        label=_("Import although the event has not started yet"), required=False
+    )
 
     def clean_recorded_timezone(self) -> str:
         value = self.cleaned_data["recorded_timezone"].strip()

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cairn.contributions.models import Contribution, ContributionChannel
@@ -100,6 +101,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "register_form": forms.RegistrationForm(themes=event.breakout_themes.all())
         if event.status == EventStatus.OPEN and person and not registered_now
         else None,
+        "event_is_past": event.ends_at <= timezone.now(),
         "can_give_feedback": registered_now
         and event.ends_at <= timezone.now()
         and not Feedback.objects.filter(event=event, person=person).exists(),
@@ -252,6 +254,12 @@ def cancel_mine(request: HttpRequest, pk: int) -> HttpResponse:
         event=event,
         person=person,
     )
+    if event.ends_at <= timezone.now():
+        # Who registered for a past event is part of its history (and its report).
+        messages.error(
+            request, _("This event has taken place: its registrations can no longer be cancelled.")
+        )
+        return redirect(event)
     if request.method == "POST":
         reg_services.cancel(registration.pk, actor=request.user)
         messages.success(request, _("Your registration is cancelled."))
@@ -624,6 +632,21 @@ def import_chat_page(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     form = forms.ChatImportForm(request.POST or None, request.FILES or None)
     report = None
+    not_started = event.starts_at > timezone.now()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not_started
+        and not form.cleaned_data["dry_run"]
+        and not form.cleaned_data["not_started_ok"]
+    ):
+        form.add_error(
+            "not_started_ok",
+            _(
+                "This event has not started yet: is this the right event? Tick the box to "
+                "import anyway."
+            ),
+        )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         report = chat_import.import_chat(
@@ -635,9 +658,15 @@ def import_chat_page(request: HttpRequest, pk: int) -> HttpResponse:
             recorded_timezone=form.cleaned_data["recorded_timezone"],
         )
         if report.ok and not report.dry_run:
-            messages.success(request, _("%(n)s messages imported.") % {"n": report.imported})
+            messages.success(
+                request,
+                ngettext("%(n)d message imported.", "%(n)d messages imported.", report.imported)
+                % {"n": report.imported},
+            )
     return render(
-        request, "events/import_chat.html", {"event": event, "form": form, "report": report}
+        request,
+        "events/import_chat.html",
+        {"event": event, "form": form, "report": report, "not_started": not_started},
     )
 
 

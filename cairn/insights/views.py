@@ -88,6 +88,18 @@ def _set_aside(run: SynthesisRun) -> list[tuple[str, int]]:
     return [(names.get(k, k), n) for k, n in counts.items() if n]
 
 
+def _headline_for(theme: Theme, user) -> str:
+    """The theme's headline, when the reader may see the statement it was cut from.
+
+    The headline is a statement's own words, so it follows the statements' rule.
+    """
+    if not theme.headline or not theme.summary:
+        return ""
+    # The store puts the headline's statement id first in the summary.
+    readable = statements_for(theme.run_id, theme, user).filter(statement_id=theme.summary[0])
+    return theme.headline if readable.exists() else ""
+
+
 def _theme_view(theme: Theme, user) -> dict:
     counts = theme.counts or {}
     side = counts.get("side")
@@ -96,6 +108,7 @@ def _theme_view(theme: Theme, user) -> dict:
         "side": {"positive": _("Positive side"), "challenge": _("Challenge side")}.get(side, ""),
         "stance_text": _stance_text(theme.stances or {}),
         "quotes": quotes_for(theme, user),
+        "headline": _headline_for(theme, user),
         "by_channel": labelled_counts(counts.get("channel", {}), "channel"),
         "channel_text": channel_phrase(counts.get("channel", {})),
         "sector_text": sector_phrase(counts.get("sector", {})),

@@ -70,3 +70,16 @@ def test_a_quotable_statement_is_listed_to_a_facilitator(client, bob, seed_run):
     Contribution.objects.filter(pk=a.contribution_id).update(consent_to_quote=True)
     client.force_login(bob)
     assert a.text[:40] in listed(client, a.theme.get_absolute_url())
+
+
+def test_a_theme_headline_cut_from_a_hidden_statement_is_not_shown(client, alice, bob, seed_run):
+    theme = Assignment.objects.filter(run=seed_run, theme__isnull=False).first().theme
+    source = Assignment.objects.filter(run=seed_run, theme=theme).first()
+    theme.headline = "Headline words " + source.text[:30]
+    theme.summary = [source.statement_id]
+    theme.save(update_fields=["headline", "summary"])
+    Contribution.objects.filter(pk=source.contribution_id).update(consent_to_quote=False)
+    client.force_login(bob)
+    assert "Headline words" not in client.get(theme.get_absolute_url()).content.decode()
+    client.force_login(alice)
+    assert "Headline words" in client.get(theme.get_absolute_url()).content.decode()

@@ -1,0 +1,41 @@
+"""Past events keep their registrations; importing a chat for an event not started warns."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from cairn.contributions.models import Contribution
+from cairn.events.models import Registration, RegistrationStatus
+from cairn.events.services.registration import register
+
+pytestmark = pytest.mark.django_db
+
+CHAT = b"12:03:55\t From  Jane Doe : We need more benches in the park\n"
+
+
+def test_members_cannot_cancel_a_registration_after_the_event(client, event, charlie):
+    register(event.pk, charlie.person)
+    event.starts_at = timezone.now() - timedelta(days=2)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    client.force_login(charlie)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Cancel my registration" not in page
+    response = client.post(f"/events/{event.pk}/my-registration/cancel/", follow=True)
+    assert "can no longer be cancelled" in response.content.decode()
+    assert Registration.objects.get(person=charlie.person).status == RegistrationStatus.REGISTERED
+
+
+def test_a_chat_for_an_event_not_started_is_imported_only_after_a_warning(client, alice, event):
+    client.force_login(alice)
+    url = f"/events/{event.pk}/import-chat/"
+    assert "has not started yet" in client.get(url).content.decode()
+    page = client.post(url, {"file": SimpleUploadedFile("chat.txt", CHAT)}).content.decode()
+    assert "Tick the box to import anyway" in page
+    assert not Contribution.objects.exists()
+    client.post(
+        url, {"file": SimpleUploadedFile("chat.txt", CHAT), "not_started_ok": "on"}, follow=True
+    )
+    assert Contribution.objects.filter(event=event).count() == 1
