@@ -221,6 +221,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cairn <cairn@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Replies to conversations arrive here, as local+t<thread>.<key>@domain; empty = DEFAULT_FROM_EMAIL.
 CAIRN_REPLY_ADDRESS = env_str("CAIRN_REPLY_ADDRESS", "")
+# The receiving mail server's name in its Authentication-Results header; headers from
+# any other server are ignored when checking emailed replies. Empty = the topmost one.
+CAIRN_AUTHSERV_ID = env_str("CAIRN_AUTHSERV_ID", "")
 
 # Background work goes on a queue in the database Cairn already has (SQLite or
 # PostgreSQL); `cairn worker` runs it, and `cairn demo` / `cairn serve` start one.
