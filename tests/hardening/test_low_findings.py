@@ -146,3 +146,18 @@ def test_members_cannot_start_a_conversation_on_a_draft_event(client, charlie, e
     from cairn.conversations.models import Thread
 
     assert not Thread.objects.filter(event=event).exists()
+
+
+def test_a_binary_attendance_upload_gets_a_clear_message(client, alice, event):
+    import random
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    garbage = bytes(random.Random(4).randrange(256) for _ in range(5000)) + b"\r\x00\n\xff"
+    client.force_login(alice)
+    response = client.post(
+        reverse("events:attendance", args=[event.pk]),
+        {"file": SimpleUploadedFile("report.csv", garbage, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    assert "binary data" in response.content.decode()

@@ -71,11 +71,23 @@ def import_participant_report(
 ) -> AttendanceReport:
     """Mark as attended everyone the report lists; all rows are checked before any is applied."""
     report = AttendanceReport()
-    reader = csv.reader(io.StringIO(chat_formats.decode(data)))
+    if b"\x00" in data:  # CSV text never holds a NUL byte
+        report.errors.append(
+            _("This is not a participant report: the file holds binary data, not CSV text.")
+        )
+        return report
+    reader = csv.reader(io.StringIO(chat_formats.decode(data), newline=""))
     rows, line_numbers = [], []
-    for row in reader:
-        rows.append(row)
-        line_numbers.append(reader.line_num)  # a quoted cell may span lines
+    try:
+        for row in reader:
+            rows.append(row)
+            line_numbers.append(reader.line_num)  # a quoted cell may span lines
+    except csv.Error as error:
+        report.errors.append(
+            _("line %(n)s could not be read as CSV: %(error)s")
+            % {"n": reader.line_num, "error": error}
+        )
+        return report
     header_at, name_col, email_col = _find_header(rows)
     if header_at < 0:
         report.errors.append(
