@@ -593,6 +593,8 @@ def group_board(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
             "last_id": notes[-1].pk if notes else 0,
             "poll_seconds": BOARD_POLL_SECONDS,
             "members": group.members.select_related("organisation"),
+            # Notes become what the group said, so a board used before the event warns.
+            "not_started": group.event.starts_at > timezone.now(),
         },
     )
 

@@ -39,3 +39,19 @@ def test_a_chat_for_an_event_not_started_is_imported_only_after_a_warning(client
         url, {"file": SimpleUploadedFile("chat.txt", CHAT), "not_started_ok": "on"}, follow=True
     )
     assert Contribution.objects.filter(event=event).count() == 1
+
+
+def test_a_board_used_before_the_event_warns_and_after_it_does_not(client, alice, event):
+    from cairn.events.models import BreakoutGroup
+
+    group = BreakoutGroup.objects.create(
+        event=event, theme=event.breakout_themes.first(), name="Technology 1"
+    )
+    client.force_login(alice)
+    event.starts_at = timezone.now() + timedelta(days=2)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    assert "board-not-started" in client.get(group.get_absolute_url()).content.decode()
+    event.starts_at = timezone.now() - timedelta(hours=1)
+    event.save()
+    assert "board-not-started" not in client.get(group.get_absolute_url()).content.decode()
