@@ -49,6 +49,36 @@ def fire(event_id: int, people: list, *, workers: int) -> dict:
     return outcome(event_id, answers, errors, len(set(p.pk for p in people)))
 
 
+def fire_visitors(event_id: int, emails: list[str], *, workers: int) -> dict:
+    """The same race through the public page's service: visitors without an account,
+    each matched or created by email inside the registration's lock."""
+    from django.db import connection
+
+    from cairn.events.services.registration import register_visitor
+
+    requests = emails + emails[: REQUESTS - len(emails)]
+    barrier = threading.Barrier(min(workers, len(requests)))
+    errors: list[str] = []
+    started = threading.local()
+
+    def run(email: str) -> str | None:
+        try:
+            if not getattr(started, "done", False):
+                started.done = True
+                barrier.wait()
+            details = {"first_name": email.split("@")[0], "last_name": "Visitor", "email": email}
+            return register_visitor(event_id, details)[0].status
+        except Exception as exc:  # noqa: BLE001 - a lost request is what we count
+            errors.append(f"{type(exc).__name__}: {exc}")
+            return None
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        answers = list(pool.map(run, requests))
+    return outcome(event_id, answers, errors, len(set(emails)))
+
+
 def outcome(event_id: int, answers: list, errors: list[str], people: int) -> dict:
     from cairn.events.models import Registration
 

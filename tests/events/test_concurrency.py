@@ -61,3 +61,16 @@ def test_200_simultaneous_registrations_on_postgresql_never_overfill_double_or_l
     # all 200 requests are queued at the start and the workers start together.
     result = concurrency.fire(event_id, people, workers=60)
     _assert_safe(result)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL run of the suite")
+@pytest.mark.django_db(transaction=True)
+def test_200_simultaneous_public_registrations_never_overfill_or_create_anyone_twice():
+    from cairn.members.models import Person
+
+    event_id, _people = concurrency.make_event_and_people()
+    Person.objects.all().delete()  # visitors are not on file: the page creates them
+    emails = [f"visitor{i}@example.org" for i in range(concurrency.PEOPLE)]
+    result = concurrency.fire_visitors(event_id, emails, workers=60)
+    _assert_safe(result)
+    assert Person.objects.filter(email__startswith="visitor").count() == concurrency.PEOPLE
