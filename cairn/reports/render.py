@@ -46,15 +46,21 @@ def _text(runs: list[dict[str, Any]]) -> str:
     return "".join(r["text"] for r in runs)
 
 
+def _md(text: Any) -> str:
+    """People's words as Markdown text, never as markup: a Markdown viewer renders raw
+    HTML, so a quote holding `<script>` or `<img onerror=…>` would run in it."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def markdown(doc: dict[str, Any], *, large_print: bool = False) -> str:
-    lines = [f"# {doc['title']}", ""]
+    lines = [f"# {_md(doc['title'])}", ""]
     if doc.get("subtitle"):
-        lines += [f"*{doc['network']} · {doc['subtitle']}*", ""]
+        lines += [f"*{_md(doc['network'])} · {_md(doc['subtitle'])}*", ""]
     for section in doc["sections"]:
-        lines += [f"## {section['heading']}", ""]
+        lines += [f"## {_md(section['heading'])}", ""]
         for block in section["blocks"]:
             if block["type"] == "p":
-                text = _text(block["runs"])
+                text = _md(_text(block["runs"]))
                 if not doc["public"]:
                     refs = sorted({s["id"] for r in block["runs"] for s in r["sources"]})
                     if refs:
@@ -63,14 +69,14 @@ def markdown(doc: dict[str, Any], *, large_print: bool = False) -> str:
                         }
                 lines += [text, ""]
             elif block["type"] == "h3":
-                lines += [f"### {block['text']}", ""]
+                lines += [f"### {_md(block['text'])}", ""]
             else:
-                lines += [f"- {_text(item)}" for item in block["items"]] + [""]
+                lines += [f"- {_md(_text(item))}" for item in block["items"]] + [""]
         for chart in section.get("charts", []):
-            lines += [f"**{chart['title']}**", ""]
-            lines += [f"- {label}: {n}" for label, n in chart["bars"]] + [""]
+            lines += [f"**{_md(chart['title'])}**", ""]
+            lines += [f"- {_md(label)}: {n}" for label, n in chart["bars"]] + [""]
         for quote in section["quotes"]:
-            lines += [f"> “{quote['text']}”", f"> — {quote['by']}", ""]
+            lines += [f"> “{_md(quote['text'])}”", f"> — {_md(quote['by'])}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

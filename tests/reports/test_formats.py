@@ -62,3 +62,12 @@ def test_the_web_page_draws_charts_as_svg_with_a_text_alternative(doc):
     assert html.count("<svg") >= 2
     assert 'role="img"' in html and "<desc" in html
     assert "Breakout note: " in html
+
+
+def test_the_markdown_shows_raw_html_in_peoples_words_as_text(doc):
+    section = doc["sections"][0]
+    section["heading"] = "Heading <img src=x onerror=alert(1)>"
+    section["quotes"] = [{"text": "Fine <script>alert(1)</script> & more", "by": "A <b>member</b>"}]
+    text = render.markdown(doc)
+    assert "<script" not in text and "<img" not in text and "<b>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in text
