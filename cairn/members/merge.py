@@ -38,6 +38,7 @@ class Relation:
     model: type[models.Model]
     fk: str  # the field on `model` that points at Person
     unique_sets: list[tuple[str, ...]]  # other fields that, with fk, must be unique
+    singular: str = ""  # "1 registration", not "1 registrations"
 
 
 @dataclass
@@ -62,12 +63,24 @@ class MergePlan:
     filled: list[str] = field(default_factory=list)
     login: str = ""
 
-    def add_moves(self, label: str, n: int) -> None:
+    singulars: dict[str, str] = field(default_factory=dict)
+
+    def add_moves(self, label: str, n: int, singular: str = "") -> None:
+        if singular:
+            self.singulars[label] = singular
         for i, (known, count) in enumerate(self.moves):
             if known == label:
                 self.moves[i] = (label, count + n)
                 return
         self.moves.append((label, n))
+
+    @property
+    def move_lines(self) -> list[str]:
+        """ "1 registration", "3 contributions": each kind of record with its count."""
+        return [
+            f"{n} {self.singulars.get(label, label) if n == 1 else label}"
+            for label, n in self.moves
+        ]
 
     @property
     def total(self) -> int:
@@ -106,6 +119,7 @@ def person_relations() -> list[Relation]:
                 model,
                 rel.field.name,
                 _unique_sets(model, rel.field),
+                str(owner._meta.verbose_name),
             )
         )
     return relations
@@ -143,7 +157,7 @@ def plan_merge(kept: Person, dropped: Person) -> MergePlan:
         rows = list(relation.model._default_manager.filter(**{relation.fk: dropped}))
         if not rows:
             continue
-        plan.add_moves(relation.label, len(rows))
+        plan.add_moves(relation.label, len(rows), relation.singular)
         for row in rows:
             for others in relation.unique_sets:
                 match = {relation.fk: kept} | {
@@ -219,7 +233,7 @@ def merge_people(kept: Person, dropped: Person, user: Any) -> MergePlan:
         "person.merged",
         kept,
         f"Merged {dropped_name} (#{dropped_pk}) into {kept.full_name}: "
-        + ", ".join(f"{n} {label}" for label, n in plan.moves)
+        + ", ".join(plan.move_lines)
         + (f"; {len(plan.conflicts)} duplicates resolved" if plan.conflicts else ""),
         dropped=dropped_pk,
         moved=dict(plan.moves),

@@ -267,8 +267,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     _("Merged: %(moved)s moved to %(name)s.")
                     % {
-                        "moved": ", ".join(f"{n} {label}" for label, n in done.moves)
-                        or _("no records"),
+                        "moved": ", ".join(done.move_lines) or _("no records"),
                         "name": kept.full_name,
                     },
                 )

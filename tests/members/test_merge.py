@@ -181,7 +181,8 @@ def test_the_merge_page_previews_then_merges_on_confirmation(client, alice, twin
     pick = client.get(f"/people/{kept.pk}/merge/").content.decode()
     assert f"?other={dropped.pk}" in pick  # same name and surname suggested
     preview = client.get(f"/people/{kept.pk}/merge/?other={dropped.pk}").content.decode()
-    assert "1 registrations" in preview and "jean@example.org" in preview
+    assert "1 registration<" in preview and "1 registrations" not in preview
+    assert "jean@example.org" in preview
     unconfirmed = client.post(f"/people/{kept.pk}/merge/", {"other": dropped.pk}, follow=True)
     assert "Tick the box" in unconfirmed.content.decode()
     assert Person.objects.filter(pk=dropped.pk).exists()
