@@ -84,12 +84,12 @@ def test_a_coordinator_merges_two_records_of_one_person(page, live_server, demo)
     page.get_by_role("link", name="Merge a duplicate").click()
     page.locator(f"a[href='?other={twin.pk}']").click()
     expect(page.get_by_role("heading", name="What moves")).to_be_visible()
-    expect(page.get_by_text("1 registrations")).to_be_visible()
+    expect(page.get_by_text("1 registration", exact=True)).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "person-merge-preview")
     page.get_by_label("Yes, merge").check()
     page.get_by_role("button", name="Merge").click()
-    expect(page.get_by_text("Merged: 1 registrations moved")).to_be_visible()
+    expect(page.get_by_text("Merged: 1 registration moved")).to_be_visible()
     assert not Person.objects.filter(pk=twin.pk).exists()
     assert kept.registrations.count() == 2
 
