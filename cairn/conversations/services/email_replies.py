@@ -216,11 +216,17 @@ def hold_reply(reply: ParsedReply) -> HeldReply:
     return held
 
 
-@transaction.atomic
-def approve_held(held: HeldReply, actor: Any) -> Post:
+def _lock_undecided(held: HeldReply) -> HeldReply:
+    """The held reply, locked, refusing one a coordinator has already decided."""
     held = HeldReply.objects.select_for_update().get(pk=held.pk)
     if held.status != HeldStatus.HELD:
         raise EmailReplyError("This reply was already decided.")
+    return held
+
+
+@transaction.atomic
+def approve_held(held: HeldReply, actor: Any) -> Post:
+    held = _lock_undecided(held)
     try:
         post = add_post(
             held.thread,
@@ -240,9 +246,7 @@ def approve_held(held: HeldReply, actor: Any) -> Post:
 
 @transaction.atomic
 def reject_held(held: HeldReply, actor: Any) -> HeldReply:
-    held = HeldReply.objects.select_for_update().get(pk=held.pk)
-    if held.status != HeldStatus.HELD:
-        raise EmailReplyError("This reply was already decided.")
+    held = _lock_undecided(held)
     held.status = HeldStatus.REJECTED
     held.decided_by, held.decided_at = actor, timezone.now()
     held.save(update_fields=["status", "decided_by", "decided_at"])
