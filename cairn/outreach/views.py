@@ -30,7 +30,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         consent = services.unsubscribe(token)
     except services.OutreachError as error:
-        return render(request, "outreach/unsubscribe.html", {"error": str(error)}, status=400)
+        return render(request, "outreach/unsubscribe.html", {"problems": [str(error)]}, status=400)
     return render(request, "outreach/unsubscribe.html", {"done": consent})
 
 

@@ -73,6 +73,3 @@ class PublicRegistrationForm(SingleLineFields, forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
-
-    def visible_fields_but_trap(self):
-        return [f for f in self.visible_fields() if f.name != "website"]
