@@ -69,7 +69,7 @@ class StatementsForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose to move the statements or to split them.")},
     )
-    to = forms.CharField(required=False, max_length=20)
+    to = forms.CharField(required=False)
     label = forms.CharField(required=False)
 
     def __init__(self, *args: Any, run: SynthesisRun, **kwargs: Any) -> None:
