@@ -151,7 +151,8 @@ class JoinForm(SingleLineFields, forms.Form):
     privacy = forms.BooleanField(
         label=_("I agree that the network keeps these details to deal with my request."),
     )
-    # A field people never see; bots fill in everything.
+    # A field people never see; bots fill in everything (includes/field.html hides it).
+    honeypot = "website"
     website = forms.CharField(
         required=False,
         label=_("Leave this empty"),

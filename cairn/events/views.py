@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.selectors import visible_contributions
-from cairn.core import audit
 from cairn.core.roles import Role, coordinator_required, member_required, role_of
-from cairn.events import forms
+from cairn.events import allocation, forms
 from cairn.events.calendar import event_ics
 from cairn.events.models import (
     AgendaItem,
@@ -363,9 +362,12 @@ def cancel_registration(request: HttpRequest, pk: int, rid: int) -> HttpResponse
 @require_POST
 def set_role(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     registration = get_object_or_404(Registration, pk=rid, event_id=pk)
+    form = forms.BreakoutRoleForm(request.POST)
     try:
+        if not form.is_valid():
+            raise reg_services.RegistrationError(form.errors["role"][0])
         reg_services.set_breakout_role(
-            registration.pk, request.POST.get("role", ""), actor=request.user
+            registration.pk, form.cleaned_data["role"], actor=request.user
         )
     except reg_services.RegistrationError as exc:
         messages.error(request, str(exc))
@@ -412,9 +414,13 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def check_in(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     registration = get_object_or_404(Registration, pk=rid, event_id=pk)
-    attended = request.POST.get("attended", "1") == "1"
+    form = forms.CheckInForm(request.POST)
     try:
-        attendance.check_in(registration.pk, actor=request.user, attended=attended)
+        if not form.is_valid():
+            raise ValueError(form.errors["attended"][0])
+        attendance.check_in(
+            registration.pk, actor=request.user, attended=form.cleaned_data["attended"]
+        )
     except ValueError as exc:
         messages.error(request, str(exc))
     return redirect(safe_next(request, f"/events/{pk}/attendance/"))
@@ -434,7 +440,14 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "add_theme":
                 theme_form = forms.ThemeForm(request.POST, prefix="theme")
                 if theme_form.is_valid():
-                    _add_theme(event, theme_form.cleaned_data, request.user)
+                    data = theme_form.cleaned_data
+                    breakouts.add_theme(
+                        event,
+                        name=data["name"],
+                        description=data.get("description", ""),
+                        room_capacity=data["room_capacity"],
+                        actor=request.user,
+                    )
                     messages.success(request, _("Theme added."))
                     return redirect("events:breakouts", pk)
             elif action == "allocate":
@@ -448,17 +461,22 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "preview":
                 preview = breakouts.allocate_event(event.pk, actor=request.user, dry_run=True)
             elif action == "move":
-                person_id = int(request.POST["person"])
+                move_form = forms.MoveToGroupForm(request.POST, event=event)
+                if not move_form.is_valid():
+                    raise breakouts.BreakoutError(
+                        " ".join(str(e[0]) for e in move_form.errors.values())
+                    )
+                person = move_form.cleaned_data["person"]
                 target = breakouts.move_person(
-                    event, person_id, int(request.POST["group"]), actor=request.user
+                    event, person.pk, move_form.cleaned_data["group"].pk, actor=request.user
                 )
-                lead = request.POST.get("lead", "")
-                if lead in ("facilitator", "note_taker"):
-                    breakouts.set_group_lead(target, person_id, role=lead, actor=request.user)
+                lead = move_form.cleaned_data["lead"]
+                if lead:
+                    breakouts.set_group_lead(target, person.pk, role=lead, actor=request.user)
                 messages.success(request, _("Moved to %(room)s.") % {"room": target.name})
                 return redirect("events:breakouts", pk)
-        except (breakouts.BreakoutError, ValueError, KeyError) as exc:
-            messages.error(request, str(exc) or _("That did not work; check the form."))
+        except (breakouts.BreakoutError, allocation.AllocationError) as exc:
+            messages.error(request, str(exc))
     groups = breakouts.groups_of(event)
     return render(
         request,
@@ -498,24 +516,6 @@ def _themes_with_demand(event: Event) -> list[BreakoutTheme]:
     for theme in themes:
         theme.first_choices = counts.get(theme.pk, 0)
     return themes
-
-
-def _add_theme(event: Event, data: dict, user) -> BreakoutTheme:
-    from django.db import IntegrityError, transaction
-
-    try:
-        with transaction.atomic():
-            theme = BreakoutTheme.objects.create(
-                event=event,
-                name=data["name"].strip(),
-                description=data.get("description", ""),
-                room_capacity=data["room_capacity"],
-                position=event.breakout_themes.count(),
-            )
-            audit.record(user, "breakouts.theme_added", theme, theme.name)
-    except IntegrityError as exc:
-        raise breakouts.BreakoutError(_("This event already has a theme with that name.")) from exc
-    return theme
 
 
 @coordinator_required

@@ -29,7 +29,7 @@ class PersonForm(SingleLineFields, forms.ModelForm):
 class NewPersonForm(PersonForm):
     """Adding a person: their details and the consents they gave, with when and how."""
 
-    consents = forms.MultipleChoiceField(
+    consent = forms.MultipleChoiceField(
         label=_("They agreed to"),
         choices=ConsentPurpose.choices,
         required=False,
@@ -60,6 +60,13 @@ class NewPersonForm(PersonForm):
 
 
 class MyDetailsForm(PersonForm):
+    consent = forms.MultipleChoiceField(
+        label=_("I agree to"),
+        choices=ConsentPurpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta(PersonForm.Meta):
         fields = [
             "job_title",

@@ -48,7 +48,8 @@ class PublicRegistrationForm(SingleLineFields, forms.Form):
     consent_quote = forms.BooleanField(
         label=_("You may quote what I say in reports, without my name"), required=False
     )
-    # Left empty by people; bots fill every field they find.
+    # Left empty by people; bots fill every field they find (includes/field.html hides it).
+    honeypot = "website"
     website = forms.CharField(
         label=_("Leave this empty"),
         required=False,
