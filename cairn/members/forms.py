@@ -29,7 +29,7 @@ class PersonForm(SingleLineFields, forms.ModelForm):
 class NewPersonForm(PersonForm):
     """Adding a person: their details and the consents they gave, with when and how."""
 
-    consent = forms.MultipleChoiceField(
+    consents = forms.MultipleChoiceField(
         label=_("They agreed to"),
         choices=ConsentPurpose.choices,
         required=False,
