@@ -10,7 +10,7 @@ from cairn.core import audit
 from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun
 from cairn.insights.services import latest_run_for_event, rename_theme
-from cairn.reports import briefing, compose, paragraphs
+from cairn.reports import briefing, compose, files, paragraphs
 from cairn.reports.models import Quote, Report, ReportKind, ReportStatus, Revision, Section
 
 
@@ -295,6 +295,8 @@ def publish(report: Report, actor: Any) -> Report:
         update_fields=["published_doc", "status", "published_by", "published_at", "updated_at"]
     )
     _revise(report, actor, "publish", _("Published"))
+    # The public downloads are rendered by a worker now, not by the first visitor's request.
+    transaction.on_commit(lambda: files.prepare_public_files(report))
     return report
 
 
@@ -304,4 +306,5 @@ def unpublish(report: Report, actor: Any) -> Report:
     report.status = ReportStatus.DRAFT
     report.save(update_fields=["published_doc", "status", "updated_at"])
     _revise(report, actor, "unpublish", _("Taken down from the public site"))
+    transaction.on_commit(lambda: files.forget_public_files(report))
     return report
