@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cairn.reports",
     "cairn.insights",
     "cairn.public",
+    "cairn.site",
 ]
 
 MIDDLEWARE = [
