@@ -229,7 +229,11 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "outreach/batch.html",
-        {"batch": batch, "letters": batch.letters.select_related("person")},
+        {
+            "batch": batch,
+            "letters": batch.letters.select_related("person"),
+            "sender_missing": _letter_sender_missing(),
+        },
     )
 
 
