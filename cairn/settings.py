@@ -7,6 +7,7 @@ Production sets at least SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and DATABASE_URL;
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 from cairn.lib.env import env_bool, env_int, env_list, env_str
 from cairn.lib.mailers import default_mailer
@@ -60,12 +61,14 @@ INSTALLED_APPS = [
     "cairn.reports",
     "cairn.insights",
     "cairn.public",
+    "cairn.site",
 ]
 
 MIDDLEWARE = [
     # First: forwarding headers are believed from TRUSTED_PROXIES only, dropped otherwise.
     "cairn.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cairn.core.context_processors.cairn",
+                # csp_nonce for the <script> tags (Content-Security-Policy below).
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -243,6 +248,9 @@ CAIRN_HEALTH_MIN_FREE_MB = env_int("CAIRN_HEALTH_MIN_FREE_MB", 500)
 CAIRN_HEARTBEAT_SECONDS = env_int("CAIRN_HEARTBEAT_SECONDS", 10)
 CAIRN_WORKER_STALE_SECONDS = env_int("CAIRN_WORKER_STALE_SECONDS", 60)
 CAIRN_TASK_MAX_ATTEMPTS = env_int("CAIRN_TASK_MAX_ATTEMPTS", 3)
+# An email recorded as "being sent" for longer than this lost its worker between the mail
+# server and the record: it is marked "unknown, check" for a coordinator, never re-sent.
+CAIRN_EMAIL_SENDING_STALE_MINUTES = env_int("CAIRN_EMAIL_SENDING_STALE_MINUTES", 10)
 # Tasks claimed by a worker that writes no heartbeat (plain `db_worker`) wait this long.
 CAIRN_TASK_UNKNOWN_WORKER_SECONDS = env_int("CAIRN_TASK_UNKNOWN_WORKER_SECONDS", 6 * 3600)
 # What `cairn worker` fires and how often (seconds). One ScheduleSlot row per entry means
@@ -312,6 +320,19 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: scripts and styles only from our own static files (or a tag
+# carrying this response's nonce), so a payload that slipped past escaping cannot run.
+# No inline style attributes either: templates use classes from cairn.css.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,13 @@ the video tool writes it, with <TAB> for a tab):
 - Google Meet chat copied from the chat panel: the name, the time (``11:07 AM``), the words
 - WebVTT transcripts (read with webvtt-py): cues whose text is ``Name: text`` (Zoom)
   or ``<v Name>text</v>`` (Teams); SubRip (.srt) the same way.
+- Microsoft Teams transcript downloaded as .docx: a title, the date, the length,
+  ``Ann Lee started transcription``, then ``Ann Lee   0:03`` (name, spaces, minutes and
+  seconds from the start) and the words; the older download writes
+  ``0:0:5.100 --> 0:0:8.250``, the name and the words.
+- Microsoft Teams chat copied from the chat (select, copy, paste into a .txt file): each
+  message starts with a preview line ``First words... by Ann Lee``, then the name and the
+  time in either order (``2:44 pm``), then the words; reactions follow as a count.
 
 In the chats, Zoom writes a reaction as its own message (``Reacted to "..." with 👍``,
 also in Spanish and Dutch) and a reply as ``Replying to "start of the message..."``
@@ -37,9 +44,11 @@ import html
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import docx  # python-docx, as for reports
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
@@ -49,9 +58,11 @@ ZOOM_CLOUD = "zoom-cloud"
 ZOOM_TRANSCRIPT = "zoom-saved-transcript"
 MEET_TRANSCRIPT = "google-meet-transcript"
 MEET_CHAT = "google-meet-chat"
+TEAMS_DOCX = "teams-transcript-docx"
+TEAMS_CHAT = "teams-chat"
 VTT = "webvtt"
 SRT = "subrip"
-TRANSCRIPTS = frozenset({VTT, SRT, ZOOM_TRANSCRIPT, MEET_TRANSCRIPT})
+TRANSCRIPTS = frozenset({VTT, SRT, ZOOM_TRANSCRIPT, MEET_TRANSCRIPT, TEAMS_DOCX})
 
 _TIME = r"(?P<time>\d{1,2}:\d{2}:\d{2})"
 _PRIVATE = re.compile(r"\((?:privately|direct message)\)\s*$", re.IGNORECASE)
@@ -157,13 +168,8 @@ def recognise_unsupported(data: bytes) -> str | None:
     """A sentence naming a recognised but unsupported file, or None."""
     head = data[:4096]
     if head.startswith(b"PK\x03\x04"):
-        if b"word/" in data[:65536]:
-            return (
-                "This is a Word document (.docx), as Teams and Google Meet offer for "
-                "transcripts. Download the transcript as .vtt instead (Teams: Download "
-                "> .vtt; Google Meet: File > Download > Plain text is not timed, so use "
-                "the captions .vtt/.sbv), or copy the chat into a .txt file."
-            )
+        if is_docx(data):
+            return None  # read by parse_docx: a Teams transcript, or refused with a reason
         if b"xl/" in data[:65536]:
             return "This is an Excel workbook; a chat or transcript is a .txt or .vtt file."
         return "This is a zip archive; unpack it and import the chat .txt or the .vtt inside."
@@ -171,7 +177,17 @@ def recognise_unsupported(data: bytes) -> str | None:
         return "This is a PDF; export the chat as text (.txt) or the transcript as .vtt."
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html")):
-        return "This is a web page (HTML); save the chat as a .txt file instead."
+        return (
+            "This is a web page (HTML), such as a Teams compliance (eDiscovery) export or "
+            "a saved chat page; it is not supported. Save the chat as a .txt file instead "
+            "(in Teams: select the messages, copy, paste into a text file)."
+        )
+    if text.startswith((b"{", b"[{")) and any(k in data[:65536] for k in TEAMS_JSON_KEYS):
+        return (
+            "This is a Microsoft Teams JSON export (from Microsoft Graph or the Teams data "
+            "download); it is not supported. Copy the meeting chat from Teams into a .txt "
+            "file, or download the transcript as .docx or .vtt."
+        )
     if text.startswith((b"{", b"[{")):
         return (
             "This is a JSON export (such as the Zoom or Teams API gives); "
@@ -180,6 +196,13 @@ def recognise_unsupported(data: bytes) -> str | None:
     if text.startswith(b"\x00") or b"\x00\x00" in head:
         return "This is a binary file, not a chat or transcript."
     return None
+
+
+TEAMS_JSON_KEYS = (b'"messageType"', b'"@odata.', b'"createdDateTime"', b'"imdisplayname"')
+
+
+def is_docx(data: bytes) -> bool:
+    return data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]
 
 
 def parse(text: str) -> ParseResult:
@@ -203,11 +226,16 @@ def parse(text: str) -> ParseResult:
         return _parse_meet_transcript(lines)
     if len(filled) > 1 and MEET_CHAT_TIME.match(filled[1]) and not MEET_CHAT_TIME.match(filled[0]):
         return _parse_meet_chat(lines)
+    if _teams_chat_starts(lines):
+        return _parse_teams_chat(lines)
     number = next((i for i, line in enumerate(lines, start=1) if line.strip()), 1)
     reason = (
         "the file is empty"
         if not first
-        else "not a Zoom chat, Zoom saved transcript or WebVTT/SubRip transcript line"
+        else (
+            "not a line of a Zoom, Teams or Google Meet chat, a Zoom saved transcript "
+            "or a WebVTT/SubRip transcript"
+        )
     )
     return ParseResult("unknown", errors=[LineError(number, first, reason)])
 
@@ -618,3 +646,192 @@ VOICE = re.compile(r"<v(?:\.[\w.-]+)*\s+(?P<who>[^>\n]+)>(?P<text>.*?)(?:</v>|(?
 def _voices(raw: str):
     for match in VOICE.finditer(raw):
         yield match["who"].strip(), match["text"]
+
+
+# Microsoft Teams transcript downloaded as a Word document.
+DOCX_MAX_XML = 50 * 1024 * 1024  # the document's text part, unpacked
+TEAMS_SPEAKER = re.compile(r"^(?P<who>\S.{0,119}?)\s+(?P<time>(?:\d{1,2}:)?\d{1,2}:\d{2})$")
+TEAMS_OLD_TIMING = re.compile(
+    r"^(?P<start>\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,3})?)\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,3})?$"
+)
+TEAMS_EVENT = re.compile(r"^.{1,120} (?:started|stopped) transcription$")
+# Title, date and length above the first speaker; a little slack for a renamed title.
+TEAMS_PREAMBLE_MAX = 6
+
+
+class UnreadableDocument(ValueError):
+    """A .docx that cannot be opened; the message says why, for the person importing."""
+
+
+def docx_lines(data: bytes) -> list[str]:
+    """The text of a Word document, one entry per line (paragraphs and line breaks)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > DOCX_MAX_XML:
+                raise UnreadableDocument(
+                    "This Word document's text is over 50 MB unpacked; it is not a transcript."
+                )
+        document = docx.Document(io.BytesIO(data))
+    except UnreadableDocument:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise UnreadableDocument(
+            "This Word document (.docx) could not be opened; it may be cut short or damaged. "
+            "Download the transcript again, as .docx or .vtt."
+        ) from exc
+    except Exception as exc:  # lxml's XMLSyntaxError and kin from a garbled part
+        raise UnreadableDocument(
+            "This Word document (.docx) could not be read (its XML is damaged). "
+            "Download the transcript again, as .docx or .vtt."
+        ) from exc
+    lines: list[str] = []
+    for paragraph in document.paragraphs:
+        lines.extend(paragraph.text.replace("\r", "\n").replace("\v", "\n").split("\n"))
+    return lines
+
+
+def parse_docx(data: bytes) -> ParseResult:
+    """A Microsoft Teams transcript downloaded as .docx; any other document is refused."""
+    try:
+        lines = docx_lines(data)
+    except UnreadableDocument as exc:
+        return ParseResult(TEAMS_DOCX, errors=[LineError(1, "", str(exc))])
+    return parse_teams_transcript_lines(lines)
+
+
+def parse_teams_transcript_lines(lines: list[str]) -> ParseResult:
+    result = ParseResult(TEAMS_DOCX)
+    lines = [line.strip() for line in lines]
+    old = [i for i, line in enumerate(lines) if TEAMS_OLD_TIMING.match(line)]
+    if old and old[0] <= TEAMS_PREAMBLE_MAX:
+        return _teams_old_docx(lines, old, result)
+    candidates = [
+        (i, m) for i, line in enumerate(lines) if (m := TEAMS_SPEAKER.match(line)) is not None
+    ]
+    whos = [m["who"] for _, m in candidates]
+    # A sentence that ends with a time ("we meet at 10:30") is not a speaker line:
+    # a speaker's name looks like a name or comes back more than once.
+    speakers = {
+        i: m for i, m in candidates if whos.count(m["who"]) > 1 or _looks_like_name(m["who"])
+    }
+    if not speakers:
+        first = next((i for i, line in enumerate(lines) if line), 0)
+        result.errors.append(
+            LineError(
+                first + 1,
+                lines[first] if lines else "",
+                "this Word document is not a Microsoft Teams transcript (no 'Name   0:03' "
+                "speaker lines); import the transcript as Teams downloads it (.docx or .vtt)",
+            )
+        )
+        return result
+    start = min(speakers)
+    preamble = [line for line in lines[:start] if line and not TEAMS_EVENT.match(line)]
+    if len(preamble) > TEAMS_PREAMBLE_MAX:
+        number = next(i for i, line in enumerate(lines) if line) + 1
+        result.errors.append(LineError(number, lines[number - 1], "text before the first speaker"))
+        return result
+    order = sorted(speakers)
+    for position, index in enumerate(order):
+        end = order[position + 1] if position + 1 < len(order) else len(lines)
+        words = [line for line in lines[index + 1 : end] if line and not TEAMS_EVENT.match(line)]
+        if not words:
+            continue  # Teams writes a name with no words for a sound it did not catch
+        match = speakers[index]
+        offset = _offset(match["time"])
+        result.messages.append(
+            Message(index + 1, match["who"].strip(), " ".join(words), match["time"], offset)
+        )
+    return result
+
+
+def _teams_old_docx(lines: list[str], timings: list[int], result: ParseResult) -> ParseResult:
+    """The older Teams .docx: a timing line, the speaker's name, the words."""
+    for position, index in enumerate(timings):
+        end = timings[position + 1] if position + 1 < len(timings) else len(lines)
+        block = [line for line in lines[index + 1 : end] if line]
+        if not block:
+            result.errors.append(LineError(index + 1, lines[index], "a cue with no text"))
+            continue
+        speaker, words = (block[0], block[1:]) if len(block) > 1 else ("", block)
+        start = TEAMS_OLD_TIMING.match(lines[index])["start"]
+        result.messages.append(Message(index + 1, speaker, " ".join(words), start, _offset(start)))
+    return result
+
+
+# Microsoft Teams chat copied from the chat pane.
+TEAMS_PREVIEW = re.compile(r"^(?P<preview>.*?) by (?P<who>[^\n]{1,120}?)\s*$")
+TEAMS_CHAT_TIME = re.compile(
+    r"^(?:(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2}),? )?"
+    r"\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?$"
+)
+TEAMS_CHROME = re.compile(
+    r"^(?:Has context menu|Last read|Edited|Today|Yesterday|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?: \d{1,2} \w+| \w+ \d{1,2})?(?:,? \d{4})?|"
+    r"\d{1,2}/\d{1,2}/\d{2,4})$",
+    re.IGNORECASE,
+)
+TEAMS_REACTION_LINE = re.compile(r"^(?P<n>\d+) [\w -]{1,30} reactions?\.?$", re.IGNORECASE)
+
+
+def _teams_header(lines: list[str], i: int) -> tuple[str, str] | None:
+    """(who, time) when line i starts a copied Teams message."""
+    match = TEAMS_PREVIEW.match(lines[i])
+    if not match or i + 2 >= len(lines):
+        return None
+    who = match["who"].strip()
+    pair = (lines[i + 1].strip(), lines[i + 2].strip())
+    for name, time in (pair, pair[::-1]):
+        if name == who and TEAMS_CHAT_TIME.match(time):
+            return who, time
+    return None
+
+
+def _teams_chat_starts(lines: list[str]) -> bool:
+    filled = [line.strip() for line in lines if line.strip()]
+    head = [line for line in filled[:8] if not TEAMS_CHROME.match(line)]
+    return bool(head) and _teams_header(head, 0) is not None
+
+
+def _parse_teams_chat(lines: list[str]) -> ParseResult:
+    result = ParseResult(TEAMS_CHAT)
+    stripped = [line.strip() for line in lines]
+    starts: list[tuple[int, str, str]] = []
+    index = 0
+    while index < len(stripped):
+        header = _teams_header(stripped, index) if stripped[index] else None
+        if header:
+            starts.append((index, *header))
+            index += 3
+        else:
+            index += 1
+    first = starts[0][0]
+    for number, line in enumerate(stripped[:first], start=1):
+        if line and not TEAMS_CHROME.match(line):
+            result.errors.append(LineError(number, line, "text before the first message"))
+    for position, (index, who, time) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(stripped)
+        body = [line.rstrip() for line in lines[index + 3 : end]]
+        body = [line for line in body if not TEAMS_CHROME.match(line.strip())]
+        kept: list[str] = []
+        for line in body:
+            reaction = TEAMS_REACTION_LINE.match(line.strip())
+            if reaction:
+                result.reactions += int(reaction["n"])
+            else:
+                kept.append(line)
+        while kept and not kept[-1].strip():
+            kept.pop()
+        # A count alone on the last line, after a blank one, is the reactions' count.
+        if len(kept) >= 3 and kept[-1].strip().isdigit() and not kept[-2].strip():
+            result.reactions += int(kept[-1].strip()[:6])
+            kept = kept[:-2]
+        text = "\n".join(kept).strip()
+        if not text:
+            result.reactions += 1  # a message of emoji pictures only: counted, not words
+            continue
+        # A date before the time is left out: 03/04 is March or April by the copier's locale.
+        clock = re.search(r"\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?$", time).group(0)
+        result.messages.append(Message(index + 1, who, text, time=_clock(clock)))
+    return result

@@ -311,8 +311,8 @@ class ChatImportForm(forms.Form):
         label=_("Chat or transcript file"),
         help_text=_(
             "Zoom chat (.txt, saved locally or from the cloud recording), Zoom's saved "
-            "transcript (.txt), a Google Meet transcript or chat (.txt), or a .vtt/.srt "
-            "transcript from Zoom or Teams."
+            "transcript (.txt), a Google Meet transcript or chat (.txt), a Teams transcript "
+            "(.docx or .vtt), Teams chat copied into a .txt file, or a .vtt/.srt transcript."
         ),
     )
     recorded_timezone = forms.CharField(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cairn.members import followups
 from cairn.members.importer import run_import
 from cairn.members.models import ImportJob, ImportStatus
 
@@ -20,8 +21,14 @@ from cairn.members.models import ImportJob, ImportStatus
 BACKGROUND_BYTES = 256 * 1024
 
 
-def apply_import(import_id: int, decisions: dict[int, str], user: Any) -> list[str]:
-    """Apply the import once; returns the problems that stopped it (nothing written then)."""
+def apply_import(
+    import_id: int, decisions: dict[int, str], user: Any, followup: str = ""
+) -> list[str]:
+    """Apply the import once; returns the problems that stopped it (nothing written then).
+
+    ``followup`` ("register:42") is what another app does with the people the file
+    names, in the same transaction: if it fails, nothing of the import is kept either.
+    """
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=import_id)
         if locked.status == ImportStatus.APPLIED:
@@ -33,9 +40,22 @@ def apply_import(import_id: int, decisions: dict[int, str], user: Any) -> list[s
             decisions=decisions,
             apply=True,
             user=user,
+            collect_ids=bool(followup),
         )
         if report.problems:
             return list(report.problems)
+        if followup:
+            chosen = followups.parse_choice(followup, report.preset)
+            if chosen is None:
+                transaction.set_rollback(True)
+                return [_("That choice is no longer available; choose again.")]
+            action, target = chosen
+            done = action.apply(target, report.person_ids, user, locked.filename)
+            if done.errors:
+                transaction.set_rollback(True)
+                return done.errors
+            report.followup = done.summary
+        report.person_ids = []  # not kept with the report: the people are on file
         locked.status = ImportStatus.APPLIED
         locked.applied_at = timezone.now()
         locked.report = report.as_dict()
@@ -44,13 +64,17 @@ def apply_import(import_id: int, decisions: dict[int, str], user: Any) -> list[s
 
 
 def apply_import_job(
-    progress: Callable[..., None], import_id: int, decisions: dict[str, str], user_id: int | None
+    progress: Callable[..., None],
+    import_id: int,
+    decisions: dict[str, str],
+    user_id: int | None,
+    followup: str = "",
 ) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     progress(0, None, _("Importing the rows"))
-    problems = apply_import(import_id, {int(k): v for k, v in decisions.items()}, user)
+    problems = apply_import(import_id, {int(k): v for k, v in decisions.items()}, user, followup)
     if problems:
         raise ValueError(" ".join(problems))
     return {

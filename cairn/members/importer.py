@@ -78,6 +78,7 @@ class ImportReport:
     left_out: int = 0  # rows whose attendee status is cancelled or refunded
     # With collect_ids: everyone the file names, created, merged or unchanged, in file order.
     person_ids: list[int] = field(default_factory=list)
+    followup: str = ""  # what another app did with the people, such as registering them
 
     @property
     def ignored_columns(self) -> list[str]:
@@ -111,6 +112,7 @@ class ImportReport:
             f"rows rejected: {len(self.rejected)}",
             *([f"rows left out (cancelled or refunded): {self.left_out}"] if self.left_out else []),
             *([f"recognised as: {self.preset}"] if self.preset else []),
+            *([self.followup] if self.followup else []),
             *(
                 [f"header found on row {self.header_line}; the rows above were skipped"]
                 if self.header_line > 1

@@ -16,7 +16,7 @@ from cairn.core.roles import coordinator_required, is_coordinator, member_requir
 from cairn.jobs.services import start_job
 from cairn.jobs.views import follow
 from cairn.lib.paging import paginate
-from cairn.members import import_jobs, merge, services
+from cairn.members import followups, import_jobs, merge, services
 from cairn.members.forms import (
     ConsentForm,
     ImportUploadForm,
@@ -524,12 +524,17 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         for key, value in request.POST.items()
         if key.startswith("dup-") and key[4:].isdigit()
     }
+    followup = request.POST.get("followup", "")
     if request.method == "POST" and request.POST.get("action") == "apply":
         if not request.POST.get("confirm"):
             messages.error(request, _("Tick the box to confirm the import."))
         else:
-            return _apply_import(request, job, data, decisions)
+            return _apply_import(request, job, data, decisions, followup)
     report = run_import(data, job.filename, mapping=job.mapping, decisions=decisions)
+    offers = [
+        {"key": f.key, "label": f.label, "choices": f.choices()}
+        for f in followups.offered(report.preset)
+    ]
     samples = [cells for _, cells in islice(table.rows(), 3)]
     columns = [
         {
@@ -551,12 +556,14 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "rejected": report.rejected[:PREVIEW_LIMIT],
             "duplicates": report.duplicates[:PREVIEW_LIMIT],
             "limit": PREVIEW_LIMIT,
+            "offers": offers,
+            "followup": followup,
         },
     )
 
 
 def _apply_import(
-    request: HttpRequest, job: ImportJob, data: bytes, decisions: dict
+    request: HttpRequest, job: ImportJob, data: bytes, decisions: dict, followup: str
 ) -> HttpResponse:
     if len(data) > import_jobs.BACKGROUND_BYTES:
         started = start_job(
@@ -567,11 +574,12 @@ def _apply_import(
                 "import_id": job.pk,
                 "decisions": {str(k): v for k, v in decisions.items()},
                 "user_id": request.user.pk,
+                "followup": followup,
             },
             next_url=reverse("members:import_preview", args=[job.pk]),
         )
         return follow(request, started)
-    problems = import_jobs.apply_import(job.pk, decisions, request.user)
+    problems = import_jobs.apply_import(job.pk, decisions, request.user, followup)
     if problems:
         messages.error(request, " ".join(problems))
         return redirect("members:import_preview", pk=job.pk)

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cairn.consultations.models import Consultation
 from cairn.contributions.models import Contribution
 from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun, Theme
@@ -41,8 +42,7 @@ class Report(models.Model):
         Event, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
     )
     events = models.ManyToManyField(Event, blank=True, related_name="briefings")
-    # Consultations live in another app; their ids keep this app free of that dependency.
-    consultation_ids = models.JSONField(default=list, blank=True)
+    consultations = models.ManyToManyField(Consultation, blank=True, related_name="briefings")
     synthesis = models.ForeignKey(
         SynthesisRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
@@ -153,3 +153,38 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Could not be prepared")
+
+
+class RenderedFile(models.Model):
+    """A report's PDF or DOCX, rendered once by a worker and kept in the file storage.
+
+    `key` is a hash of the document, the format and the print size: a report that
+    changes gets a new key (so a new file), and an unchanged one is never rendered twice.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="rendered_files")
+    key = models.CharField(max_length=64, unique=True)
+    fmt = models.CharField(max_length=10)
+    large_print = models.BooleanField(default=False)
+    public = models.BooleanField(default=True)
+    # The document as it was when the file was asked for; emptied once rendered.
+    doc = models.JSONField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=RenderStatus.choices, default=RenderStatus.QUEUED
+    )
+    file = models.FileField(upload_to="reports/", max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}.{self.fmt}"

@@ -1,8 +1,8 @@
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,10 +12,10 @@ from cairn.events.models import Event
 from cairn.jobs.services import start_job
 from cairn.jobs.views import follow
 from cairn.lib.paging import paginate
+from cairn.reports import files, sending, services
 from cairn.reports import render as renderers
-from cairn.reports import sending, services
 from cairn.reports.document import build_document, document_for
-from cairn.reports.models import Quote, Report, Section
+from cairn.reports.models import Quote, RenderStatus, Report, Section
 
 
 def _consultations() -> list:
@@ -257,15 +257,53 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _download(doc: dict, report: Report, fmt: str, large: bool) -> HttpResponse:
+def _download(request: HttpRequest, doc: dict, report: Report, fmt: str) -> HttpResponse:
     if fmt not in renderers.FORMATS:
         raise Http404
+    large = request.GET.get("large") == "1"
+    if fmt in files.STORED_FORMATS:
+        return _stored(request, doc, report, fmt, large)
     body = renderers.render(doc, fmt, large_print=large)
     response = HttpResponse(body, content_type=renderers.FORMATS[fmt])
     if fmt != "html":
-        name = slugify(report.title)[:60] + ("-large-print" if large else "")
-        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        name = files.file_name(report, fmt, large)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _stored(request: HttpRequest, doc: dict, report: Report, fmt: str, large: bool) -> HttpResponse:
+    """The stored file when it is ready; else a page that follows its rendering."""
+    rendered = files.request_file(report, doc, fmt, large)
+    if rendered.status == RenderStatus.FAILED and request.GET.get("again") == "1":
+        rendered = files.retry(rendered, doc)
+    if rendered.status == RenderStatus.DONE:
+        return FileResponse(
+            default_storage.open(rendered.file.name, "rb"),
+            as_attachment=True,
+            filename=files.file_name(report, fmt, large),
+            content_type=renderers.FORMATS[fmt],
+        )
+    active = rendered.status == RenderStatus.QUEUED
+    if "application/json" in request.headers.get("Accept", ""):
+        # Polled by progress.js, which reloads the page (and so downloads) when it ends.
+        return JsonResponse(
+            {"active": active, "label": str(rendered.get_status_display()), "percent": None}
+        )
+    again = request.GET.copy()
+    again["again"] = "1"
+    return render(
+        request,
+        "reports/rendering.html",
+        {
+            "report": report,
+            "rendered": rendered,
+            "active": active,
+            "fmt": fmt.upper(),
+            "large": large,
+            "again_url": f"{request.path}?{again.urlencode()}",
+        },
+        status=202 if active else 200,
+    )
 
 
 @coordinator_required
@@ -273,7 +311,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """A coordinator's copy: the live draft with sources, or `?public=1` for the public version."""
     report = get_object_or_404(Report, pk=pk)
     doc = build_document(report, public=request.GET.get("public") == "1")
-    return _download(doc, report, fmt, request.GET.get("large") == "1")
+    return _download(request, doc, report, fmt)
 
 
 def _published(slug: str) -> Report:
@@ -298,4 +336,4 @@ def public_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 def public_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     report = _published(slug)
-    return _download(report.published_doc, report, fmt, request.GET.get("large") == "1")
+    return _download(request, report.published_doc, report, fmt)

@@ -40,7 +40,7 @@ def test_public_downloads_work_in_every_format(client, report, alice):
     for fmt, magic in (("pdf", b"%PDF"), ("docx", b"PK"), ("md", b"# ")):
         response = client.get(f"{report.get_public_url()}report.{fmt}")
         assert response.status_code == 200
-        assert response.content.startswith(magic)
+        assert response.getvalue().startswith(magic)
 
 
 def test_members_cannot_open_or_edit_drafts(client, charlie, report):

@@ -1,5 +1,6 @@
 """An attendee list from another booking tool (Eventbrite's attendee report) brought in
-as people and registrations for one event, all or nothing."""
+as people and registrations for one event, all or nothing: by `cairn register-attendees`
+and by the member import's preview (events/import_followups.py)."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,12 +15,56 @@ from cairn.members.models import Person
 
 
 @dataclass
+class Registered:
+    registered: int = 0
+    waitlisted: int = 0
+    already: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
 class AttendeeImportReport:
     members: ImportReport
     registered: int = 0
     waitlisted: int = 0
     already: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def register_people(
+    event: Event, person_ids: list[int], *, actor: Any, filename: str, left_out: int = 0
+) -> Registered:
+    """Register each person for ``event`` in file order: a place while there are places,
+    then the waiting list. Call inside a transaction and roll it back on ``errors``."""
+    done = Registered()
+    already = set(
+        Registration.objects.filter(event=event, person_id__in=person_ids)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values_list("person_id", flat=True)
+    )
+    people = Person.objects.in_bulk(person_ids)
+    for person_id in dict.fromkeys(person_ids):  # someone on two rows is registered once
+        if person_id in already:
+            done.already += 1
+            continue
+        try:
+            registration = register(event.pk, people[person_id])
+        except RegistrationError as exc:
+            done.errors.append(f"{people[person_id].full_name}: {exc}")
+            continue
+        if registration.status == RegistrationStatus.WAITLISTED:
+            done.waitlisted += 1
+        else:
+            done.registered += 1
+    if not done.errors:
+        audit.record(
+            actor,
+            "event.attendees_imported",
+            event,
+            f"{done.registered} registered, {done.waitlisted} waiting from {filename}",
+            left_out=left_out,
+        )
+    return done
 
 
 def import_attendees(
@@ -34,33 +79,11 @@ def import_attendees(
         report = AttendeeImportReport(members=members)
         if members.problems:
             return report
-        already = set(
-            Registration.objects.filter(event=event, person_id__in=members.person_ids)
-            .exclude(status=RegistrationStatus.CANCELLED)
-            .values_list("person_id", flat=True)
+        done = register_people(
+            event, members.person_ids, actor=actor, filename=filename, left_out=members.left_out
         )
-        people = Person.objects.in_bulk(members.person_ids)
-        for person_id in members.person_ids:
-            if person_id in already:
-                report.already += 1
-                continue
-            try:
-                registration = register(event.pk, people[person_id])
-            except RegistrationError as exc:
-                report.errors.append(f"{people[person_id].full_name}: {exc}")
-                continue
-            if registration.status == RegistrationStatus.WAITLISTED:
-                report.waitlisted += 1
-            else:
-                report.registered += 1
+        report.registered, report.waitlisted = done.registered, done.waitlisted
+        report.already, report.errors = done.already, done.errors
         if report.errors:
             transaction.set_rollback(True)
-            return report
-        audit.record(
-            actor,
-            "event.attendees_imported",
-            event,
-            f"{report.registered} registered, {report.waitlisted} waiting from {filename}",
-            left_out=members.left_out,
-        )
     return report

@@ -155,7 +155,10 @@ def import_chat(
     if unsupported:
         report.errors.append(unsupported)
         return report
-    parsed = chat_formats.parse(chat_formats.decode(data))
+    if chat_formats.is_docx(data):
+        parsed = chat_formats.parse_docx(data)
+    else:
+        parsed = chat_formats.parse(chat_formats.decode(data))
     report.format = parsed.format
     report.private_skipped = parsed.private_skipped
     report.reactions = parsed.reactions

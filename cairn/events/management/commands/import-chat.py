@@ -8,7 +8,8 @@ from cairn.events.services.chat_import import import_chat
 
 class Command(BaseCommand):
     help = (
-        "Import a meeting chat (Zoom local or cloud) or a WebVTT transcript into an event's "
+        "Import a meeting chat (Zoom, Teams copied, Meet) or a transcript (.vtt, .srt, Teams "
+        ".docx, Zoom or Meet .txt) into an event's "
         "contributions. All or nothing: any unreadable line means nothing is imported."
     )
 

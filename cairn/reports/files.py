@@ -1,0 +1,167 @@
+"""A report's PDF and DOCX, rendered by a worker and kept in Django's file storage.
+
+WeasyPrint takes seconds over a long report, so no web request renders one: the first
+request for a file (or publishing, for the public versions) queues a render, the page
+shows that it is being prepared, and every later request is answered from the stored
+file. Files are keyed by a hash of the document itself, so a report that changes is
+rendered again and an unchanged one never is; several web servers share the files
+through the storage (local disk, or S3 when configured).
+
+Asking for a file that is not there yet writes a `RenderedFile` row from a GET: it is a
+cache being filled (no audit, nothing a person would call a change), keyed so that two
+requests at once queue one render.
+"""
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cairn.reports import render as renderers
+from cairn.reports.models import RenderedFile, RenderStatus, Report
+
+log = logging.getLogger(__name__)
+
+# Formats slow enough to render off the request; HTML and Markdown are answered at once.
+STORED_FORMATS = ("pdf", "docx")
+# What publishing prepares ahead: the links on the public page.
+PUBLIC_VARIANTS = (("pdf", False), ("pdf", True), ("docx", False))
+
+
+def document_key(doc: dict[str, Any], fmt: str, large_print: bool) -> str:
+    # `generated_at` changes on every build of a draft; it is not part of what is shown.
+    content = {k: v for k, v in doc.items() if k != "generated_at"}
+    blob = json.dumps([content, fmt, large_print], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def file_name(report: Report, fmt: str, large_print: bool) -> str:
+    """The name a person's browser saves the file under."""
+    return f"{slugify(report.title)[:60]}{'-large-print' if large_print else ''}.{fmt}"
+
+
+def request_file(report: Report, doc: dict[str, Any], fmt: str, large_print: bool) -> RenderedFile:
+    """The stored file for this document, queueing its render when there is none yet.
+
+    A file recorded as ready but missing from the storage (a lost disk, a server that
+    never had it) is rendered again.
+    """
+    key = document_key(doc, fmt, large_print)
+    rendered = RenderedFile.objects.filter(key=key).first()
+    if rendered is not None and not _lost(rendered):
+        return rendered
+    if rendered is None:
+        try:
+            with transaction.atomic():
+                rendered = RenderedFile.objects.create(
+                    report=report,
+                    key=key,
+                    fmt=fmt,
+                    large_print=large_print,
+                    public=bool(doc.get("public")),
+                    doc=doc,
+                )
+        except IntegrityError:  # another request asked for the same file a moment ago
+            return RenderedFile.objects.get(key=key)
+    else:
+        RenderedFile.objects.filter(pk=rendered.pk).update(
+            status=RenderStatus.QUEUED, doc=doc, file="", error="", finished_at=None
+        )
+    render_file_task.enqueue(rendered.pk)
+    rendered.refresh_from_db()
+    return rendered
+
+
+def retry(rendered: RenderedFile, doc: dict[str, Any]) -> RenderedFile:
+    """Queue a failed render again (the person asked to)."""
+    updated = RenderedFile.objects.filter(pk=rendered.pk, status=RenderStatus.FAILED).update(
+        status=RenderStatus.QUEUED, doc=doc, error="", finished_at=None
+    )
+    if updated:
+        render_file_task.enqueue(rendered.pk)
+    rendered.refresh_from_db()
+    return rendered
+
+
+def _lost(rendered: RenderedFile) -> bool:
+    return rendered.status == RenderStatus.DONE and not (
+        rendered.file and default_storage.exists(rendered.file.name)
+    )
+
+
+def prepare_public_files(report: Report) -> None:
+    """Queue the public page's downloads as soon as a report is published."""
+    if report.published_doc is None:
+        return
+    for fmt, large in PUBLIC_VARIANTS:
+        request_file(report, report.published_doc, fmt, large)
+
+
+def render_file(rendered_id: int) -> None:
+    """Render one queued file into the storage; safe to run twice (a done file is kept)."""
+    rendered = RenderedFile.objects.filter(pk=rendered_id).first()
+    if rendered is None or rendered.status != RenderStatus.QUEUED or rendered.doc is None:
+        return
+    try:
+        body = renderers.render(rendered.doc, rendered.fmt, large_print=rendered.large_print)
+    except Exception as exc:  # noqa: BLE001 - the download page says so and offers a retry
+        log.exception("rendering report %s as %s failed", rendered.report_id, rendered.fmt)
+        RenderedFile.objects.filter(pk=rendered.pk).update(
+            status=RenderStatus.FAILED, error=str(exc) or exc.__class__.__name__
+        )
+        return
+    name = f"reports/{rendered.report_id}/{rendered.key[:32]}.{rendered.fmt}"
+    stored = default_storage.save(name, ContentFile(body))
+    updated = RenderedFile.objects.filter(pk=rendered.pk, status=RenderStatus.QUEUED).update(
+        status=RenderStatus.DONE, file=stored, doc=None, finished_at=timezone.now()
+    )
+    if not updated:  # rendered twice at once: the other copy won
+        default_storage.delete(stored)
+        return
+    _drop_older(rendered)
+
+
+def _drop_older(rendered: RenderedFile) -> None:
+    """Older renders of the same download are out of date: remove them and their files.
+
+    The published version's file is kept while a coordinator downloads newer drafts."""
+    report = Report.objects.filter(pk=rendered.report_id).first()
+    published = report.published_doc if report else None
+    keep = document_key(published, rendered.fmt, rendered.large_print) if published else ""
+    older = (
+        RenderedFile.objects.filter(
+            report_id=rendered.report_id,
+            fmt=rendered.fmt,
+            large_print=rendered.large_print,
+            public=rendered.public,
+            created_at__lte=rendered.created_at,
+        )
+        .exclude(pk=rendered.pk)
+        .exclude(key=keep)
+    )
+    for old in older:
+        delete_file(old)
+
+
+def delete_file(rendered: RenderedFile) -> None:
+    if rendered.file:
+        default_storage.delete(rendered.file.name)
+    rendered.delete()
+
+
+def forget_public_files(report: Report) -> None:
+    """A report taken down keeps no public files in the storage."""
+    for rendered in RenderedFile.objects.filter(report=report, public=True):
+        delete_file(rendered)
+
+
+@task()
+def render_file_task(rendered_id: int) -> None:
+    render_file(rendered_id)
