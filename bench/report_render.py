@@ -77,13 +77,13 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     from cairn.contributions.models import Contribution
-    from cairn.core import demo
     from cairn.events.models import Event
     from cairn.insights import services as insights
     from cairn.insights.models import RunMode
     from cairn.reports import render
     from cairn.reports.document import build_document
     from cairn.reports.services import generate_event_report, regenerate_section
+    from cairn.site import demo
 
     # The demo's own synthesis would run before the top-up; skip it and run ours below.
     demo.DEMO_EXTENSIONS[:] = [e for e in demo.DEMO_EXTENSIONS if "insights" not in e]

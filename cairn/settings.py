@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cairn.reports",
     "cairn.insights",
     "cairn.public",
+    "cairn.site",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,9 @@ CAIRN_HEALTH_MIN_FREE_MB = env_int("CAIRN_HEALTH_MIN_FREE_MB", 500)
 CAIRN_HEARTBEAT_SECONDS = env_int("CAIRN_HEARTBEAT_SECONDS", 10)
 CAIRN_WORKER_STALE_SECONDS = env_int("CAIRN_WORKER_STALE_SECONDS", 60)
 CAIRN_TASK_MAX_ATTEMPTS = env_int("CAIRN_TASK_MAX_ATTEMPTS", 3)
+# An email recorded as "being sent" for longer than this lost its worker between the mail
+# server and the record: it is marked "unknown, check" for a coordinator, never re-sent.
+CAIRN_EMAIL_SENDING_STALE_MINUTES = env_int("CAIRN_EMAIL_SENDING_STALE_MINUTES", 10)
 # Tasks claimed by a worker that writes no heartbeat (plain `db_worker`) wait this long.
 CAIRN_TASK_UNKNOWN_WORKER_SECONDS = env_int("CAIRN_TASK_UNKNOWN_WORKER_SECONDS", 6 * 3600)
 # What `cairn worker` fires and how often (seconds). One ScheduleSlot row per entry means

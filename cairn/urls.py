@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from cairn.accounts import views as account_views
 from cairn.accounts.urls import login_urlpatterns
 from cairn.jobs.health import FullHealth, WebHealth
-from cairn.public import views as public_views
 
 admin.site.site_header = _("Cairn administration")
 admin.site.site_title = _("Cairn admin")
@@ -15,9 +14,7 @@ urlpatterns = [
     # For load balancers and monitors; no login, and nothing personal in the answer.
     path("health/", FullHealth.as_view(), name="health"),
     path("health/web/", WebHealth.as_view(), name="health_web"),
-    # Before core's own "home": the same address, answered by the front door for visitors.
-    path("", public_views.home, name="home"),
-    path("", include("cairn.core.urls")),
+    path("", include("cairn.site.urls")),
     path("accounts/", include(login_urlpatterns)),
     path("accounts/", include("cairn.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -46,7 +46,7 @@ def charlie(db) -> User:
 
 @pytest.fixture
 def demo(db):
-    from cairn.core.demo import load_demo
+    from cairn.site.demo import load_demo
 
     assert load_demo()
     from cairn.events.models import Event

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from cairn.contributions.models import Contribution
-from cairn.core.demo import SEED_EVENT_TITLE
 from cairn.events.models import Event, RegistrationStatus
+from cairn.site.demo import SEED_EVENT_TITLE
 
 
 @pytest.mark.django_db

@@ -121,6 +121,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "counts": counts,
             "statuses": ConsultationStatus.choices,
+            "no_return_address": not paper.return_address(consultation),
         },
     )
 

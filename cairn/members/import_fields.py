@@ -228,6 +228,11 @@ PRESET_OVERRIDES: dict[str, dict[str, str]] = {
     "Mailchimp audience export": {"region": IGNORE},
     # Eventbrite's Group is its own grouping of orders; Company is the organisation.
     "Eventbrite attendee report": {"group": IGNORE},
+    # Google writes the whole address again in one cell beside its parts.
+    "Google Contacts": {"address 1 formatted": IGNORE},
+    # An individual's organisation is their Current Employer; Organization Name is
+    # the name of an organisation contact itself.
+    "CiviCRM contacts": {"current employer": "organisation", "organization name": IGNORE},
 }
 
 

@@ -25,6 +25,10 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed, will retry")
     NOT_REACHED = "not_reached", _("Not reached")
     RESOLVED = "resolved", _("Resolved")  # a not-reached case the coordinator dealt with
+    # Email being handed to the mail server; recorded (and committed) before it is tried.
+    SENDING = "sending", _("Being sent")
+    # A worker stopped while sending: the server may have taken it; a person checks.
+    UNKNOWN = "unknown", _("Unknown, check")
 
 
 class CallOutcomeKind(models.TextChoices):
@@ -124,6 +128,10 @@ class Delivery(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    # The email's Message-ID, the same on every attempt, so a mail server's log can say
+    # whether an interrupted send went out, and mail programs show a repeat once.
+    email_message_id = models.CharField(max_length=200, blank=True)
     seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
 
     class Meta:

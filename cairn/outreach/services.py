@@ -11,6 +11,7 @@ import logging
 import smtplib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -158,12 +159,14 @@ def _email_for(delivery: Delivery) -> mail.EmailMultiAlternatives:
         link,
         _("Unsubscribe"),
     )
+    headers = {"Message-ID": delivery.email_message_id} if delivery.email_message_id else {}
     msg = mail.EmailMultiAlternatives(
         subject=delivery.subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[person.email],
         headers={
+            **headers,
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "X-Cairn-Delivery": str(delivery.pk),
@@ -200,12 +203,44 @@ def _record_email_failure(delivery: Delivery, error: Exception, now: Any) -> Non
         delivery.next_attempt_at = now + RETRY_BASE * (2 ** (delivery.attempts - 1))
 
 
+def _email_message_id(delivery: Delivery) -> str:
+    domain = parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1].rpartition("@")[2] or "cairn.invalid"
+    return make_msgid(idstring=f"cairn.{delivery.pk}", domain=domain)
+
+
+def _claim_for_sending(delivery: Delivery, now: Any) -> bool:
+    """Record "being sent", with the Message-ID, before the mail server sees the email.
+
+    Outside a transaction the UPDATE commits at once, so a worker killed after the server
+    accepted the email leaves "being sent", never "queued": nothing sends it again, and
+    `mark_interrupted_sends` hands it to a coordinator. Only one caller wins the claim, so
+    two workers never send the same delivery.
+    """
+    message_id = delivery.email_message_id or _email_message_id(delivery)
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED]
+    ).update(
+        status=DeliveryStatus.SENDING,
+        sending_since=now,
+        attempts=models.F("attempts") + 1,
+        email_message_id=message_id,
+    )
+    if not claimed:
+        delivery.refresh_from_db(fields=["status", "attempts", "sent_at", "reason"])
+        return False
+    delivery.status = DeliveryStatus.SENDING
+    delivery.attempts += 1
+    delivery.email_message_id = message_id
+    return True
+
+
 def send_email_delivery(
     delivery: Delivery, connection: Any = None, *, connect_error: Exception | None = None
 ) -> bool:
     """Try once to hand the email to the mail server; record what happened."""
     now = timezone.now()
-    delivery.attempts += 1
+    if not _claim_for_sending(delivery, now):
+        return delivery.status == DeliveryStatus.SENT
     try:
         if connect_error is not None:
             raise connect_error
@@ -221,8 +256,46 @@ def send_email_delivery(
         delivery.reason = ""
         delivery.sent_at = now
         delivery.next_attempt_at = None
-    delivery.save(update_fields=["attempts", "status", "reason", "sent_at", "next_attempt_at"])
+    delivery.sending_since = None
+    # A send that outlived the stale limit was marked unknown meanwhile: its outcome,
+    # now known, replaces that.
+    Delivery.objects.filter(
+        pk=delivery.pk,
+        status__in=[DeliveryStatus.SENDING, DeliveryStatus.UNKNOWN],
+        email_message_id=delivery.email_message_id,
+    ).update(
+        status=delivery.status,
+        reason=delivery.reason,
+        sent_at=delivery.sent_at,
+        next_attempt_at=delivery.next_attempt_at,
+        sending_since=None,
+    )
     return delivery.status == DeliveryStatus.SENT
+
+
+def mark_interrupted_sends(now: Any = None) -> int:
+    """Emails left "being sent" by a stopped worker become "unknown, check".
+
+    The mail server may or may not have taken such an email; sending it again could
+    reach the person twice, so a coordinator checks the server's log for its Message-ID
+    and then sends it again or marks it dealt with (the not-reached page lists it).
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.CAIRN_EMAIL_SENDING_STALE_MINUTES)
+    stale = list(Delivery.objects.filter(status=DeliveryStatus.SENDING, sending_since__lt=cutoff))
+    for delivery in stale:
+        reason = _(
+            "The worker stopped while handing this email to the mail server, so it may or may "
+            "not have gone out. Check the server's log for %(id)s, then send it again or mark "
+            "it dealt with."
+        ) % {"id": delivery.email_message_id}
+        updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.UNKNOWN, reason=reason[:300], next_attempt_at=None
+        )
+        if updated:
+            log.warning("email delivery %s was interrupted while sending", delivery.pk)
+            audit.record(None, "outreach.send_interrupted", delivery, reason[:300])
+    return len(stale)
 
 
 def _save_attachments(delivery: Delivery, attachments: Sequence[tuple[str, bytes, str]]) -> None:
@@ -374,6 +447,7 @@ def schedule_retry(when: Any) -> bool:
 def retry_failed_emails(*, now: Any = None, force: bool = False) -> dict[str, int]:
     """Try again every failed email whose next attempt is due (all of them with force)."""
     now = now or timezone.now()
+    mark_interrupted_sends(now)
     due = Delivery.objects.filter(status=DeliveryStatus.FAILED, channel=Channel.EMAIL)
     if not force:
         due = due.filter(next_attempt_at__lte=now)
@@ -545,7 +619,8 @@ def log_call(
 
 
 def not_reached():
-    return Delivery.objects.filter(status=DeliveryStatus.NOT_REACHED)
+    """Deliveries a coordinator must look at: not reached, or interrupted while sending."""
+    return Delivery.objects.filter(status__in=[DeliveryStatus.NOT_REACHED, DeliveryStatus.UNKNOWN])
 
 
 @transaction.atomic

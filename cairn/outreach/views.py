@@ -234,7 +234,11 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "outreach/batch.html",
-        {"batch": batch, "letters": batch.letters.select_related("person")},
+        {
+            "batch": batch,
+            "letters": batch.letters.select_related("person"),
+            "sender_missing": _letter_sender_missing(),
+        },
     )
 
 
@@ -307,7 +311,9 @@ def not_reached(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 @require_POST
 def delivery_action(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery, pk=pk, status=DeliveryStatus.NOT_REACHED)
+    delivery = get_object_or_404(
+        Delivery, pk=pk, status__in=[DeliveryStatus.NOT_REACHED, DeliveryStatus.UNKNOWN]
+    )
     try:
         if request.POST.get("action") == "retry":
             fresh = services.retry_delivery(delivery, request.user)

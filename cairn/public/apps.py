@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PublicConfig(AppConfig):
-    """The front door: what anyone sees without logging in. It sits on top of the other
-    apps (it reads events, reports, offers and the directory) and nothing imports it."""
+    """What anyone sees without logging in under /visit/: public events, registration
+    without an account, Start here, the directory. It reads events, offers and the
+    directory; only the home page (`cairn.site`) imports it."""
 
     name = "cairn.public"
     label = "public"

@@ -3,65 +3,20 @@
 Reads only; the one write (registering for an event) goes through the events service that
 every other registration uses, so capacity and the waiting list behave the same."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from cairn.core import views as core_views
-from cairn.core.roles import Role, role_of
 from cairn.events.forms import ranked_preferences
 from cairn.events.models import Event, EventStatus, Registration, RegistrationStatus
 from cairn.events.services import registration as reg_services
 from cairn.exchange.models import Listing, ListingKind
 from cairn.lib.paging import paginate
 from cairn.members.models import AccessNeed, ConsentPurpose, Organisation, Person, Sector
-from cairn.public.dashboard import needs_now
 from cairn.public.forms import PublicRegistrationForm
-from cairn.reports.models import Report
-
-PUBLIC_STATUSES = [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]
-
-
-def _contact() -> dict:
-    return {
-        "phone": settings.NETWORK_PHONE,
-        "email": settings.NETWORK_EMAIL,
-        "postal_address": settings.NETWORK_POSTAL_ADDRESS,
-        "about": settings.NETWORK_ABOUT,
-    }
-
-
-def public_events():
-    return Event.objects.filter(status__in=PUBLIC_STATUSES).annotate(
-        registered_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
-        )
-    )
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Members see their start page; everyone else the network's public home."""
-    role = role_of(request.user)
-    if role is not None:
-        context = core_views.home_context(request, role)
-        if role == Role.COORDINATOR:
-            context["needs"] = needs_now()
-        return render(request, "core/home.html", context)
-    now = timezone.now()
-    return render(
-        request,
-        "public/home.html",
-        {
-            "upcoming": public_events().filter(ends_at__gte=now).order_by("starts_at")[:6],
-            "reports": Report.objects.filter(published_doc__isnull=False).order_by("-published_at")[
-                :5
-            ],
-            "contact": _contact(),
-        },
-    )
+from cairn.public.selectors import contact, public_events
 
 
 def _my_registration(request: HttpRequest, event: Event) -> Registration | None:
@@ -102,7 +57,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
             else max(ev.capacity - ev.registered_count, 0),
             "mine": mine,
             "show_joining": mine is not None and mine.status == RegistrationStatus.REGISTERED,
-            "contact": _contact(),
+            "contact": contact(),
             "access_needs": AccessNeed.choices,
         },
     )
@@ -165,7 +120,7 @@ def registered(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "public/registered.html",
-        {"event": ev, "done": done, "contact": _contact()},
+        {"event": ev, "done": done, "contact": contact()},
     )
 
 
@@ -209,7 +164,7 @@ def start_here(request: HttpRequest) -> HttpResponse:
             "regions": regions,
             "needs": listings.filter(kind=ListingKind.NEED).count(),
             "offers": listings.filter(kind=ListingKind.OFFER).count(),
-            "contact": _contact(),
+            "contact": contact(),
         },
     )
 

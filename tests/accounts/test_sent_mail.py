@@ -60,7 +60,7 @@ def test_only_coordinators_read_sent_mail(client, catcher, request, who, status)
 
 @pytest.mark.django_db
 def test_the_demo_invitations_show_on_sent_mail(catcher):
-    from cairn.core.demo import load_demo
+    from cairn.site.demo import load_demo
 
     assert load_demo()
     assert CaughtEmail.objects.filter(subject__startswith="Invitation").exists()

@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cairn.conversations.models import Thread
-from cairn.core.demo import demo_password
+from cairn.site.demo import demo_password
 from tests.e2e.conftest import axe_violations, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from cairn.core.demo import demo_password
+from cairn.site.demo import demo_password
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)

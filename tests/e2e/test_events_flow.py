@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from cairn.core.demo import demo_password
 from cairn.events.models import BreakoutGroup, Event, Registration
+from cairn.site.demo import demo_password
 from tests.e2e.conftest import axe_violations, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from cairn.core.demo import demo_password
 from cairn.events.models import BreakoutGroup
 from cairn.reports.models import Report
+from cairn.site.demo import demo_password
 from tests.e2e.conftest import login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cairn.core.demo import demo_password
 from cairn.events.models import Event, EventStatus, Registration
 from cairn.members.models import Person
+from cairn.site.demo import demo_password
 from tests.e2e.conftest import axe_violations, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from cairn.core.management.commands import serve
+from cairn.site.management.commands import serve
 
 
 @pytest.fixture

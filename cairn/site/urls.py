@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cairn.core import views
+from cairn.site import views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,3 +1,6 @@
+"""The home page at `/`: members see their start page (and the coordinator what needs them
+now); everyone else the network's public front door."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -6,16 +9,37 @@ from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.core.roles import Role, role_of
 from cairn.events.selectors import visible_events
 from cairn.members.models import Organisation, Person
+from cairn.public.selectors import contact, public_events
+from cairn.reports.models import Report
+from cairn.site.dashboard import needs_now
 
 
 def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
     if role is None:
-        return render(request, "core/welcome.html")
-    return render(request, "core/home.html", home_context(request, role))
+        return front_door(request)
+    context = start_context(request, role)
+    if role == Role.COORDINATOR:
+        context["needs"] = needs_now()
+    return render(request, "site/home.html", context)
 
 
-def home_context(request: HttpRequest, role: Role) -> dict:
+def front_door(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    return render(
+        request,
+        "site/front_door.html",
+        {
+            "upcoming": public_events().filter(ends_at__gte=now).order_by("starts_at")[:6],
+            "reports": Report.objects.filter(published_doc__isnull=False).order_by("-published_at")[
+                :5
+            ],
+            "contact": contact(),
+        },
+    )
+
+
+def start_context(request: HttpRequest, role: Role) -> dict:
     events = visible_events(request.user)
     now = timezone.now()
     context = {

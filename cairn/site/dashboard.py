@@ -1,6 +1,6 @@
 """What needs the coordinator now: one line per kind of waiting work, with a count and a link.
 
-Lives with the front door because it reads every app (outreach, conversations,
+Lives with the home page (the roof) because it reads every app (outreach, conversations,
 consultations, reports, syntheses, sign-ups) and nothing may import it."""
 
 from dataclasses import dataclass

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cairn.core.demo import DEMO_LOGINS, demo_password, load_demo
+from cairn.site.demo import DEMO_LOGINS, demo_password, load_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,28 @@
+"""What visitors may read: public events with their head count, and how to reach the network.
+
+Shared by the visitor pages here and the home page (`cairn.site`), which shows visitors
+the same upcoming events and contact details."""
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from cairn.events.models import Event, EventStatus, RegistrationStatus
+
+PUBLIC_STATUSES = [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]
+
+
+def contact() -> dict:
+    return {
+        "phone": settings.NETWORK_PHONE,
+        "email": settings.NETWORK_EMAIL,
+        "postal_address": settings.NETWORK_POSTAL_ADDRESS,
+        "about": settings.NETWORK_ABOUT,
+    }
+
+
+def public_events() -> QuerySet[Event]:
+    return Event.objects.filter(status__in=PUBLIC_STATUSES).annotate(
+        registered_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+        )
+    )
