@@ -97,6 +97,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "drafts": consultation.responses.filter(status="draft").count(),
         "paper_forms": consultation.paper_forms.count(),
         "due": paper.people_due_a_form(consultation).count(),
+        "issued_due": len(paper.issued_forms_due(consultation)),
     }
     return render(
         request,
@@ -305,7 +306,7 @@ def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         # Issuing blank forms creates codes: a POST from the button, never a link's GET.
         messages.info(request, _("Use the “Print blank forms” button to print blank forms."))
         return redirect(consultation)
-    if request.method == "POST":
+    if request.method == "POST" and "blank" in request.POST:
         count = id_param(request.POST.get("blank"))
         if count is None or count > paper.MAX_BLANK_FORMS:
             messages.error(
@@ -315,8 +316,23 @@ def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(consultation)
         forms = paper.issue_blank_forms(consultation, actor=request.user, count=count)
-    else:
+    elif request.method == "POST":
+        # Issuing codes to everyone due one creates records: a confirmed POST only.
+        if request.POST.get("confirm") != "1":
+            messages.error(
+                request, _("Tick the box to confirm that codes should be issued, then try again.")
+            )
+            return redirect(consultation)
         forms = paper.issue_paper_forms(consultation, actor=request.user)
+    else:
+        # A GET (a link, a prefetch, a crawler) prints only the forms already issued.
+        forms = paper.issued_forms_due(consultation)
+        if not forms and paper.people_due_a_form(consultation).exists():
+            messages.info(
+                request,
+                _("No paper form has been issued yet: use “Issue and download paper forms”."),
+            )
+            return redirect(consultation)
     if not forms:
         messages.info(
             request, _("Nobody is due a paper form: everyone who takes part by post has answered.")
