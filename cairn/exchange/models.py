@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cairn.members.models import Organisation, Person
+from cairn.outreach.models import Delivery
 
 
 class ListingKind(models.TextChoices):
@@ -92,7 +93,10 @@ class ContactRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     message = models.TextField(_("message"))
-    delivery_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The message that told the listing's contact person; kept for the record if it goes.
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -158,8 +158,8 @@ def start_contact(
             purpose="newsletters",
             sender=actor,
         )
-        request.delivery_id = delivery.pk
-        request.save(update_fields=["delivery_id"])
+        request.delivery = delivery
+        request.save(update_fields=["delivery"])
     audit.record(actor, "exchange.contact_started", listing, f"{who} asked to get in touch")
     return request
 

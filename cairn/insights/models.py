@@ -39,6 +39,9 @@ class SynthesisRun(models.Model):
     # What else than an event this synthesises, as the key of the app that offered it
     # ("c12": a consultation; see insights.scopes). A re-run reads that scope afresh.
     scope = models.CharField(_("scope"), max_length=40, blank=True, db_index=True)
+    # Not a many-to-many on purpose: the scope as it was asked, compared whole with a
+    # scope's current answers to decide on a re-run; each statement's contribution is a
+    # real foreign key on Assignment.
     contribution_ids = models.JSONField(
         _("contributions"), default=list, blank=True, help_text=_("Explicit scope, if any")
     )

@@ -3,6 +3,7 @@ them, who was not heard, how they changed over time."""
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -162,7 +163,7 @@ def _happened(event: Event, now: datetime) -> bool:
     return event.starts_at <= now and event.status != EventStatus.CANCELLED
 
 
-def briefing_scope(events: list[Event], consultation_ids: list[int]) -> Scope:
+def briefing_scope(events: list[Event], consultations: Iterable[Consultation]) -> Scope:
     """The events that have happened and the consultations chosen, oldest first."""
     now = timezone.now()
     held = [e for e in events if _happened(e, now)]
@@ -175,7 +176,7 @@ def briefing_scope(events: list[Event], consultation_ids: list[int]) -> Scope:
         )
         for e in held
     ]
-    for c in Consultation.objects.filter(pk__in=consultation_ids):
+    for c in consultations:
         run = consultation_synthesis(c)
         ids = answer_contribution_ids(c.pk)
         found.append(Source(c.title, c.created_at, run, ids, is_event=False))
@@ -188,7 +189,7 @@ def briefing_scope(events: list[Event], consultation_ids: list[int]) -> Scope:
 
 
 def report_scope(report: Report) -> Scope:
-    return briefing_scope(list(report.events.all()), list(report.consultation_ids or []))
+    return briefing_scope(list(report.events.all()), list(report.consultations.all()))
 
 
 def _when(source: Source) -> str:
@@ -425,8 +426,8 @@ def _over_time(scope: Scope, lessons: list[Lesson]) -> Draft:
     return change
 
 
-def briefing_drafts(events: list[Event], consultation_ids: list[int] | None = None) -> list[Draft]:
-    scope = briefing_scope(list(events), list(consultation_ids or []))
+def briefing_drafts(events: list[Event], consultations: Iterable[Consultation] = ()) -> list[Draft]:
+    scope = briefing_scope(list(events), list(consultations))
     themes = [
         t
         for source in scope.synthesised

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cairn.consultations.models import Consultation
 from cairn.contributions.models import Contribution
 from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun, Theme
@@ -41,8 +42,7 @@ class Report(models.Model):
         Event, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
     )
     events = models.ManyToManyField(Event, blank=True, related_name="briefings")
-    # Consultations live in another app; their ids keep this app free of that dependency.
-    consultation_ids = models.JSONField(default=list, blank=True)
+    consultations = models.ManyToManyField(Consultation, blank=True, related_name="briefings")
     synthesis = models.ForeignKey(
         SynthesisRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cairn.consultations.models import Consultation
 from cairn.core import audit
 from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun
@@ -96,7 +97,13 @@ def generate_briefing(
     consultation_ids = sorted(set(consultation_ids or []))
     if not events and not consultation_ids:
         raise ReportError(_("Choose at least one event or consultation for the briefing."))
-    scope = briefing.briefing_scope(list(events), consultation_ids)
+    consultations = list(Consultation.objects.filter(pk__in=consultation_ids))
+    missing = sorted(set(consultation_ids) - {c.pk for c in consultations})
+    if missing:
+        raise ReportError(
+            _("No consultation with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+        )
+    scope = briefing.briefing_scope(list(events), consultations)
     if not scope.sources:
         raise ReportError(
             _("None of the chosen events has happened yet: a briefing draws on what was heard.")
@@ -105,10 +112,10 @@ def generate_briefing(
         kind=ReportKind.BRIEFING,
         title=title or _("What we have learned: a briefing for funders and policy makers"),
         created_by=_user(actor),
-        consultation_ids=consultation_ids,
     )
     report.events.set(events)
-    for position, draft in enumerate(briefing.briefing_drafts(list(events), consultation_ids)):
+    report.consultations.set(consultations)
+    for position, draft in enumerate(briefing.briefing_drafts(list(events), consultations)):
         _save_draft(report, draft, position)
     _revise(
         report,
@@ -237,7 +244,7 @@ def regenerate_section(section: Section, actor: Any) -> Section:
             (
                 d
                 for d in briefing.briefing_drafts(
-                    list(report.events.all()), report.consultation_ids
+                    list(report.events.all()), list(report.consultations.all())
                 )
                 if d.key == section.key
             ),

@@ -174,5 +174,5 @@ def test_a_coordinator_drafts_a_report_of_one_consultation_from_the_web(
     )
     report = Report.objects.get(title=f"What we heard: {consultation.title}")
     assert response.url == report.get_absolute_url()
-    assert report.consultation_ids == [consultation.pk]
+    assert list(report.consultations.all()) == [consultation]
     assert consultation.title in report.sections.get(key="summary").body
