@@ -99,7 +99,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             messages.success(request, _("Section saved."))
             return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
         except services.ReportError as exc:
-            errors.append(str(exc))
+            errors.append(("id_heading", str(exc)))
             section.heading = request.POST.get("heading", "")
     body = request.POST.get("body", "") if errors else section.body
     return render(
