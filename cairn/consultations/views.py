@@ -111,6 +111,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "drafts": consultation.responses.filter(status="draft").count(),
         "paper_forms": consultation.paper_forms.count(),
         "due": paper.people_due_a_form(consultation).count(),
+        "issued_due": len(paper.issued_forms_due(consultation)),
     }
     return render(
         request,
@@ -328,7 +329,7 @@ def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         # Issuing blank forms creates codes: a POST from the button, never a link's GET.
         messages.info(request, _("Use the “Print blank forms” button to print blank forms."))
         return redirect(consultation)
-    if request.method == "POST":
+    if request.method == "POST" and "blank" in request.POST:
         count = id_param(request.POST.get("blank"))
         if count is None or count > paper.MAX_BLANK_FORMS:
             messages.error(
@@ -338,8 +339,23 @@ def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(consultation)
         forms = paper.issue_blank_forms(consultation, actor=request.user, count=count)
-    else:
+    elif request.method == "POST":
+        # Issuing codes to everyone due one creates records: a confirmed POST only.
+        if request.POST.get("confirm") != "1":
+            messages.error(
+                request, _("Tick the box to confirm that codes should be issued, then try again.")
+            )
+            return redirect(consultation)
         forms = paper.issue_paper_forms(consultation, actor=request.user)
+    else:
+        # A GET (a link, a prefetch, a crawler) prints only the forms already issued.
+        forms = paper.issued_forms_due(consultation)
+        if not forms and paper.people_due_a_form(consultation).exists():
+            messages.info(
+                request,
+                _("No paper form has been issued yet: use “Issue and download paper forms”."),
+            )
+            return redirect(consultation)
     if not forms:
         messages.info(
             request, _("Nobody is due a paper form: everyone who takes part by post has answered.")
@@ -385,20 +401,15 @@ def synthesise(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
 
 @facilitator_required
 def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable summary to share: counts, themes, and quotes only from those who agreed."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
+    """A printable summary to share: counts, themes, and quotes only from those who agreed;
+    ?large=1 for large print, as for reports."""
     consultation = get_object_or_404(Consultation.objects.select_related("asked_by"), pk=pk)
-    r = results.consultation_results(consultation)
-    html = render_to_string(
-        "consultations/results_pdf.html",
-        {"consultation": consultation, "r": r, "shared": results.shared_open_results(r)},
-    )
+    large = request.GET.get("large") == "1"
     reply = HttpResponse(
-        HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), content_type="application/pdf"
+        results.summary_pdf(consultation, large_print=large), content_type="application/pdf"
     )
-    reply["Content-Disposition"] = f'attachment; filename="consultation-{pk}-results.pdf"'
+    name = f"consultation-{pk}-results{'-large-print' if large else ''}.pdf"
+    reply["Content-Disposition"] = f'attachment; filename="{name}"'
     return reply
 
 
