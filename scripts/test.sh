@@ -3,7 +3,8 @@
 # SQLite, then on PostgreSQL when one answers at DATABASE_URL / 127.0.0.1:5432.
 set -euo pipefail
 CAIRN_EXTRAS=test . "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
-apt_install chromium fonts-dejavu-core poppler-utils libharfbuzz-subset0
+# LibreOffice (Writer, no GUI) opens the report DOCX in a test, as people will.
+apt_install chromium fonts-dejavu-core poppler-utils libharfbuzz-subset0 libreoffice-writer-nogui
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ package.json -nt node_modules/axe-core/axe.min.js ]; then
     echo "cairn: installing axe-core from npm" >&2
     npm ci --silent --no-audit --no-fund

@@ -60,6 +60,13 @@ class NewPersonForm(PersonForm):
 
 
 class MyDetailsForm(PersonForm):
+    consent = forms.MultipleChoiceField(
+        label=_("I agree to"),
+        choices=ConsentPurpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta(PersonForm.Meta):
         fields = [
             "job_title",

@@ -29,8 +29,6 @@ from cairn.members.forms import (
 from cairn.members.import_fields import guess_mapping, header_score
 from cairn.members.importer import ImportReport, run_import
 from cairn.members.models import (
-    ConsentMethod,
-    ConsentPurpose,
     ImportJob,
     ImportStatus,
     Organisation,
@@ -293,9 +291,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        changed = services.update_person(p, form.cleaned_data, request.user)
-        messages.success(request, _("Saved.") if changed else _("Nothing changed."))
-        return redirect(p)
+        try:
+            changed = services.update_person(p, form.cleaned_data, request.user)
+        except services.PersonError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+            return redirect(p)
     return render(request, "members/person_form.html", {"p": p, "form": form})
 
 
@@ -377,30 +379,23 @@ def my_details(request: HttpRequest) -> HttpResponse:
     p = getattr(request.user, "person", None)
     if p is None:
         raise Http404
-    form = MyDetailsForm(request.POST or None, instance=Person.objects.get(pk=p.pk))
-    if request.method == "POST" and form.is_valid():
-        changed = services.update_person(p, form.cleaned_data, request.user)
-        granted = set(request.POST.getlist("consent"))
-        current = {c.purpose: c.granted for c in p.consents.all()}
-        for purpose in ConsentPurpose.values:
-            wanted = purpose in granted
-            if current.get(purpose, False) != wanted:
-                services.set_consent(
-                    p, purpose, granted=wanted, method=ConsentMethod.WEB, user=request.user
-                )
-                changed.append(purpose)
-        messages.success(request, _("Saved.") if changed else _("Nothing changed."))
-        return redirect("members:me")
-    consents = {c.purpose: c.granted for c in p.consents.all()}
-    return render(
-        request,
-        "members/my_details.html",
-        {
-            "p": p,
-            "form": form,
-            "purposes": [(v, label, consents.get(v, False)) for v, label in ConsentPurpose.choices],
-        },
+    granted = [c.purpose for c in p.consents.all() if c.granted]
+    form = MyDetailsForm(
+        request.POST or None,
+        instance=Person.objects.get(pk=p.pk),
+        initial={"consent": granted},
     )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_own_details(
+                p, form.cleaned_data, form.cleaned_data["consent"], request.user
+            )
+        except services.PersonError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+            return redirect("members:me")
+    return render(request, "members/my_details.html", {"p": p, "form": form})
 
 
 @coordinator_required
@@ -492,11 +487,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
         except UnreadableFile as error:
             form.add_error("file", str(error))
         else:
-            job = ImportJob.objects.create(
-                filename=upload.name[:255],
-                content=data,
-                mapping=guess_mapping(table.headers),
-                created_by=request.user,
+            job = import_jobs.upload_import(
+                upload.name, data, guess_mapping(table.headers), request.user
             )
             return redirect("members:import_preview", pk=job.pk)
     return render(request, "members/import_start.html", {"form": form})
@@ -517,8 +509,11 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     data = bytes(job.content)
     table = read_table(data, job.filename, header_score=header_score)
     if request.method == "POST":
-        job.mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(table.headers)}
-        job.save(update_fields=["mapping"])
+        import_jobs.set_import_mapping(
+            job,
+            {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(table.headers)},
+            request.user,
+        )
     decisions = {
         int(key[4:]): value
         for key, value in request.POST.items()

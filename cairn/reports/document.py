@@ -9,11 +9,13 @@ quoting someone who has since withdrawn consent left out. Publishing stores this
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution
@@ -197,6 +199,8 @@ def build_document(report: Report, *, public: bool) -> dict[str, Any]:
         "status": report.get_status_display(),
         "public": public,
         "generated_at": timezone.now().isoformat(),
+        # The language the report is written in (the site's): DOCX styles, the PDF's /Lang.
+        "language": get_language() or settings.LANGUAGE_CODE,
         "sections": out_sections,
     }
 

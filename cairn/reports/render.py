@@ -17,11 +17,11 @@ FORMATS = {
 }
 
 
-def with_svg(doc: dict[str, Any]) -> dict[str, Any]:
+def with_svg(doc: dict[str, Any], *, large_print: bool = False) -> dict[str, Any]:
     """Attach each chart's SVG for templates (not stored: snapshots keep only the data)."""
     for section in doc["sections"]:
         for chart in section.get("charts", []):
-            chart["svg"] = mark_safe(charts.svg(chart))  # noqa: S308 - built from escaped text
+            chart["svg"] = mark_safe(charts.svg(chart, large_print=large_print))  # noqa: S308 - built from escaped text
     return doc
 
 
@@ -31,7 +31,12 @@ def html_page(doc: dict[str, Any], *, large_print: bool = False) -> str:
     header = doc["network"].replace("\\", " ").replace('"', "'").replace("<", " ")
     return render_to_string(
         "reports/print.html",
-        {"doc": with_svg(doc), "large_print": large_print, "css_header": mark_safe(header)},  # noqa: S308
+        {
+            "doc": with_svg(doc, large_print=large_print),
+            "large_print": large_print,
+            "css_header": mark_safe(header),  # noqa: S308
+            "lang": language_tag(doc),
+        },
     )
 
 
@@ -80,6 +85,114 @@ def markdown(doc: dict[str, Any], *, large_print: bool = False) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def language_tag(doc: dict[str, Any]) -> str:
+    """The document's language as a BCP 47 tag ("en-GB"), from the report or the site."""
+    from django.conf import settings
+
+    code = doc.get("language") or settings.LANGUAGE_CODE or "en"
+    lang, _sep, region = code.replace("_", "-").partition("-")
+    return f"{lang.lower()}-{region.upper()}" if region else lang.lower()
+
+
+def _fld_char(paragraph: Any, kind: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        el.set(qn("w:dirty"), "true")  # stale on opening: the word processor recomputes it
+    paragraph.add_run()._r.append(el)
+
+
+def _instruction(paragraph: Any, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, NUMPAGES) in its runs: begin, instruction, separate, the text
+    shown until the word processor updates it, end."""
+    _fld_char(paragraph, "begin")
+    _instruction(paragraph, instruction)
+    _fld_char(paragraph, "separate")
+    paragraph.add_run(placeholder)
+    _fld_char(paragraph, "end")
+
+
+def _toc_styles(document: Any, body_pt: int) -> list[Any]:
+    """Word's built-in "toc 1" and "toc 2" styles (the template lacks them), so the
+    contents looks the same before and after the word processor rebuilds it."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Cm, Pt
+
+    styles = []
+    for level in (1, 2):
+        style = document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.element.styleId = f"TOC{level}"
+        style.base_style = document.styles["Normal"]
+        style.font.size = Pt(body_pt)
+        style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        style.paragraph_format.space_after = Pt(2)
+        styles.append(style)
+    return styles
+
+
+def _contents(document: Any, headings: list[tuple[int, str]], body_pt: int) -> None:
+    """A TOC field over Heading 1-3. Until a word processor updates it (Word offers to on
+    opening; LibreOffice: Tools > Update), it shows the headings without page numbers
+    and says how to add them."""
+    styles = _toc_styles(document, body_pt)
+    document.add_paragraph(_("Contents"), style="TOC Heading")
+    paragraphs = [
+        document.add_paragraph(text, style=styles[min(level, 2) - 1]) for level, text in headings
+    ]
+    note = document.add_paragraph(
+        _("Right-click the contents and choose Update Field to add page numbers.")
+    )
+    note.runs[0].italic = True
+    first = paragraphs[0] if paragraphs else note
+    # The field's start goes before the first entry's text: begin, instruction, separate.
+    text_runs = list(first._p)[1:] if first._p.pPr is not None else list(first._p)
+    for el in text_runs:
+        first._p.remove(el)
+    _fld_char(first, "begin")
+    _instruction(first, 'TOC \\o "1-3" \\h \\z \\u')
+    _fld_char(first, "separate")
+    for el in text_runs:
+        first._p.append(el)
+    _fld_char(note, "end")
+
+
+def _set_language(document: Any, tag: str) -> None:
+    """w:lang on the document defaults and on every style that sets its own, so spelling,
+    hyphenation and screen readers use the report's language."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    r_pr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    targets = [r_pr_default] if r_pr_default is not None else []
+    targets += [
+        style.get_or_add_rPr()
+        for style in styles.findall(qn("w:style"))
+        if style.get(qn("w:type")) in ("paragraph", "character")
+    ]
+    for r_pr in targets:
+        lang = r_pr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            r_pr.append(lang)
+        for attr in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(attr), tag)
+    document.core_properties.language = tag
+
+
 def docx(doc: dict[str, Any], *, large_print: bool = False) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -92,34 +205,43 @@ def docx(doc: dict[str, Any], *, large_print: bool = False) -> bytes:
     section0.page_height, section0.page_width = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin"):
         setattr(section0, side, Cm(2.2))
+    body = 16 if large_print else 11
     base = document.styles["Normal"]
     base.font.name = "Arial"
-    base.font.size = Pt(16 if large_print else 11)
+    base.font.size = Pt(body)
     for level, size in ((0, 26), (1, 20), (2, 16)):
         style = document.styles["Title" if level == 0 else f"Heading {level}"]
         style.font.size = Pt(size + (6 if large_print else 0))
+    # The template's small styles (captions 9 pt, the footer, contents entries) follow the
+    # body size, so large print enlarges everything, not only the paragraphs.
+    for name in ("Caption", "Quote", "Footer"):
+        document.styles[name].font.size = Pt(body)
+    document.styles["TOC Heading"].font.size = Pt(body + 4)
     document.core_properties.title = doc["title"]
     document.core_properties.author = doc["network"]
-    document.core_properties.language = "en-GB"
+    _set_language(document, language_tag(doc))
+    # Word asks to refresh the fields (the contents, page counts) when the file is opened.
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    document.settings.element.append(update)
 
-    # Page numbers in the footer, as a PAGE field word processors update themselves.
+    # "Page N of M" in the footer, as PAGE and NUMPAGES fields the word processor fills in.
     footer = section0.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(_("Page") + " ")
-    run = footer.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        else:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
-        run._r.append(el)
+    _field(footer, "PAGE", "1")
+    footer.add_run(" " + _("of") + " ")
+    _field(footer, "NUMPAGES", "1")
 
     document.add_heading(doc["title"], level=0)
     if doc.get("subtitle"):
         document.add_paragraph(f"{doc['network']} · {doc['subtitle']}")
+    # A real contents field built from the Heading styles below.
+    headings = []
+    for section in doc["sections"]:
+        headings.append((1, section["heading"]))
+        headings += [(2, b["text"]) for b in section["blocks"] if b["type"] == "h3"]
+    _contents(document, headings, body)
     for section in doc["sections"]:
         document.add_heading(section["heading"], level=1)
         for block in section["blocks"]:
@@ -131,8 +253,11 @@ def docx(doc: dict[str, Any], *, large_print: bool = False) -> bytes:
                 for item in block["items"]:
                     document.add_paragraph(_text(item), style="List Bullet")
         for chart in section.get("charts", []):
-            document.add_paragraph(chart["title"], style="Caption")
-            picture = document.add_picture(io.BytesIO(charts.png(chart)), width=Cm(15))
+            caption = document.add_paragraph(chart["title"], style="Caption")
+            caption.paragraph_format.keep_with_next = True
+            picture = document.add_picture(
+                io.BytesIO(charts.png(chart, large_print=large_print)), width=Cm(15)
+            )
             picture._inline.docPr.set("descr", chart["alt"])
             picture._inline.docPr.set("title", chart["title"])
         for quote in section["quotes"]:

@@ -53,14 +53,65 @@ class Embedder(Protocol):
 def parallel_transform(vectorizer, texts: list[str]):  # noqa: ANN001, ANN201 - scikit-learn types
     """``vectorizer.transform(texts)``, in chunks over every core for large inputs.
 
-    The character n-gram analyser is pure Python (~20,000 texts a second a core).
+    scikit-learn's n-gram analysers are pure Python (~20,000 texts a second a
+    core); a character ``char_wb`` vectorizer takes the word-wise path instead.
     """
+    if getattr(vectorizer, "analyzer", None) == "char_wb":
+        return char_wb_transform(vectorizer, texts)
     parts = parallel.map_chunks(vectorizer.transform, texts)
     if parts is None:
         return vectorizer.transform(texts)
     from scipy import sparse
 
     return sparse.vstack(parts, format="csr")
+
+
+def char_wb_transform(vectorizer, texts: list[str]):  # noqa: ANN001, ANN201 - scikit-learn types
+    """``vectorizer.transform(texts)`` for a fitted ``char_wb`` TF-IDF, one distinct word at a time.
+
+    ``char_wb`` n-grams never cross a word boundary, so a text's n-gram counts
+    are the sum of its words' counts: (texts x words) @ (words x n-grams).
+    Each distinct word is analysed once (words repeat: 100,000 statements hold
+    ~20x fewer distinct words than words), which is ~10x faster than
+    analysing every text and equal to it (tests/synthesis/test_embed.py).
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    lower = vectorizer.lowercase
+    index: dict[str, int] = {}
+    setdefault = index.setdefault
+    cols: list[int] = []
+    indptr = [0]
+    for t in texts:
+        # As scikit-learn's char_wb: lowercase, then words split on whitespace.
+        cols.extend([setdefault(w, len(index)) for w in (t.lower() if lower else t).split()])
+        indptr.append(len(cols))
+    dtype = vectorizer.dtype
+    words = sparse.csr_matrix(
+        (np.ones(len(cols), dtype=dtype), np.asarray(cols, dtype=np.int64), indptr),
+        shape=(len(texts), len(index)),
+    )
+    per_word = CountVectorizer(
+        analyzer="char_wb",
+        ngram_range=vectorizer.ngram_range,
+        vocabulary=vectorizer.vocabulary_,
+        lowercase=False,
+        dtype=dtype,
+    ).transform(list(index))
+    counts = (words @ per_word).tocsr()
+    counts.sum_duplicates()
+    counts.eliminate_zeros()
+    # TfidfTransformer's steps, from the fitted vectorizer's public parts.
+    if vectorizer.sublinear_tf:
+        np.log(counts.data, counts.data)
+        counts.data += 1
+    if vectorizer.use_idf:
+        counts.data *= vectorizer.idf_.astype(dtype)[counts.indices]
+    if vectorizer.norm:
+        counts = normalize(counts, norm=vectorizer.norm, copy=False)
+    return counts
 
 
 def encode_in_chunks(

@@ -153,3 +153,159 @@ def test_the_printed_letter_batch_carries_the_personal_form_after_the_letter(
     code = PaperForm.objects.get(person=jean).code
     assert text.index(f"Your reference: {code}") < text.index("Please do not change this code")
     assert "Freepost COMMUNITIES" in text
+
+
+def demo_like_consultation(actor, **question_overrides):
+    """The demo's consultation (five questions, its introduction and notices)."""
+    from cairn.consultations import demo
+    from cairn.consultations.services import building
+    from cairn.members.models import Organisation, Sector
+
+    council = Organisation.objects.create(
+        name="Eastdale Council Communities Team", sector=Sector.LOCAL_AUTHORITY
+    )
+    consultation = building.create_consultation(
+        actor=actor,
+        title="Your experience of the past months",
+        asked_by=council,
+        introduction=(
+            "Eastdale Council wants to hear from community groups and volunteers about your "
+            "experience of the past few months: what kept you going, what was hard, and what "
+            "we should build on. It takes about ten minutes."
+        ),
+        privacy_notice=(
+            "Your answers are read by the council's communities team and the Northshire "
+            "Co-production Network. We publish a summary; we only quote you without your name "
+            "and only if you say yes. We keep answers for two years. Contact the network to "
+            "see or delete yours."
+        ),
+        return_address="Freepost NORTHSHIRE NETWORK\nNorthshire Co-production Network\n"
+        "1 Library Square\nNorthshire NS1 1AB",
+    )
+    for kind, text, choices, required in demo.QUESTIONS:
+        building.add_question(
+            consultation,
+            actor=actor,
+            kind=kind,
+            text=text,
+            choices_text=choices,
+            required=required,
+            help_text=question_overrides.get(kind, ""),
+            scale_min_label="Not at all" if kind == "scale" else "",
+            scale_max_label="Very well" if kind == "scale" else "",
+        )
+    return consultation
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_a_standard_form_fits_two_pages_with_every_question_whole_on_one(alice, jean):
+    consultation = demo_like_consultation(alice)
+    jean.access_needs = []
+    jean.save()
+    form = paper.issue_paper_forms(consultation, actor=alice, people=[jean])[0]
+    pages = pages_of(paper.render_paper_forms(consultation, [form]))
+    assert len(pages) == 2
+    # No heading left at the foot of a page: each question is on the same page as what
+    # answers it (its hint and boxes, or its lines' page), as are the return address's
+    # heading and the address, and the privacy heading and its words.
+    for q in consultation.questions.all():
+        on = [i for i, text in enumerate(pages) if q.text.split()[-1] in text.replace("\n", " ")]
+        assert on, q.text
+        page = pages[on[0]].replace("\n", " ")
+        for option in q.choices:
+            assert option in page, (q.text, option)
+    last = pages[-1].replace("\n", " ")
+    assert "please post this form to" in last and "Northshire NS1 1AB" in last
+    assert "How we use your answers" in last and "delete yours" in last
+
+
+def test_large_print_forms_print_nothing_under_16_points(alice, jean):
+    from collections import Counter
+
+    consultation = demo_like_consultation(alice)
+    form = paper.issue_paper_forms(consultation, actor=alice, people=[jean])[0]  # large print
+    sizes: Counter = Counter()
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes[round(size * abs(tm[3]) * abs(cm[3]), 1)] += 1
+
+    for page in PdfReader(io.BytesIO(paper.render_paper_forms(consultation, [form]))).pages:
+        page.extract_text(visitor_text=visit)
+    assert min(sizes) >= 16, sorted(sizes)
+
+
+@pytest.mark.parametrize(
+    "hint",
+    [
+        "Tick all that apply",
+        "(Select all that apply.)",
+        "Choose as many as apply",
+        "All that apply",
+    ],
+)
+def test_the_multiple_choice_instruction_is_printed_once(alice, hint):
+    consultation = demo_like_consultation(alice, multiple=hint)
+    form = paper.issue_blank_forms(consultation, actor=alice, count=1)[0]
+    text = " ".join(pages_of(paper.render_paper_forms(consultation, [form]))).replace("\n", " ")
+    assert text.count("every box that applies") == 1
+    assert hint not in text
+
+
+def test_a_hint_that_says_more_than_how_many_to_choose_is_kept(alice):
+    hint = "Think of the last three months, not the first lockdown"
+    consultation = demo_like_consultation(alice, multiple=hint)
+    form = paper.issue_blank_forms(consultation, actor=alice, count=1)[0]
+    text = " ".join(pages_of(paper.render_paper_forms(consultation, [form]))).replace("\n", " ")
+    assert hint in text and "every box that applies" in text
+    # Only the boxes' own instruction is left out: an open question keeps any hint.
+    from cairn.consultations.models import Question
+
+    assert paper.printed_hint(Question(kind="open", help_text="All that apply")) == "All that apply"
+
+
+def test_a_form_without_its_own_return_address_goes_back_to_the_network(alice, settings, tmp_path):
+    from django.core.management import call_command
+
+    consultation = demo_like_consultation(alice)
+    consultation.return_address = ""
+    consultation.save()
+    settings.NETWORK_NAME = "Northshire Network"
+    settings.NETWORK_POSTAL_ADDRESS = "1 Quay Street\nPortshire NS1 9ZZ"
+    form = paper.issue_blank_forms(consultation, actor=alice, count=1)[0]
+    text = " ".join(pages_of(paper.render_paper_forms(consultation, [form])))
+    assert "Northshire Network" in text and "Portshire NS1 9ZZ" in text
+
+    # With neither address, the form says so and the command warns whoever prints it.
+    settings.NETWORK_POSTAL_ADDRESS = ""
+    text = " ".join(pages_of(paper.render_paper_forms(consultation, [form]))).replace("\n", " ")
+    assert "postal address is missing" in text
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "consultation",
+        "paper-forms",
+        str(consultation.pk),
+        "--blank",
+        "1",
+        "--out",
+        str(tmp_path / "forms.pdf"),
+        stdout=out,
+        stderr=err,
+    )
+    assert "no return address" in err.getvalue() and "CAIRN_POSTAL_ADDRESS" in err.getvalue()
+
+
+def test_the_consultation_page_warns_when_forms_have_nowhere_to_go_back_to(
+    client, alice, consultation, settings
+):
+    settings.NETWORK_POSTAL_ADDRESS = ""
+    client.force_login(alice)
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "no address to be posted back to" not in page  # it has its own return address
+    consultation.return_address = ""
+    consultation.save()
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "no address to be posted back to" in page

@@ -266,3 +266,20 @@ def test_the_letters_page_says_when_the_return_address_or_network_name_is_missin
     settings.NETWORK_NAME = "Eastdale Network"
     page = client.get("/outreach/letters/").content.decode()
     assert "CAIRN_POSTAL_ADDRESS" not in page and "CAIRN_NETWORK_NAME" not in page
+
+
+def test_a_batch_page_warns_before_printing_letters_without_a_return_address(
+    client, alice, audience, settings
+):
+    notify(audience["post"], subject="Invitation", body="Come.", purpose=INVITE)
+    client.force_login(alice)
+    settings.NETWORK_POSTAL_ADDRESS = ""
+    settings.NETWORK_NAME = "Eastdale Network"
+    client.post("/outreach/letters/")
+    batch = LetterBatch.objects.get()
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "without a return address" in page and "CAIRN_POSTAL_ADDRESS" in page
+    assert "CAIRN_NETWORK_NAME" not in page
+    settings.NETWORK_POSTAL_ADDRESS = "1 High St\nEA1 1AA"
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "CAIRN_POSTAL_ADDRESS" not in page

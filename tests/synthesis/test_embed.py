@@ -80,8 +80,30 @@ def test_large_tfidf_transforms_in_parallel_give_the_same_rows(
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [f"statement {i} about buses, food {i % 7} and libraries" for i in range(300)]
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4)).fit(texts)
+    vec = TfidfVectorizer(ngram_range=(1, 2)).fit(texts)
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 100)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     together = embed.parallel_transform(vec, texts)
     assert (together != vec.transform(texts)).nnz == 0
+
+
+def test_word_wise_character_ngrams_equal_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [
+        f"Statement {i}:  the BUS  is late\tagain\nand again, Ärger über Öffis {i % 7} a I"
+        for i in range(200)
+    ] + ["", "   ", "x", "Übermäßig   LANGE Wörter ohne Ende", "naïve café ünïcödé wordnotinfit"]
+    for sublinear in (True, False):
+        vec = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(3, 4),
+            sublinear_tf=sublinear,
+            min_df=2,
+            dtype=np.float32,
+        ).fit(texts[:150])
+        fast = embed.char_wb_transform(vec, texts)
+        slow = vec.transform(texts)
+        assert fast.shape == slow.shape
+        assert np.allclose(fast.toarray(), slow.toarray(), atol=1e-6)
+        assert (fast != 0).sum() == (slow != 0).sum()

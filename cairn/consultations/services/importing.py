@@ -23,19 +23,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from cairn.consultations.models import (
+    Answer,
     Consultation,
     Question,
     QuestionKind,
     Response,
     ResponseChannel,
+    ResponseStatus,
 )
-from cairn.consultations.services.answering import (
-    AnswerErrors,
-    _finish,
-    _write,
-    clean_answers,
-)
+from cairn.consultations.services.answering import AnswerErrors, clean_answers
+from cairn.contributions.services import record_contributions
 from cairn.core import audit
+from cairn.lib.bulk import insert_many, insert_returning_pks
 from cairn.members.models import Person, Sector
 from cairn.members.tabular import UnreadableFile, read_table
 
@@ -226,11 +225,15 @@ def _match_columns(headers: list[str], questions: list[Question], report: Import
     return columns
 
 
-def _choice_numbers(question: Question, cell: str) -> list[str]:
-    """Choice wording back to the 1-based numbers the answer checks expect."""
+def _choice_numbers(
+    question: Question, cell: str, options: dict[str, int] | None = None
+) -> list[str]:
+    """Choice wording back to the 1-based numbers the answer checks expect.
+    ``options``: normalised wording to number, made once per question by the caller."""
     if question.kind == QuestionKind.SCALE:
         return [cell]
-    options = {_norm(o): i for i, o in enumerate(question.choices, start=1)}
+    if options is None:
+        options = {_norm(o): i for i, o in enumerate(question.choices, start=1)}
     if _norm(cell) in options:
         return [str(options[_norm(cell)])]
     numbers = []
@@ -243,12 +246,21 @@ def _choice_numbers(question: Question, cell: str) -> list[str]:
     return numbers
 
 
-def _sector(cell: str) -> str:
-    wanted = _norm(cell)
+def _sectors() -> dict[str, str]:
+    """Normalised sector value or label to the value, made once per import."""
+    found = {}
     for value, label in Sector.choices:
-        if wanted in (_norm(value), _norm(str(label))):
-            return value
-    raise ValueError(f"“{cell}” is not a sector this network knows.")
+        found[_norm(str(label))] = value
+        found[_norm(value)] = value
+    return found
+
+
+def _sector(cell: str, sectors: dict[str, str] | None = None) -> str:
+    wanted = _norm(cell)
+    value = (sectors if sectors is not None else _sectors()).get(wanted)
+    if value is None:
+        raise ValueError(f"“{cell}” is not a sector this network knows.")
+    return value
 
 
 def _read_rows(data: bytes, filename: str, report: ImportReport) -> tuple[list[str], list]:
@@ -315,7 +327,17 @@ def import_responses(
                     "The dates could be day/month or month/day; they were read as day/month."
                 )
         day_first = sign
-    people = {p.email.lower(): p for p in Person.objects.exclude(email="")}
+    people = {
+        p.email.lower(): p for p in Person.objects.exclude(email="").select_related("organisation")
+    }
+    choice_maps = {
+        q.pk: {_norm(o): i for i, o in enumerate(q.choices, start=1)}
+        for q in questions
+        if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+    }
+    sectors = _sectors()
+    # Everything is checked and prepared here, before the write transaction, so the write
+    # itself is a few bulk inserts and holds the database for as short a time as it can.
     prepared = []
     for line, row in rows:
         if not any(cell.strip() for cell in row):
@@ -337,10 +359,10 @@ def import_responses(
                     raw[target.pk] = (
                         [cell]
                         if target.kind == QuestionKind.OPEN
-                        else _choice_numbers(target, cell)
+                        else _choice_numbers(target, cell, choice_maps.get(target.pk))
                     )
                 elif target == "sector":
-                    meta["sector"] = _sector(cell)
+                    meta["sector"] = _sector(cell, sectors)
                 elif target == "submitted":
                     meta["submitted"] = parse_submitted(cell, utc=utc, day_first=day_first)
                 elif cell.lower() != "anonymous":  # Microsoft Forms' anonymous respondents
@@ -348,7 +370,7 @@ def import_responses(
             except ValueError as exc:
                 problems.append(str(exc))
         try:
-            cleaned = clean_answers(consultation, raw, require=False)
+            cleaned = clean_answers(consultation, raw, require=False, questions=questions)
         except AnswerErrors as exc:
             problems += list(exc.errors.values())
             cleaned = {}
@@ -364,27 +386,81 @@ def import_responses(
     report.would_import = len(prepared)
     if dry_run:
         return report
-    now = timezone.now()
-    with transaction.atomic():
-        for line, cleaned, person, meta in prepared:
-            response = Response.objects.create(
-                consultation=consultation,
-                person=person,
-                respondent_name="" if person else meta["name"][:200],
-                sector=person.effective_sector if person else meta["sector"],
-                channel=ResponseChannel.IMPORT,
-                entered_by=actor if getattr(actor, "is_authenticated", False) else None,
-                source=f"import:{digest}:{filename}:row {line}"[:200],
-                submitted_at=meta["submitted"] or now,
-            )
-            _write(response, cleaned)
-            _finish(response, partial=False, submitted_at=meta["submitted"])
-            report.imported += 1
-        audit.record(
-            actor,
-            "consultation.responses_imported",
-            consultation,
-            f"{report.imported} responses from {filename}",
-            tool=report.tool,
-        )
+    _write_all(consultation, questions, prepared, digest=digest, filename=filename, actor=actor)
+    report.imported = len(prepared)
+    audit.record(
+        actor,
+        "consultation.responses_imported",
+        consultation,
+        f"{report.imported} responses from {filename}",
+        tool=report.tool,
+    )
     return report
+
+
+@transaction.atomic
+def _write_all(
+    consultation: Consultation,
+    questions: list[Question],
+    prepared: list,
+    *,
+    digest: str,
+    filename: str,
+    actor: Any,
+) -> None:
+    """The checked rows in bulk: responses, then the contributions their open answers
+    become, then the answers pointing at both. All or nothing."""
+    now = timezone.now()
+    entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    responses = [
+        {
+            "consultation_id": consultation.pk,
+            "person_id": person.pk if person else None,
+            "respondent_name": "" if person else meta["name"][:200],
+            "sector": person.effective_sector if person else meta["sector"],
+            "channel": ResponseChannel.IMPORT,
+            "status": ResponseStatus.SUBMITTED,
+            "entered_by_id": entered_by.pk if entered_by else None,
+            "source": f"import:{digest}:{filename}:row {line}"[:200],
+            "submitted_at": meta["submitted"] or now,
+        }
+        for line, _cleaned, person, meta in prepared
+    ]
+    response_pks = insert_returning_pks(Response, responses)
+    numbers = {q.pk: q.number for q in questions if q.kind == QuestionKind.OPEN}
+    channel = ResponseChannel(ResponseChannel.IMPORT).contribution_channel
+    source = f"Consultation: {consultation.title}"
+    answers, contributions = [], []
+    for response_pk, response, (_line, cleaned, person, meta) in zip(
+        response_pks, responses, prepared, strict=True
+    ):
+        for question_id, (text, selected) in cleaned.items():
+            if not text and not selected:
+                continue
+            answer = {"response_id": response_pk, "question_id": question_id}
+            answer |= {"text": text, "selected": selected, "contribution": None}
+            if question_id in numbers:  # an open question: its answer joins the ledger
+                answer["contribution"] = len(contributions)
+                contributions.append(
+                    {
+                        "text": text,
+                        "channel": channel,
+                        "author": person,
+                        "author_name": "" if person else response["respondent_name"].strip(),
+                        # Without a person, the sector the respondent gave.
+                        "author_sector": person.effective_sector if person else response["sector"],
+                        "consent_to_quote": False,
+                        "consent_to_name": False,
+                        "source": source,
+                        # Response.reference of a response without a paper form.
+                        "source_ref": f"R{response_pk} Q{numbers[question_id]}",
+                        "said_at": meta["submitted"],
+                    }
+                )
+            answers.append(answer)
+    contribution_pks = record_contributions(contributions, entered_by=actor)
+    for answer in answers:
+        index = answer.pop("contribution")
+        answer["contribution_id"] = contribution_pks[index] if index is not None else None
+    # Thousands of answers whose pks nothing needs: one executemany.
+    insert_many(Answer, answers)

@@ -1,5 +1,6 @@
 """Paper forms: one reference code per person, a printable PDF, sent in the letter batch."""
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,7 +10,13 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cairn.consultations.models import Consultation, PaperForm, Response
+from cairn.consultations.models import (
+    Consultation,
+    PaperForm,
+    Question,
+    QuestionKind,
+    Response,
+)
 from cairn.core import audit
 from cairn.members.models import AccessNeed, Channel, Person
 from cairn.outreach.services import notify
@@ -71,6 +78,18 @@ def issue_paper_forms(
     return forms
 
 
+def issued_forms_due(consultation: Consultation) -> list[PaperForm]:
+    """The forms already issued to people still due one: what a GET may print again,
+    since printing them creates nothing."""
+    due = people_due_a_form(consultation)
+    forms = PaperForm.objects.filter(consultation=consultation, person__in=due)
+    return list(
+        forms.select_related("person", "person__organisation").order_by(
+            "person__last_name", "person__first_name", "person__pk"
+        )
+    )
+
+
 # One request renders these into a PDF: 100 pages take seconds, 1,000 took minutes and 2.5 GB.
 MAX_BLANK_FORMS = 100
 
@@ -87,6 +106,43 @@ def issue_blank_forms(consultation: Consultation, *, actor: Any, count: int) -> 
     return forms
 
 
+# A hint that only says how many boxes to mark ("Tick all that apply", "Select one"):
+# written for the web form, it repeats the paper form's own instruction.
+_HOW_MANY = re.compile(
+    r"\(?\s*(please\s+)?((tick|choose|select|pick|check|mark|cross|circle)\s+)?"
+    r"(only\s+)?(one|all|any|every|as many as (you (like|want|need)|apply)|up to \w+)"
+    r"(\s+(box|boxes|option|options|answer|answers|item|items|choice|choices))?"
+    r"(\s+(that|which)\s+appl(y|ies)(\s+to\s+you)?)?\s*[.!]?\s*\)?",
+    re.IGNORECASE,
+)
+
+
+def printed_hint(question: Question) -> str:
+    """The question's hint as printed: left out when the form's own instruction
+    ("Put a cross in every box that applies.") already says it."""
+    hint = question.help_text.strip()
+    if question.kind != QuestionKind.OPEN and _HOW_MANY.fullmatch(hint):
+        return ""
+    return hint
+
+
+def return_address(consultation: Consultation) -> str:
+    """Where a paper form goes back to: the consultation's own address, else the
+    network's (CAIRN_POSTAL_ADDRESS) under its name; "" when neither is set."""
+    if consultation.return_address.strip():
+        return consultation.return_address.strip()
+    postal = settings.NETWORK_POSTAL_ADDRESS.strip()
+    return f"{settings.NETWORK_NAME}\n{postal}" if postal else ""
+
+
+def _two_columns(question: Question) -> bool:
+    """Four or more short choices go in two columns, to keep a form to two pages."""
+    choices = (
+        question.choices if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else []
+    )
+    return len(choices) >= 4 and max(len(c) for c in choices) <= 34
+
+
 def render_paper_forms(consultation: Consultation, forms: Iterable[PaperForm]) -> bytes:
     """One PDF, each form starting on a new page; large print for those who asked for it."""
     from weasyprint import HTML  # imported here: it loads pango, which pages do not need
@@ -96,7 +152,11 @@ def render_paper_forms(consultation: Consultation, forms: Iterable[PaperForm]) -
         {
             "consultation": consultation,
             "network_name": settings.NETWORK_NAME,
-            "questions": list(consultation.questions.all()),
+            "return_address": return_address(consultation),
+            "questions": [
+                {"q": q, "hint": printed_hint(q), "two_columns": _two_columns(q)}
+                for q in consultation.questions.all()
+            ],
             "forms": [
                 {
                     "form": form,

@@ -44,6 +44,11 @@ class Command(BaseCommand):
             self.stdout.write("Nobody is due a paper form; no file written.")
             return
         Path(out).write_bytes(paper.render_paper_forms(consultation, forms))
+        if not paper.return_address(consultation):
+            self.stderr.write(
+                "Warning: these forms have no return address. Set the consultation's return "
+                "address, or CAIRN_POSTAL_ADDRESS (lines separated by |) for the network's."
+            )
         self.stdout.write(f"Wrote {len(forms)} paper forms to {out}:")
         for form in forms:
             self.stdout.write(f"  {form.code}  {form.person or '(blank)'}")
