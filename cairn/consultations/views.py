@@ -401,20 +401,15 @@ def synthesise(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
 
 @facilitator_required
 def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable summary to share: counts, themes, and quotes only from those who agreed."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
+    """A printable summary to share: counts, themes, and quotes only from those who agreed;
+    ?large=1 for large print, as for reports."""
     consultation = get_object_or_404(Consultation.objects.select_related("asked_by"), pk=pk)
-    r = results.consultation_results(consultation)
-    html = render_to_string(
-        "consultations/results_pdf.html",
-        {"consultation": consultation, "r": r, "shared": results.shared_open_results(r)},
-    )
+    large = request.GET.get("large") == "1"
     reply = HttpResponse(
-        HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), content_type="application/pdf"
+        results.summary_pdf(consultation, large_print=large), content_type="application/pdf"
     )
-    reply["Content-Disposition"] = f'attachment; filename="consultation-{pk}-results.pdf"'
+    name = f"consultation-{pk}-results{'-large-print' if large else ''}.pdf"
+    reply["Content-Disposition"] = f'attachment; filename="{name}"'
     return reply
 
 

@@ -4,7 +4,6 @@
 import io
 import shutil
 import subprocess
-from collections import Counter
 
 import pytest
 from docx import Document
@@ -13,6 +12,7 @@ from pypdf import PdfReader
 
 from cairn.reports import charts, render
 from cairn.reports.document import build_document
+from tests.pdf_pages import page_bottoms, text_sizes
 
 pytestmark = pytest.mark.django_db
 SOFFICE = shutil.which("soffice")
@@ -124,19 +124,6 @@ def test_the_docx_opens_in_libreoffice_with_its_contents_and_page_numbers(doc, t
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
 
 
-def text_sizes(data: bytes) -> Counter:
-    """Characters of text by printed size in points."""
-    sizes: Counter = Counter()
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            sizes[round(size * abs(tm[3]) * abs(cm[3]), 1)] += len(text.strip())
-
-    for page in PdfReader(io.BytesIO(data)).pages:
-        page.extract_text(visitor_text=visit)
-    return sizes
-
-
 def test_large_print_pdf_has_no_text_under_16_points(doc):
     normal, large = text_sizes(render.pdf(doc)), text_sizes(render.pdf(doc, large_print=True))
     assert min(normal) < 10  # the normal print has small text, so the check below means something
@@ -163,23 +150,6 @@ def test_a_long_chart_label_wraps_rather_than_running_into_its_bar():
     assert len(lines) == 2
     for line in lines:
         assert charts._measure(line, box["size"]) <= box["label_w"]
-
-
-def page_bottoms(data: bytes) -> list[float]:
-    """How far down each page its body text goes, as a share of the page's height."""
-    bottoms = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        height = float(page.mediabox.height)
-        lows: list[float] = []
-
-        def visit(text, cm, tm, font, size, lows=lows, height=height):
-            y = tm[5] * cm[3] + cm[5]
-            if text.strip() and y > height * 0.06:  # above the footer's page number
-                lows.append(y)
-
-        page.extract_text(visitor_text=visit)
-        bottoms.append(1 - min(lows) / height if lows else 0)
-    return bottoms
 
 
 @pytest.mark.parametrize("large_print", [False, True])
