@@ -133,7 +133,9 @@ def _other_encoding(data: bytes) -> tuple[str, str] | None:
         data.decode(best.encoding)
     except UnicodeDecodeError:
         return None
-    return best.encoding, _OTHER_ENCODINGS[best.encoding]
+    # The codec's own name: the rows are decoded again with it (Shift_JIS is "cp932" or
+    # "shift_jis", Windows' superset or the standard, whichever the detector found).
+    return best.encoding, best.encoding
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -248,7 +250,15 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _read_csv(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(lines, delimiter=delimiter)
+    quotes = [0]
+
+    def counted(lines: Iterable[str]) -> Iterator[str]:
+        # Quote marks seen so far: an odd count at the end means one was never closed.
+        for line in lines:
+            quotes[0] += line.count('"')
+            yield line
+
+    reader = csv.reader(counted(lines), delimiter=delimiter)
     start = 1
     width = 0
     try:
@@ -266,7 +276,7 @@ def _read_csv(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[
                 '(") before it may be missing its partner.'
             ) from error
         raise UnreadableFile(f"Line {reader.line_num} could not be read: {error}.") from error
-    if start <= reader.line_num and text.count('"') % 2:
+    if start <= reader.line_num and quotes[0] % 2:
         raise UnreadableFile(
             f'Line {start}: a quote mark (") opened there is never closed, so the rest of '
             f"the file (to line {reader.line_num}) would be read as one cell. Add the missing "

@@ -89,7 +89,7 @@ def test_a_file_mixing_utf8_and_latin1_is_refused_naming_the_lines():
 def test_a_shift_jis_file_is_read_as_shift_jis_not_windows_1252():
     text = "名前,メール,町\n山田太郎,taro@example.jp,東京\n佐藤花子,hanako@example.jp,大阪\n"
     table = read_table(text.encode("shift_jis"))
-    assert table.encoding == "Shift_JIS"
+    assert table.encoding in ("cp932", "shift_jis")
     assert table.headers == ["名前", "メール", "町"]
     assert list(table.rows())[1] == (3, ["佐藤花子", "hanako@example.jp", "大阪"])
 
