@@ -22,6 +22,8 @@ FIELDS: dict[str, str] = {
     "phone": _("Phone"),
     "address": _("Postal address (several columns are joined)"),
     "postcode": _("Postcode"),
+    "home_address": _("Home address, used when the postcode column is empty (joined)"),
+    "home_postcode": _("Home postcode, used when the postcode column is empty"),
     "organisation": _("Organisation"),
     "sector": _("Sector"),
     "region": _("Region"),
@@ -45,7 +47,7 @@ CONSENT_FIELDS = {
     "consent_research": ConsentPurpose.RESEARCH,
     "consent_quote": ConsentPurpose.QUOTE,
 }
-MULTI_COLUMN_FIELDS = {"address"}
+MULTI_COLUMN_FIELDS = {"address", "home_address"}
 NAME_FIELDS = {"first_name", "full_name"}
 
 SYNONYMS: dict[str, list[str]] = {
@@ -233,6 +235,20 @@ PRESET_OVERRIDES: dict[str, dict[str, str]] = {
     # An individual's organisation is their Current Employer; Organization Name is
     # the name of an organisation contact itself.
     "CiviCRM contacts": {"current employer": "organisation", "organization name": IGNORE},
+    # Outlook keeps a business and a home address side by side: the business one is the
+    # address, and the home one stands in for a contact with no Business Postal Code
+    # (joining both would post a letter to two places at once).
+    "Outlook contacts": {
+        "business street 2": "address",
+        "business street 3": "address",
+        "business state": "address",
+        "home street": "home_address",
+        "home street 2": "home_address",
+        "home street 3": "home_address",
+        "home city": "home_address",
+        "home state": "home_address",
+        "home postal code": "home_postcode",
+    },
 }
 
 

@@ -173,6 +173,7 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
     """A row's values, or the reasons it cannot be imported (joined as one sentence)."""
     raw: dict[str, str] = {}
     address_parts: list[str] = []
+    home_parts: list[str] = []
     extra = [c for c in cells[len(headers) :] if c]
     for header, cell in zip(headers, cells, strict=False):
         target = mapping.get(header, "")
@@ -180,8 +181,15 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
             continue
         if target == "address":
             address_parts.append(cell)
+        elif target == "home_address":
+            home_parts.append(cell)
         else:
             raw[target] = cell
+    if not raw.get("postcode") and (home_parts or raw.get("home_postcode")):
+        # No postcode for the main (business) address: the home address is the one to use.
+        address_parts = home_parts
+        if raw.get("home_postcode"):
+            raw["postcode"] = raw["home_postcode"]
     status = F.normalise_header(raw["attendee_status"]) if "attendee_status" in raw else ""
     if status and status in F.LEFT_OUT_STATUSES:
         return LeftOut(status)

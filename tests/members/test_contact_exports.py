@@ -2,6 +2,8 @@
 with the headers the tools write (tests/fixtures/members/README.md), imported through the
 real importer; cut-short files import nothing."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -49,11 +51,42 @@ def test_outlook_contacts_export(db):
     assert grace.address == "4 Harbour Road\nWestport" and grace.postcode == "WP3 9XY"
     assert grace.phone == "01632 960111"
     leo = Person.objects.get(email="leo.marsh@example.org")
-    assert leo.address == "9 Elm Close\nEastdale"
-    # Known limit: one postcode column is read (Business Postal Code), so a home-only
-    # contact's postcode stays in the file; docs/formats.md says so.
-    assert leo.postcode == ""
+    # No Business Postal Code: the home address and its postcode are the ones to use.
+    assert leo.address == "9 Elm Close\nEastdale" and leo.postcode == "EA4 5FG"
     assert "E-mail Display Name" in report.ignored_columns
+
+
+def test_outlook_contact_with_both_addresses_keeps_the_business_one(db):
+    lines = (FIXTURES / "outlook_contacts.csv").read_text().splitlines()
+    header = next(csv.reader([lines[0]]))
+    row = dict.fromkeys(header, "")
+    row.update(
+        {
+            "First Name": "Mo",
+            "Last Name": "Reid",
+            "Business Street": "1 Quay Street",
+            "Business City": "Westport",
+            "Business Postal Code": "WP1 1AA",
+            "Home Street": "2 Hill Road",
+            "Home City": "Eastdale",
+            "Home Postal Code": "EA1 2BB",
+            "E-mail Address": "mo@example.org",
+        }
+    )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    writer.writerow(row)
+    del row["Business Postal Code"]
+    row.update({"First Name": "Jo", "E-mail Address": "jo@example.org", "Business Postal Code": ""})
+    writer.writerow(row)
+    report = run_import(out.getvalue().encode(), "contacts.csv", apply=True)
+    assert report.ok and not report.rejected and report.created == 2
+    mo = Person.objects.get(email="mo@example.org")
+    assert (mo.address, mo.postcode) == ("1 Quay Street\nWestport", "WP1 1AA")
+    # A business street with no postcode loses to a full home address, never joined to it.
+    jo = Person.objects.get(email="jo@example.org")
+    assert (jo.address, jo.postcode) == ("2 Hill Road\nEastdale", "EA1 2BB")
 
 
 def test_civicrm_contact_export(db):
