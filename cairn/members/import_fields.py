@@ -40,6 +40,15 @@ FIELDS: dict[str, str] = {
     "attendee_status": _("Attendee status (cancelled and refunded rows are left out)"),
     "email_optin_time": _("Email opt-in time (becomes newsletter consent on that date)"),
     "email_optin_ip": _("Email opt-in IP address (noted with the consent)"),
+    "refuse_email": _("Do not email (yes records a refusal of email)"),
+    "refuse_post": _("Do not post (yes records a refusal of letters)"),
+    "refuse_phone": _("Do not phone (yes records a refusal of calls)"),
+}
+# "Do not contact by this channel" flags, and the channel each refuses.
+REFUSAL_FIELDS = {
+    "refuse_email": Channel.EMAIL,
+    "refuse_post": Channel.POST,
+    "refuse_phone": Channel.PHONE,
 }
 CONSENT_FIELDS = {
     "consent_event_invitations": ConsentPurpose.EVENT_INVITATIONS,
@@ -203,6 +212,10 @@ _MORE_SYNONYMS: dict[str, list[str]] = {
     "attendee_status": ["attendee status", "registration status", "ticket status"],
     "email_optin_time": ["optin time"],
     "email_optin_ip": ["optin ip"],
+    # CiviCRM's privacy flags (1 = do not), and the plain names a spreadsheet uses.
+    "refuse_email": ["do not email", "no email"],
+    "refuse_post": ["do not mail", "do not post", "no post"],
+    "refuse_phone": ["do not phone", "do not call", "no phone calls"],
 }
 for _field, _names in _MORE_SYNONYMS.items():
     for _name in _names:

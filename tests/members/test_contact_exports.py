@@ -96,7 +96,8 @@ def test_civicrm_contact_export(db):
     assert ada.organisation.name == "Northfield Community Trust"  # Current Employer
     assert ada.address == "27 Station Road\nFlat 3\nNorthfield\nUnited Kingdom"
     assert (ada.postcode, ada.phone, ada.job_title) == ("NF2 7JK", "01632 960333", "Project worker")
-    assert "Contact ID" in report.ignored_columns and "Do Not Email" in report.ignored_columns
+    assert "Contact ID" in report.ignored_columns and "Do Not Sms" in report.ignored_columns
+    assert report.mapping["Do Not Email"] == "refuse_email"
 
 
 SAMPLES = [
@@ -124,3 +125,36 @@ def test_cut_short_exports_never_crash_and_write_nothing_unless_clean(name, data
         assert Person.objects.count() == before  # all or nothing
     for error in report.rejected:
         assert error.line >= 1 and error.reason
+
+
+def test_civicrm_do_not_flags_become_refusals_that_outreach_respects(db, client, alice):
+    from cairn.members.models import ChannelConsent, ConsentPurpose
+    from cairn.members.services import set_consent
+    from cairn.outreach.services import channel_problem
+
+    _import("civicrm_contacts.csv")
+    sam = Person.objects.get(email="sam.hale@example.org")  # Do Not Email = 1
+    refusal = ChannelConsent.objects.get(person=sam)
+    assert (refusal.channel, refusal.granted, refusal.method) == ("email", False, "import")
+    assert not ChannelConsent.objects.filter(person__email="ada.bello@example.org").exists()
+    # Agreeing to a purpose does not lift the refusal of a channel.
+    set_consent(sam, ConsentPurpose.NEWSLETTERS, granted=True, method="web", user=None)
+    assert channel_problem(sam, "email") == "Asked not to be contacted by email."
+    assert channel_problem(sam, "phone") != "Asked not to be contacted by phone."
+    client.force_login(alice)
+    page = client.get(f"/people/{sam.pk}/").content.decode()
+    assert "Asked not to be contacted by email (Imported record" in page
+
+
+def test_a_do_not_flag_on_a_known_person_is_a_change_and_is_recorded(db):
+    from cairn.members.models import ChannelConsent
+
+    _import("civicrm_contacts.csv")
+    ChannelConsent.objects.all().delete()
+    data = (FIXTURES / "civicrm_contacts.csv").read_text()
+    again = run_import(data.encode(), "civicrm_contacts.csv")
+    assert [d.changes for d in again.duplicates] == [["refuses contact by email"]]
+    run_import(data.encode(), "civicrm_contacts.csv", apply=True)
+    assert ChannelConsent.objects.get().person.email == "sam.hale@example.org"
+    # Importing it once more changes nothing.
+    assert run_import(data.encode(), "civicrm_contacts.csv").unchanged == 2
