@@ -45,6 +45,7 @@ from cairn.outreach.models import (
     LetterBatch,
     Message,
 )
+from cairn.outreach.tasks import retry_failed_emails_task
 
 log = logging.getLogger(__name__)
 
@@ -441,8 +442,6 @@ def schedule_retry(when: Any) -> bool:
     Without such a backend (the in-process one), `cairn retry-emails` from cron or
     the button on the outreach page does it; the failed deliveries wait either way.
     """
-    from cairn.outreach.tasks import retry_failed_emails_task
-
     if not retry_failed_emails_task.get_backend().supports_defer:
         return False
     transaction.on_commit(lambda: retry_failed_emails_task.using(run_after=when).enqueue())
