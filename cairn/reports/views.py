@@ -276,7 +276,12 @@ def _stored(request: HttpRequest, doc: dict, report: Report, fmt: str, large: bo
     rendered = files.request_file(report, doc, fmt, large)
     if rendered.status == RenderStatus.FAILED and request.GET.get("again") == "1":
         rendered = files.retry(rendered, doc)
+    polled = "application/json" in request.headers.get("Accept", "")
     if rendered.status == RenderStatus.DONE:
+        if polled:
+            # progress.js reads JSON: the file itself would fail to parse and the page would
+            # poll forever instead of reloading into the download.
+            return JsonResponse({"active": False, "label": "", "percent": 100})
         return FileResponse(
             default_storage.open(rendered.file.name, "rb"),
             as_attachment=True,
@@ -284,7 +289,7 @@ def _stored(request: HttpRequest, doc: dict, report: Report, fmt: str, large: bo
             content_type=renderers.FORMATS[fmt],
         )
     active = rendered.status == RenderStatus.QUEUED
-    if "application/json" in request.headers.get("Accept", ""):
+    if polled:
         # Polled by progress.js, which reloads the page (and so downloads) when it ends.
         return JsonResponse(
             {"active": active, "label": str(rendered.get_status_display()), "percent": None}
