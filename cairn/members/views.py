@@ -539,7 +539,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         {"key": f.key, "label": f.label, "choices": f.choices()}
         for f in followups.offered(report.preset)
     ]
-    samples = [cells for _, cells in islice(table.rows(), 3)]
+    try:
+        samples = [cells for _, cells in islice(table.rows(), 3)]
+    except UnreadableFile:
+        samples = []  # the same reason is in report.problems
     columns = [
         {
             "index": i,

@@ -84,7 +84,7 @@ def test_two_requests_before_the_worker_runs_queue_one_render(client, published)
     client.get(_pdf_url(published))
     client.get(_pdf_url(published))
     assert RenderedFile.objects.count() == 1
-    renders = DBTaskResult.objects.filter(task_path="cairn.reports.files.render_file_task")
+    renders = DBTaskResult.objects.filter(task_path="cairn.reports.tasks.render_file_task")
     assert renders.count() == 1
 
 
