@@ -281,8 +281,15 @@ def side(text: str) -> int:
     return (pos > neg) - (neg > pos)
 
 
-def sides_all(texts: list[str]) -> list[int]:
+def _sides_chunk(texts: list[str]) -> list[int]:
     return [side(t) for t in texts]
+
+
+def sides_all(texts: list[str]) -> list[int]:
+    chunks = parallel.map_chunks(_sides_chunk, texts)
+    if chunks is None:
+        return _sides_chunk(texts)
+    return [s for chunk in chunks for s in chunk]
 
 
 def _classify_chunk(texts: list[str]) -> list[Stance]:
