@@ -24,6 +24,7 @@ from cairn.core import audit
 from cairn.members import import_fields as F
 from cairn.members.models import (
     Channel,
+    ChannelConsent,
     Consent,
     ConsentMethod,
     ConsentPurpose,
@@ -141,6 +142,7 @@ class ParsedRow:
     consent_date: Any = None
     consent_method: str = ""
     consent_note: str = ""
+    refused_channels: tuple[str, ...] = ()
 
     @cached_property
     def name_key(self) -> str:
@@ -173,6 +175,7 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
     """A row's values, or the reasons it cannot be imported (joined as one sentence)."""
     raw: dict[str, str] = {}
     address_parts: list[str] = []
+    home_parts: list[str] = []
     extra = [c for c in cells[len(headers) :] if c]
     for header, cell in zip(headers, cells, strict=False):
         target = mapping.get(header, "")
@@ -180,8 +183,15 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
             continue
         if target == "address":
             address_parts.append(cell)
+        elif target == "home_address":
+            home_parts.append(cell)
         else:
             raw[target] = cell
+    if not raw.get("postcode") and (home_parts or raw.get("home_postcode")):
+        # No postcode for the main (business) address: the home address is the one to use.
+        address_parts = home_parts
+        if raw.get("home_postcode"):
+            raw["postcode"] = raw["home_postcode"]
     status = F.normalise_header(raw["attendee_status"]) if "attendee_status" in raw else ""
     if status and status in F.LEFT_OUT_STATUSES:
         return LeftOut(status)
@@ -239,6 +249,14 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
             if raw.get("email_optin_ip"):
                 consent_note += f" from {raw['email_optin_ip']}"
             consent_note = consent_note[:300]
+    refused: list[str] = []
+    for key, channel in F.REFUSAL_FIELDS.items():
+        if raw.get(key):
+            try:
+                if F.parse_bool(raw[key]):
+                    refused.append(str(channel))
+            except F.CellError as error:
+                errors.append(f"{F.FIELDS[key]}: {error}")
     if raw.get("consent_date") and consent_date is None:
         try:
             consent_date = F.parse_date(raw["consent_date"])
@@ -261,7 +279,16 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
         values["_default_channel"] = next(
             (ch for ch, key in needs.items() if values.get(key)), Channel.WEB
         )
-    return ParsedRow(0, values, organisation, consents, consent_date, consent_method, consent_note)
+    return ParsedRow(
+        0,
+        values,
+        organisation,
+        consents,
+        consent_date,
+        consent_method,
+        consent_note,
+        tuple(refused),
+    )
 
 
 def _preview(cells: list[str]) -> str:
@@ -307,6 +334,7 @@ class _Known:
     values: dict[str, Any]
     organisation_name: str
     consents: dict[str, bool]
+    refused_channels: set[str] = field(default_factory=set)
 
     @property
     def full_name(self) -> str:
@@ -330,8 +358,15 @@ def _known_people(ids: list[int]) -> dict[int, _Known]:
         "person_id", "purpose", "granted"
     ):
         consents[person_id][purpose] = granted
+    refused: dict[int, set[str]] = {pk: set() for pk in ids}
+    for person_id, channel in ChannelConsent.objects.filter(
+        person_id__in=ids, granted=False
+    ).values_list("person_id", "channel"):
+        refused[person_id].add(channel)
     return {
-        row["id"]: _Known(row, row.pop("organisation__name") or "", consents[row["id"]])
+        row["id"]: _Known(
+            row, row.pop("organisation__name") or "", consents[row["id"]], refused[row["id"]]
+        )
         for row in Person.objects.filter(pk__in=ids).values(*_PERSON_COLUMNS, "organisation__name")
     }
 
@@ -358,6 +393,9 @@ def _changes(person: _Known, row: ParsedRow) -> list[str]:
     for purpose, answer in row.consents.items():
         if granted.get(purpose) != answer:
             changes.append(f"consent {purpose}: {'yes' if answer else 'no'}")
+    for channel in row.refused_channels:
+        if channel not in person.refused_channels:
+            changes.append(f"refuses contact by {channel}")
     return changes
 
 
@@ -403,26 +441,38 @@ def run_import(
         return report
     decisions = decisions or {}
     default = KEEP if keep_duplicates else MERGE
-    if apply:
-        with transaction.atomic():
-            _lock_imports()
-            _process(
-                table, report, decisions, default, apply=True, user=user, collect_ids=collect_ids
-            )
-            report.applied = True
-            audit.record(
-                user,
-                "members.imported",
-                None,
-                f"Imported {filename}: {report.created + report.kept_separate} created, "
-                f"{report.updated} updated",
-                filename=filename,
-                created=report.created + report.kept_separate,
-                updated=report.updated,
-                rejected=len(report.rejected),
-            )
-    else:
-        _process(table, report, decisions, default, apply=False, user=user)
+    try:
+        if apply:
+            with transaction.atomic():
+                _lock_imports()
+                _process(
+                    table,
+                    report,
+                    decisions,
+                    default,
+                    apply=True,
+                    user=user,
+                    collect_ids=collect_ids,
+                )
+                report.applied = True
+                audit.record(
+                    user,
+                    "members.imported",
+                    None,
+                    f"Imported {filename}: {report.created + report.kept_separate} created, "
+                    f"{report.updated} updated",
+                    filename=filename,
+                    created=report.created + report.kept_separate,
+                    updated=report.updated,
+                    rejected=len(report.rejected),
+                )
+        else:
+            _process(table, report, decisions, default, apply=False, user=user)
+    except UnreadableFile as error:
+        # A row further down is broken (a quote never closed, a huge cell): the header
+        # read fine, so this comes up here. Whatever was written has been rolled back.
+        report.applied = False
+        report.problems.append(str(error))
     return report
 
 
@@ -527,7 +577,9 @@ def _process(
                 report.kept_separate += 1
         if apply:
             # Model instances only for the people who change.
-            people = Person.objects.select_related("organisation").prefetch_related("consents")
+            people = Person.objects.select_related("organisation").prefetch_related(
+                "consents", "channel_consents"
+            )
             loaded = people.in_bulk([pk for pk, _ in merging])
             merges = [(loaded[pk], row) for pk, row in merging]
             _create_organisations(existing, new_orgs, creates + [r for _, r in merges])
@@ -664,6 +716,16 @@ def _write(
         for purpose, granted in row.consents.items()
     ]
     _insert(Consent, new_consents, now)
+    _insert(
+        ChannelConsent,
+        [
+            _refusal(person_id, channel, now, recorded_by)
+            for person_id, row in zip(created_ids, creates, strict=True)
+            for channel in row.refused_channels
+        ],
+        now,
+    )
+    refusals: list[ChannelConsent] = []
     consents: list[Consent] = []
     changed_fields: set[str] = set()
     updated_people = []
@@ -679,6 +741,18 @@ def _write(
                 person.organisation_id = org_id
                 changed_fields.add("organisation")
         updated_people.append(person)
+        already = {c.channel: c for c in person.channel_consents.all()}
+        for channel in row.refused_channels:
+            if channel not in already:
+                refusals.append(ChannelConsent(**_refusal(person.pk, channel, now, recorded_by)))
+            elif already[channel].granted:
+                refused = already[channel]
+                refused.granted, refused.method, refused.recorded_at = (
+                    False,
+                    ConsentMethod.IMPORT,
+                    now,
+                )
+                refused.save(update_fields=["granted", "method", "recorded_at"])
         current = {c.purpose: c for c in person.consents.all()}
         for purpose, granted in row.consents.items():
             consent = current.get(purpose)
@@ -705,7 +779,21 @@ def _write(
     if consent_updates:
         Consent.objects.bulk_update(consent_updates, ["granted", "method", "recorded_at"])
     Consent.objects.bulk_create(consents)
+    ChannelConsent.objects.bulk_create(refusals)
     return created_ids
+
+
+def _refusal(person_id: int, channel: str, now: Any, recorded_by: int | None) -> dict[str, Any]:
+    """A "do not contact by this channel" flag from the file, as a recorded refusal."""
+    return {
+        "person_id": person_id,
+        "channel": channel,
+        "granted": False,
+        "method": ConsentMethod.IMPORT,
+        "recorded_at": now,
+        "recorded_by_id": recorded_by,
+        "note": "Imported flag: do not contact by this channel",
+    }
 
 
 __all__ = ["ImportReport", "UnreadableFile", "run_import", "MERGE", "KEEP"]

@@ -29,6 +29,7 @@ from cairn.core import audit
 from cairn.members.models import (
     AccessNeed,
     Channel,
+    ChannelConsent,
     Consent,
     ConsentMethod,
     ConsentPurpose,
@@ -73,6 +74,10 @@ def channel_problem(person: Person, channel: str) -> str:
         return _("Prefers phone but no phone number is on file.")
     if channel == Channel.WEB and person.user_id is None:
         return _("Web only, but has no Cairn login to read it.")
+    if ChannelConsent.objects.filter(person=person, channel=channel, granted=False).exists():
+        return _("Asked not to be contacted by %(channel)s.") % {
+            "channel": Channel(channel).label.lower()
+        }
     return ""
 
 
