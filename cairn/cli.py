@@ -2,6 +2,10 @@
 
 import os
 import sys
+from pathlib import Path
+
+from cairn.lib.env import env_bool
+from cairn.lib.secret_key import DEMO_KEY, load_or_create_key
 
 CAIRN_COMMANDS = [
     ("demo", "load the demo network if the database is empty, then serve it"),
@@ -49,11 +53,6 @@ def _prepare_secret_key() -> str:
     With no SECRET_KEY, a random key is made once and kept (0600) in the data
     folder, where settings read it; returns why serving must stop, or "".
     """
-    from pathlib import Path
-
-    from cairn.lib.env import env_bool
-    from cairn.lib.secret_key import DEMO_KEY, load_or_create_key
-
     if env_bool("CAIRN_DEMO", False):
         return ""
     given = os.environ.get("SECRET_KEY", "")

@@ -279,7 +279,7 @@ CAIRN_SCHEDULES = [
         {
             "name": "send-digests",
             "every": env_int("CAIRN_DIGEST_EVERY_SECONDS", 86400),
-            "call": "cairn.conversations.services.digests.send_digests_task",
+            "call": "cairn.conversations.tasks.send_digests_task",
         },
         {
             "name": "prune-task-results",

@@ -6,3 +6,16 @@ class AccountsConfig(AppConfig):
     name = "cairn.accounts"
     label = "accounts"
     verbose_name = _("Logins and roles")
+
+    def ready(self) -> None:
+        # Local: apps.py is imported before any model may be.
+        from cairn.accounts.services import follow_person_email
+        from cairn.members.signals import person_email_changed
+
+        def _follow(sender: object, *, person, old: str, new: str, actor, **kwargs) -> None:
+            follow_person_email(person, old=old, new=new, actor=actor)
+
+        # members may not import accounts (it is the floor below): it sends, accounts listens.
+        person_email_changed.connect(
+            _follow, weak=False, dispatch_uid="accounts.follow_person_email"
+        )

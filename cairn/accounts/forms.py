@@ -151,8 +151,13 @@ class JoinForm(SingleLineFields, forms.Form):
     privacy = forms.BooleanField(
         label=_("I agree that the network keeps these details to deal with my request."),
     )
-    # A field people never see; bots fill in everything.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    # A field people never see; bots fill in everything (includes/field.html hides it).
+    honeypot = "website"
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def clean(self) -> dict:
         data = super().clean()

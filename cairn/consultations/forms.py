@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cairn.consultations.models import Consultation, Question, QuestionKind
+from cairn.consultations.models import Consultation, Question, QuestionKind, ResponseChannel
+from cairn.members.models import Channel, Person, Sector
 
 
 class ConsultationForm(forms.ModelForm):
@@ -52,3 +55,81 @@ class ImportForm(forms.Form):
         ),
     )
     dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+
+
+def _sector_choices(blank: str) -> list[tuple[str, str]]:
+    return [("", blank), *Sector.choices]
+
+
+class AnswerDetailsForm(forms.Form):
+    """What the web questionnaire asks besides its questions.
+
+    The questions themselves are checked by `answering.save_web_answers`, which knows each
+    question's kind; ids are the field names, as the questions' are `q<pk>`.
+    """
+
+    sector = forms.ChoiceField(
+        label=_("Which best describes you? (optional)"),
+        help_text=_("Only used to count answers by sector; it does not identify you."),
+        required=False,
+        choices=(),
+    )
+    consent_to_quote = forms.BooleanField(
+        label=_("You may quote my words, without my name, in reports"), required=False
+    )
+
+    def __init__(self, *args: Any, ask_sector: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)
+        if ask_sector:
+            self.fields["sector"].choices = _sector_choices(str(_("Prefer not to say")))
+        else:
+            # A person on file has their sector on their record.
+            del self.fields["sector"]
+
+
+class _PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} — {obj.organisation}" if obj.organisation else obj.full_name
+
+
+class EntryForm(forms.Form):
+    """Who answered a phone call or a paper form, beside the answers typed for it.
+
+    On paper the form itself says who it was for, so only the two boxes are asked.
+    """
+
+    person = _PersonChoiceField(
+        label=_("Who is answering"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Someone not in the list (type their name below) or anonymous"),
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
+    respondent_name = forms.CharField(
+        label=_("Name given (optional)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    sector = forms.ChoiceField(label=_("Sector (when not in the list)"), required=False, choices=())
+    consent_to_quote = forms.BooleanField(
+        label=_("They agreed to be quoted without their name"), required=False
+    )
+    incomplete = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)
+        if channel == ResponseChannel.PAPER:
+            for name in ("person", "respondent_name", "sector"):
+                del self.fields[name]
+            self.fields["incomplete"].label = _(
+                "Some required questions were left blank on the form: save what is there"
+            )
+        else:
+            self.fields["person"].queryset = Person.objects.filter(
+                preferred_channel=Channel.PHONE, anonymised_at__isnull=True
+            ).order_by("last_name", "first_name")
+            self.fields["sector"].choices = _sector_choices(str(_("Not given")))
+            self.fields["incomplete"].label = _(
+                "The call ended before every question was answered: save what we have"
+            )

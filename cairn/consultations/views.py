@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cairn.consultations.forms import ConsultationForm, ImportForm, QuestionForm
+from cairn.consultations.forms import (
+    AnswerDetailsForm,
+    ConsultationForm,
+    EntryForm,
+    ImportForm,
+    QuestionForm,
+)
 from cairn.consultations.models import (
     Consultation,
     ConsultationStatus,
@@ -25,11 +31,19 @@ from cairn.core.roles import (
 )
 from cairn.lib.paging import paginate
 from cairn.lib.safety import id_param
-from cairn.members.models import Channel, Person, Sector
 
 
 def _raw_from_post(request: HttpRequest, consultation: Consultation) -> dict[int, list[str]]:
     return {q.pk: request.POST.getlist(f"q{q.pk}") for q in consultation.questions.all()}
+
+
+def _summary(errors: dict[int, str]) -> dict:
+    """The questions' errors for the error summary: each links to its question (`q<pk>`);
+    key 0 is a problem with the whole form (a closed consultation, an unknown paper code)."""
+    return {
+        "question_errors": [(f"q{key}" if key else "", message) for key, message in errors.items()],
+        "kept": bool(errors) and (0 not in errors or len(errors) > 1),
+    }
 
 
 def _items(consultation: Consultation, raw: dict, errors: dict) -> list[dict]:
@@ -97,6 +111,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "drafts": consultation.responses.filter(status="draft").count(),
         "paper_forms": consultation.paper_forms.count(),
         "due": paper.people_due_a_form(consultation).count(),
+        "issued_due": len(paper.issued_forms_due(consultation)),
     }
     return render(
         request,
@@ -179,16 +194,22 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if response.is_submitted:
         return render(request, "consultations/thanks.html", {"consultation": consultation})
     errors: dict[int, str] = {}
+    ask_sector = not response.person_id
     if request.method == "POST":
         raw = _raw_from_post(request, consultation)
         submit = "submit" in request.POST
+        form = AnswerDetailsForm(request.POST, ask_sector=ask_sector)
         try:
+            if not form.is_valid():
+                # The questions are still checked, so every problem shows at once.
+                answering.clean_answers(consultation, raw, require=submit)
+                raise answering.AnswerErrors({})
             answering.save_web_answers(
                 response,
                 raw,
                 submit=submit,
-                sector=request.POST.get("sector", ""),
-                consent_to_quote=request.POST.get("consent_to_quote") == "on",
+                sector=form.cleaned_data.get("sector", ""),
+                consent_to_quote=form.cleaned_data["consent_to_quote"],
             )
         except answering.AnswerErrors as exc:
             errors = exc.errors
@@ -203,17 +224,20 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     else:
         raw = answering.answers_as_raw(response)
         response.refresh_from_db()
+        form = AnswerDetailsForm(
+            initial={"sector": response.sector, "consent_to_quote": response.consent_to_quote},
+            ask_sector=ask_sector,
+        )
     return render(
         request,
         "consultations/answer.html",
         {
             "consultation": consultation,
             "response": response,
+            "form": form,
             "items": _items(consultation, raw, errors),
-            "errors": errors,
-            "form_error": errors.get(0, ""),
-            "sectors": Sector.choices,
-            "sector": request.POST.get("sector", response.sector),
+            "has_errors": bool(errors or form.errors),
+            **_summary(errors),
             "resume_url": request.build_absolute_uri(),
         },
     )
@@ -249,21 +273,24 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             code = paper_form.code
         except answering.PaperCodeError as exc:
             errors[0] = str(exc)
+    form = EntryForm(request.POST if request.method == "POST" else None, channel=channel)
     if request.method == "POST" and not errors:
-        person_id = request.POST.get("person", "")
-        person = Person.objects.filter(pk=person_id).first() if person_id.isdigit() else None
         try:
+            if not form.is_valid():
+                # The answers are still checked, so every problem shows at once.
+                answering.clean_answers(consultation, raw, require=False)
+                raise answering.AnswerErrors({})
             response = answering.enter_response(
                 consultation,
                 raw,
                 channel=channel,
                 actor=request.user,
-                person=person,
-                respondent_name=request.POST.get("respondent_name", ""),
-                sector=request.POST.get("sector", ""),
+                person=form.cleaned_data.get("person"),
+                respondent_name=form.cleaned_data.get("respondent_name", ""),
+                sector=form.cleaned_data.get("sector", ""),
                 paper_code=code,
-                incomplete=request.POST.get("incomplete") == "on",
-                consent_to_quote=request.POST.get("consent_to_quote") == "on",
+                incomplete=form.cleaned_data["incomplete"],
+                consent_to_quote=form.cleaned_data["consent_to_quote"],
             )
         except answering.AnswerErrors as exc:
             errors = exc.errors
@@ -274,9 +301,6 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"ref": response.reference, "name": response.display_name},
             )
             return redirect(f"{request.path}?channel={channel}")
-    phone_people = Person.objects.filter(
-        preferred_channel=Channel.PHONE, anonymised_at__isnull=True
-    ).order_by("last_name", "first_name")
     return render(
         request,
         "consultations/enter.html",
@@ -285,15 +309,15 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             "channel": channel,
             "code": code,
             "paper_form": paper_form,
+            "posted": request.method == "POST",
             "show_answers": channel == ResponseChannel.PHONE
             or paper_form is not None
             or request.method == "POST",
+            "form": form,
             "items": _items(consultation, raw, errors),
-            "errors": errors,
-            "form_error": errors.get(0, ""),
-            "phone_people": phone_people,
-            "sectors": Sector.choices,
-            "post": request.POST,
+            "has_errors": bool(errors or form.errors),
+            "code_error": 0 in errors,
+            **_summary(errors),
         },
     )
 
@@ -305,7 +329,7 @@ def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         # Issuing blank forms creates codes: a POST from the button, never a link's GET.
         messages.info(request, _("Use the “Print blank forms” button to print blank forms."))
         return redirect(consultation)
-    if request.method == "POST":
+    if request.method == "POST" and "blank" in request.POST:
         count = id_param(request.POST.get("blank"))
         if count is None or count > paper.MAX_BLANK_FORMS:
             messages.error(
@@ -315,8 +339,23 @@ def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(consultation)
         forms = paper.issue_blank_forms(consultation, actor=request.user, count=count)
-    else:
+    elif request.method == "POST":
+        # Issuing codes to everyone due one creates records: a confirmed POST only.
+        if request.POST.get("confirm") != "1":
+            messages.error(
+                request, _("Tick the box to confirm that codes should be issued, then try again.")
+            )
+            return redirect(consultation)
         forms = paper.issue_paper_forms(consultation, actor=request.user)
+    else:
+        # A GET (a link, a prefetch, a crawler) prints only the forms already issued.
+        forms = paper.issued_forms_due(consultation)
+        if not forms and paper.people_due_a_form(consultation).exists():
+            messages.info(
+                request,
+                _("No paper form has been issued yet: use “Issue and download paper forms”."),
+            )
+            return redirect(consultation)
     if not forms:
         messages.info(
             request, _("Nobody is due a paper form: everyone who takes part by post has answered.")
@@ -362,20 +401,15 @@ def synthesise(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
 
 @facilitator_required
 def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable summary to share: counts, themes, and quotes only from those who agreed."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
+    """A printable summary to share: counts, themes, and quotes only from those who agreed;
+    ?large=1 for large print, as for reports."""
     consultation = get_object_or_404(Consultation.objects.select_related("asked_by"), pk=pk)
-    r = results.consultation_results(consultation)
-    html = render_to_string(
-        "consultations/results_pdf.html",
-        {"consultation": consultation, "r": r, "shared": results.shared_open_results(r)},
-    )
+    large = request.GET.get("large") == "1"
     reply = HttpResponse(
-        HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), content_type="application/pdf"
+        results.summary_pdf(consultation, large_print=large), content_type="application/pdf"
     )
-    reply["Content-Disposition"] = f'attachment; filename="consultation-{pk}-results.pdf"'
+    name = f"consultation-{pk}-results{'-large-print' if large else ''}.pdf"
+    reply["Content-Disposition"] = f'attachment; filename="{name}"'
     return reply
 
 

@@ -18,6 +18,7 @@ def _refill_after_merge(sender, removed, **kwargs) -> None:
     """A merge that removed a duplicate registered place gives it to the first person waiting."""
     from django.db import transaction
 
+    # Local: apps.py is imported before any model may be.
     from cairn.events.services.registration import _lock_event, promote_waiting
 
     events = {

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django import forms
@@ -6,9 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairn.events.models import (
+    BreakoutGroup,
+    BreakoutRole,
     Event,
     FeedbackChannel,
     RegistrationChannel,
+    RegistrationStatus,
 )
 from cairn.lib.safety import SingleLineFields
 from cairn.members.models import Channel, Organisation, Person
@@ -370,4 +374,54 @@ class ThemeForm(SingleLineFields, forms.Form):
     description = forms.CharField(label=_("Short description"), max_length=300, required=False)
     room_capacity = forms.IntegerField(
         label=_("Room capacity"), min_value=2, max_value=500, initial=8
+    )
+
+
+class MoveToGroupForm(forms.Form):
+    """Move a registered person into a group by hand, as a participant or its lead."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        error_messages={
+            "required": _("Choose who to move."),
+            "invalid_choice": _("Choose someone registered for this event."),
+        },
+    )
+    group = forms.ModelChoiceField(
+        queryset=BreakoutGroup.objects.none(),
+        error_messages={
+            "required": _("Choose the group to move them to."),
+            "invalid_choice": _("Choose one of this event's groups."),
+        },
+    )
+    lead = forms.ChoiceField(
+        choices=BreakoutRole.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose participant, facilitator or note-taker.")},
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            registrations__event=event, registrations__status=RegistrationStatus.REGISTERED
+        )
+        self.fields["group"].queryset = BreakoutGroup.objects.filter(event=event)
+
+
+class BreakoutRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=BreakoutRole.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Unknown breakout role.")},
+    )
+
+
+class CheckInForm(forms.Form):
+    # "1" checks in, "0" undoes it; a form from an older page without the field checks in.
+    attended = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=True,
+        error_messages={"invalid_choice": _("That check-in button is out of date; try again.")},
     )

@@ -41,6 +41,7 @@ def run_synthesis(
     pieces with their ``contribution_id``), so the caller stores the very texts
     the themes refer to.
     """
+    # Local: the library loads numpy, scikit-learn and the model; pages never need them.
     from cairn.synthesis.pipeline import synthesize
     from cairn.synthesis.types import Options, Statement, ThemeSpec
 

@@ -9,11 +9,18 @@ from cairn.contributions.wording import channel_phrase, labelled_counts, sector_
 from cairn.core.roles import coordinator_required, facilitator_required, is_coordinator
 from cairn.events.models import Event
 from cairn.insights import services
+from cairn.insights.forms import (
+    MergeThemeForm,
+    RenameThemeForm,
+    StartSynthesisForm,
+    StatementsForm,
+)
 from cairn.insights.models import RunMode, SynthesisRun, Theme
 from cairn.insights.scopes import parse_scope, scope_sources
 from cairn.insights.selectors import quotes_for, statements_for
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
-from cairn.lib.safety import safe_next
+from cairn.lib.safety import id_param, safe_next
 
 
 @facilitator_required
@@ -34,19 +41,19 @@ def synthesis_list(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 @require_POST
 def synthesis_start(request: HttpRequest) -> HttpResponse:
-    scope = request.POST.get("scope") or request.POST.get("event") or ""
-    event = (
-        Event.objects.filter(pk=scope.removeprefix("e") or 0).first()
-        if scope.removeprefix("e").isdigit()
-        else None
-    )
+    form = StartSynthesisForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("insights:list")
+    scope = form.cleaned_data["scope"]
+    event_pk = id_param(scope.removeprefix("e"))
+    event = Event.objects.filter(pk=event_pk).first() if event_pk else None
     # Another app's scope (a consultation): it says what to read and what it is called.
     other = parse_scope(scope) if event is None else None
     title = other[0].title(other[1]) if other else None
     if event is None and title is None:
         messages.error(request, _("Choose an event or a consultation to synthesise."))
         return redirect("insights:list")
-    mode = request.POST.get("mode", RunMode.GUIDED)
     try:
         run = services.start_synthesis(
             request.user,
@@ -54,7 +61,7 @@ def synthesis_start(request: HttpRequest) -> HttpResponse:
             scope=scope if other else "",
             contribution_ids=other[0].contribution_ids(other[1]) if other else None,
             title=title or "",
-            mode=mode if mode in RunMode.values else RunMode.GUIDED,
+            mode=form.cleaned_data["mode"],
         )
     except services.InsightsError as exc:
         messages.error(request, str(exc))
@@ -188,8 +195,12 @@ def synthesis_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     theme = get_object_or_404(Theme, pk=theme_pk, run_id=pk)
+    form = RenameThemeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(safe_next(request, theme.run.get_absolute_url()))
     try:
-        services.rename_theme(theme, request.POST.get("label", ""), request.user)
+        services.rename_theme(theme, form.cleaned_data["label"], request.user)
         messages.success(request, _("Theme renamed."))
     except services.InsightsError as exc:
         messages.error(request, str(exc))
@@ -200,12 +211,12 @@ def theme_rename(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 @require_POST
 def theme_merge(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     theme = get_object_or_404(Theme, pk=theme_pk, run_id=pk)
-    other = Theme.objects.filter(pk=request.POST.get("other") or 0, run_id=pk).first()
-    if other is None:
-        messages.error(request, _("Choose the theme to merge into this one."))
+    form = MergeThemeForm(request.POST, run=theme.run)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
     else:
         try:
-            services.merge_themes(theme, other, request.user)
+            services.merge_themes(theme, form.cleaned_data["other"], request.user)
             messages.success(request, _("Themes merged."))
         except services.InsightsError as exc:
             messages.error(request, str(exc))
@@ -218,26 +229,20 @@ def theme_statements(request: HttpRequest, pk: int, theme_pk: int | None = None)
     """Move ticked statements to another theme, or split them into a new one."""
     run = get_object_or_404(SynthesisRun, pk=pk)
     theme = get_object_or_404(Theme, pk=theme_pk, run=run) if theme_pk else None
-    ids = request.POST.getlist("statement")
     back = theme.get_absolute_url() if theme else run.get_absolute_url() + "unassigned/"
+    form = StatementsForm(request.POST, run=run)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(back)
+    ids = form.cleaned_data["statement"]
     try:
-        if request.POST.get("action") == "split":
+        if form.cleaned_data["action"] == "split":
             if theme is None:
                 raise services.InsightsError(_("Statements with no theme can be moved, not split."))
-            new = services.split_theme(theme, ids, request.POST.get("label", ""), request.user)
+            new = services.split_theme(theme, ids, form.cleaned_data["label"], request.user)
             messages.success(request, _("New theme “%(label)s” created.") % {"label": new.label})
         else:
-            target_pk = request.POST.get("to", "")
-            to = (
-                None
-                if target_pk == "none"
-                else Theme.objects.filter(pk=target_pk or 0, run=run).first()
-            )
-            if to is None and target_pk != "none":
-                raise services.InsightsError(_("Choose where to move the statements."))
-            if not ids:
-                raise services.InsightsError(_("Tick at least one statement to move."))
-            moved = services.move_statements(run, ids, to, request.user)
+            moved = services.move_statements(run, ids, form.cleaned_data["to_theme"], request.user)
             messages.success(request, _("%(n)s statements moved.") % {"n": moved})
     except services.InsightsError as exc:
         messages.error(request, str(exc))

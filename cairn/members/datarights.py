@@ -55,6 +55,37 @@ register(
 )
 
 
+def _channel_consents(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "channel": c.channel,
+            "granted": c.granted,
+            "method": c.method,
+            "recorded_at": c.recorded_at.isoformat(),
+            "note": c.note,
+        }
+        for c in person.channel_consents.all()
+    ]
+
+
+def _erase_channel_consents(person: Person) -> int:
+    deleted, _ = person.channel_consents.all().delete()
+    return deleted
+
+
+register(
+    PersonData(
+        key="channel_consents",
+        title=_("Ways of contact refused"),
+        export=_channel_consents,
+        erase=_erase_channel_consents,
+        relations=("members.ChannelConsent.person",),
+        kept={"members.ChannelConsent.recorded_by": STAFF},
+        order=11,
+    )
+)
+
+
 def _audit(person: Person) -> list[dict[str, Any]]:
     return [
         {"when": e.created_at.isoformat(), "action": e.action, "summary": e.summary}

@@ -22,6 +22,8 @@ FIELDS: dict[str, str] = {
     "phone": _("Phone"),
     "address": _("Postal address (several columns are joined)"),
     "postcode": _("Postcode"),
+    "home_address": _("Home address, used when the postcode column is empty (joined)"),
+    "home_postcode": _("Home postcode, used when the postcode column is empty"),
     "organisation": _("Organisation"),
     "sector": _("Sector"),
     "region": _("Region"),
@@ -38,6 +40,15 @@ FIELDS: dict[str, str] = {
     "attendee_status": _("Attendee status (cancelled and refunded rows are left out)"),
     "email_optin_time": _("Email opt-in time (becomes newsletter consent on that date)"),
     "email_optin_ip": _("Email opt-in IP address (noted with the consent)"),
+    "refuse_email": _("Do not email (yes records a refusal of email)"),
+    "refuse_post": _("Do not post (yes records a refusal of letters)"),
+    "refuse_phone": _("Do not phone (yes records a refusal of calls)"),
+}
+# "Do not contact by this channel" flags, and the channel each refuses.
+REFUSAL_FIELDS = {
+    "refuse_email": Channel.EMAIL,
+    "refuse_post": Channel.POST,
+    "refuse_phone": Channel.PHONE,
 }
 CONSENT_FIELDS = {
     "consent_event_invitations": ConsentPurpose.EVENT_INVITATIONS,
@@ -45,7 +56,7 @@ CONSENT_FIELDS = {
     "consent_research": ConsentPurpose.RESEARCH,
     "consent_quote": ConsentPurpose.QUOTE,
 }
-MULTI_COLUMN_FIELDS = {"address"}
+MULTI_COLUMN_FIELDS = {"address", "home_address"}
 NAME_FIELDS = {"first_name", "full_name"}
 
 SYNONYMS: dict[str, list[str]] = {
@@ -201,6 +212,10 @@ _MORE_SYNONYMS: dict[str, list[str]] = {
     "attendee_status": ["attendee status", "registration status", "ticket status"],
     "email_optin_time": ["optin time"],
     "email_optin_ip": ["optin ip"],
+    # CiviCRM's privacy flags (1 = do not), and the plain names a spreadsheet uses.
+    "refuse_email": ["do not email", "no email"],
+    "refuse_post": ["do not mail", "do not post", "no post"],
+    "refuse_phone": ["do not phone", "do not call", "no phone calls"],
 }
 for _field, _names in _MORE_SYNONYMS.items():
     for _name in _names:
@@ -233,6 +248,20 @@ PRESET_OVERRIDES: dict[str, dict[str, str]] = {
     # An individual's organisation is their Current Employer; Organization Name is
     # the name of an organisation contact itself.
     "CiviCRM contacts": {"current employer": "organisation", "organization name": IGNORE},
+    # Outlook keeps a business and a home address side by side: the business one is the
+    # address, and the home one stands in for a contact with no Business Postal Code
+    # (joining both would post a letter to two places at once).
+    "Outlook contacts": {
+        "business street 2": "address",
+        "business street 3": "address",
+        "business state": "address",
+        "home street": "home_address",
+        "home street 2": "home_address",
+        "home street 3": "home_address",
+        "home city": "home_address",
+        "home state": "home_address",
+        "home postal code": "home_postcode",
+    },
 }
 
 
@@ -393,10 +422,19 @@ def parse_bool(text: str) -> bool | None:
     raise CellError(f"{text!r} is not yes or no.")
 
 
+# A narrower pattern than Django's validator: every address it matches, the validator
+# accepts too, and it is ten times quicker. Anything else goes to the validator.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}"
+)
+
+
 def parse_email(text: str) -> str:
     value = text.strip().lower()
     if value.startswith("mailto:"):
         value = value[7:]
+    if len(value) <= 254 and _PLAIN_EMAIL.fullmatch(value):
+        return value
     try:
         validate_email(value)
     except ValidationError as error:

@@ -13,12 +13,31 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cairn.core import audit
 from cairn.members import followups
 from cairn.members.importer import run_import
 from cairn.members.models import ImportJob, ImportStatus
 
 # Files above this size (about 3,000 rows) are imported by a worker, with progress.
 BACKGROUND_BYTES = 256 * 1024
+
+
+def upload_import(filename: str, content: bytes, mapping: dict[str, str], user: Any) -> ImportJob:
+    """Keep an uploaded file to preview before anything is imported from it."""
+    job = ImportJob.objects.create(
+        filename=filename[:255], content=content, mapping=mapping, created_by=user
+    )
+    audit.record(user, "import.uploaded", job, job.filename)
+    return job
+
+
+def set_import_mapping(job: ImportJob, mapping: dict[str, str], user: Any) -> None:
+    """Which column of the file is which field, as chosen on the preview page."""
+    if job.status == ImportStatus.APPLIED or mapping == job.mapping:
+        return
+    job.mapping = mapping
+    job.save(update_fields=["mapping"])
+    audit.record(user, "import.mapping_changed", job, job.filename)
 
 
 def apply_import(

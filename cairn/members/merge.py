@@ -141,7 +141,7 @@ def _prefer_dropped(kept_row: Any, dropped_row: Any) -> bool:
     label = kept_row._meta.label_lower
     if label == "events.registration":
         return _registration_rank(dropped_row) > _registration_rank(kept_row)
-    if label == "members.consent":
+    if label in ("members.consent", "members.channelconsent"):
         return dropped_row.recorded_at > kept_row.recorded_at
     return False
 

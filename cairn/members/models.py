@@ -212,6 +212,36 @@ class Consent(models.Model):
         return f"{self.person}: {self.get_purpose_display()} = {state}"
 
 
+class ChannelConsent(models.Model):
+    """A person's word about one way of being reached, whatever the purpose.
+
+    Today only refusals are recorded (a CiviCRM "Do Not Email" flag, say): nothing is
+    sent to the person by that channel, even for a purpose they agreed to.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="channel_consents")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    granted = models.BooleanField(_("granted"), default=False)
+    method = models.CharField(_("how given"), max_length=20, choices=ConsentMethod.choices)
+    recorded_at = models.DateTimeField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["person", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "channel"], name="one_consent_per_channel")
+        ]
+        verbose_name = _("channel consent")
+        verbose_name_plural = _("channel consents")
+
+    def __str__(self) -> str:
+        state = "yes" if self.granted else "no"
+        return f"{self.person}: {self.get_channel_display()} = {state}"
+
+
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
     APPLIED = "applied", _("Applied")

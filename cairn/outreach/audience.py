@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 from cairn.core import audit
 from cairn.members.models import Channel, Person, Sector
 from cairn.outreach.merge import fill
-from cairn.outreach.models import Message
+from cairn.outreach.models import DeliveryStatus, Message
+from cairn.outreach.services import notify_many, send_pending_emails
 
 
 @dataclass(frozen=True)
@@ -178,9 +179,6 @@ def send_message(
     the worker is killed part way, running it again (the queue does, or the "Run it
     again" button) sends only the emails never tried; those already sent keep theirs.
     """
-    from cairn.outreach.models import DeliveryStatus
-    from cairn.outreach.services import notify_many, send_pending_emails
-
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
         first_time = message.sent_at is None
@@ -213,8 +211,6 @@ def send_message(
 
 def send_message_job(progress: Callable[..., None], message_id: int, user_id: int | None) -> dict:
     """The background job behind "Send" on the compose page."""
-    from cairn.outreach.models import DeliveryStatus
-
     count = send_message(message_id, user_id, progress=progress)
     message = Message.objects.get(pk=message_id)
     not_reached = message.deliveries.filter(status=DeliveryStatus.NOT_REACHED).count()

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cairn.lib.safety import id_param
 from cairn.members.models import Channel, ConsentPurpose, Sector
 from cairn.outreach.audience import audience_sources
 from cairn.outreach.merge import MERGE_FIELDS, unknown_fields
@@ -89,3 +92,23 @@ class CallOutcomeForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes for the team"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class _Ids(forms.Field):
+    """Every id posted under one name; anything that is not an id is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return [pk for pk in (id_param(str(v)) for v in values) if pk]
+
+
+class MarkSeenForm(forms.Form):
+    """The web messages on the inbox page that the person has now read.
+
+    The service marks only the person's own delivered messages, so ids of anyone
+    else's, or of messages already read in another tab, change nothing.
+    """
+
+    delivery = _Ids(required=False)

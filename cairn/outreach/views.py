@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from cairn.lib.paging import paginate
 from cairn.members.models import Channel
 from cairn.outreach import services
 from cairn.outreach.audience import Audience, create_message, merge_context_for, message_title
-from cairn.outreach.forms import CallOutcomeForm, ComposeForm
+from cairn.outreach.forms import CallOutcomeForm, ComposeForm, MarkSeenForm
 from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.merge import fill, merge_values
 from cairn.outreach.models import Delivery, DeliveryStatus, LetterBatch, Message
@@ -30,7 +29,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         consent = services.unsubscribe(token)
     except services.OutreachError as error:
-        return render(request, "outreach/unsubscribe.html", {"error": str(error)}, status=400)
+        return render(request, "outreach/unsubscribe.html", {"problems": [str(error)]}, status=400)
     return render(request, "outreach/unsubscribe.html", {"done": consent})
 
 
@@ -42,8 +41,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         if person
         else Delivery.objects.none()
     )
-    deliveries.filter(seen_at__isnull=True).update(seen_at=timezone.now())
-    return render(request, "outreach/inbox.html", {"deliveries": deliveries[:50]})
+    if request.method == "POST":
+        form = MarkSeenForm(request.POST)
+        if person is not None and form.is_valid():
+            services.mark_seen(person, form.cleaned_data["delivery"], request.user)
+        return redirect("outreach:inbox")
+    shown = list(deliveries[:50])
+    unseen = [d.pk for d in shown if d.seen_at is None]
+    return render(request, "outreach/inbox.html", {"deliveries": shown, "unseen": unseen})
 
 
 def _channel_counts(qs) -> dict:

@@ -48,7 +48,8 @@ class PublicRegistrationForm(SingleLineFields, forms.Form):
     consent_quote = forms.BooleanField(
         label=_("You may quote what I say in reports, without my name"), required=False
     )
-    # Left empty by people; bots fill every field they find.
+    # Left empty by people; bots fill every field they find (includes/field.html hides it).
+    honeypot = "website"
     website = forms.CharField(
         label=_("Leave this empty"),
         required=False,
@@ -73,6 +74,3 @@ class PublicRegistrationForm(SingleLineFields, forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
-
-    def visible_fields_but_trap(self):
-        return [f for f in self.visible_fields() if f.name != "website"]

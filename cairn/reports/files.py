@@ -20,12 +20,12 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.tasks import task
 from django.utils import timezone
 from django.utils.text import slugify
 
 from cairn.reports import render as renderers
 from cairn.reports.models import RenderedFile, RenderStatus, Report
+from cairn.reports.tasks import render_file_task
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +160,3 @@ def forget_public_files(report: Report) -> None:
     """A report taken down keeps no public files in the storage."""
     for rendered in RenderedFile.objects.filter(report=report, public=True):
         delete_file(rendered)
-
-
-@task()
-def render_file_task(rendered_id: int) -> None:
-    render_file(rendered_id)

@@ -189,10 +189,6 @@ def main_language(result: Result) -> str:
     return max(decided, key=lambda k: (decided[k], k == "en")) if decided else "en"
 
 
-def _set_aside_line(result: Result) -> str:
-    return "; ".join(f"{g.label}: {g.size:,}" for g in result.set_aside)
-
-
 def to_markdown(result: Result) -> str:
     lines = ["# Themes", ""]
     for w in result.warnings:

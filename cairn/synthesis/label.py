@@ -19,7 +19,6 @@ languages, from stopwords-iso (``stopwordsiso``); URLs never become keyphrases.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -34,13 +33,6 @@ MMR_CANDIDATES = 60
 MMR_LAMBDA = 0.7
 # Keyphrases are words of letters only: numbers and dates make poor labels.
 LETTER_WORDS = r"(?u)\b[^\W\d_][^\W\d_]+\b"
-
-
-@dataclass
-class Description:
-    label: str
-    keyphrases: list[str]
-    ranking: list[int]  # indices into the theme's members, headline first
 
 
 # Fragments left by splitting contractions ("don't" -> "don") and filler words
@@ -115,10 +107,6 @@ def stop_words(langs: tuple[str, ...] = ("en",)) -> frozenset[str]:
         if "de" in others:
             words |= _EXTRA_STOP_DE
     return frozenset(words)
-
-
-def _stop_words() -> list[str]:
-    return sorted(stop_words())
 
 
 def strip_urls(text: str) -> str:

@@ -162,3 +162,44 @@ def test_the_breakouts_page_lists_many_groups_a_page_at_a_time(client, event, al
     assert ">Room 00</a>" in first and ">Room 29</a>" not in first and "Page 1 of 2" in first
     second = client.get(f"/events/{event.pk}/breakouts/?page=2").content.decode()
     assert ">Room 29</a>" in second
+
+
+def test_odd_values_on_the_breakouts_and_check_in_forms_are_messages(client, event, crowd, alice):
+    from cairn.events.models import Registration
+
+    allocate_event(event.pk, actor=alice)
+    client.force_login(alice)
+    group = BreakoutGroup.objects.first()
+    url = f"/events/{event.pk}/breakouts/"
+    cases = [
+        ({"person": "abc", "group": group.pk}, "Choose someone registered for this event"),
+        ({"person": crowd[0].pk, "group": "99999999999999999999"}, "Choose one of this event"),
+        ({"person": crowd[0].pk}, "Choose the group to move them to"),
+        ({"person": crowd[0].pk, "group": group.pk, "lead": "boss"}, "Choose participant"),
+    ]
+    for data, message in cases:
+        response = client.post(url, {"action": "move", **data}, follow=True)
+        assert response.status_code == 200 and message in response.content.decode()
+    registration = Registration.objects.filter(event=event).first()
+    response = client.post(
+        f"/events/{event.pk}/attendance/{registration.pk}/",
+        {"attended": "maybe"},
+        follow=True,
+    )
+    assert "That check-in button is out of date" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.attended is None
+
+
+def test_a_theme_added_from_the_page_is_audited_and_a_second_of_that_name_refused(
+    client, event, alice
+):
+    from cairn.core.models import AuditEntry
+
+    client.force_login(alice)
+    data = {"action": "add_theme", "theme-name": "Rivers", "theme-room_capacity": 8}
+    client.post(f"/events/{event.pk}/breakouts/", data)
+    assert event.breakout_themes.filter(name="Rivers").exists()
+    assert AuditEntry.objects.filter(action="breakouts.theme_added").exists()
+    response = client.post(f"/events/{event.pk}/breakouts/", data, follow=True)
+    assert "already has a theme with that name" in response.content.decode()

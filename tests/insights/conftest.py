@@ -8,7 +8,7 @@ from tests.insights.fakes import fake_synthesis
 
 @pytest.fixture
 def fake_engine(monkeypatch):
-    monkeypatch.setattr(services, "run_synthesis", fake_synthesis)
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", fake_synthesis)
     return fake_synthesis
 
 

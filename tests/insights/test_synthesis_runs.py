@@ -35,7 +35,7 @@ def test_a_failed_synthesis_keeps_the_error_on_the_run(
     def broken(*args, **kwargs):
         raise RuntimeError("the model files are missing")
 
-    monkeypatch.setattr(services, "run_synthesis", broken)
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", broken)
     with django_capture_on_commit_callbacks(execute=True):
         run = services.start_synthesis(alice, event=demo)
     run.refresh_from_db()
@@ -122,7 +122,7 @@ def test_guided_themes_are_described_by_what_their_rooms_noted(
         seen.update({t.label: t.description for t in themes or []})
         return fake_synthesis(statements, themes=themes, options=options)
 
-    monkeypatch.setattr(services, "run_synthesis", spy)
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", spy)
     with django_capture_on_commit_callbacks(execute=True):
         services.start_synthesis(alice, event=demo, mode=RunMode.GUIDED)
     assert "paperweight" in seen["Technology"]

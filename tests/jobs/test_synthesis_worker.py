@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def engine(monkeypatch):
-    monkeypatch.setattr(services, "run_synthesis", fake_synthesis)
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", fake_synthesis)
 
 
 def test_the_start_page_answers_at_once_and_the_worker_does_the_synthesis(

@@ -90,7 +90,28 @@ def test_a_web_only_person_finds_the_message_on_their_cairn_page(client, person_
     response = client.get("/outreach/inbox/")
     assert b"Your invitation" in response.content
     delivery.refresh_from_db()
-    assert delivery.seen_at is not None
+    assert delivery.seen_at is None  # opening the page changes nothing
+
+
+def test_marking_messages_read_is_a_post_of_ones_own_messages(client, person_factory):
+    from cairn.core.models import AuditEntry
+
+    user = User.objects.create_user("zara", password="pw")
+    zara = person_factory("Zara", preferred_channel=Channel.WEB, user=user)
+    yusuf = person_factory("Yusuf", preferred_channel=Channel.WEB)
+    mine = notify(zara, subject="Your invitation", body="Come along", purpose=INVITE)
+    theirs = notify(yusuf, subject="Not yours", body="No", purpose=INVITE)
+    client.force_login(user)
+    assert "Mark as read" in client.get("/outreach/inbox/").content.decode()
+    response = client.post(
+        "/outreach/inbox/", {"delivery": [mine.pk, theirs.pk, "x", "99999999999999999999"]}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.seen_at is not None and theirs.seen_at is None
+    assert AuditEntry.objects.filter(action="outreach.messages_seen").count() == 1
+    assert "Mark as read" not in client.get("/outreach/inbox/").content.decode()
 
 
 def test_a_person_who_prefers_phone_joins_the_call_list(person_factory):

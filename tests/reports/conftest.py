@@ -2,7 +2,6 @@
 
 import pytest
 
-from cairn.insights import services as insights_services
 from cairn.reports.services import generate_event_report
 from tests.insights.conftest import synthesised
 from tests.insights.fakes import fake_synthesis
@@ -10,13 +9,13 @@ from tests.insights.fakes import fake_synthesis
 
 @pytest.fixture
 def seed_run(demo, alice, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(insights_services, "run_synthesis", fake_synthesis)
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", fake_synthesis)
     return synthesised(demo, alice, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
 def fake_engine_for_reports(monkeypatch):
-    monkeypatch.setattr(insights_services, "run_synthesis", fake_synthesis)
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", fake_synthesis)
 
 
 @pytest.fixture

@@ -67,7 +67,12 @@ def test_the_download_page_answers_without_rendering_while_the_worker_renders(
 
     monkeypatch.setattr(render, "pdf", real_pdf)
     run_worker()
-    assert client.get(_pdf_url(published), HTTP_ACCEPT="application/json").status_code == 200
+    # The page's poll learns that the work ended (as JSON, not the PDF) and reloads.
+    assert client.get(_pdf_url(published), HTTP_ACCEPT="application/json").json() == {
+        "active": False,
+        "label": "",
+        "percent": 100,
+    }
     ready = client.get(_pdf_url(published))
     assert ready.status_code == 200 and ready.getvalue().startswith(b"%PDF")
 
@@ -79,7 +84,7 @@ def test_two_requests_before_the_worker_runs_queue_one_render(client, published)
     client.get(_pdf_url(published))
     client.get(_pdf_url(published))
     assert RenderedFile.objects.count() == 1
-    renders = DBTaskResult.objects.filter(task_path="cairn.reports.files.render_file_task")
+    renders = DBTaskResult.objects.filter(task_path="cairn.reports.tasks.render_file_task")
     assert renders.count() == 1
 
 

@@ -78,6 +78,18 @@ def issue_paper_forms(
     return forms
 
 
+def issued_forms_due(consultation: Consultation) -> list[PaperForm]:
+    """The forms already issued to people still due one: what a GET may print again,
+    since printing them creates nothing."""
+    due = people_due_a_form(consultation)
+    forms = PaperForm.objects.filter(consultation=consultation, person__in=due)
+    return list(
+        forms.select_related("person", "person__organisation").order_by(
+            "person__last_name", "person__first_name", "person__pk"
+        )
+    )
+
+
 # One request renders these into a PDF: 100 pages take seconds, 1,000 took minutes and 2.5 GB.
 MAX_BLANK_FORMS = 100
 

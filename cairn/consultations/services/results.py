@@ -18,6 +18,7 @@ from cairn.consultations.synthesis_scopes import answer_contribution_ids, scope_
 from cairn.contributions.selectors import may_quote_publicly, public_name_filter, quotable_words
 from cairn.insights.models import RunStatus, SynthesisRun
 from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
+from cairn.lib.pdf import render_pdf
 from cairn.members.models import Sector
 
 SUBMITTED = (ResponseStatus.SUBMITTED, ResponseStatus.PARTIAL)
@@ -212,6 +213,76 @@ def shared_open_results(results: Results) -> list[SharedOpenResult]:
         ]
         shared.append(SharedOpenResult(o.question, len(o.answers), o.by_channel, themes, quotes))
     return shared
+
+
+@dataclass
+class PrintedTable:
+    """One table of the printed summary: a choice question's counts for a few groups."""
+
+    caption: str
+    headers: list[str]
+    rows: list[tuple[str, list[int]]]
+
+
+# Numeric columns beside the answers' column: at 16 pt an A4 page holds the answers and
+# four figures (a header such as "organisation" hyphenates to fit); at 10 pt, eight.
+COLUMNS_PER_TABLE = {False: 8, True: 4}
+
+
+def printed_tables(r: Results, choice: ChoiceResult, *, large_print: bool) -> list[PrintedTable]:
+    """A choice question's counts as tables narrow enough for the page: one for how people
+    answered, one for their sectors, each split (with "All" repeated) when too wide."""
+    from django.utils.translation import gettext as _
+
+    per_table = COLUMNS_PER_TABLE[large_print] - 1  # "All" is in every table
+    groups = [
+        (_("By how they answered"), r.channels, [o.by_channel for o in choice.options]),
+        (_("By sector"), r.sectors, [o.by_sector for o in choice.options]),
+    ]
+    tables = []
+    for caption, names, counts in groups:
+        if len(names) < 2:
+            continue  # a single channel or sector repeats "All"
+        parts = range(0, len(names), per_table)
+        for n, start in enumerate(parts, 1):
+            part = slice(start, start + per_table)
+            title = caption if len(parts) == 1 else f"{caption} ({n}/{len(parts)})"
+            tables.append(
+                PrintedTable(
+                    caption=title,
+                    headers=[_("All")] + [label for _v, label in names[part]],
+                    rows=[
+                        (o.option, [o.total, *row[part]])
+                        for o, row in zip(choice.options, counts, strict=True)
+                    ],
+                )
+            )
+    if not tables:
+        tables.append(
+            PrintedTable(_("All"), [_("All")], [(o.option, [o.total]) for o in choice.options])
+        )
+    return tables
+
+
+def summary_pdf(consultation: Consultation, *, large_print: bool = False) -> bytes:
+    """The printable summary to share: counts, themes, and quotes only from those who
+    agreed. Large print sets nothing under 16 pt and splits wide tables."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    r = consultation_results(consultation)
+    choice = [(c, printed_tables(r, c, large_print=large_print)) for c in r.choice]
+    return render_pdf(
+        "consultations/results_pdf.html",
+        {
+            "consultation": consultation,
+            "r": r,
+            "choice": choice,
+            "shared": shared_open_results(r),
+            "large_print": large_print,
+            "lang": get_language() or settings.LANGUAGE_CODE,
+        },
+    )
 
 
 def _safe(cell: str) -> str:

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.tasks import task
 from django.utils import timezone
 
 from cairn.conversations.models import Follow, Post
@@ -72,8 +71,3 @@ def send_digests(*, now: Any = None, actor: Any = None) -> int:
         sent += 1
     audit.record(actor, "conversation.digests_sent", None, f"{sent} digests")
     return sent
-
-
-@task
-def send_digests_task() -> int:
-    return send_digests()

@@ -4,7 +4,7 @@ import csv
 import io
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -206,3 +206,22 @@ def export_zoom_csv(event: Event) -> tuple[str, list[str]]:
 def _csv_safe(value: str) -> str:
     # Spreadsheets run cells that start with these as formulas.
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def add_theme(
+    event: Event, *, name: str, description: str, room_capacity: int, actor: Any
+) -> BreakoutTheme:
+    """A breakout theme at the end of the event's list; a name used twice is refused."""
+    try:
+        with transaction.atomic():
+            theme = BreakoutTheme.objects.create(
+                event=event,
+                name=name.strip(),
+                description=description,
+                room_capacity=room_capacity,
+                position=event.breakout_themes.count(),
+            )
+            audit.record(actor, "breakouts.theme_added", theme, theme.name)
+    except IntegrityError as exc:
+        raise BreakoutError(_("This event already has a theme with that name.")) from exc
+    return theme

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from cairn.core import audit
+from cairn.events import tasks
 from cairn.events.models import AgendaItem, Event, EventStatus
 from cairn.events.services.registration import _lock_event, promote_waiting
 from cairn.members.models import Person
@@ -110,8 +111,6 @@ def save_event(
 
 def cancel_event(event_id: int, *, actor: Any, reason: str = "") -> Event:
     """Cancel an event and tell everyone registered or waiting, each by their channel."""
-    from cairn.events import tasks
-
     with transaction.atomic():
         event = _lock_event(event_id)
         if event.status == EventStatus.CANCELLED:

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairn.contributions.models import ContributionChannel
 from cairn.contributions.services import record_contribution
 from cairn.core import audit
-from cairn.events.models import Event, Feedback, FeedbackChannel
+from cairn.events.models import Event, Feedback, FeedbackChannel, Registration, RegistrationStatus
 from cairn.members.models import Person
 
 CONTRIBUTION_CHANNEL = {
@@ -24,10 +25,6 @@ class FeedbackError(ValueError):
 
 def _check_may_give_feedback(event: Event, person: Person | None) -> None:
     """A member's own feedback: only after the event, and only from someone who was there."""
-    from django.utils import timezone
-
-    from cairn.events.models import Registration, RegistrationStatus
-
     if event.ends_at > timezone.now():
         raise FeedbackError(_("Feedback opens when the event has ended."))
     registration = Registration.objects.filter(

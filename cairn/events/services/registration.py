@@ -19,8 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
+from cairn.events import tasks
 from cairn.events.models import (
+    BreakoutGroup,
     BreakoutPreference,
+    BreakoutRole,
     Event,
     EventStatus,
     Registration,
@@ -62,8 +65,6 @@ def register(
     place in the queue) and only their access needs and preferences are updated.
     A cancelled registration comes back at the end of the queue.
     """
-    from cairn.events import tasks
-
     if channel not in RegistrationChannel.values:
         raise RegistrationError(_("Unknown registration channel."))
     if channel != RegistrationChannel.WEB and not getattr(entered_by, "is_authenticated", False):
@@ -256,8 +257,6 @@ def cancel(registration_id: int, *, actor: Any) -> Registration:
 
 
 def _leave_groups(event: Event, person_id: int) -> None:
-    from cairn.events.models import BreakoutGroup
-
     for group in BreakoutGroup.objects.filter(event=event, members__pk=person_id):
         group.members.remove(person_id)
         if group.facilitator_id == person_id:
@@ -278,8 +277,6 @@ def waiting_list(event: Event):
 
 def promote_waiting(event: Event) -> list[Registration]:
     """Fill free places from the waiting list, in order. Call with the event locked."""
-    from cairn.events import tasks
-
     if event.status in (EventStatus.CANCELLED,):
         return []
     free = None if event.capacity is None else event.capacity - places_taken(event)
@@ -304,8 +301,6 @@ def promote_waiting(event: Event) -> list[Registration]:
 
 
 def set_breakout_role(registration_id: int, role: str, *, actor: Any) -> Registration:
-    from cairn.events.models import BreakoutRole
-
     if role not in BreakoutRole.values:
         raise RegistrationError(_("Unknown breakout role."))
     with transaction.atomic():

@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from cairn.lib.mailers import catching
 from cairn.site.demo import DEMO_LOGINS, demo_password, load_demo
 
 
@@ -41,8 +42,6 @@ class Command(BaseCommand):
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {role:<12} username: {username:<12} password: {password}")
         self.stdout.write("")
-        from cairn.lib.mailers import catching
-
         if catching():
             self.stdout.write(
                 f"No email leaves this machine: read what the demo sent at "

@@ -59,6 +59,7 @@ def serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> Non
             self.cfg.set("proc_name", "cairn")
 
         def load(self):
+            # Local, like waitress below: the site is built after collectstatic.
             from cairn.wsgi import application
 
             return application

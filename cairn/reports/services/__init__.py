@@ -12,6 +12,7 @@ from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun
 from cairn.insights.services import latest_run_for_event, rename_theme
 from cairn.reports import briefing, compose, files, paragraphs
+from cairn.reports.document import build_document
 from cairn.reports.models import Quote, Report, ReportKind, ReportStatus, Revision, Section
 
 
@@ -289,8 +290,6 @@ def approve(report: Report, actor: Any) -> Report:
 
 @transaction.atomic
 def publish(report: Report, actor: Any) -> Report:
-    from cairn.reports.document import build_document
-
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.APPROVED:
         raise ReportError(_("A person must approve the report before it is published."))

@@ -21,13 +21,14 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.tasks import Task, task
+from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.jobs.models import Job, JobStatus, ScheduleSlot, WorkerHeartbeat
+from cairn.jobs.tasks import run_job_task
 
 log = logging.getLogger(__name__)
 
@@ -306,11 +307,6 @@ def run_job(job_id: int) -> None:
     if next_url:
         fields["next_url"] = next_url
     Job.objects.filter(pk=job_id).update(**fields)
-
-
-@task
-def run_job_task(job_id: int) -> None:
-    run_job(job_id)
 
 
 def fail_stale_jobs(now: datetime | None = None) -> int:

@@ -27,7 +27,7 @@ from cairn.accounts.models import Invite, InviteChannel, JoinRequest, JoinStatus
 from cairn.core import audit
 from cairn.core.roles import Role
 from cairn.members.models import Channel, ConsentMethod, Organisation, Person
-from cairn.members.services import set_consent
+from cairn.members.services import PersonError, set_consent
 from cairn.outreach.services import OutreachError, queue_service_message
 
 # No 0/O, 1/I/L: the code is read aloud on the phone and typed from a letter.
@@ -501,3 +501,40 @@ def decline_join_request(join: JoinRequest, actor: Any) -> JoinRequest:
     join.save()
     audit.record(actor, "account.join_declined", join, _("Request to join declined"))
     return join
+
+
+# --- the login's email follows the person's ------------------------------------------------
+
+
+def follow_person_email(person: Person, *, old: str, new: str, actor: Any) -> None:
+    """Keep a person's login on the email address of their record (`User.email` and allauth's
+    addresses), so login codes and password resets go where the person now reads mail.
+
+    Called inside the transaction that changes the record: an address that belongs to
+    another login is refused with `PersonError`, and the record keeps its old address.
+    The new address is unverified until the person proves it; the audit entry names no
+    address.
+    """
+    if person.user_id is None:
+        return
+    user = User.objects.select_for_update().get(pk=person.user_id)
+    new = (new or "").strip()
+    if new and (
+        EmailAddress.objects.filter(email__iexact=new).exclude(user=user).exists()
+        or User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists()
+    ):
+        raise PersonError(
+            _("Another login already uses this email address. Use another, or ask a coordinator.")
+        )
+    user.email = new
+    user.save(update_fields=["email"])
+    stale = EmailAddress.objects.filter(user=user)
+    (stale.exclude(email__iexact=new) if new else stale).delete()
+    if new:
+        address = EmailAddress.objects.filter(user=user, email__iexact=new).first()
+        if address is None:
+            EmailAddress.objects.create(user=user, email=new, primary=True, verified=False)
+        elif not address.primary:
+            address.primary = True
+            address.save(update_fields=["primary"])
+    audit.record(actor, "account.email_changed", person, _("Login email follows the record"))

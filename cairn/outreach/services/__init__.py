@@ -29,6 +29,7 @@ from cairn.core import audit
 from cairn.members.models import (
     AccessNeed,
     Channel,
+    ChannelConsent,
     Consent,
     ConsentMethod,
     ConsentPurpose,
@@ -44,6 +45,7 @@ from cairn.outreach.models import (
     LetterBatch,
     Message,
 )
+from cairn.outreach.tasks import retry_failed_emails_task
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,10 @@ def channel_problem(person: Person, channel: str) -> str:
         return _("Prefers phone but no phone number is on file.")
     if channel == Channel.WEB and person.user_id is None:
         return _("Web only, but has no Cairn login to read it.")
+    if ChannelConsent.objects.filter(person=person, channel=channel, granted=False).exists():
+        return _("Asked not to be contacted by %(channel)s.") % {
+            "channel": Channel(channel).label.lower()
+        }
     return ""
 
 
@@ -436,8 +442,6 @@ def schedule_retry(when: Any) -> bool:
     Without such a backend (the in-process one), `cairn retry-emails` from cron or
     the button on the outreach page does it; the failed deliveries wait either way.
     """
-    from cairn.outreach.tasks import retry_failed_emails_task
-
     if not retry_failed_emails_task.get_backend().supports_defer:
         return False
     transaction.on_commit(lambda: retry_failed_emails_task.using(run_after=when).enqueue())
@@ -661,3 +665,20 @@ def retry_delivery(delivery: Delivery, user: Any) -> Delivery:
     if fresh.channel == Channel.EMAIL and fresh.status == DeliveryStatus.QUEUED:
         send_email_delivery(fresh)
     return fresh
+
+
+def mark_seen(person: Person, delivery_ids: Iterable[int], actor: Any) -> int:
+    """The person read these web messages (their own, delivered); returns how many were new.
+
+    A POST from the inbox's button, never the page's GET: opening a page changes nothing.
+    """
+    seen = Delivery.objects.filter(
+        pk__in=list(delivery_ids),
+        person=person,
+        channel=Channel.WEB,
+        status=DeliveryStatus.DELIVERED,
+        seen_at__isnull=True,
+    ).update(seen_at=timezone.now())
+    if seen:
+        audit.record(actor, "outreach.messages_seen", person, f"{seen} web messages read")
+    return seen

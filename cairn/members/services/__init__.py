@@ -4,6 +4,7 @@ Each function owns its transaction and leaves an audit entry naming who did it,
 so the audit log answers "who changed or exported this person's data?".
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -12,7 +13,8 @@ from django.utils import timezone
 
 from cairn.core import audit, datarights
 from cairn.lib.pdf import render_pdf
-from cairn.members.models import Consent, ConsentPurpose, Organisation, Person
+from cairn.members.models import Consent, ConsentMethod, ConsentPurpose, Organisation, Person
+from cairn.members.signals import person_email_changed
 
 PERSON_DETAIL_FIELDS = [
     "first_name",
@@ -73,6 +75,10 @@ def update_person(person: Person, changes: dict[str, Any], user: Any) -> list[st
         audit.record(
             user, "person.updated", person, "Changed " + ", ".join(changed), fields=changed
         )
+        if "email" in changed:
+            person_email_changed.send(
+                sender=Person, person=person, old=before["email"], new=person.email, actor=user
+            )
     return changed
 
 
@@ -314,3 +320,22 @@ def erase_person(person: Person, user: Any) -> Person:
         **({"contributions": n_contributions} | {key: n for key, n in changed.items() if n}),
     )
     return person
+
+
+@transaction.atomic
+def update_own_details(
+    person: Person, changes: dict[str, Any], consents: Iterable[str], user: Any
+) -> list[str]:
+    """A person's own "My details": their details, and their ticks per purpose, each
+    purpose whose answer changed recorded as given on the web. All or nothing; the names
+    of what changed are returned."""
+    changed = update_person(person, changes, user)
+    wanted = set(consents)
+    current = {c.purpose: c.granted for c in person.consents.all()}
+    for purpose in ConsentPurpose.values:
+        if current.get(purpose, False) != (purpose in wanted):
+            set_consent(
+                person, purpose, granted=purpose in wanted, method=ConsentMethod.WEB, user=user
+            )
+            changed.append(purpose)
+    return changed

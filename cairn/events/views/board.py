@@ -1,0 +1,101 @@
+"""The live breakout board of one group: its notes, and the poll that brings new ones."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.core.roles import member_required
+from cairn.events import forms
+from cairn.events.models import (
+    BreakoutGroup,
+)
+from cairn.events.services import board
+
+# New notes reach other people's screens by polling, not Server-Sent Events or
+# WebSockets. Cairn is served by a WSGI server (waitress) with a thread per open
+# request: an SSE stream or a socket per open board would hold a thread for the
+# whole discussion, and 600 rooms of 8 would exhaust any sensible pool, where a
+# poll is a short indexed query ("notes after id N") answered with 204 when
+# nothing is new. Polling also needs no ASGI server, no Channels, no Redis, and
+# passes any proxy. A few seconds of delay is fine for a discussion board.
+# board.js (a data-* hooked script, no build step) polls every 3 seconds; without
+# JavaScript the page is a plain form that posts and reloads.
+
+BOARD_POLL_SECONDS = 3
+
+
+def _group(pk: int, gid: int) -> BreakoutGroup:
+    return get_object_or_404(
+        BreakoutGroup.objects.select_related("event", "theme", "facilitator", "note_taker"),
+        pk=gid,
+        event_id=pk,
+    )
+
+
+@member_required
+def group_board(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
+    group = _group(pk, gid)
+    if not board.can_use_board(request.user, group):
+        raise PermissionDenied
+    form = forms.NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = board.post_note(
+                group,
+                form.cleaned_data["text"],
+                user=request.user,
+                anonymous=form.cleaned_data["anonymous"],
+            )
+        except (board.BoardError, ValueError) as exc:
+            form.add_error("text", str(exc))
+        else:
+            if request.headers.get("X-Requested-With") == "fetch":
+                return HttpResponse(status=201, headers={"X-Note-Id": str(note.pk)})
+            messages.success(request, _("Your note is on the board."))
+            return redirect(group)
+    notes = list(board.notes(group))
+    return render(
+        request,
+        "events/board.html",
+        {
+            "group": group,
+            "event": group.event,
+            "form": form,
+            "notes": notes,
+            "last_id": notes[-1].pk if notes else 0,
+            "poll_seconds": BOARD_POLL_SECONDS,
+            "members": group.members.select_related("organisation"),
+            # Notes become what the group said, so a board used before the event warns.
+            "not_started": group.event.starts_at > timezone.now(),
+        },
+    )
+
+
+@member_required
+def group_notes(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
+    group = _group(pk, gid)
+    if not board.can_use_board(request.user, group):
+        raise PermissionDenied
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        after = 0
+    last = board.last_note_id(group)
+    # The ETag names the newest note: a poll that already has it is answered 304 (or 204
+    # for a poll by "after") without reading or rendering any notes.
+    etag = f'"board-{group.pk}-{last}"'
+    if after >= last or request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=204 if after >= last else 304)
+    else:
+        notes = list(board.notes(group, after))
+        response = (
+            render(request, "events/_notes.html", {"notes": notes})
+            if notes
+            else HttpResponse(status=204)
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response

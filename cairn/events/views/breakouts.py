@@ -1,0 +1,126 @@
+"""Breakout groups (coordinators): themes, allocation, moves by hand, exports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from cairn.core.roles import Role, coordinator_required, member_required, role_of
+from cairn.events import allocation, forms
+from cairn.events.models import (
+    BreakoutTheme,
+    Event,
+    RegistrationStatus,
+)
+from cairn.events.services import board, breakouts
+from cairn.lib.paging import paginate
+
+
+@coordinator_required
+def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    theme_form = forms.ThemeForm(prefix="theme")
+    preview = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add_theme":
+                theme_form = forms.ThemeForm(request.POST, prefix="theme")
+                if theme_form.is_valid():
+                    data = theme_form.cleaned_data
+                    breakouts.add_theme(
+                        event,
+                        name=data["name"],
+                        description=data.get("description", ""),
+                        room_capacity=data["room_capacity"],
+                        actor=request.user,
+                    )
+                    messages.success(request, _("Theme added."))
+                    return redirect("events:breakouts", pk)
+            elif action == "allocate":
+                result = breakouts.allocate_event(event.pk, actor=request.user)
+                messages.success(
+                    request,
+                    _("Allocated %(people)s people into %(groups)s groups.")
+                    % {"people": result.quality.participants, "groups": result.quality.groups},
+                )
+                return redirect("events:breakouts", pk)
+            elif action == "preview":
+                preview = breakouts.allocate_event(event.pk, actor=request.user, dry_run=True)
+            elif action == "move":
+                move_form = forms.MoveToGroupForm(request.POST, event=event)
+                if not move_form.is_valid():
+                    raise breakouts.BreakoutError(
+                        " ".join(str(e[0]) for e in move_form.errors.values())
+                    )
+                person = move_form.cleaned_data["person"]
+                target = breakouts.move_person(
+                    event, person.pk, move_form.cleaned_data["group"].pk, actor=request.user
+                )
+                lead = move_form.cleaned_data["lead"]
+                if lead:
+                    breakouts.set_group_lead(target, person.pk, role=lead, actor=request.user)
+                messages.success(request, _("Moved to %(room)s.") % {"room": target.name})
+                return redirect("events:breakouts", pk)
+        except (breakouts.BreakoutError, allocation.AllocationError) as exc:
+            messages.error(request, str(exc))
+    groups = breakouts.groups_of(event)
+    return render(
+        request,
+        "events/breakouts.html",
+        {
+            "event": event,
+            "themes": _themes_with_demand(event),
+            "theme_form": theme_form,
+            "groups": groups,
+            "groups_page": paginate(request, groups, 24),
+            "quality": breakouts.quality_of(event) if groups else None,
+            "preview": preview,
+            "leads": event.registrations.filter(status=RegistrationStatus.REGISTERED)
+            .exclude(breakout_role="")
+            .select_related("person"),
+            "registered": event.registrations.filter(
+                status=RegistrationStatus.REGISTERED
+            ).select_related("person"),
+        },
+    )
+
+
+def _themes_with_demand(event: Event) -> list[BreakoutTheme]:
+    from cairn.events.models import BreakoutPreference
+
+    counts = dict(
+        BreakoutPreference.objects.filter(
+            registration__event=event,
+            registration__status=RegistrationStatus.REGISTERED,
+            rank=1,
+        )
+        .values_list("theme")
+        .annotate(n=Count("id"))
+        .values_list("theme", "n")
+    )
+    themes = list(event.breakout_themes.all())
+    for theme in themes:
+        theme.first_choices = counts.get(theme.pk, 0)
+    return themes
+
+
+@coordinator_required
+def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    content, _without = breakouts.export_zoom_csv(event)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="breakout-rooms-event-{event.pk}.csv"'
+    return response
+
+
+@member_required
+def print_groups(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    # Phone numbers of members: a facilitator prints only the groups they lead.
+    groups = board.groups_led_by(request.user, breakouts.groups_of(event))
+    if not groups and role_of(request.user) != Role.COORDINATOR:
+        raise PermissionDenied
+    return render(request, "events/print_groups.html", {"event": event, "groups": groups})

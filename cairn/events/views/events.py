@@ -1,0 +1,223 @@
+"""Event pages: the list, an event's page and its calendar file, and creating, editing
+and cancelling events (coordinators)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.contributions.models import Contribution, ContributionChannel
+from cairn.contributions.selectors import visible_contributions
+from cairn.core.roles import Role, coordinator_required, member_required, role_of
+from cairn.events import forms
+from cairn.events.calendar import event_ics
+from cairn.events.models import (
+    AgendaItem,
+    BreakoutGroup,
+    Event,
+    EventStatus,
+    Feedback,
+    Registration,
+    RegistrationStatus,
+)
+from cairn.events.selectors import visible_events
+from cairn.events.services import board
+from cairn.events.services import events as event_services
+from cairn.events.services import registration as reg_services
+from cairn.lib.paging import paginate
+
+
+@member_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    qs = visible_events(request.user)
+    when = request.GET.get("when", "")
+    now = timezone.now()
+    if when == "upcoming":
+        qs = qs.filter(ends_at__gte=now).order_by("starts_at")
+    elif when == "past":
+        qs = qs.filter(ends_at__lt=now)
+    return render(
+        request,
+        "events/list.html",
+        {
+            "page_obj": paginate(request, qs),
+            "when": when,
+            "is_coordinator": role_of(request.user) == Role.COORDINATOR,
+        },
+    )
+
+
+def my_person(request: HttpRequest):
+    return getattr(request.user, "person", None)
+
+
+@member_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(
+        visible_events(request.user).prefetch_related(
+            Prefetch("agenda_items", AgendaItem.objects.select_related("speaker__organisation")),
+            "breakout_themes",
+        ),
+        pk=pk,
+    )
+    role = role_of(request.user)
+    person = my_person(request)
+    contributions = visible_contributions(request.user).filter(event=event)
+    notes_by_theme = {}
+    for theme in event.breakout_themes.all():
+        notes_by_theme[theme] = [c for c in contributions if c.theme_id == theme.pk]
+    channel_counts = (
+        Contribution.objects.filter(event=event)
+        .values("channel")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    channel_labels = dict(ContributionChannel.choices)
+    mine = Registration.objects.filter(event=event, person=person).first() if person else None
+    waiting_position = None
+    if mine and mine.status == RegistrationStatus.WAITLISTED:
+        waiting_ids = list(reg_services.waiting_list(event).values_list("pk", flat=True))
+        waiting_position = waiting_ids.index(mine.pk) + 1 if mine.pk in waiting_ids else None
+    registered_now = mine is not None and mine.status != RegistrationStatus.CANCELLED
+    groups = list(
+        BreakoutGroup.objects.filter(event=event)
+        .select_related("theme", "facilitator", "note_taker")
+        .annotate(size=Count("members"))
+    )
+    context = {
+        "event": event,
+        "role": role,
+        "my_registration": mine if registered_now else None,
+        "waiting_position": waiting_position,
+        "my_groups": BreakoutGroup.objects.filter(event=event, members=person) if person else [],
+        "register_form": forms.RegistrationForm(themes=event.breakout_themes.all())
+        if event.status == EventStatus.OPEN and person and not registered_now
+        else None,
+        "event_is_past": event.ends_at <= timezone.now(),
+        "can_give_feedback": registered_now
+        and event.ends_at <= timezone.now()
+        and not Feedback.objects.filter(event=event, person=person).exists(),
+        "notes_by_theme": notes_by_theme,
+        "can_read_notes": role is not None and role >= Role.FACILITATOR,
+        "other_contributions": [c for c in contributions if c.theme_id is None],
+        "channel_counts": [
+            (channel_labels.get(r["channel"], r["channel"]), r["n"]) for r in channel_counts
+        ],
+        "waitlisted_count": event.registrations.filter(
+            status=RegistrationStatus.WAITLISTED
+        ).count(),
+        "groups": groups,
+        # Board links only for the rooms this person leads (their own room is in my_groups).
+        "board_ids": {g.pk for g in board.groups_led_by(request.user, groups)},
+    }
+    if role == Role.COORDINATOR:
+        context["registrations"] = event.registrations.select_related(
+            "person__organisation"
+        ).filter(~Q(status=RegistrationStatus.CANCELLED))
+    return render(request, "events/detail.html", context)
+
+
+def _agenda_lines(formset, event_form) -> list[event_services.AgendaLine]:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    starts = event_form.cleaned_data["starts_at"]
+    zone = ZoneInfo(event_form.cleaned_data.get("timezone") or "Europe/London")
+    day = starts.astimezone(zone).date()
+    lines = []
+    for form in formset:
+        data = form.cleaned_data
+        if not data or not data.get("title"):
+            continue
+        at = datetime.combine(day, data["time"], tzinfo=zone) if data.get("time") else None
+        lines.append(
+            event_services.AgendaLine(
+                title=data["title"], starts_at=at, speaker=data.get("speaker")
+            )
+        )
+    return lines
+
+
+def _agenda_initial(event: Event) -> list[dict]:
+    return [
+        {
+            "time": timezone.localtime(item.starts_at, _zone(event)).time()
+            if item.starts_at
+            else None,
+            "title": item.title,
+            "speaker": item.speaker_id,
+        }
+        for item in event.agenda_items.all()
+    ]
+
+
+def _zone(event: Event):
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(event.timezone)
+    except (KeyError, ValueError):
+        return ZoneInfo("Europe/London")
+
+
+@coordinator_required
+def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk) if pk else None
+    if request.method == "POST":
+        form = forms.EventForm(request.POST, instance=event)
+        formset = forms.AgendaFormSet(request.POST, prefix="agenda")
+        if form.is_valid() and formset.is_valid():
+            saved = event_services.save_event(
+                form.cleaned_data,
+                _agenda_lines(formset, form),
+                actor=request.user,
+                event_id=event.pk if event else None,
+            )
+            messages.success(request, _("Event saved."))
+            return redirect(saved)
+    else:
+        form = forms.EventForm(instance=event)
+        formset = forms.AgendaFormSet(
+            prefix="agenda", initial=_agenda_initial(event) if event else None
+        )
+    return render(request, "events/edit.html", {"form": form, "formset": formset, "event": event})
+
+
+@coordinator_required
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    form = forms.CancelEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event_services.cancel_event(
+            event.pk, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _("The event is cancelled; everyone registered is being told by their channel."),
+        )
+        return redirect(event)
+    people = event.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
+    return render(
+        request, "events/cancel_event.html", {"event": event, "form": form, "people": people}
+    )
+
+
+@member_required
+def event_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event as an .ics to add to one's own calendar: for people with a place."""
+    event = get_object_or_404(visible_events(request.user), pk=pk)
+    person = my_person(request)
+    has_place = (
+        person is not None
+        and Registration.objects.filter(
+            event=event, person=person, status=RegistrationStatus.REGISTERED
+        ).exists()
+    )
+    if not has_place and role_of(request.user) != Role.COORDINATOR:
+        raise PermissionDenied
+    response = HttpResponse(event_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
