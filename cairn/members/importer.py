@@ -446,26 +446,38 @@ def run_import(
         return report
     decisions = decisions or {}
     default = KEEP if keep_duplicates else MERGE
-    if apply:
-        with transaction.atomic():
-            _lock_imports()
-            _process(
-                table, report, decisions, default, apply=True, user=user, collect_ids=collect_ids
-            )
-            report.applied = True
-            audit.record(
-                user,
-                "members.imported",
-                None,
-                f"Imported {filename}: {report.created + report.kept_separate} created, "
-                f"{report.updated} updated",
-                filename=filename,
-                created=report.created + report.kept_separate,
-                updated=report.updated,
-                rejected=len(report.rejected),
-            )
-    else:
-        _process(table, report, decisions, default, apply=False, user=user)
+    try:
+        if apply:
+            with transaction.atomic():
+                _lock_imports()
+                _process(
+                    table,
+                    report,
+                    decisions,
+                    default,
+                    apply=True,
+                    user=user,
+                    collect_ids=collect_ids,
+                )
+                report.applied = True
+                audit.record(
+                    user,
+                    "members.imported",
+                    None,
+                    f"Imported {filename}: {report.created + report.kept_separate} created, "
+                    f"{report.updated} updated",
+                    filename=filename,
+                    created=report.created + report.kept_separate,
+                    updated=report.updated,
+                    rejected=len(report.rejected),
+                )
+        else:
+            _process(table, report, decisions, default, apply=False, user=user)
+    except UnreadableFile as error:
+        # A row further down is broken (a quote never closed, a huge cell): the header
+        # read fine, so this comes up here. Whatever was written has been rolled back.
+        report.applied = False
+        report.problems.append(str(error))
     return report
 
 

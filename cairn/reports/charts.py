@@ -1,6 +1,6 @@
-"""Bar charts drawn on the server: SVG for pages and PDFs, PNG for DOCX. Both carry a text alternative."""
+"""Bar charts drawn on the server as SVG for pages and PDFs, with a text alternative.
+(The DOCX draws its charts as tables: see render._chart_table.)"""
 
-import io
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -130,33 +130,3 @@ def svg(chart: dict[str, Any], *, large_print: bool = False) -> str:
         + "".join(out)
         + "</svg>"
     )
-
-
-def png(chart: dict[str, Any], *, large_print: bool = False, scale: int = 2) -> bytes:
-    """The same drawing as the SVG, as a PNG at `scale` pixels per chart unit."""
-    from PIL import Image, ImageDraw
-
-    box = layout(chart, large_print=large_print)
-    size, label_w, pad = box["size"], box["label_w"], box["pad"]
-    image = Image.new("RGB", (WIDTH * scale, max(box["height"], 1) * scale), "white")
-    draw = ImageDraw.Draw(image)
-    font = _font(size * scale)
-    for row in box["rows"]:
-        for line, ty in zip(row["lines"], row["text_y"], strict=True):
-            # "rs": right edge, baseline, as the SVG's text-anchor="end" on its y.
-            draw.text(
-                ((label_w - pad / 2) * scale, ty * scale), line, fill=INK, font=font, anchor="rs"
-            )
-        x0, y0 = label_w * scale, row["bar_y"] * scale
-        draw.rectangle([x0, y0, x0 + row["bar_w"] * scale, y0 + box["bar_h"] * scale], fill=ACCENT)
-        mid = (row["bar_y"] + box["bar_h"] / 2) * scale
-        draw.text(
-            (x0 + (row["bar_w"] + pad / 2) * scale, mid),
-            str(row["n"]),
-            fill=INK,
-            font=font,
-            anchor="lm",
-        )
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()

@@ -193,6 +193,93 @@ def _set_language(document: Any, tag: str) -> None:
     document.core_properties.language = tag
 
 
+# A chart in the DOCX is a table, a row per bar: label, bar, figure. A picture of the
+# whole chart cannot split, so when it did not fit it moved to the next page with its
+# caption and left the page before it a third blank; rows break like lines of text, the
+# labels and figures are real text at the document's size (large print too), and a
+# screen reader reads a table. Short charts stay whole; a long one keeps its first and
+# last two rows together, so the caption never stands alone.
+KEEP_WHOLE_ROWS = 8
+
+
+def _bar_png() -> bytes:
+    """One pixel of the chart colour, stretched to each bar's length."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), charts.ACCENT).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _decorative(doc_pr: Any) -> None:
+    """Mark a picture as decorative (Word's "Mark as decorative"), so screen readers skip
+    it and accessibility checkers do not ask for its alt text: a bar's figure is beside it."""
+    from lxml import etree
+
+    doc_pr.set("descr", "")
+    ext_lst = etree.SubElement(doc_pr, f"{{{DRAWINGML}}}extLst")
+    ext = etree.SubElement(ext_lst, f"{{{DRAWINGML}}}ext", uri=DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}).set(
+        "val", "1"
+    )
+
+
+DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+
+
+def _chart_table(document: Any, chart: dict[str, Any], *, large_print: bool) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    caption = document.add_paragraph(chart["title"], style="Caption")
+    caption.paragraph_format.keep_with_next = True
+    bars = [(str(label), int(n)) for label, n in chart["bars"]]
+    peak = max((n for _l, n in bars), default=1) or 1
+    # Label, bar, figure. The longest bar leaves its cell's margins (0.19 cm a side) free.
+    widths_cm = (6.4, 7.8, 2.4) if large_print else (5.2, 9.8, 1.6)
+    bar_room = widths_cm[1] - 0.5
+    table = document.add_table(rows=len(bars), cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    for tag, value in (("w:tblCaption", chart["title"]), ("w:tblDescription", chart["alt"])):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), value)
+        tbl_pr.append(el)
+    widths = [Cm(w) for w in widths_cm]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    bar = _bar_png()
+    keep = set(range(len(bars) - 1))
+    if len(bars) > KEEP_WHOLE_ROWS:
+        keep = {0, 1, len(bars) - 3, len(bars) - 2}
+    for i, (row, (label, n)) in enumerate(zip(table.rows, bars, strict=True)):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+        name, drawn, figure = (cell.paragraphs[0] for cell in row.cells)
+        name.text = label
+        name.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if n > 0:
+            picture = drawn.add_run().add_picture(
+                io.BytesIO(bar),
+                width=Cm(max(0.1, bar_room * n / peak)),
+                height=Pt(12 if large_print else 8),
+            )
+            _decorative(picture._inline.docPr)
+        figure.text = str(n)
+        for paragraph in (name, drawn, figure):
+            paragraph.paragraph_format.space_after = Pt(1)
+            paragraph.paragraph_format.keep_with_next = i in keep
+    # Space after the chart, as a paragraph would have.
+    document.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
 def docx(doc: dict[str, Any], *, large_print: bool = False) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -253,13 +340,7 @@ def docx(doc: dict[str, Any], *, large_print: bool = False) -> bytes:
                 for item in block["items"]:
                     document.add_paragraph(_text(item), style="List Bullet")
         for chart in section.get("charts", []):
-            caption = document.add_paragraph(chart["title"], style="Caption")
-            caption.paragraph_format.keep_with_next = True
-            picture = document.add_picture(
-                io.BytesIO(charts.png(chart, large_print=large_print)), width=Cm(15)
-            )
-            picture._inline.docPr.set("descr", chart["alt"])
-            picture._inline.docPr.set("title", chart["title"])
+            _chart_table(document, chart, large_print=large_print)
         for quote in section["quotes"]:
             document.add_paragraph(f"“{quote['text']}” — {quote['by']}", style="Quote")
     out = io.BytesIO()

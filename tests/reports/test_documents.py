@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from cairn.reports import charts, render
 from cairn.reports.document import build_document
-from tests.pdf_pages import page_bottoms, text_sizes
+from tests.pdf_pages import page_bottoms, page_texts, text_sizes
 
 pytestmark = pytest.mark.django_db
 SOFFICE = shutil.which("soffice")
@@ -88,13 +88,10 @@ def test_large_print_docx_enlarges_captions_quotes_contents_footer_and_charts(do
     assert charts.layout(chart, large_print=True)["size"] > charts.layout(chart)["size"]
 
 
-@pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui",
-)
-def test_the_docx_opens_in_libreoffice_with_its_contents_and_page_numbers(doc, tmp_path):
+def libreoffice_pdf(data: bytes, tmp_path) -> bytes:
+    """The DOCX as LibreOffice lays it out and prints it."""
     path = tmp_path / "report.docx"
-    path.write_bytes(render.docx(doc))
+    path.write_bytes(data)
     profile = tmp_path / "lo-profile"  # its own profile: tests may run beside a LibreOffice
     subprocess.run(
         [
@@ -111,7 +108,18 @@ def test_the_docx_opens_in_libreoffice_with_its_contents_and_page_numbers(doc, t
         capture_output=True,
         timeout=120,
     )
-    reader = PdfReader(tmp_path / "report.pdf")
+    return (tmp_path / "report.pdf").read_bytes()
+
+
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui",
+)
+
+
+@needs_soffice
+def test_the_docx_opens_in_libreoffice_with_its_contents_and_page_numbers(doc, tmp_path):
+    reader = PdfReader(io.BytesIO(libreoffice_pdf(render.docx(doc), tmp_path)))
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) >= 2
     text = "\n".join(pages)
@@ -170,3 +178,35 @@ def test_each_chart_is_on_the_same_page_as_its_title(doc, large_print):
         assert len(on) == 1, chart["title"]
         first_label = str(chart["bars"][0][0])
         assert any(line.startswith(first_label) for line in pages[on[0]]), chart["title"]
+
+
+def test_docx_charts_are_tables_of_label_bar_and_figure_with_their_caption(doc):
+    document = Document(io.BytesIO(render.docx(doc)))
+    drawn = [c for s in doc["sections"] for c in s["charts"]]
+    assert len(document.tables) == len(drawn)
+    for table, chart in zip(document.tables, drawn, strict=True):
+        pr = table._tbl.tblPr
+        assert pr.find(qn("w:tblCaption")).get(qn("w:val")) == chart["title"]
+        assert pr.find(qn("w:tblDescription")).get(qn("w:val")) == chart["alt"]
+        rows = [[c.text for c in row.cells] for row in table.rows]
+        assert [(r[0], r[2]) for r in rows] == [(str(lb), str(n)) for lb, n in chart["bars"]]
+        # Rows break between pages like lines, never inside one.
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+        caption = table._tbl.getprevious()
+        assert caption.xpath("string(.)") == chart["title"]
+        assert caption.pPr.find(qn("w:keepNext")) is not None
+
+
+@needs_soffice
+@pytest.mark.parametrize("large_print", [False, True])
+def test_no_page_of_the_docx_but_the_last_is_left_mostly_blank_in_libreoffice(
+    doc, tmp_path, large_print
+):
+    data = libreoffice_pdf(render.docx(doc, large_print=large_print), tmp_path)
+    bottoms = page_bottoms(data)
+    # A chart drawn as one picture moved whole to page 2 with its caption and left page 1
+    # ending at 69 % of its height; rows of a table fill the page.
+    assert all(b > 0.75 for b in bottoms[:-1]), bottoms
+    text = "\n".join(page_texts(data))
+    for chart in (c for s in doc["sections"] for c in s["charts"]):
+        assert chart["title"] in text

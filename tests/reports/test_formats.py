@@ -2,6 +2,7 @@ import io
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from cairn.reports import render
@@ -43,10 +44,15 @@ def test_the_docx_reads_back_with_headings_quotes_and_described_charts(doc):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:3] == ["Introduction", "Speakers", "Technology"]
     assert any(p.style.name == "Quote" for p in document.paragraphs)
+    # Each chart is a table described by its title and figures; its bars are decorative.
     described = [
-        el.get("descr") for el in document.element.body.iter() if el.tag.endswith("}docPr")
+        t._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val")) for t in document.tables
     ]
     assert described and all("Voices" in d or "Points" in d for d in described)
+    pictures = [el for el in document.element.body.iter() if el.tag.endswith("}docPr")]
+    assert pictures
+    for pr in pictures:
+        assert pr.xpath(".//*[local-name()='decorative']/@val") == ["1"]
 
 
 def test_the_markdown_has_headings_lists_and_chart_figures(doc):
