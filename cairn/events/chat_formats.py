@@ -205,9 +205,41 @@ def is_docx(data: bytes) -> bool:
     return data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]
 
 
+# One line of a chat or transcript: a long message is a few thousand characters; a
+# line of megabytes is not a chat, and is refused with the limit named.
+MAX_LINE_CHARS = 100_000
+# What is left of a message's first line when a file is cut short in the middle of it:
+# part of a time (``12:04``, ``00:02:3``), a date, or ``[Name`` of a saved transcript.
+_CUT_HEADER = re.compile(r"^(?:\d{4}-[\d-]*(?: [\d:]*)?|\d{1,2}(?::\d{0,2}){0,2}|\[[^\]]*)$")
+
+
 def parse(text: str) -> ParseResult:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            reason = (
+                f"this line is {len(line):,} characters long; one line of a chat or "
+                f"transcript may hold at most {MAX_LINE_CHARS:,}"
+            )
+            return ParseResult("unknown", errors=[LineError(number, line[:80], reason)])
+    result = _parse(text, lines)
+    last = lines[-1].strip()
+    if last and _CUT_HEADER.match(last) and not any(e.line == len(lines) for e in result.errors):
+        # No line break at the end and half a time: the file was cut short. Without this the
+        # fragment would be glued to the previous message as one more line of its text.
+        result.errors.append(
+            LineError(
+                len(lines),
+                last,
+                "the file ends in the middle of this line (it looks cut short); "
+                "export or copy the chat again",
+            )
+        )
+    return result
+
+
+def _parse(text: str, lines: list[str]) -> ParseResult:
     first = next((line for line in lines if line.strip()), "")
     if first.strip().startswith("WEBVTT"):
         return parse_vtt(text)

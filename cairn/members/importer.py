@@ -101,7 +101,12 @@ class ImportReport:
         data["rejected"] = [RowError(**r) for r in data.get("rejected", [])]
         return cls(**data)
 
-    def summary_lines(self) -> list[str]:
+    @property
+    def page_lines(self) -> list[str]:
+        """The summary for the web page, which has no --map option to point at."""
+        return self.summary_lines(cli=False)
+
+    def summary_lines(self, cli: bool = True) -> list[str]:
         verb = "were" if self.applied else "would be"
         return [
             f"{self.rows} rows read ({self.kind}{', ' + self.encoding if self.encoding else ''})",
@@ -125,7 +130,7 @@ class ImportReport:
                 [
                     "columns ignored: "
                     + ", ".join(self.ignored_columns)
-                    + " (map one with --map 'COLUMN=field')"
+                    + (" (map one with --map 'COLUMN=field')" if cli else "")
                 ]
                 if self.ignored_columns
                 else []
@@ -441,26 +446,38 @@ def run_import(
         return report
     decisions = decisions or {}
     default = KEEP if keep_duplicates else MERGE
-    if apply:
-        with transaction.atomic():
-            _lock_imports()
-            _process(
-                table, report, decisions, default, apply=True, user=user, collect_ids=collect_ids
-            )
-            report.applied = True
-            audit.record(
-                user,
-                "members.imported",
-                None,
-                f"Imported {filename}: {report.created + report.kept_separate} created, "
-                f"{report.updated} updated",
-                filename=filename,
-                created=report.created + report.kept_separate,
-                updated=report.updated,
-                rejected=len(report.rejected),
-            )
-    else:
-        _process(table, report, decisions, default, apply=False, user=user)
+    try:
+        if apply:
+            with transaction.atomic():
+                _lock_imports()
+                _process(
+                    table,
+                    report,
+                    decisions,
+                    default,
+                    apply=True,
+                    user=user,
+                    collect_ids=collect_ids,
+                )
+                report.applied = True
+                audit.record(
+                    user,
+                    "members.imported",
+                    None,
+                    f"Imported {filename}: {report.created + report.kept_separate} created, "
+                    f"{report.updated} updated",
+                    filename=filename,
+                    created=report.created + report.kept_separate,
+                    updated=report.updated,
+                    rejected=len(report.rejected),
+                )
+        else:
+            _process(table, report, decisions, default, apply=False, user=user)
+    except UnreadableFile as error:
+        # A row further down is broken (a quote never closed, a huge cell): the header
+        # read fine, so this comes up here. Whatever was written has been rolled back.
+        report.applied = False
+        report.problems.append(str(error))
     return report
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 
-MAX_FIELD_CHARS = 1_000_000
+# One cell: a long free-text answer is a few thousand characters; more is a broken file
+# (a quote mark never closed) or a hostile one, refused with this limit named.
+MAX_FIELD_CHARS = 100_000
 DELIMITERS = ",;\t|"
 # Hostile or broken files are refused before they hold the server: a member list or a
 # survey export has tens of columns, not 16,384; an XLSX of a few MB does not unpack to GBs.
@@ -57,11 +59,83 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encodings(data)
+    other = _other_encoding(data)
+    if other:
+        return data.decode(other[0]), other[1]
     try:
         # Excel on Windows saves "CSV" as Windows-1252: £, curly quotes, accented names.
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _lines_list(numbers: list[int], negative: bool = False) -> str:
+    """ "line 3 is" / "lines 3, 5 and 9 more are" (with "not" after the verb if negative)."""
+    shown = ", ".join(str(n) for n in numbers[:8])
+    shown += f" and {len(numbers) - 8:,} more" if len(numbers) > 8 else ""
+    verb = "is" if len(numbers) == 1 else "are"
+    return f"{'line' if len(numbers) == 1 else 'lines'} {shown} {verb}" + (
+        " not" if negative else ""
+    )
+
+
+def _refuse_mixed_encodings(data: bytes) -> None:
+    """A file pasted together from two sources: some lines UTF-8 with accents, others in
+    another encoding. Read as one encoding, half its names would be garbled silently."""
+    utf8, other = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+        else:
+            utf8.append(number)
+    if utf8 and other:
+        raise UnreadableFile(
+            "The file mixes two text encodings, so some names would come out garbled: "
+            f"{_lines_list(utf8)} UTF-8, {_lines_list(other, negative=True)} "
+            "(perhaps Windows-1252). Open it in a spreadsheet, check those lines and "
+            "save it again as “CSV UTF-8”."
+        )
+
+
+# Encodings told apart reliably from Western ones (for which Windows-1252 is the right
+# guess, whatever a detector says about a handful of accented letters), with their names.
+_OTHER_ENCODINGS = {
+    "cp932": "Shift_JIS",
+    "shift_jis": "Shift_JIS",
+    "euc_jp": "EUC-JP",
+    "iso2022_jp": "ISO-2022-JP",
+    "gb2312": "GB2312",
+    "gbk": "GBK",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "big5hkscs": "Big5",
+    "cp949": "EUC-KR",
+    "euc_kr": "EUC-KR",
+    "cp1251": "Windows-1251",
+    "koi8_r": "KOI8-R",
+}
+
+
+def _other_encoding(data: bytes) -> tuple[str, str] | None:
+    """(codec, name) when the file is plainly in a non-Western encoding such as Shift_JIS,
+    which read as Windows-1252 would be garbage; None otherwise."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.encoding not in _OTHER_ENCODINGS:
+        return None
+    try:
+        data.decode(best.encoding)
+    except UnicodeDecodeError:
+        return None
+    # The codec's own name: the rows are decoded again with it (Shift_JIS is "cp932" or
+    # "shift_jis", Windows' superset or the standard, whichever the detector found).
+    return best.encoding, best.encoding
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -176,15 +250,54 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _read_csv(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(lines, delimiter=delimiter)
+    quotes = [0]
+
+    def counted(lines: Iterable[str]) -> Iterator[str]:
+        # Quote marks seen so far: an odd count at the end means one was never closed.
+        for line in lines:
+            quotes[0] += line.count('"')
+            yield line
+
+    reader = csv.reader(counted(lines), delimiter=delimiter)
     start = 1
+    width = 0
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
+                width = width or len(cells)
+                _check_swallowed(cells, start, reader.line_num, width, delimiter)
                 yield start, [c.strip() for c in cells]
             start = reader.line_num + 1
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise UnreadableFile(
+                f"Line {reader.line_num} has a cell longer than {MAX_FIELD_CHARS:,} characters, "
+                "the most one cell may hold. If it should not be that long, a quote mark "
+                '(") before it may be missing its partner.'
+            ) from error
         raise UnreadableFile(f"Line {reader.line_num} could not be read: {error}.") from error
+    if start <= reader.line_num and quotes[0] % 2:
+        raise UnreadableFile(
+            f'Line {start}: a quote mark (") opened there is never closed, so the rest of '
+            f"the file (to line {reader.line_num}) would be read as one cell. Add the missing "
+            "quote mark or remove the stray one, and upload it again."
+        )
+
+
+def _check_swallowed(cells: list[str], start: int, end: int, width: int, delimiter: str) -> None:
+    """A quote mark left open swallows the next rows into one cell, which then holds line
+    breaks followed by whole rows (their delimiters): say so, with the line numbers."""
+    if end == start or width < 3:
+        return
+    for cell in cells:
+        if "\n" in cell and any(
+            line.count(delimiter) >= width - 1 for line in cell.split("\n")[1:]
+        ):
+            raise UnreadableFile(
+                f'Line {start}: a quote mark (") there is not closed where it should be, so '
+                f"lines {start + 1} to {end} were read into one cell. Check the quote marks "
+                "on that line, and upload it again."
+            )
 
 
 def _csv_rows_streamed(data: bytes, table: Table) -> Iterator[tuple[int, list[str]]]:

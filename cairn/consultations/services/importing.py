@@ -272,7 +272,8 @@ def _read_rows(data: bytes, filename: str, report: ImportReport) -> tuple[list[s
         raise ImportFailed(report) from exc
     if table.encoding and table.encoding not in ("utf-8", "utf-8-sig", "ascii"):
         name = table.encoding.replace("windows-", "Windows-").replace("cp1252", "Windows-1252")
-        report.notes.append(f"The file is not UTF-8; it was read as {name} (Excel's default).")
+        why = " (Excel's default)" if name == "Windows-1252" else ""
+        report.notes.append(f"The file is not UTF-8; it was read as {name}{why}.")
     headers = table.headers
     if rows and _is_surveymonkey_subheader(rows[0][1]):
         report.tool = "SurveyMonkey"
