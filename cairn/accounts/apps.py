@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Logins and roles")
 
     def ready(self) -> None:
+        # Local: apps.py is imported before any model may be.
         from cairn.accounts.services import follow_person_email
         from cairn.members.signals import person_email_changed
 

@@ -91,10 +91,3 @@ class StatementsForm(forms.Form):
             if not data.get("statement"):
                 raise forms.ValidationError(_("Tick at least one statement to move."))
         return data
-
-
-def first_error(form: forms.Form) -> str:
-    """The first problem of a form whose page is not drawn again (it goes in a message)."""
-    for errors in form.errors.values():
-        return str(errors[0])
-    return ""

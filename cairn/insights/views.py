@@ -14,11 +14,11 @@ from cairn.insights.forms import (
     RenameThemeForm,
     StartSynthesisForm,
     StatementsForm,
-    first_error,
 )
 from cairn.insights.models import RunMode, SynthesisRun, Theme
 from cairn.insights.scopes import parse_scope, scope_sources
 from cairn.insights.selectors import quotes_for, statements_for
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 from cairn.lib.safety import id_param, safe_next
 

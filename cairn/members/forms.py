@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cairn.lib.safety import SingleLineFields
+from cairn.lib.forms import flag
+from cairn.lib.safety import SingleLineFields, id_param
 from cairn.members.import_fields import FIELDS
 from cairn.members.models import AccessNeed, ConsentMethod, ConsentPurpose, Organisation, Person
 from cairn.members.services import PERSON_DETAIL_FIELDS
@@ -130,3 +133,97 @@ class ImportUploadForm(forms.Form):
 
 def mapping_choices():
     return [("", _("— ignore this column —")), *FIELDS.items()]
+
+
+class ArchiveForm(forms.Form):
+    # The archive button posts nothing (or 1); "Bring back from the archive" posts 0.
+    archive = flag(default=True)
+
+
+class MergeForm(forms.Form):
+    """The record to merge into the kept one, and the tick that says go."""
+
+    other = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose the record to merge."),
+            "invalid_choice": _("That record cannot be merged: choose another one."),
+        },
+    )
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, kept: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = Person.objects.filter(anonymised_at__isnull=True).exclude(
+            pk=kept.pk
+        )
+
+
+class EraseForm(forms.Form):
+    confirm_name = forms.CharField(
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Type the person's full name exactly to confirm.")},
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["confirm_name"].label = _("Type “%(name)s” to confirm") % {
+            "name": person.full_name
+        }
+
+    def clean_confirm_name(self) -> str:
+        typed = self.cleaned_data["confirm_name"].strip()
+        if typed != self.person.full_name:
+            raise forms.ValidationError(_("Type the person's full name exactly to confirm."))
+        return typed
+
+
+DECISIONS = ("merge", "keep")
+
+
+class ImportPreviewForm(forms.Form):
+    """The preview page: a field for each column, a decision for each likely duplicate
+    (dup-<line>), what else to do with the people, and the tick that applies it."""
+
+    action = forms.ChoiceField(
+        choices=[("remap", "remap"), ("apply", "apply")],
+        required=False,
+        error_messages={"invalid_choice": _("Choose to update the preview or to import.")},
+    )
+    followup = forms.CharField(required=False, max_length=200)
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
+        # The page draws its own ids (map-0, confirm): the error summary links to them.
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        for i, header in enumerate(headers):
+            self.fields[f"map-{i}"] = forms.ChoiceField(
+                label=header,
+                choices=mapping_choices(),
+                required=False,
+                error_messages={"invalid_choice": _("Choose a Cairn field from the list.")},
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["mapping"] = {h: data.get(f"map-{i}", "") for i, h in enumerate(self.headers)}
+        # The duplicates are known only once the file is read with the mapping, so their
+        # decisions are read by name rather than declared as fields.
+        decisions: dict[int, str] = {}
+        for key, value in self.data.items():
+            if not key.startswith("dup-"):
+                continue
+            line = id_param(key[4:])
+            if line is None or value not in DECISIONS:
+                raise forms.ValidationError(
+                    _("Choose merge or keep both for each likely duplicate.")
+                )
+            decisions[line] = value
+        data["decisions"] = decisions
+        if data.get("action") == "apply" and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm the import."))
+        return data

@@ -15,11 +15,16 @@ from cairn.core.models import AuditEntry
 from cairn.core.roles import coordinator_required, is_coordinator, member_required
 from cairn.jobs.services import start_job
 from cairn.jobs.views import follow
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 from cairn.members import followups, import_jobs, merge, services
 from cairn.members.forms import (
+    ArchiveForm,
     ConsentForm,
+    EraseForm,
+    ImportPreviewForm,
     ImportUploadForm,
+    MergeForm,
     MyDetailsForm,
     NewPersonForm,
     OrganisationForm,
@@ -199,7 +204,11 @@ def _start_of_day(day):
 @coordinator_required
 def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
-    archive = request.POST.get("archive") != "0"
+    form = ArchiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(p)
+    archive = form.cleaned_data["archive"]
     services.archive_person(p, request.user, archived=archive)
     messages.success(
         request,
@@ -213,9 +222,13 @@ def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Pick the duplicate record, see what would move, confirm."""
     kept = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
-    other_id = request.POST.get("other") or request.GET.get("other", "")
+    # The pick page links to the confirm page by GET; the confirm page posts back.
+    form = MergeForm(request.POST if request.method == "POST" else request.GET, kept=kept)
+    if form.is_bound and form.data.get("other") and not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("members:person_merge", pk=kept.pk)
     q = request.GET.get("q", "").strip()
-    if not other_id.isdigit():
+    if not form.is_valid():
         candidates = services.likely_duplicates(
             first_name=kept.first_name,
             last_name=kept.last_name,
@@ -246,14 +259,14 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
             "members/person_merge_pick.html",
             {"p": kept, "similar": similar, "found": found, "q": q},
         )
-    dropped = get_object_or_404(Person, pk=int(other_id), anonymised_at__isnull=True)
+    dropped = form.cleaned_data["other"]
     try:
         plan = merge.plan_merge(kept, dropped)
     except services.PersonError as error:
         messages.error(request, str(error))
         return redirect("members:person_merge", pk=kept.pk)
     if request.method == "POST":
-        if not request.POST.get("confirm"):
+        if not form.cleaned_data["confirm"]:
             messages.error(request, _("Tick the box to confirm the merge."))
         else:
             try:
@@ -344,17 +357,15 @@ def person_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @coordinator_required
 def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
-    if request.method == "POST":
-        if request.POST.get("confirm_name", "").strip() != p.full_name:
-            messages.error(request, _("Type the person's full name exactly to confirm."))
-        else:
-            services.erase_person(p, request.user)
-            messages.success(request, _("The person's identity was erased."))
-            return redirect("members:people")
+    form = EraseForm(request.POST or None, person=p)
+    if request.method == "POST" and form.is_valid():
+        services.erase_person(p, request.user)
+        messages.success(request, _("The person's identity was erased."))
+        return redirect("members:people")
     return render(
         request,
         "members/person_erase.html",
-        {"p": p, "contributions": p.contributions.count()},
+        {"p": p, "form": form, "contributions": p.contributions.count()},
     )
 
 
@@ -416,7 +427,11 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk)
-    archive = request.POST.get("archive") != "0"
+    form = ArchiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(org)
+    archive = form.cleaned_data["archive"]
     services.archive_organisation(org, request.user, archived=archive)
     messages.success(
         request,
@@ -508,22 +523,16 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         )
     data = bytes(job.content)
     table = read_table(data, job.filename, header_score=header_score)
-    if request.method == "POST":
-        import_jobs.set_import_mapping(
-            job,
-            {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(table.headers)},
-            request.user,
-        )
-    decisions = {
-        int(key[4:]): value
-        for key, value in request.POST.items()
-        if key.startswith("dup-") and key[4:].isdigit()
-    }
-    followup = request.POST.get("followup", "")
-    if request.method == "POST" and request.POST.get("action") == "apply":
-        if not request.POST.get("confirm"):
-            messages.error(request, _("Tick the box to confirm the import."))
-        else:
+    form = ImportPreviewForm(request.POST or None, headers=table.headers)
+    decisions: dict[int, str] = {}
+    followup = ""
+    # A missing tick still updates the preview with the choices made; any other problem
+    # leaves the mapping as it was, and the summary says what to fix.
+    if form.is_bound and set(form.errors) <= {"confirm"}:
+        import_jobs.set_import_mapping(job, form.cleaned_data["mapping"], request.user)
+        decisions = form.cleaned_data["decisions"]
+        followup = form.cleaned_data["followup"]
+        if form.is_valid() and form.cleaned_data["action"] == "apply":
             return _apply_import(request, job, data, decisions, followup)
     report = run_import(data, job.filename, mapping=job.mapping, decisions=decisions)
     offers = [
@@ -556,6 +565,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "limit": PREVIEW_LIMIT,
             "offers": offers,
             "followup": followup,
+            "form": form,
         },
     )
 

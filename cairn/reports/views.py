@@ -11,8 +11,9 @@ from cairn.core.roles import coordinator_required
 from cairn.events.models import Event
 from cairn.jobs.services import start_job
 from cairn.jobs.views import follow
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
-from cairn.reports import files, sending, services
+from cairn.reports import files, forms, sending, services
 from cairn.reports import render as renderers
 from cairn.reports.document import build_document, document_for
 from cairn.reports.models import Quote, RenderStatus, Report, Section
@@ -40,11 +41,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 @require_POST
 def generate_event_report(request: HttpRequest) -> HttpResponse:
-    event = Event.objects.filter(pk=request.POST.get("event") or 0).first()
-    if event is None:
-        messages.error(request, _("Choose an event."))
+    form = forms.EventReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
         return redirect("reports:list")
-    report = services.generate_event_report(event, request.user)
+    report = services.generate_event_report(form.cleaned_data["event"], request.user)
     messages.success(request, _("Draft report generated. Read it through, edit, then approve it."))
     return redirect(report)
 
@@ -52,15 +53,17 @@ def generate_event_report(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 @require_POST
 def generate_briefing(request: HttpRequest) -> HttpResponse:
-    events = list(
-        Event.objects.filter(pk__in=[v for v in request.POST.getlist("events") if v.isdigit()])
-    )
+    form = forms.BriefingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("reports:list")
+    data = form.cleaned_data
     try:
         report = services.generate_briefing(
-            events,
+            list(data["events"]),
             request.user,
-            request.POST.get("title", "").strip(),
-            consultation_ids=[int(v) for v in request.POST.getlist("consultations") if v.isdigit()],
+            data["title"],
+            consultation_ids=[c.pk for c in data["consultations"]],
         )
     except services.ReportError as exc:
         messages.error(request, str(exc))
@@ -87,25 +90,21 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     section = get_object_or_404(Section, pk=section_pk, report_id=pk)
-    errors = []
-    if request.method == "POST":
+    form = forms.SectionForm(
+        request.POST or None, initial={"heading": section.heading, "body": section.body}
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            services.edit_section(
-                section,
-                request.user,
-                heading=request.POST.get("heading", ""),
-                body=request.POST.get("body", ""),
-            )
+            services.edit_section(section, request.user, **form.cleaned_data)
+        except services.ReportError as exc:
+            form.add_error("heading", str(exc))
+        else:
             messages.success(request, _("Section saved."))
             return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
-        except services.ReportError as exc:
-            errors.append(("id_heading", str(exc)))
-            section.heading = request.POST.get("heading", "")
-    body = request.POST.get("body", "") if errors else section.body
     return render(
         request,
         "reports/section_edit.html",
-        {"section": section, "report": section.report, "errors": errors, "body": body},
+        {"section": section, "report": section.report, "form": form},
     )
 
 
@@ -117,9 +116,11 @@ def _section_action(request: HttpRequest, pk: int, section_pk: int) -> Section:
 @require_POST
 def section_move(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     section = _section_action(request, pk, section_pk)
-    services.move_section(
-        section, request.user, "up" if request.POST.get("direction") == "up" else "down"
-    )
+    form = forms.MoveForm(request.POST)
+    if form.is_valid():
+        services.move_section(section, request.user, form.cleaned_data["direction"])
+    else:
+        messages.error(request, first_error(form))
     return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
 
 
@@ -127,7 +128,11 @@ def section_move(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
 @require_POST
 def section_hide(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     section = _section_action(request, pk, section_pk)
-    services.set_section_hidden(section, request.user, request.POST.get("hidden") == "1")
+    form = forms.HiddenForm(request.POST)
+    if form.is_valid():
+        services.set_section_hidden(section, request.user, form.cleaned_data["hidden"])
+    else:
+        messages.error(request, first_error(form))
     return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
 
 
@@ -147,8 +152,12 @@ def section_regenerate(request: HttpRequest, pk: int, section_pk: int) -> HttpRe
 @require_POST
 def section_rename(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     section = _section_action(request, pk, section_pk)
+    form = forms.RenameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(f"{section.report.get_absolute_url()}#s-{section.pk}")
     try:
-        services.rename_theme_section(section, request.user, request.POST.get("label", ""))
+        services.rename_theme_section(section, request.user, form.cleaned_data["label"])
         messages.success(request, _("Theme renamed."))
     except services.ReportError as exc:
         messages.error(request, str(exc))
@@ -159,7 +168,11 @@ def section_rename(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
 @require_POST
 def quote_hide(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
     quote = get_object_or_404(Quote, pk=quote_pk, section__report_id=pk)
-    services.set_quote_hidden(quote, request.user, request.POST.get("hidden") == "1")
+    form = forms.HiddenForm(request.POST)
+    if form.is_valid():
+        services.set_quote_hidden(quote, request.user, form.cleaned_data["hidden"])
+    else:
+        messages.error(request, first_error(form))
     return redirect(f"{quote.section.report.get_absolute_url()}#s-{quote.section_id}")
 
 
@@ -167,7 +180,9 @@ def quote_hide(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
 @require_POST
 def next_steps(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    services.set_next_steps(report, request.user, request.POST.get("next_steps", ""))
+    form = forms.NextStepsForm(request.POST)
+    form.is_valid()  # an optional text: every value is valid
+    services.set_next_steps(report, request.user, form.cleaned_data["next_steps"])
     messages.success(request, _("Next steps saved."))
     return redirect(report)
 
@@ -197,8 +212,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Tick the box to confirm taking the report down."))
+    form = forms.UnpublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
         return redirect(report)
     services.unpublish(report, request.user)
     messages.success(request, _("The report is no longer public."))
@@ -209,15 +225,17 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
 def send(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: a preview (the message, how many people by which channel); POST: send it."""
     report = get_object_or_404(Report, pk=pk)
-    audience = request.POST.get("audience") or request.GET.get("audience", "attendees")
+    # The report page asks for the preview by GET; the preview posts the same fields back.
+    form = forms.SendForm(request.POST if request.method == "POST" else request.GET)
     # Checked here so a report that cannot be sent says so at once, not from a job.
     if not report.is_published:
         messages.error(request, _("Publish the report before sending it."))
         return redirect(report)
-    if audience not in sending.AUDIENCES:
-        messages.error(request, _("Choose the people registered or all members."))
+    if not form.is_valid():
+        messages.error(request, first_error(form))
         return redirect(report)
-    if request.method != "POST" or request.POST.get("confirm") != "yes":
+    audience = form.cleaned_data["audience"]
+    if request.method != "POST" or not form.cleaned_data["confirm"]:
         if request.method == "POST":
             messages.error(request, _("Tick the box to confirm sending the report."))
         return render(

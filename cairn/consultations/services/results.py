@@ -18,6 +18,7 @@ from cairn.consultations.synthesis_scopes import answer_contribution_ids, scope_
 from cairn.contributions.selectors import may_quote_publicly, public_name_filter, quotable_words
 from cairn.insights.models import RunStatus, SynthesisRun
 from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
+from cairn.lib.pdf import render_pdf
 from cairn.members.models import Sector
 
 SUBMITTED = (ResponseStatus.SUBMITTED, ResponseStatus.PARTIAL)
@@ -268,8 +269,6 @@ def summary_pdf(consultation: Consultation, *, large_print: bool = False) -> byt
     agreed. Large print sets nothing under 16 pt and splits wide tables."""
     from django.conf import settings
     from django.utils.translation import get_language
-
-    from cairn.lib.pdf import render_pdf
 
     r = consultation_results(consultation)
     choice = [(c, printed_tables(r, c, large_print=large_print)) for c in r.choice]
