@@ -101,7 +101,12 @@ class ImportReport:
         data["rejected"] = [RowError(**r) for r in data.get("rejected", [])]
         return cls(**data)
 
-    def summary_lines(self) -> list[str]:
+    @property
+    def page_lines(self) -> list[str]:
+        """The summary for the web page, which has no --map option to point at."""
+        return self.summary_lines(cli=False)
+
+    def summary_lines(self, cli: bool = True) -> list[str]:
         verb = "were" if self.applied else "would be"
         return [
             f"{self.rows} rows read ({self.kind}{', ' + self.encoding if self.encoding else ''})",
@@ -125,7 +130,7 @@ class ImportReport:
                 [
                     "columns ignored: "
                     + ", ".join(self.ignored_columns)
-                    + " (map one with --map 'COLUMN=field')"
+                    + (" (map one with --map 'COLUMN=field')" if cli else "")
                 ]
                 if self.ignored_columns
                 else []

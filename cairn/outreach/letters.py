@@ -24,6 +24,28 @@ class Letter:
     address_lines: list[str]
     paragraphs: list[str]
     large_print: bool
+    address_pt: float = 11.5
+
+
+# The DL window shows 85 x 35 mm; the address is printed as large as fits there (16 pt in
+# large print when it can), never clipped: a long address gets smaller type instead.
+WINDOW_MM = (85, 35)
+ADDRESS_SIZES = {False: (11.5, 10, 9, 8), True: (16, 14, 12, 10, 9, 8)}
+LINE_HEIGHT = 1.25
+PT_MM = 25.4 / 72
+
+
+def address_size(lines: list[str], large_print: bool) -> float:
+    """The largest type size at which every line, wrapped at the window's width (about
+    0.6 em a character, DejaVu Sans' widest average), fits the window's height."""
+    width, height = WINDOW_MM
+    sizes = ADDRESS_SIZES[large_print]
+    for size in sizes:
+        per_line = max(1, int(width / (size * PT_MM * 0.6)))
+        rows = sum(max(1, -(-len(line) // per_line)) for line in lines)
+        if rows * size * LINE_HEIGHT * PT_MM <= height:
+            return size
+    return sizes[-1]
 
 
 def address_lines(person) -> list[str]:
@@ -40,7 +62,9 @@ def _letters(deliveries: Iterable[Delivery]) -> list[Letter]:
         if d.person is None or d.person.anonymised_at is not None:
             continue
         paragraphs = [p.strip() for p in d.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
-        letters.append(Letter(d, address_lines(d.person), paragraphs, d.large_print))
+        lines = address_lines(d.person)
+        size = address_size(lines, d.large_print)
+        letters.append(Letter(d, lines, paragraphs, d.large_print, size))
     return letters
 
 

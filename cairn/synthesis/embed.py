@@ -37,6 +37,9 @@ CHAR_TEXT_LIMIT = 600
 # full MiniLM runs ~400-1,000 texts/s there, so 5,000 texts cost 5-12 s.
 AUTO_CONTEXTUAL_MAX_CPU = 5_000
 
+# Above this many texts the static model tokenises each distinct word once.
+WORDWISE_MIN = 5_000
+
 ProgressFn = Callable[[str, float], None]
 
 
@@ -305,6 +308,9 @@ class StaticEmbedder:
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
         model = self._load()
+        plain = getattr(model, "token_mapping", None) is None and model.weights is None
+        if len(texts) > WORDWISE_MIN and plain:
+            return l2_normalise(static_wordwise(model, texts))
         return encode_in_chunks(
             lambda chunk: model.encode(
                 chunk,
@@ -317,6 +323,50 @@ class StaticEmbedder:
             model.dim,
             progress,
         )
+
+
+def static_wordwise(model, texts: list[str]) -> np.ndarray:  # noqa: ANN001 - a model2vec model
+    """``model.encode(texts)`` (mean of token vectors) with each distinct word tokenised once.
+
+    BERT's normaliser and pre-tokeniser work within whitespace-separated words,
+    so a text's tokens are its words' tokens in order; the mean over them is
+    (texts x words) @ (words x token vectors) / tokens. Texts longer than the
+    model's ``max_length`` tokens go through ``model.encode``, which truncates.
+    """
+    from scipy import sparse
+
+    index: dict[str, int] = {}
+    setdefault = index.setdefault
+    cols: list[int] = []
+    indptr = [0]
+    for t in texts:
+        cols.extend([setdefault(w, len(index)) for w in t.split()])
+        indptr.append(len(cols))
+    words = list(index)
+    ids = [e.ids for e in model.tokenizer.encode_batch_fast(words, add_special_tokens=False)]
+    unk = model.unk_token_id
+    if unk is not None:
+        ids = [[i for i in w if i != unk] for w in ids]
+    wptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum([len(w) for w in ids], out=wptr[1:])
+    flat = np.fromiter((i for w in ids for i in w), dtype=np.int64, count=int(wptr[-1]))
+    vocab = model.embedding.shape[0]
+    word_tokens = sparse.csr_matrix(
+        (np.ones(len(flat), dtype=np.float32), flat, wptr), shape=(len(words), vocab)
+    )
+    text_words = sparse.csr_matrix(
+        (np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int64), indptr),
+        shape=(len(texts), len(words)),
+    )
+    text_tokens = (text_words @ word_tokens).tocsr()
+    n_tokens = np.asarray(text_tokens.sum(1)).ravel()
+    out = np.asarray(text_tokens @ model.embedding.astype(np.float32), dtype=np.float32)
+    out /= np.maximum(n_tokens, 1)[:, None]
+    limit = model.max_length
+    long = np.where(n_tokens > limit)[0] if limit else np.zeros(0, dtype=np.int64)
+    if len(long):
+        out[long] = model.encode([texts[i] for i in long], show_progress_bar=False)
+    return out
 
 
 class SentenceTransformerEmbedder:
@@ -361,6 +411,9 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None) -> np.ndarray:
         model = self._load()
+        plain = getattr(model, "token_mapping", None) is None and model.weights is None
+        if len(texts) > WORDWISE_MIN and plain:
+            return l2_normalise(static_wordwise(model, texts))
         return encode_in_chunks(
             lambda chunk: model.encode(
                 chunk,

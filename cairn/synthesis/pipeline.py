@@ -182,7 +182,6 @@ def synthesize(
         both = np.zeros((0, 1), np.float32)
     x, tvecs = both[: len(atexts)], both[len(atexts) :]
     acounts = counts[active]
-    astances = [ustances[u] for u in active]
 
     say("cluster", 0.0)
     if specs:
@@ -226,8 +225,12 @@ def synthesize(
         alabels, centroids = refine_mod.merge_near_synonyms(
             x, acounts, alabels, centroids, _phrases(alabels, len(centroids)), first=n_given
         )
+        asides = stance_mod.sides_all(atexts)
         alabels, centroids, sides = refine_mod.split_sides(
-            x, acounts, alabels, centroids, astances, first=n_given
+            x, acounts, alabels, centroids, asides, first=n_given
+        )
+        alabels, centroids = refine_mod.move_dissenters(
+            x, acounts, alabels, centroids, asides, sides, first=n_given
         )
     aconf = _confidences(x, centroids, alabels)
 

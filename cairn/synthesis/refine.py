@@ -23,8 +23,11 @@ from cairn.synthesis.embed import l2_normalise
 # CIMT lost 0.04-0.09 AMI when close centres alone merged).
 MERGE_WORDS = 0.5
 MERGE_PAIR_QUANTILE = 0.9
-SIDE_SHARE = 0.3  # each side holds at least this share of the theme's polar statements
+SIDE_SHARE = 0.25  # each side holds at least this share of the theme's polar statements
 SIDE_MIN = 3  # and at least this many statements (weighted by duplicates)
+# A dissenter moves to the nearest theme of its own side when that theme's
+# centre is at most this much less similar than its own theme's.
+DISSENT_MARGIN = 0.1
 
 SIDE_OF = {"positive": 1, "challenge": -1}
 
@@ -96,11 +99,17 @@ def split_sides(
     w: np.ndarray,
     labels: np.ndarray,
     centroids: np.ndarray,
-    stances: list[str],
+    stances: list[str] | list[int],
     first: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-    """Split two-sided themes; return labels, centroids and each split theme's side."""
-    side = np.array([SIDE_OF.get(s, 0) for s in stances], dtype=np.int8)
+    """Split two-sided themes; return labels, centroids and each split theme's side.
+
+    ``stances`` are stance names (positive / challenge count) or sides
+    (+1 for, -1 against, 0 none; ``stance.side``).
+    """
+    side = np.array(
+        [SIDE_OF.get(s, 0) if isinstance(s, str) else int(s) for s in stances], dtype=np.int8
+    )
     labels = labels.copy()
     k = len(centroids)
     sides: dict[int, str] = {}
@@ -113,8 +122,9 @@ def split_sides(
         neg = float(w[m][side[m] < 0].sum())
         polar = pos + neg
         if min(pos, neg) < max(SIDE_MIN, SIDE_SHARE * polar):
-            # One side only (or nearly): say which, when most statements take one.
-            if polar >= 0.5 * float(w[m].sum()) and min(pos, neg) < SIDE_SHARE * polar:
+            # Too few on one side to split: say which side the theme takes, when
+            # most statements take one (``move_dissenters`` then moves the others).
+            if polar >= 0.5 * float(w[m].sum()) and pos != neg:
                 sides[t] = "positive" if pos > neg else "challenge"
             continue
         cp = l2_normalise(x[m][side[m] > 0].mean(0, keepdims=True))[0]
@@ -135,3 +145,46 @@ def split_sides(
     new_c = centroids_of(x, w, labels, new_k)
     new_c[:first] = centroids[:first]
     return labels, new_c, sides
+
+
+def move_dissenters(
+    x: np.ndarray,
+    w: np.ndarray,
+    labels: np.ndarray,
+    centroids: np.ndarray,
+    stances: list[str] | list[int],
+    sides: dict[int, str],
+    first: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Statements arguing against their one-sided theme join the nearest theme of their side.
+
+    A theme too lopsided to split ("8 for, 2 against") still should not show
+    its 2 under a "for" headline: each goes to the closest theme of its own
+    side, when that one is nearly as close as its own theme; else it stays.
+    """
+    side = np.array(
+        [SIDE_OF.get(s, 0) if isinstance(s, str) else int(s) for s in stances], dtype=np.int8
+    )
+    tag = np.zeros(len(centroids), dtype=np.int8)
+    for t, s in sides.items():
+        if t >= first:
+            tag[t] = SIDE_OF[s]
+    own = np.where(labels >= 0, tag[np.maximum(labels, 0)], 0)
+    labels = labels.copy()
+    moved = False
+    for v in (1, -1):
+        targets = np.where(tag == v)[0]
+        movers = np.where((own == -v) & (side == v))[0]
+        if not len(targets) or not len(movers):
+            continue
+        sims = x[movers] @ centroids[targets].T
+        best = sims.argmax(1)
+        mine = np.einsum("ij,ij->i", x[movers], centroids[labels[movers]])
+        ok = sims[np.arange(len(movers)), best] >= mine - DISSENT_MARGIN
+        labels[movers[ok]] = targets[best[ok]]
+        moved = moved or bool(ok.any())
+    if not moved:
+        return labels, centroids
+    new_c = centroids_of(x, w, labels, len(centroids))
+    new_c[:first] = centroids[:first]
+    return labels, new_c

@@ -98,6 +98,12 @@ _POSITIVE = _lex(
     "polite attentive respectful compassionate comfortable easy welcoming superb fab "
     "grateful thankful impressed reassured satisfied better calm safe ok okay fine "
     "respect respected clear thorough praise "
+    "equal equality fair fairness fairer freedom benefit benefits beneficial protects "
+    "safety safer healthy healthier helps improves effective essential important necessary "
+    "valuable useful opportunity opportunities independence stability stable security "
+    "secure peace saves creativity individuality expression identity confidence discipline "
+    "advantage advantages supports encourages enables benefits boosts strengthens "
+    "humane compassion dignity justice rights "
     "gut super toll prima danke hilfreich freundlich schön sicher angenehm zufrieden "
     "wunderbar hervorragend klasse gelungen praktisch bequem"
 )
@@ -113,6 +119,27 @@ _CHALLENGE = _lex(
     " gefährlich schlecht fehlt fehlen leider eng gefahr problem probleme unsicher "
     "kaputt mangel schwierig ärgerlich zugeparkt gefährdet gefährden unfall unfälle "
     "behindert chaotisch lücke lücken holprig marode unübersichtlich ärgern stau"
+    # what arguments on a motion name as harms
+    " bullying bullied discrimination discriminate discriminatory inequality unequal unfair "
+    "unfairly crime crimes criminal violence violent harm harms harmful abuse abused abusive "
+    "poverty inferior forced force forcing restrictive outdated suppress suppresses hardship "
+    "hardships kill kills killing killed death deaths racism racist sexism sexist corruption "
+    "corrupt addiction addictive obesity disease diseases war terrorism fraud exploitation "
+    "exploit exploited threat threatens burden waste wasteful useless ineffective inefficient "
+    "damage damages damaging destroy destroys destroyed hate hatred bias biased stress "
+    "stressful anxiety depression debt pollution toxic cruel cruelty unhealthy injustice "
+    "oppression oppressive manipulation stigma divisive misuse negative lose loses loss "
+    "losing fail fails failure undermine undermines infringe infringes violate violates "
+    "violation danger dangers risks risky abuses pressure conform stunt stunts illegal "
+    "unnecessary expensive costly unemployment addicted"
+)
+# A verb that takes away what follows flips it: "reduces bullying", "prevents crime".
+_REDUCERS = _lex(
+    "reduce reduces reduced reducing decrease decreases decreased eliminate eliminates "
+    "eliminated prevent prevents prevented preventing stop stops avoid avoids avoiding "
+    "alleviate alleviates lessen lessens lower lowers fight fights tackle tackles combat "
+    "combats minimise minimises minimize minimizes ease eases end ends removes remove "
+    "free preclude precludes cut cuts verhindern verhindert reduziert vermeidet"
 )
 # A negation flips the next cue within this many words ("never had a problem");
 # alone it is a challenge ("the doctor didn't listen"), unless it is a pronoun
@@ -128,6 +155,19 @@ _QUIET_NEGATORS = frozenset(["nothing", "none", "nobody", "no"])
 _NOTHING = frozenset(["nothing", "no", "none", "n/a", "na", "nil", "nothing really"])
 
 
+# "Nothing could be better", "you cannot improve": praise, in any position.
+_NO_BETTER = re.compile(
+    r"\b(?:not|no|nothing|cannot|can't|couldn't|could not|don't|didn't|won't|wouldn't|never|"
+    r"hardly|nicht|nichts|kein|keine)\b[^,.;!?]{0,40}?\b(?:better|improve|improved|"
+    r"improvement|fault|complain|moan|criticise|criticize|besser|verbessern)\b"
+)
+# "Don't know", "not sure": no side at all.
+_NO_VIEW = re.compile(
+    r"^\W*(?:i\s+)?(?:don't|do not|dont|am not|'m not)\s+(?:know|think so|sure)\W*$"
+    r"|^\W*(?:not sure|no idea|weiß nicht|keine ahnung)\W*$"
+)
+
+
 def classify(text: str) -> Stance:
     stripped = text.strip()
     if not stripped:
@@ -141,6 +181,8 @@ def classify(text: str) -> Stance:
         return "question"
     if _AGAINST.search(lowered):
         return "challenge"
+    if _NO_BETTER.search(lowered):
+        return "positive"
     if any(p in lowered for p in _IDEA_PHRASES):
         return "idea"
     pos, neg = _polarity(_TOKEN.findall(lowered))
@@ -159,9 +201,10 @@ def _polarity(words: list[str]) -> tuple[int, int]:
             neg += pending > 0 and loud
             pending = 0
             continue
-        if w in _NEGATORS:
+        if w in _NEGATORS or w in _REDUCERS:
             neg += pending > 0 and loud
-            pending, loud = _NEGATION_REACH, w not in _QUIET_NEGATORS
+            pending = _NEGATION_REACH
+            loud = w not in _QUIET_NEGATORS and w not in _REDUCERS
             continue
         cue = 1 if w in _POSITIVE else -1 if w in _CHALLENGE else 0
         if cue and pending:
@@ -173,6 +216,80 @@ def _polarity(words: list[str]) -> tuple[int, int]:
         pos += cue > 0
         neg += cue < 0
     return pos, neg + (pending > 0 and loud)
+
+
+# --- sides: which way a statement leans on its subject, for splitting themes ---------
+#
+# A proposal leans by what it proposes: "X should be banned" is against X, "X
+# should not be banned" and "people should be free to do X" are for it, "X
+# shouldn't be mandatory" is against the mandate. Without a proposal the cues
+# decide ("X is dangerous" against, "X is a great way to learn" for). Ideas
+# about what is missing ("we need more staff", "should be quicker") lean
+# against how things are, as reviewers read them.
+_PROPOSAL = re.compile(
+    r"\b(?:should|shouldn't|shouldnt|must|mustn't|ought to|ought not|need to|needs to|"
+    r"has to|have to|need|needs|brauchen|braucht|sollte|sollten|muss|müssen|müsste|darf|dürfen)\b"
+    r"(?P<neg>\s+(?:not|no|never|nicht|kein|keine|keinen|no longer|nicht mehr)\b)?"
+    r"(?P<rest>(?:\s+\S+){0,5})"
+)
+_NEGATED_MODAL = re.compile(r"\b(?:shouldn't|shouldnt|mustn't|ought not|needn't)\b")
+_AGAINST_ACTIONS = _lex(
+    "ban banned banning abolish abolished abolishing abandon abandoned abandoning prohibit "
+    "prohibited prohibiting illegal outlaw outlawed criminal criminalised criminalized "
+    "criminalise criminalize crime offence offense end ended ending stop stopped remove "
+    "removed scrap scrapped eliminate eliminated restrict restricted limit limited cut "
+    "cancel cancelled canceled forbidden forbid punished penalised penalized closed close "
+    "shut discontinued discouraged replaced replace fined taxed "
+    "verboten verbieten abgeschafft abschaffen gestrichen streichen eingeschränkt "
+    "einschränken abgeschaltet entfernt"
+)
+_FOR_ACTIONS = _lex(
+    "allowed allow permitted permit able free right rights legal legalised legalized "
+    "legalise legalize kept keep remain stay continue continued protected protect "
+    "supported support subsidised subsidized subsidize subsidise funded fund encouraged "
+    "encourage introduced introduce adopted adopt expanded expand mandatory compulsory "
+    "required promoted promote respected respect choose decide "
+    "erlaubt erlauben bleiben beibehalten gefördert fördern unterstützt"
+)
+_LACKING = _lex(
+    "more better improve improved faster quicker sooner clearer easier cheaper fewer less "
+    "mehr besser schneller sicherer breiter"
+)
+
+
+def side(text: str) -> int:
+    """+1 for the statement's subject, -1 against it, 0 when it does not say."""
+    lowered = text[:600].casefold().replace("’", "'")
+    if _NO_VIEW.match(lowered):
+        return 0
+    if _NO_BETTER.search(lowered):
+        return 1
+    m = _PROPOSAL.search(lowered)
+    if m:
+        negated = bool(m.group("neg")) or bool(_NEGATED_MODAL.match(lowered, m.start()))
+        words = _WORD.findall(m.group("rest"))
+        for w in words:
+            if w in _AGAINST_ACTIONS:
+                return 1 if negated else -1
+            if w in _FOR_ACTIONS:
+                return -1 if negated else 1
+            if w in _LACKING and not negated:
+                return -1
+        if negated:
+            return -1
+    pos, neg = _polarity(_TOKEN.findall(lowered))
+    return (pos > neg) - (neg > pos)
+
+
+def _sides_chunk(texts: list[str]) -> list[int]:
+    return [side(t) for t in texts]
+
+
+def sides_all(texts: list[str]) -> list[int]:
+    chunks = parallel.map_chunks(_sides_chunk, texts)
+    if chunks is None:
+        return _sides_chunk(texts)
+    return [s for chunk in chunks for s in chunk]
 
 
 def _classify_chunk(texts: list[str]) -> list[Stance]:

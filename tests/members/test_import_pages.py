@@ -50,6 +50,17 @@ def test_the_import_applies_only_when_confirmed_and_only_once(client, alice):
     assert b"people were created: 1" in client.get(job_url).content
 
 
+def test_the_finished_page_lists_ignored_columns_without_command_line_advice(client, alice):
+    client.force_login(alice)
+    job_url = upload(client, b"Name,Email,Shoe size\nJean Millar,jean@example.org,5\n")["Location"]
+    client.post(
+        job_url,
+        {"map-0": "full_name", "map-1": "email", "map-2": "", "action": "apply"} | {"confirm": "1"},
+    )
+    done = client.get(job_url).content.decode()
+    assert "columns ignored: Shoe size" in done and "--map" not in done
+
+
 def test_remapping_a_column_updates_the_preview(client, alice):
     client.force_login(alice)
     job_url = upload(client)["Location"]

@@ -107,3 +107,15 @@ def test_word_wise_character_ngrams_equal_scikit_learns() -> None:
         assert fast.shape == slow.shape
         assert np.allclose(fast.toarray(), slow.toarray(), atol=1e-6)
         assert (fast != 0).sum() == (slow != 0).sum()
+
+
+def test_static_model_word_by_word_equals_model2vec() -> None:
+    static = embed.StaticEmbedder()
+    if not static.available():
+        pytest.skip("the shipped static model is not there")
+    model = static._load()
+    texts = [f"The BUS to Ärzte-Zentrum {i} is late,\tagain!" for i in range(50)]
+    texts += ["", "   ", "naïve CAFÉ 東京", "x " * 700, "odd\u00a0space"]
+    fast = embed.l2_normalise(embed.static_wordwise(model, texts))
+    slow = embed.l2_normalise(model.encode(texts, show_progress_bar=False))
+    assert np.allclose(fast, slow, atol=1e-5)

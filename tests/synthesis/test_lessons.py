@@ -135,6 +135,25 @@ def test_a_theme_with_a_few_dissenters_is_not_split() -> None:
     assert len(centroids) == 1 and sides == {0: "positive"}
 
 
+def test_a_dissenter_joins_the_nearest_theme_of_its_own_side() -> None:
+    centres = np.eye(4, dtype=np.float32)[:3]
+    x = np.vstack([np.repeat(centres[:2], 5, axis=0), centres[:1] * 0.5 + centres[1:2] * 0.45])
+    x = x / np.linalg.norm(x, axis=1, keepdims=True)
+    labels = np.array([0] * 5 + [1] * 5 + [0])
+    # Theme 0 argues for, theme 1 against; the last of theme 0 argues against.
+    sides_in = [1] * 5 + [-1] * 5 + [-1]
+    new, _ = refine.move_dissenters(
+        x, np.ones(11), labels, centres[:2], sides_in, {0: "positive", 1: "challenge"}
+    )
+    assert new[10] == 1 and list(new[:10]) == list(labels[:10])
+    # Far from every theme of its side, it stays where it is.
+    far = np.vstack([x[:10], centres[:1]])
+    kept, _ = refine.move_dissenters(
+        far, np.ones(11), labels, centres[:2], sides_in, {0: "positive", 1: "challenge"}
+    )
+    assert kept[10] == 0
+
+
 def test_near_synonym_themes_are_merged() -> None:
     rng = np.random.default_rng(0)
     base = rng.normal(size=(3, 16)).astype(np.float32)

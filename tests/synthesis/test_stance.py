@@ -58,3 +58,31 @@ def test_many_statements_are_classified_in_parallel_in_order(
 )
 def test_reviewers_cases(text: str, stance: str) -> None:
     assert classify(text) == stance
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a proposal leans by what it proposes, not by the word "should"
+        ("Homeschooling should be banned because parents are not teachers", -1),
+        ("Homeschooling should not be banned, it is a great way to learn", 1),
+        ("People should be free to choose how they die", 1),
+        ("Child vaccination shouldn't be mandatory", -1),
+        ("Child vaccination should be mandatory", 1),
+        ("We need more staff on the ward", -1),
+        # a verb that takes a harm away flips it
+        ("School uniforms reduce bullying", 1),
+        ("School uniforms cause bullying", -1),
+        ("I don't think you could do anything better", 1),
+        ("I don't know", 0),
+        ("The meeting is on Tuesday", 0),
+    ],
+)
+def test_side_of_a_statement(text: str, expected: int) -> None:
+    from cairn.synthesis.stance import side
+
+    assert side(text) == expected
+
+
+def test_nothing_could_be_better_is_praise() -> None:
+    assert classify("I don't think you could do anything better") == "positive"
