@@ -3,7 +3,11 @@
 import pytest
 from django.core.management import call_command
 
+from cairn.consultations.models import Consultation
+from cairn.conversations.models import Thread
 from cairn.events.models import BreakoutGroup
+from cairn.members.import_jobs import upload_import
+from cairn.members.models import Organisation
 from cairn.reports.models import Report
 from cairn.site.demo import demo_password
 from tests.e2e.conftest import login, screenshot
@@ -15,6 +19,52 @@ WIDTH = 390
 
 def _too_wide(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
+
+
+# Form controls whose box ends past the screen's edge: a table that scrolls in its own box
+# keeps the page narrow, but a field out of sight in it is a field nobody fills in.
+OFF_SCREEN = """() => Array.from(document.querySelectorAll("main input, main select, main textarea"))
+    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > innerWidth + 1)
+    .map(e => e.name || e.id)"""
+
+
+def _form_pages(demo, person) -> list[str]:
+    """Every kind of form a coordinator fills in: tables of fields (the agenda, an import's
+    column mapping) stack into labelled blocks on a phone rather than scroll sideways."""
+    org = Organisation.objects.first()
+    consultation = Consultation.objects.first()
+    thread = Thread.objects.first()
+    csv = (
+        b"Full name of the member,Email address at work,Telephone number (mobile)\n"
+        b"Jean Millar,jean.millar.long.address@example.org,07700 900000\n"
+    )
+    job = upload_import("members-with-a-long-file-name.csv", csv, {}, None)
+    return [
+        f"/events/{demo.pk}/registrations/add/",
+        f"/events/{demo.pk}/import-chat/",
+        f"/events/{demo.pk}/feedback/enter/",
+        f"/events/{demo.pk}/cancel/",
+        "/people/new/",
+        f"/people/{person.pk}/edit/",
+        f"/people/{person.pk}/consent/",
+        f"/people/{person.pk}/erase/",
+        f"/people/{person.pk}/merge/",
+        "/people/import/",
+        f"/people/import/{job.pk}/",
+        "/organisations/new/",
+        f"/organisations/{org.pk}/edit/",
+        "/me/",
+        "/consultations/new/",
+        f"/consultations/{consultation.pk}/",
+        f"/consultations/{consultation.pk}/edit/",
+        f"/consultations/{consultation.pk}/enter/",
+        f"/consultations/{consultation.pk}/import/",
+        "/conversations/new/",
+        thread.get_absolute_url(),
+        "/exchange/new/",
+        "/outreach/compose/",
+        "/accounts/invite/",
+    ]
 
 
 def test_no_main_page_is_wider_than_a_390_px_screen(browser, live_server, demo):
@@ -53,8 +103,12 @@ def test_no_main_page_is_wider_than_a_390_px_screen(browser, live_server, demo):
     ]
     if report is not None:
         coordinator_pages.append(report.get_absolute_url())
+        section = report.sections.first()
+        coordinator_pages.append(f"/reports/{report.pk}/sections/{section.pk}/edit/")
+    coordinator_pages += _form_pages(demo, person)
     public_pages = ["/", "/visit/start-here/", "/visit/directory/"]
     wide = {}
+    hidden_fields = {}
     for who, paths in (
         (None, public_pages),
         ("member", member_pages),
@@ -69,5 +123,9 @@ def test_no_main_page_is_wider_than_a_390_px_screen(browser, live_server, demo):
             if width > WIDTH:
                 wide[(who, path)] = width
                 screenshot(page, f"too-wide-{who}-{path.strip('/').replace('/', '-')}")
+            off_screen = page.evaluate(OFF_SCREEN)
+            if off_screen:
+                hidden_fields[(who, path)] = off_screen[:5]
         page.context.close()
     assert wide == {}
+    assert hidden_fields == {}
