@@ -128,7 +128,10 @@ def test_a_member_sees_their_place_on_the_waiting_list_and_can_cancel(
     register(event.pk, charlie.person)
     client.force_login(charlie)
     page = client.get(event.get_absolute_url()).content.decode()
-    assert "number 2 in the queue" in page
+    assert "number 2 in the queue" in page and "Leave the waiting list" in page
+    # A person who is only waiting has no place to hand on: the page says what they lose.
+    confirm = client.get(f"/events/{event.pk}/my-registration/cancel/").content.decode()
+    assert "Leave the waiting list?" in confirm and "goes to the first person" not in confirm
     client.post(f"/events/{event.pk}/my-registration/cancel/")
     assert Registration.objects.get(person=charlie.person).status == RegistrationStatus.CANCELLED
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from cairn.insights.models import RunMode, RunStatus, SynthesisRun
 from cairn.insights.scopes import parse_scope
 from cairn.insights.services.errors import InsightsError
 from cairn.insights.services.store import store_result
-from cairn.jobs.services import beating, stale_after
+from cairn.jobs.services import beating_row, fail_stale
 
 log = logging.getLogger(__name__)
 
@@ -154,10 +154,7 @@ def execute_run(run_id: int) -> None:
     run.progress = 5
     run.save(update_fields=["status", "started_at", "heartbeat_at", "error", "stage", "progress"])
 
-    def touch() -> None:
-        SynthesisRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
-
-    with beating(touch):
+    with beating_row(SynthesisRun, run_id):
         _execute(run, run_id)
 
 
@@ -213,22 +210,14 @@ def _execute(run: SynthesisRun, run_id: int) -> None:
 
 
 def fail_stale_runs(now: Any = None) -> int:
-    """Mark failed the runs whose worker stopped beating, so they can be run again.
-
-    The worker timeout is doubled: by then a live worker would have taken the
-    re-queued task and beaten again, so a stale run has nobody left to finish it.
-    """
-    now = now or timezone.now()
-    cutoff = now - 2 * stale_after()
-    return (
-        SynthesisRun.objects.filter(status=RunStatus.RUNNING)
-        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
-        .update(
-            status=RunStatus.FAILED,
-            error=_("The worker running this synthesis stopped before it finished."),
-            finished_at=now,
-            stage="",
-        )
+    """Mark failed the runs whose worker stopped beating, so they can be run again."""
+    return fail_stale(
+        SynthesisRun.objects.all(),
+        running=RunStatus.RUNNING,
+        failed=RunStatus.FAILED,
+        error=_("The worker running this synthesis stopped before it finished."),
+        now=now,
+        stage="",
     )
 
 

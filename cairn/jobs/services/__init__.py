@@ -14,13 +14,13 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -146,6 +146,40 @@ def beating(touch: Callable[[], Any], every: float | None = None) -> Iterator[No
     finally:
         stop.set()
         thread.join(timeout=every + 5)
+
+
+def beating_row(model: type[Model], pk: int) -> AbstractContextManager[None]:
+    """`beating` for a row with a `heartbeat_at` column (a Job, a SynthesisRun)."""
+
+    def touch() -> None:
+        model._default_manager.filter(pk=pk).update(heartbeat_at=timezone.now())
+
+    return beating(touch)
+
+
+def fail_stale(
+    rows: QuerySet,
+    *,
+    running: str,
+    failed: str,
+    error: str,
+    now: datetime | None = None,
+    **also: Any,
+) -> int:
+    """Mark failed the `running` rows whose heartbeat stopped for twice the worker timeout.
+
+    By then a live worker would have picked the re-queued task up and beaten again, so a
+    stale row means no worker is left to finish it: its page offers to run it again.
+    Shared by jobs and synthesis runs, which keep `status`, `heartbeat_at`, `started_at`,
+    `error` and `finished_at` alike.
+    """
+    now = now or timezone.now()
+    cutoff = now - 2 * stale_after()
+    return (
+        rows.filter(status=running)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+        .update(status=failed, error=error, finished_at=now, **also)
+    )
 
 
 # --- schedules ----------------------------------------------------------------------------
@@ -278,12 +312,8 @@ def run_job(job_id: int) -> None:
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
     runner = import_string(job.runner)
-
-    def touch() -> None:
-        Job.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
-
     try:
-        with beating(touch):
+        with beating_row(Job, job_id):
             outcome = runner(Progress(job_id), **job.params) or {}
     except Exception as exc:  # noqa: BLE001 - the page shows it and offers to run it again
         log.exception("job %s (%s) failed", job_id, job.runner)
@@ -310,19 +340,11 @@ def run_job(job_id: int) -> None:
 
 
 def fail_stale_jobs(now: datetime | None = None) -> int:
-    """Jobs whose heartbeat stopped for twice the worker timeout are marked failed.
-
-    By then a live worker would have picked the re-queued task up and beaten again, so
-    a stale job means no worker is left to finish it: the page offers to run it again.
-    """
-    now = now or timezone.now()
-    cutoff = now - 2 * stale_after()
-    return (
-        Job.objects.filter(status=JobStatus.RUNNING)
-        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
-        .update(
-            status=JobStatus.FAILED,
-            error=_("The worker doing this stopped before it finished. Run it again to finish."),
-            finished_at=now,
-        )
+    """Jobs whose worker stopped are marked failed, with a button to run them again."""
+    return fail_stale(
+        Job.objects.all(),
+        running=JobStatus.RUNNING,
+        failed=JobStatus.FAILED,
+        error=_("The worker doing this stopped before it finished. Run it again to finish."),
+        now=now,
     )

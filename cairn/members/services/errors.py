@@ -1,0 +1,5 @@
+"""Errors raised by the members services."""
+
+
+class PersonError(ValueError):
+    pass

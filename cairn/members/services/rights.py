@@ -1,0 +1,138 @@
+"""A person's data rights: export everything held about them, and erasure."""
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cairn.core import audit, datarights
+from cairn.lib.pdf import render_pdf
+from cairn.members.models import AccessNeed, Person
+from cairn.members.services.errors import PersonError
+from cairn.members.services.people import PERSON_DETAIL_FIELDS
+
+ERASED_NAME = "Erased"
+
+
+def person_data(person: Person) -> dict[str, Any]:
+    """Everything Cairn holds about one person, as plain JSON-ready data.
+
+    The person's own details are read here; every other app's records come from its
+    entry in the data-rights register (cairn.core.datarights).
+    """
+    details = {f: getattr(person, f) for f in PERSON_DETAIL_FIELDS if f != "organisation"}
+    details["organisation"] = person.organisation.name if person.organisation_id else ""
+    details["login"] = person.user.get_username() if person.user_id else ""
+    details["created_at"] = person.created_at.isoformat()
+    details["updated_at"] = person.updated_at.isoformat()
+    data: dict[str, Any] = {"exported_at": timezone.now().isoformat(), "person": details}
+    for entry in datarights.registered():
+        if entry.export is not None:
+            data[entry.key] = entry.export(person)
+    return data
+
+
+def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict, bytes | None]:
+    """The person's data, and for fmt="pdf" a readable PDF of it; the export is audited."""
+    data = person_data(person)
+    pdf = None
+    if fmt == "pdf":
+        sections = [
+            (entry.key, entry.title, _readable_section(data[entry.key]))
+            for entry in datarights.registered()
+            if entry.export is not None
+        ]
+        pdf = render_pdf(
+            "members/export_pdf.html",
+            {
+                "data": data,
+                "details": _readable_section(data["person"]),
+                "exported_at": _readable(data["exported_at"]),
+                "person": person,
+                "sections": sections,
+                "network_name": settings.NETWORK_NAME,
+                # Printed for the person it describes: in large print if they need it.
+                "large_print": person.has_access_need(AccessNeed.LARGE_PRINT),
+            },
+        )
+    audit.record(user, "person.exported", person, f"Personal data exported as {fmt.upper()}")
+    return data, pdf
+
+
+ISO_TIME = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")
+
+
+def _readable(value: Any) -> Any:
+    """A value as a person reads it on paper: times to the minute, and a nested list of
+    records (a response's answers) as lines of text rather than Python's notation."""
+    if isinstance(value, str):
+        match = ISO_TIME.match(value)
+        return f"{match[1]} {match[2]}" if match else value
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_readable(v)}" for k, v in value.items() if v not in ("", None))
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(v, dict) for v in value):
+            return "\n".join(
+                " — ".join(str(_readable(x)) for x in v.values() if x not in ("", None, []))
+                for v in value
+            )
+        return ", ".join(str(_readable(v)) for v in value)
+    return value
+
+
+def _readable_section(rows: Any) -> Any:
+    """A section of the export: its records stay rows, their values become readable."""
+    if isinstance(rows, dict):
+        return {k: _readable(v) for k, v in rows.items()}
+    if isinstance(rows, list):
+        return [_readable_section(r) if isinstance(r, dict) else _readable(r) for r in rows]
+    return _readable(rows)
+
+
+@transaction.atomic
+def erase_person(person: Person, user: Any) -> Person:
+    """Remove who the person is; keep what they said, anonymised, so counts stay true.
+
+    Each app's records go through its entry in the data-rights register, before the
+    person's own details are cleared so an entry can still read the name and sector.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.anonymised_at is not None:
+        raise PersonError("This person's details were already erased.")
+    sector = person.effective_sector
+    changed = {
+        entry.key: entry.erase(person)
+        for entry in datarights.registered()
+        if entry.erase is not None
+    }
+    n_contributions = changed.get("contributions", 0)
+    if person.user_id:
+        account = person.user
+        account.username = f"erased-{person.pk}"
+        account.first_name = account.last_name = account.email = ""
+        account.is_active = False
+        account.set_unusable_password()
+        account.save()
+        person.user = None
+    person.first_name = ERASED_NAME
+    person.last_name = ""
+    person.sector = sector
+    person.organisation = None
+    for field in ("job_title", "region", "email", "phone", "address", "postcode"):
+        setattr(person, field, "")
+    person.access_needs = []
+    person.access_notes = person.language = ""
+    person.visible_in_directory = person.show_email = person.show_phone = False
+    person.listed_publicly = False
+    person.anonymised_at = timezone.now()
+    person.save()
+    audit.record(
+        user,
+        "person.erased",
+        person,
+        f"Identity erased; {n_contributions} contributions kept anonymously",
+        **({"contributions": n_contributions} | {key: n for key, n in changed.items() if n}),
+    )
+    return person
