@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cairn.accounts.models import InviteChannel
 from cairn.core.roles import Role
+from cairn.lib.forms import flag
 from cairn.lib.safety import SingleLineFields
 from cairn.members.models import ConsentPurpose, Person, Sector
 
@@ -166,3 +167,18 @@ class JoinForm(SingleLineFields, forms.Form):
                 _("Give an email address, a phone number or a postal address, so we can reply.")
             )
         return data
+
+
+class ActiveForm(forms.Form):
+    # "Let them log in again" posts 1; "Deactivate login" posts 0.
+    active = flag(default=False)
+
+
+class JoinDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("approve", "approve"), ("decline", "decline")],
+        error_messages={
+            "required": _("Choose to approve or to decline the request."),
+            "invalid_choice": _("Choose to approve or to decline the request."),
+        },
+    )

@@ -12,9 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cairn.accounts import services
-from cairn.accounts.forms import AcceptForm, InviteForm, JoinForm, RedeemForm, RoleForm
+from cairn.accounts.forms import (
+    AcceptForm,
+    ActiveForm,
+    InviteForm,
+    JoinDecisionForm,
+    JoinForm,
+    RedeemForm,
+    RoleForm,
+)
 from cairn.accounts.models import InviteChannel, JoinRequest, JoinStatus
 from cairn.core.roles import Role, coordinator_required
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 from cairn.members.models import Person
 
@@ -134,7 +143,11 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_active(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for_coordinator(pk)
-    active = request.POST.get("active") == "1"
+    form = ActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(person)
+    active = form.cleaned_data["active"]
     try:
         services.set_active(person, active, request.user)
     except services.AccountError as error:
@@ -326,7 +339,10 @@ def join_requests(request: HttpRequest) -> HttpResponse:
 def join_request(request: HttpRequest, pk: int) -> HttpResponse:
     join_req = get_object_or_404(JoinRequest, pk=pk)
     if request.method == "POST":
-        action = request.POST.get("action")
+        form = JoinDecisionForm(request.POST)
+        action = form.cleaned_data["action"] if form.is_valid() else ""
+        if not action:
+            messages.error(request, first_error(form))
         try:
             if action == "approve":
                 person = services.approve_join_request(join_req, request.user)

@@ -3,7 +3,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cairn.consultations.models import Consultation, Question, QuestionKind, ResponseChannel
+from cairn.consultations.models import (
+    Consultation,
+    ConsultationStatus,
+    Question,
+    QuestionKind,
+    ResponseChannel,
+)
+from cairn.consultations.services import paper
+from cairn.lib.forms import direction
 from cairn.members.models import Channel, Person, Sector
 
 
@@ -133,3 +141,73 @@ class EntryForm(forms.Form):
             self.fields["incomplete"].label = _(
                 "The call ended before every question was answered: save what we have"
             )
+
+
+def posted_answers(
+    data: Any, consultation: Consultation, *, several: bool = True
+) -> dict[int, list[str]]:
+    """The answers posted under q<pk>, one list per question, as typed.
+
+    Questions are rows, not form fields, so they are read by name here; the service
+    (answering.clean_answers) checks each against its question's kind and options, and
+    the page shows its errors in the error summary. `several`: every ticked option of a
+    question (the web form); else the one box each question has (the entry form).
+    """
+    questions = consultation.questions.all()
+    if several:
+        return {q.pk: data.getlist(f"q{q.pk}") for q in questions}
+    return {q.pk: [data.get(f"q{q.pk}", "")] for q in questions}
+
+
+class MoveQuestionForm(forms.Form):
+    direction = direction()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=ConsultationStatus.choices,
+        error_messages={
+            "required": _("Choose a status from the list."),
+            "invalid_choice": _("Choose a status from the list."),
+        },
+    )
+
+
+class EntryChannelForm(forms.Form):
+    """Which entry page (phone or paper), and the paper form's code, from the link or the
+    form; an unknown channel is the phone page, as the links only ever name these two."""
+
+    channel = forms.CharField(required=False)
+    code = forms.CharField(required=False, max_length=100)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("channel") not in (ResponseChannel.PHONE, ResponseChannel.PAPER):
+            data["channel"] = ResponseChannel.PHONE
+        return data
+
+
+class PaperFormsForm(forms.Form):
+    """Print blank forms (`blank`: how many), or issue one to everyone due (`confirm`)."""
+
+    blank = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=paper.MAX_BLANK_FORMS,
+        error_messages={
+            "invalid": _("Print between 1 and %(max)s blank forms at a time.")
+            % {"max": paper.MAX_BLANK_FORMS},
+            "min_value": _("Print between 1 and %(max)s blank forms at a time.")
+            % {"max": paper.MAX_BLANK_FORMS},
+            "max_value": _("Print between 1 and %(max)s blank forms at a time.")
+            % {"max": paper.MAX_BLANK_FORMS},
+        },
+    )
+    confirm = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The blank-forms button always posts a number; an empty box is no number.
+        if "blank" in self.data and data.get("blank") is None and "blank" not in self.errors:
+            self.add_error("blank", self.fields["blank"].error_messages["invalid"])
+        return data

@@ -9,9 +9,14 @@ from django.views.decorators.http import require_POST
 from cairn.consultations.forms import (
     AnswerDetailsForm,
     ConsultationForm,
+    EntryChannelForm,
     EntryForm,
     ImportForm,
+    MoveQuestionForm,
+    PaperFormsForm,
     QuestionForm,
+    StatusForm,
+    posted_answers,
 )
 from cairn.consultations.models import (
     Consultation,
@@ -29,12 +34,8 @@ from cairn.core.roles import (
     facilitator_required,
     has_role,
 )
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
-from cairn.lib.safety import id_param
-
-
-def _raw_from_post(request: HttpRequest, consultation: Consultation) -> dict[int, list[str]]:
-    return {q.pk: request.POST.getlist(f"q{q.pk}") for q in consultation.questions.all()}
 
 
 def _summary(errors: dict[int, str]) -> dict:
@@ -131,7 +132,13 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_move(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=question_id, consultation_id=pk)
-    building.move_question(question, actor=request.user, up=request.POST.get("direction") == "up")
+    form = MoveQuestionForm(request.POST)
+    if form.is_valid():
+        building.move_question(
+            question, actor=request.user, up=form.cleaned_data["direction"] == "up"
+        )
+    else:
+        messages.error(request, first_error(form))
     return redirect("consultations:detail", pk=pk)
 
 
@@ -153,8 +160,12 @@ def question_remove(request: HttpRequest, pk: int, question_id: int) -> HttpResp
 @require_POST
 def consultation_status(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = get_object_or_404(Consultation, pk=pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(consultation)
     try:
-        building.set_status(consultation, request.POST.get("status", ""), actor=request.user)
+        building.set_status(consultation, form.cleaned_data["status"], actor=request.user)
     except building.BuildError as exc:
         messages.error(request, str(exc))
     else:
@@ -196,7 +207,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     errors: dict[int, str] = {}
     ask_sector = not response.person_id
     if request.method == "POST":
-        raw = _raw_from_post(request, consultation)
+        raw = posted_answers(request.POST, consultation)
         submit = "submit" in request.POST
         form = AnswerDetailsForm(request.POST, ask_sector=ask_sector)
         try:
@@ -257,16 +268,17 @@ def call_script(request: HttpRequest, pk: int) -> HttpResponse:
 def enter(request: HttpRequest, pk: int) -> HttpResponse:
     """Keyboard-fast entry of phone answers and returned paper forms."""
     consultation = get_object_or_404(Consultation, pk=pk)
-    channel = request.GET.get("channel") or request.POST.get("channel") or ResponseChannel.PHONE
-    if channel not in (ResponseChannel.PHONE, ResponseChannel.PAPER):
-        channel = ResponseChannel.PHONE
-    code = (request.GET.get("code") or request.POST.get("code") or "").strip()
+    # The links name the channel (and a looked-up code) in the address; the form posts them.
+    chosen = EntryChannelForm({**request.POST.dict(), **request.GET.dict()})
+    chosen.is_valid()  # an unknown channel is the phone page; an overlong code is no code
+    channel = chosen.cleaned_data["channel"]
+    code = chosen.cleaned_data.get("code", "")
     errors: dict[int, str] = {}
     paper_form: PaperForm | None = None
     raw: dict[int, list[str]] = {}
     if request.method == "POST":
         # Kept whatever happens next, so a refused code never loses the typed answers.
-        raw = {q.pk: [request.POST.get(f"q{q.pk}", "")] for q in consultation.questions.all()}
+        raw = posted_answers(request.POST, consultation, several=False)
     if channel == ResponseChannel.PAPER and code:
         try:
             paper_form = answering.find_paper_form(consultation, code)
@@ -329,19 +341,17 @@ def paper_forms_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         # Issuing blank forms creates codes: a POST from the button, never a link's GET.
         messages.info(request, _("Use the “Print blank forms” button to print blank forms."))
         return redirect(consultation)
+    form = PaperFormsForm(request.POST)
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(consultation)
     if request.method == "POST" and "blank" in request.POST:
-        count = id_param(request.POST.get("blank"))
-        if count is None or count > paper.MAX_BLANK_FORMS:
-            messages.error(
-                request,
-                _("Print between 1 and %(max)s blank forms at a time.")
-                % {"max": paper.MAX_BLANK_FORMS},
-            )
-            return redirect(consultation)
-        forms = paper.issue_blank_forms(consultation, actor=request.user, count=count)
+        forms = paper.issue_blank_forms(
+            consultation, actor=request.user, count=form.cleaned_data["blank"]
+        )
     elif request.method == "POST":
         # Issuing codes to everyone due one creates records: a confirmed POST only.
-        if request.POST.get("confirm") != "1":
+        if not form.cleaned_data["confirm"]:
             messages.error(
                 request, _("Tick the box to confirm that codes should be issued, then try again.")
             )

@@ -5,11 +5,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cairn.conversations.forms import ReplyForm, StaffEntryForm, ThreadForm
-from cairn.conversations.models import Follow, HeldReply, HeldStatus, Post, PostChannel, Thread
+from cairn.conversations.forms import (
+    FollowForm,
+    HeldDecisionForm,
+    ReplyForm,
+    StaffEntryForm,
+    ThreadForm,
+    WhichForm,
+)
+from cairn.conversations.models import Follow, HeldReply, HeldStatus, PostChannel, Thread
 from cairn.conversations.services import email_replies, threads
 from cairn.conversations.services.email_replies import reply_address
 from cairn.core.roles import Role, coordinator_required, has_role, member_required
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 from cairn.lib.safety import id_param
 from cairn.members.models import Person
@@ -74,33 +82,28 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread.objects.select_related("event", "theme"), pk=pk)
     person = _person(request)
     staff = has_role(request.user, Role.FACILITATOR)
-    form = ReplyForm(request.POST if request.POST.get("form") == "reply" else None)
-    staff_form = StaffEntryForm(request.POST if request.POST.get("form") == "staff" else None)
+    posted = WhichForm(request.POST).posted()
+    form = ReplyForm(request.POST if posted == "reply" else None, thread=thread)
+    staff_form = StaffEntryForm(request.POST if posted == "staff" else None)
     if request.method == "POST":
         try:
-            if request.POST.get("form") == "staff" and staff and staff_form.is_valid():
+            if posted == "staff" and staff and staff_form.is_valid():
                 threads.enter_post(thread, actor=request.user, **staff_form.cleaned_data)
                 messages.success(request, _("Reply entered."))
                 return redirect(thread)
-            if request.POST.get("form") == "reply" and form.is_valid():
-                parent_id = request.POST.get("parent", "")
-                parent = (
-                    Post.objects.filter(pk=parent_id, thread=thread).first()
-                    if parent_id.isdigit()
-                    else None
-                )
+            if posted == "reply" and form.is_valid():
                 threads.add_post(
                     thread,
                     body=form.cleaned_data["body"],
                     author=person,
                     channel=PostChannel.WEB,
-                    parent=parent,
+                    parent=form.cleaned_data["parent"],
                     author_name=request.user.get_full_name() or request.user.get_username(),
                 )
                 messages.success(request, _("Reply posted."))
                 return redirect(thread)
         except threads.ConversationError as exc:
-            (staff_form if request.POST.get("form") == "staff" else form).add_error(None, str(exc))
+            (staff_form if posted == "staff" else form).add_error(None, str(exc))
     return render(
         request,
         "conversations/detail.html",
@@ -126,8 +129,10 @@ def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request, _("Your account is not linked to a member record, so it cannot follow.")
         )
+    elif not (form := FollowForm(request.POST)).is_valid():
+        messages.error(request, first_error(form))
     else:
-        follow = request.POST.get("follow") == "1"
+        follow = form.cleaned_data["follow"]
         threads.set_following(thread, person, follow=follow)
         messages.success(
             request,
@@ -149,15 +154,16 @@ def held_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def held_decide(request: HttpRequest, pk: int) -> HttpResponse:
     held = get_object_or_404(HeldReply, pk=pk)
+    form = HeldDecisionForm(request.POST)
     try:
-        if request.POST.get("decision") == "approve":
+        if not form.is_valid():
+            messages.error(request, first_error(form))
+        elif form.cleaned_data["decision"] == "approve":
             email_replies.approve_held(held, request.user)
             messages.success(request, _("The reply is posted."))
-        elif request.POST.get("decision") == "reject":
+        else:
             email_replies.reject_held(held, request.user)
             messages.success(request, _("The reply was rejected and not posted."))
-        else:
-            messages.error(request, _("Choose whether to post or reject the reply."))
     except email_replies.EmailReplyError as exc:
         messages.error(request, str(exc))
     return redirect("conversations:held")

@@ -425,3 +425,15 @@ class CheckInForm(forms.Form):
         empty_value=True,
         error_messages={"invalid_choice": _("That check-in button is out of date; try again.")},
     )
+
+
+class BreakoutActionForm(forms.Form):
+    """Which of the breakouts page's buttons was pressed."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("add_theme", "allocate", "preview", "move")],
+        error_messages={
+            "required": _("Choose what to do with the breakouts."),
+            "invalid_choice": _("Choose what to do with the breakouts."),
+        },
+    )

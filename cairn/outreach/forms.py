@@ -112,3 +112,26 @@ class MarkSeenForm(forms.Form):
     """
 
     delivery = _Ids(required=False)
+
+
+class ComposeActionForm(forms.Form):
+    """Which button sent the compose form (preview or send), and the tick that confirms."""
+
+    action = forms.ChoiceField(
+        choices=[("preview", "preview"), ("send", "send")],
+        required=False,
+        error_messages={"invalid_choice": _("Choose to preview or to send the message.")},
+    )
+    confirm = forms.BooleanField(required=False)
+
+
+class DeliveryActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("retry", "retry"), ("resolve", "resolve")],
+        error_messages={
+            "required": _("Choose to send it again or to mark it as dealt with."),
+            "invalid_choice": _("Choose to send it again or to mark it as dealt with."),
+        },
+    )
+    # The service trims a long note to what the reason column holds.
+    note = forms.CharField(required=False)

@@ -10,11 +10,18 @@ from django.views.decorators.http import require_POST
 from cairn.core.roles import coordinator_required, facilitator_required, member_required
 from cairn.jobs.services import start_job
 from cairn.jobs.views import follow
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 from cairn.members.models import Channel
 from cairn.outreach import services
 from cairn.outreach.audience import Audience, create_message, merge_context_for, message_title
-from cairn.outreach.forms import CallOutcomeForm, ComposeForm, MarkSeenForm
+from cairn.outreach.forms import (
+    CallOutcomeForm,
+    ComposeActionForm,
+    ComposeForm,
+    DeliveryActionForm,
+    MarkSeenForm,
+)
 from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.merge import fill, merge_values
 from cairn.outreach.models import Delivery, DeliveryStatus, LetterBatch, Message
@@ -102,8 +109,11 @@ def compose(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
         audience = Audience.from_dict(form.audience_dict())
-        if request.POST.get("action") == "send":
-            if not request.POST.get("confirm"):
+        button = ComposeActionForm(request.POST)
+        if not button.is_valid():
+            messages.error(request, first_error(button))
+        elif button.cleaned_data["action"] == "send":
+            if not button.cleaned_data["confirm"]:
                 messages.error(request, _("Tick the box to confirm sending."))
             else:
                 message = create_message(
@@ -314,8 +324,12 @@ def delivery_action(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(
         Delivery, pk=pk, status__in=[DeliveryStatus.NOT_REACHED, DeliveryStatus.UNKNOWN]
     )
+    form = DeliveryActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("outreach:not_reached")
     try:
-        if request.POST.get("action") == "retry":
+        if form.cleaned_data["action"] == "retry":
             fresh = services.retry_delivery(delivery, request.user)
             messages.success(
                 request,
@@ -323,7 +337,7 @@ def delivery_action(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"channel": fresh.get_channel_display(), "status": fresh.get_status_display()},
             )
         else:
-            services.resolve_delivery(delivery, request.user, request.POST.get("note", ""))
+            services.resolve_delivery(delivery, request.user, form.cleaned_data["note"])
             messages.success(request, _("Marked as dealt with."))
     except services.OutreachError as error:
         messages.error(request, str(error))

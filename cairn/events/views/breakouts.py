@@ -15,6 +15,7 @@ from cairn.events.models import (
     RegistrationStatus,
 )
 from cairn.events.services import board, breakouts
+from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 
 
@@ -24,7 +25,10 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
     theme_form = forms.ThemeForm(prefix="theme")
     preview = None
     if request.method == "POST":
-        action = request.POST.get("action")
+        button = forms.BreakoutActionForm(request.POST)
+        action = button.cleaned_data["action"] if button.is_valid() else ""
+        if not action:
+            messages.error(request, first_error(button))
         try:
             if action == "add_theme":
                 theme_form = forms.ThemeForm(request.POST, prefix="theme")
