@@ -122,3 +122,13 @@ def test_cairn_synthesize_reports_a_missing_column(tmp_path):
     )
     assert result.returncode != 0
     assert "text" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_addresses_carry_the_whole_organisation_name(demo):
+    from cairn.members.models import Person
+
+    # Cut at 20 characters, every page showed "aileen.baird@northshirecoproducti.example".
+    aileen = Person.objects.get(user__username="coordinator")
+    assert aileen.email.endswith("@northshirecoproductionnetwork.example")
+    assert aileen.organisation.contact_email == "hello@northshirecoproductionnetwork.example"

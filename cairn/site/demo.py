@@ -90,7 +90,7 @@ def load_demo() -> bool:
     network = DemoNetwork()
     now = timezone.now()
     for row in read("organisations"):
-        slug = "".join(ch for ch in row["name"].lower() if ch.isalnum())[:20]
+        slug = _domain(row["name"])
         network.organisations[row["name"]] = Organisation.objects.create(
             **row, contact_email=f"hello@{slug}.example", website=f"https://{slug}.example/"
         )
@@ -174,10 +174,14 @@ def _user(username: str, person: Person, role: Role) -> User:
     return user
 
 
+def _domain(name: str) -> str:
+    # The whole name: cut at 20 characters it read "northshirecoproducti.example" on
+    # every page that shows an address. 63 is the longest label a domain may have.
+    return "".join(ch for ch in name.lower() if ch.isalnum())[:63]
+
+
 def _email_for(first: str, last: str, org: Organisation | None) -> str:
-    domain = (org.name if org else "example").lower()
-    domain = "".join(ch for ch in domain if ch.isalnum())[:20]
-    return f"{first.lower()}.{last.lower()}@{domain}.example"
+    return f"{first.lower()}.{last.lower()}@{_domain(org.name if org else 'example')}.example"
 
 
 def _event(network: DemoNetwork, data: dict, now: datetime, keep_themes: bool = True) -> Event:

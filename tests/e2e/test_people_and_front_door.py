@@ -70,6 +70,11 @@ def test_a_coordinator_adds_a_person_and_is_warned_of_a_duplicate(page, live_ser
     expect(page.get_by_text("Ruth Okafor added.")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "person-page")
+    # Inside the login card, a later heading keeps its space below the button above it.
+    page.goto(f"{live_server.url}/people/{Person.objects.get(user__username='facilitator').pk}/")
+    button = page.get_by_role("button", name="Save role").bounding_box()
+    heading = page.get_by_role("heading", name="Forgotten password").bounding_box()
+    assert heading["y"] - (button["y"] + button["height"]) >= 12
 
 
 def test_a_coordinator_merges_two_records_of_one_person(page, live_server, demo):

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from cairn.jobs.models import Job, JobStatus
 from cairn.members.models import ConsentPurpose
-from cairn.outreach import services as outreach
 from cairn.outreach.audience import Audience, create_message, send_message
 from cairn.outreach.models import DeliveryStatus
+from cairn.outreach.services import sending
 from tests.jobs.conftest import run_worker
 from tests.outreach.conftest import make_person
 
@@ -36,7 +36,8 @@ class WorkerKilled(BaseException):
 
 
 def test_a_send_cut_short_sends_the_rest_once_when_run_again(alice, five, mailoutbox, monkeypatch):
-    monkeypatch.setattr(outreach, "EMAIL_CHUNK", 2)
+    # Patched where send_pending_emails reads it, not on the package that re-exports it.
+    monkeypatch.setattr(sending, "EMAIL_CHUNK", 2)
     message = _message(alice)
 
     def killed_after_first_chunk(done, total, stage=""):

@@ -1,13 +1,15 @@
 """A person's data rights: export everything held about them, and erasure."""
 
+import re
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from cairn.core import audit, datarights
 from cairn.lib.pdf import render_pdf
-from cairn.members.models import Person
+from cairn.members.models import AccessNeed, Person
 from cairn.members.services.errors import PersonError
 from cairn.members.services.people import PERSON_DETAIL_FIELDS
 
@@ -38,15 +40,55 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
     pdf = None
     if fmt == "pdf":
         sections = [
-            (entry.key, entry.title, data[entry.key])
+            (entry.key, entry.title, _readable_section(data[entry.key]))
             for entry in datarights.registered()
             if entry.export is not None
         ]
         pdf = render_pdf(
-            "members/export_pdf.html", {"data": data, "person": person, "sections": sections}
+            "members/export_pdf.html",
+            {
+                "data": data,
+                "details": _readable_section(data["person"]),
+                "exported_at": _readable(data["exported_at"]),
+                "person": person,
+                "sections": sections,
+                "network_name": settings.NETWORK_NAME,
+                # Printed for the person it describes: in large print if they need it.
+                "large_print": person.has_access_need(AccessNeed.LARGE_PRINT),
+            },
         )
     audit.record(user, "person.exported", person, f"Personal data exported as {fmt.upper()}")
     return data, pdf
+
+
+ISO_TIME = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")
+
+
+def _readable(value: Any) -> Any:
+    """A value as a person reads it on paper: times to the minute, and a nested list of
+    records (a response's answers) as lines of text rather than Python's notation."""
+    if isinstance(value, str):
+        match = ISO_TIME.match(value)
+        return f"{match[1]} {match[2]}" if match else value
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_readable(v)}" for k, v in value.items() if v not in ("", None))
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(v, dict) for v in value):
+            return "\n".join(
+                " — ".join(str(_readable(x)) for x in v.values() if x not in ("", None, []))
+                for v in value
+            )
+        return ", ".join(str(_readable(v)) for v in value)
+    return value
+
+
+def _readable_section(rows: Any) -> Any:
+    """A section of the export: its records stay rows, their values become readable."""
+    if isinstance(rows, dict):
+        return {k: _readable(v) for k, v in rows.items()}
+    if isinstance(rows, list):
+        return [_readable_section(r) if isinstance(r, dict) else _readable(r) for r in rows]
+    return _readable(rows)
 
 
 @transaction.atomic

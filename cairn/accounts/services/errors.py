@@ -1,0 +1,5 @@
+"""Errors raised by the accounts services."""
+
+
+class AccountError(ValueError):
+    pass

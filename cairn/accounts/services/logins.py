@@ -1,0 +1,164 @@
+"""A person's login: made from an invitation, a new password from one, and the login's
+email address kept on the person's.
+"""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.accounts.models import Invite, InviteChannel
+from cairn.accounts.services.errors import AccountError
+from cairn.accounts.services.roles import _role_group
+from cairn.core import audit
+from cairn.core.roles import Role
+from cairn.members.models import Person
+from cairn.members.services import PersonError
+
+
+def username_taken(username: str) -> bool:
+    return User.objects.filter(username__iexact=username).exists()
+
+
+def suggest_username(person: Person) -> str:
+    base = (
+        "".join(
+            ch
+            for ch in f"{person.first_name}.{person.last_name}".lower()
+            if ch.isalnum() or ch == "."
+        ).strip(".")
+        or "member"
+    )
+    candidate, n = base[:140], 1
+    while username_taken(candidate):
+        n += 1
+        candidate = f"{base[:140]}{n}"
+    return candidate
+
+
+@transaction.atomic
+def accept_invite(invite: Invite, *, username: str, password: str | None) -> User:
+    """Create the person's login from an open invitation; the invitation is then used up.
+
+    Without a password the person logs in with a code sent to their email address.
+    """
+    invite = Invite.objects.select_for_update().get(pk=invite.pk)
+    if not invite.is_open:
+        raise AccountError(_("This invitation has expired or was already used."))
+    person = Person.objects.select_for_update().get(pk=invite.person_id)
+    if person.user_id is not None:
+        return _reset_password(invite, person, password)
+    username = username.strip()
+    if not username:
+        raise AccountError(_("Choose a username."))
+    if username_taken(username):
+        raise AccountError(_("That username is taken; please choose another."))
+    if not password and not person.email:
+        raise AccountError(_("Choose a password: without an email address you need one."))
+    # An address another login already uses stays with that login.
+    shared = bool(person.email) and (
+        EmailAddress.objects.filter(email__iexact=person.email).exists()
+        or User.objects.filter(email__iexact=person.email).exists()
+    )
+    if not password and shared:
+        raise AccountError(_("Choose a password: your email address is used by another login."))
+    user = User(
+        username=username,
+        email="" if shared else person.email,
+        first_name=person.first_name,
+        last_name=person.last_name,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    user.groups.add(_role_group(Role.MEMBER))
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    if person.email and not shared:
+        # Opening the emailed link proves the address is theirs.
+        EmailAddress.objects.create(
+            user=user,
+            email=person.email,
+            primary=True,
+            verified=invite.channel == InviteChannel.EMAIL,
+        )
+    _use_up(invite, person)
+    audit.record(
+        user,
+        "account.created",
+        person,
+        _("Login %(username)s created from an invitation") % {"username": username},
+    )
+    return user
+
+
+def _use_up(invite: Invite, person: Person) -> None:
+    now = timezone.now()
+    invite.used_at = now
+    invite.save(update_fields=["used_at"])
+    person.invites.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+
+
+def _reset_password(invite: Invite, person: Person, password: str | None) -> User:
+    """An invitation sent to someone who has a login sets a new password for it."""
+    user = User.objects.select_for_update().get(pk=person.user_id)
+    if not user.is_active:
+        raise AccountError(_("This login is deactivated. Please contact the network."))
+    if not password:
+        raise AccountError(_("Choose a new password."))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if invite.channel == InviteChannel.EMAIL and person.email:
+        address, _created = EmailAddress.objects.get_or_create(
+            user=user, email__iexact=person.email, defaults={"email": person.email}
+        )
+        if not address.verified:
+            address.verified = True
+            address.save(update_fields=["verified"])
+    _use_up(invite, person)
+    # A member locked out after forgetting their password can use the new one at once.
+    from axes.utils import reset as reset_lockouts
+
+    for name in {user.get_username().lower(), (user.email or "").lower()} - {""}:
+        reset_lockouts(username=name)
+    audit.record(user, "account.password_set", person, _("New password set from an invitation"))
+    return user
+
+
+def follow_person_email(person: Person, *, old: str, new: str, actor: Any) -> None:
+    """Keep a person's login on the email address of their record (`User.email` and allauth's
+    addresses), so login codes and password resets go where the person now reads mail.
+
+    Called inside the transaction that changes the record: an address that belongs to
+    another login is refused with `PersonError`, and the record keeps its old address.
+    The new address is unverified until the person proves it; the audit entry names no
+    address.
+    """
+    if person.user_id is None:
+        return
+    user = User.objects.select_for_update().get(pk=person.user_id)
+    new = (new or "").strip()
+    if new and (
+        EmailAddress.objects.filter(email__iexact=new).exclude(user=user).exists()
+        or User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists()
+    ):
+        raise PersonError(
+            _("Another login already uses this email address. Use another, or ask a coordinator.")
+        )
+    user.email = new
+    user.save(update_fields=["email"])
+    stale = EmailAddress.objects.filter(user=user)
+    (stale.exclude(email__iexact=new) if new else stale).delete()
+    if new:
+        address = EmailAddress.objects.filter(user=user, email__iexact=new).first()
+        if address is None:
+            EmailAddress.objects.create(user=user, email=new, primary=True, verified=False)
+        elif not address.primary:
+            address.primary = True
+            address.save(update_fields=["primary"])
+    audit.record(actor, "account.email_changed", person, _("Login email follows the record"))

@@ -1,0 +1,78 @@
+"""Who may be reached: consent per purpose, a usable channel, and the unsubscribe link
+in every email.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cairn.core import audit
+from cairn.members.models import (
+    Channel,
+    ChannelConsent,
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    Person,
+)
+from cairn.outreach.services.errors import OutreachError
+
+UNSUBSCRIBE_SALT = "cairn.outreach.unsubscribe"
+
+
+def consented(person: Person, purpose: str) -> bool:
+    return Consent.objects.filter(person=person, purpose=purpose, granted=True).exists()
+
+
+def channel_problem(person: Person, channel: str) -> str:
+    """Why this person cannot be reached by this channel, or "" when they can."""
+    if person.anonymised_at is not None:
+        return _("This person's details were erased.")
+    if channel == Channel.EMAIL and not person.email:
+        return _("Prefers email but no email address is on file.")
+    if channel == Channel.POST and not person.address.strip():
+        return _("Prefers post but no postal address is on file.")
+    if channel == Channel.PHONE and not person.phone.strip():
+        return _("Prefers phone but no phone number is on file.")
+    if channel == Channel.WEB and person.user_id is None:
+        return _("Web only, but has no Cairn login to read it.")
+    if ChannelConsent.objects.filter(person=person, channel=channel, granted=False).exists():
+        return _("Asked not to be contacted by %(channel)s.") % {
+            "channel": Channel(channel).label.lower()
+        }
+    return ""
+
+
+def unsubscribe_token(person: Person, purpose: str) -> str:
+    return signing.dumps({"p": person.pk, "u": purpose}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(person: Person, purpose: str) -> str:
+    path = reverse("outreach:unsubscribe", args=[unsubscribe_token(person, purpose)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe(token: str) -> Consent:
+    """Withdraw one purpose's consent from a link in an email; no login needed."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        person = Person.objects.get(pk=data["p"], anonymised_at__isnull=True)
+        purpose = ConsentPurpose(data["u"])
+    except (signing.BadSignature, Person.DoesNotExist, KeyError, ValueError) as error:
+        raise OutreachError(_("This unsubscribe link is not valid.")) from error
+    with transaction.atomic():
+        consent, _created = Consent.objects.update_or_create(
+            person=person,
+            purpose=purpose,
+            defaults={
+                "granted": False,
+                "method": ConsentMethod.EMAIL,
+                "recorded_at": timezone.now(),
+                "note": "Unsubscribe link",
+            },
+        )
+        audit.record(None, "consent.withdrawn", person, f"Unsubscribed from {purpose.label}")
+    return consent

@@ -1,0 +1,5 @@
+"""Errors raised by the outreach services."""
+
+
+class OutreachError(ValueError):
+    pass
