@@ -1,4 +1,5 @@
-"""{% notice %}: one way to draw a status notice (a job that failed, likely duplicates)."""
+"""{% notice %}: one way to draw a status notice (a job that failed, likely duplicates,
+a record archived)."""
 
 from typing import Any
 
@@ -26,8 +27,9 @@ class NoticeNode(template.Node):
 def notice(parser: Parser, token: Token) -> NoticeNode:
     """{% notice title="…" alert=True id="…" %}the body{% endnotice %}
 
-    Drawn by includes/notice.html, in the error summary's style: a box with a heading, then
-    what happened and what to do. `alert`: announced at once and focusable (a notice that
+    Drawn by includes/notice.html. With a title, in the error summary's style: a box with a
+    heading, then what happened and what to do. Without, one line (`kind`: warning, error
+    or info) drawn as the page's messages are. `alert`: announced at once (a notice that
     stops the form, as likely duplicates do); leave it out inside a live status region.
     """
     bits = token.split_contents()[1:]
