@@ -48,12 +48,12 @@ def test_a_volunteer_enters_a_returned_paper_form_with_the_keyboard_alone(page, 
     )
     login(page, live_server.url, "facilitator", demo_password())
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/enter/?channel=paper")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
+    expect(page.locator("#code")).to_be_focused()
     page.keyboard.type(form.code.lower().replace("-", ""))
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.get_by_text(f"Form {form.code} for {form.person.full_name}")).to_be_visible()
-    page.wait_for_function("document.activeElement && document.activeElement.name.startsWith('q')")
+    expect(page.locator("[name^='q']:focus")).to_have_count(1)
     for typed in ["2", "1 2", "2", "Carers phoning carers.", "Write to us, please."]:
         page.keyboard.type(typed)
         page.keyboard.press("Tab")
@@ -70,7 +70,7 @@ def test_a_volunteer_enters_a_returned_paper_form_with_the_keyboard_alone(page, 
     assert response.answers.count() == 5
 
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/enter/?channel=paper")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
+    expect(page.locator("#code")).to_be_focused()
     page.keyboard.type(form.code)
     page.keyboard.press("Enter")
     expect(page.get_by_text("was already entered by facilitator")).to_be_visible()
