@@ -17,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 DEBUG = env_bool("DEBUG", False)
-# Where the default SQLite database and the kept signing key live.
+# Where the kept signing key lives (the database defaults to the project folder: DATABASE_URL).
 DATA_DIR = Path(env_str("CAIRN_DATA_DIR", str(PROJECT_DIR)))
 # SECRET_KEY from the environment; else the key `cairn serve` made and kept in DATA_DIR
 # (cairn/lib/secret_key.py); else the public demo key, which only the demo may run on.
