@@ -866,4 +866,15 @@ def _parse_teams_chat(lines: list[str]) -> ParseResult:
         # A date before the time is left out: 03/04 is March or April by the copier's locale.
         clock = re.search(r"\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?$", time).group(0)
         result.messages.append(Message(index + 1, who, text, time=_clock(clock)))
+    if not result.messages and not result.errors:
+        # Every message was emoji or empty (or the copy stopped right after a name): say so
+        # rather than import nothing without a word.
+        result.errors.append(
+            LineError(
+                first + 1,
+                stripped[first],
+                "no message in this Teams chat has any words to import "
+                f"({result.reactions} reaction(s) or emoji-only message(s) counted)",
+            )
+        )
     return result

@@ -208,3 +208,11 @@ def test_an_import_from_a_damaged_file_writes_nothing(event, people):
     for cut in (100, len(TRANSCRIPT) // 3, len(TRANSCRIPT) - 10):
         import_chat(event, TRANSCRIPT[:cut], "t.docx", actor=None)
     assert not Contribution.objects.exists()
+
+
+def test_a_teams_chat_cut_right_after_its_first_name_is_an_error_not_an_empty_import():
+    # Found by the property test above: the first message's header and nothing after it
+    # once read as one emoji-only message, so nothing was imported and nothing was said.
+    result = parse(CHAT_TEXT[:87])
+    assert not result.messages
+    assert result.errors and "no message in this Teams chat has any words" in str(result.errors[0])
