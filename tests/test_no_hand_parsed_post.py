@@ -7,9 +7,8 @@ This test reads every views module and fails on a value read from `request.POST`
 """
 
 import ast
-from pathlib import Path
 
-CAIRN = Path(__file__).resolve().parents[1] / "cairn"
+from tests.test_no_writes_in_views import CAIRN, _views_modules
 
 # Reading one value, several, or all of them one by one.
 READS = {"get", "getlist", "items", "keys", "values", "lists", "pop", "__getitem__"}
@@ -18,10 +17,6 @@ READS = {"get", "getlist", "items", "keys", "values", "lists", "pop", "__getitem
 # Passing request.POST whole to a form, `"name" in request.POST` (which button was
 # pressed) and request.POST.dict() handed to a form are not reads and need no entry.
 ALLOWED: dict[str, str] = {}
-
-
-def _views_modules() -> list[Path]:
-    return sorted([*CAIRN.glob("*/views.py"), *CAIRN.glob("*/views/*.py")])
 
 
 def _is_post(node: ast.expr) -> bool:
