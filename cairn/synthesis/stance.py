@@ -105,6 +105,9 @@ _POSITIVE = _lex(
     "secure peace saves creativity individuality expression identity confidence discipline "
     "advantage advantages supports encourages enables benefits boosts strengthens "
     "humane compassion dignity justice rights "
+    "help helping save saving ensure ensures ensured promote promotes promoting protect "
+    "protecting inclusive deterrent deters prosperity prosperous wealth growth innovation "
+    "progress productive autonomy liberty empower empowers empowerment crucial vital "
     "gut super toll prima danke hilfreich freundlich schön sicher angenehm zufrieden "
     "wunderbar hervorragend klasse gelungen praktisch bequem"
 )
@@ -133,6 +136,10 @@ _CHALLENGE = _lex(
     "losing fail fails failure undermine undermines infringe infringes violate violates "
     "violation danger dangers risks risky abuses pressure conform stunt stunts illegal "
     "unnecessary expensive costly unemployment addicted"
+    " trafficking immoral unethical unjust disaster chaos tyranny imbalance conflict "
+    "mistrust fear distract distracts distraction disadvantage disadvantages drawback "
+    "drawbacks obsolete hinder hinders impede impedes interfere interferes interfering "
+    "deny denies denied"
 )
 # A verb that takes away what follows flips it: "reduces bullying", "prevents crime".
 _REDUCERS = _lex(
@@ -140,7 +147,7 @@ _REDUCERS = _lex(
     "eliminated prevent prevents prevented preventing stop stops avoid avoids avoiding "
     "alleviate alleviates lessen lessens lower lowers fight fights tackle tackles combat "
     "combats minimise minimises minimize minimizes ease eases end ends removes remove "
-    "free preclude precludes cut cuts verhindern verhindert reduziert vermeidet"
+    "free preclude precludes cut cuts less fewer verhindern verhindert reduziert vermeidet weniger"
 )
 # A negation flips the next cue within this many words ("never had a problem");
 # alone it is a challenge ("the doctor didn't listen"), unless it is a pronoun
@@ -216,12 +223,15 @@ def _polarity(words: list[str]) -> tuple[int, int]:
     pos = neg = 0
     pending = 0  # words a negation still reaches
     loud = False  # whether that negation counts as a challenge if it reaches no cue
+    prev = 0  # the cue of the word just before
     for w in words:
         if w in ",;:.!?":
+            prev = 0
             neg += pending > 0 and loud
             pending = 0
             continue
         if w in _NEGATORS or w in _REDUCERS:
+            prev = 0
             neg += pending > 0 and loud
             pending = _NEGATION_REACH
             loud = w not in _QUIET_NEGATORS and w not in _REDUCERS
@@ -233,6 +243,14 @@ def _polarity(words: list[str]) -> tuple[int, int]:
         elif pending:
             pending -= 1
             neg += pending == 0 and loud
+        # Two opposite cues side by side are one harm: "unfair advantage",
+        # "safety risk", "lack safety": the good word names what is harmed.
+        if cue and prev == -cue:
+            if prev > 0:
+                pos, neg = pos - 1, neg + 1
+            prev = 0
+            continue
+        prev = cue
         pos += cue > 0
         neg += cue < 0
     return pos, neg + (pending > 0 and loud)
@@ -260,6 +278,8 @@ _DENIED_BEFORE = re.compile(
     r"(?:\b(?:no|don't|dont|doesn't|doesnt|do not|does not|did not|didn't|not|never|hardly)"
     r"\s+(?:really\s+|even\s+|any\s+)?$)"
     r"|(?:\bwhy\s+(?:\w+\s+){0,3}$)"
+    r"|(?:\b(?:don't|dont|do not|doesn't|does not|didn't|did not)\s+(?:think|believe|feel|agree)"
+    r"\s+(?:that\s+)?(?:\w+\s+){0,2}$)"
     r"|(?:\b(?:can't|cannot|can not|couldn't)\s+afford\s+(?:to\s+)?$)"
 )
 _AFFORD = re.compile(r"\b(?:can't|cannot|can not|couldn't|could not)\s+afford\s+to\b")
@@ -271,6 +291,7 @@ _AGAINST_ACTIONS = _lex(
     "cancel cancelled canceled forbidden forbid punished penalised penalized closed close "
     "shut discontinued discouraged replaced replace fined taxed "
     "avoid avoided reject rejected oppose opposed taken take dropped drop changed change "
+    "redirected diverted "
     "reduced reduce regulated discourage fight fought resisted resist "
     "verboten verbieten abgeschafft abschaffen gestrichen streichen eingeschränkt "
     "einschränken abgeschaltet entfernt vermeiden vermieden reduziert reduzieren"
@@ -299,6 +320,14 @@ _DENIED_MODAL = re.compile(r"\b(?:cannot|can't|can not|couldn't|could not)\s+(?:
 _NO_SUBJECT = re.compile(r"(?:^|[.!?;]\s*)no\s+(?:\w+\s+){1,3}$")
 
 
+# "It is still needed", "no longer necessary": a need stated is a proposal too.
+_NEEDED = re.compile(
+    r"\b(?:is|are|was|were|be|remains?)\s+(?P<neg>not\s+|no\s+longer\s+|never\s+)?"
+    r"(?:still\s+|really\s+|very\s+|so\s+|absolutely\s+)?"
+    r"(?:needed|necessary|essential|vital|indispensable|required|unnecessary|unneeded)\b"
+)
+
+
 def _proposal_side(lowered: str) -> int:
     """The side of the first proposal in the text, 0 when there is none or it names no action."""
     m = _PROPOSAL.search(lowered)
@@ -312,6 +341,12 @@ def _proposal_side(lowered: str) -> int:
                     return 1
                 if w in _FOR_ACTIONS and w not in _KEEPING:
                     return -1
+        needed = _NEEDED.search(lowered)
+        if needed:
+            denied = bool(needed.group("neg")) != needed.group(0).endswith(
+                ("unnecessary", "unneeded")
+            )
+            return -1 if denied else 1
         m = _AFFORD.search(lowered)
         if not m:
             return 0

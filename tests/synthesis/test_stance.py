@@ -90,6 +90,14 @@ def test_reviewers_cases(text: str, stance: str) -> None:
         ("We cannot prohibit women in combat, they are as able as men", 1),
         # the proposal's own clause decides, not what follows the comma
         ("Journalism should be funded, not cut", 1),
+        # a need stated or denied is a proposal
+        ("Affirmative action is still needed to correct discrimination", 1),
+        ("Affirmative action is no longer necessary in modern society", -1),
+        ("I don't think we should abandon marriage", 1),
+        # two opposite cues side by side are one harm; "less" flips what follows
+        ("Subsidizing it gives an unfair advantage to a few", -1),
+        ("School uniforms can be less comfortable than regular clothes", -1),
+        ("Cameras mean less crime", 1),
         # German
         ("Der Radweg sollte nicht entfernt werden", 1),
         ("Die Parkplätze sollten abgeschafft werden", -1),
