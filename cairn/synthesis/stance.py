@@ -108,6 +108,7 @@ _POSITIVE = _lex(
     "help helping save saving ensure ensures ensured promote promotes promoting protect "
     "protecting inclusive deterrent deters prosperity prosperous wealth growth innovation "
     "progress productive autonomy liberty empower empowers empowerment crucial vital "
+    "boon thrive thrives thriving cheaper affordable "
     "gut super toll prima danke hilfreich freundlich schön sicher angenehm zufrieden "
     "wunderbar hervorragend klasse gelungen praktisch bequem"
 )
@@ -139,7 +140,9 @@ _CHALLENGE = _lex(
     " trafficking immoral unethical unjust disaster chaos tyranny imbalance conflict "
     "mistrust fear distract distracts distraction disadvantage disadvantages drawback "
     "drawbacks obsolete hinder hinders impede impedes interfere interferes interfering "
-    "deny denies denied"
+    "deny denies denied overpopulation overpopulated overcrowding overcrowded congestion "
+    "persecution demoralization disservice problematic fruitless disparity vulnerable "
+    "destruction devastation exclusion segregation"
 )
 # A verb that takes away what follows flips it: "reduces bullying", "prevents crime".
 _REDUCERS = _lex(
@@ -224,6 +227,7 @@ def _polarity(words: list[str]) -> tuple[int, int]:
     pending = 0  # words a negation still reaches
     loud = False  # whether that negation counts as a challenge if it reaches no cue
     prev = 0  # the cue of the word just before
+    prev_word: str | int = 0
     for w in words:
         if w in ",;:.!?":
             prev = 0
@@ -245,12 +249,17 @@ def _polarity(words: list[str]) -> tuple[int, int]:
             neg += pending == 0 and loud
         # Two opposite cues side by side are one harm: "unfair advantage",
         # "safety risk", "lack safety": the good word names what is harmed.
+        if cue > 0 and prev_word == "cost":  # "cost effective", "cost efficient"
+            neg -= 1
+            pos += 1
+            prev = prev_word = 0
+            continue
         if cue and prev == -cue:
             if prev > 0:
                 pos, neg = pos - 1, neg + 1
             prev = 0
             continue
-        prev = cue
+        prev, prev_word = cue, w
         pos += cue > 0
         neg += cue < 0
     return pos, neg + (pending > 0 and loud)
@@ -325,6 +334,9 @@ _NEEDED = re.compile(
     r"\b(?:is|are|was|were|be|remains?)\s+(?P<neg>not\s+|no\s+longer\s+|never\s+)?"
     r"(?:still\s+|really\s+|very\s+|so\s+|absolutely\s+)?"
     r"(?:needed|necessary|essential|vital|indispensable|required|unnecessary|unneeded)\b"
+    r"|\b(?:ist|sind|wäre|wären|bleibt|bleiben)\s+(?P<nicht>nicht\s+|nicht\s+mehr\s+)?"
+    r"(?:dringend\s+|unbedingt\s+|sehr\s+|wirklich\s+)?"
+    r"(?:nötig|notwendig|erforderlich|wichtig|unnötig|überflüssig|unverzichtbar)\b"
 )
 
 
@@ -343,8 +355,9 @@ def _proposal_side(lowered: str) -> int:
                     return -1
         needed = _NEEDED.search(lowered)
         if needed:
-            denied = bool(needed.group("neg")) != needed.group(0).endswith(
-                ("unnecessary", "unneeded")
+            negated = bool(needed.group("neg") or needed.group("nicht"))
+            denied = negated != needed.group(0).endswith(
+                ("unnecessary", "unneeded", "unnötig", "überflüssig")
             )
             return -1 if denied else 1
         m = _AFFORD.search(lowered)

@@ -98,10 +98,15 @@ def test_reviewers_cases(text: str, stance: str) -> None:
         ("Subsidizing it gives an unfair advantage to a few", -1),
         ("School uniforms can be less comfortable than regular clothes", -1),
         ("Cameras mean less crime", 1),
+        ("It is the most cost effective way", 1),
+        ("New towns alleviate the overpopulation of cities", 1),
         # German
         ("Der Radweg sollte nicht entfernt werden", 1),
         ("Die Parkplätze sollten abgeschafft werden", -1),
         ("Wir müssen den Radverkehr fördern", 1),
+        ("Sichere Radwege sind dringend notwendig", 1),
+        ("Ein Tempolimit ist nicht nötig", -1),
+        ("Die Parkplätze am Markt sind überflüssig", -1),
     ],
 )
 def test_side_of_a_statement(text: str, expected: int) -> None:
