@@ -141,7 +141,7 @@ _CHALLENGE = _lex(
     "mistrust fear distract distracts distraction disadvantage disadvantages drawback "
     "drawbacks obsolete hinder hinders impede impedes interfere interferes interfering "
     "deny denies denied overpopulation overpopulated overcrowding overcrowded congestion "
-    "persecution demoralization disservice problematic fruitless disparity vulnerable "
+    "persecution demoralization disservice problematic fruitless disparity "
     "destruction devastation exclusion segregation"
 )
 # A verb that takes away what follows flips it: "reduces bullying", "prevents crime".
@@ -247,16 +247,15 @@ def _polarity(words: list[str]) -> tuple[int, int]:
         elif pending:
             pending -= 1
             neg += pending == 0 and loud
-        # Two opposite cues side by side are one harm: "unfair advantage",
-        # "safety risk", "lack safety": the good word names what is harmed.
+        # A harm word before a good one is one harm: "unfair advantage", "lack
+        # safety", "false hope": the good word names what is harmed. (Not the
+        # other way round: "protects vulnerable children".)
         if cue > 0 and prev_word == "cost":  # "cost effective", "cost efficient"
             neg -= 1
             pos += 1
             prev = prev_word = 0
             continue
-        if cue and prev == -cue:
-            if prev > 0:
-                pos, neg = pos - 1, neg + 1
+        if cue > 0 and prev < 0:
             prev = 0
             continue
         prev, prev_word = cue, w
