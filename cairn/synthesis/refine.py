@@ -28,6 +28,9 @@ SIDE_MIN = 3  # and at least this many statements (weighted by duplicates)
 # A dissenter moves to the nearest theme of its own side when that theme's
 # centre is at most this much less similar than its own theme's.
 DISSENT_MARGIN = 0.1
+# In a run argued with explicit proposals on both sides, sides are surer (the
+# prototypes are seeded from them) and a dissenter may go further.
+DISSENT_MARGIN_ARGUED = 0.2
 # Explicit proposals ("we should (not) ban X") tell which sides a run has.
 # When there are enough of them (this many, and this share of the run) and
 # nearly all point one way, everyone argues one side: cue words that seem to
@@ -170,6 +173,7 @@ def move_dissenters(
     stances: list[str] | list[int],
     sides: dict[int, str],
     first: int = 0,
+    margin: float = DISSENT_MARGIN,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Statements arguing against their one-sided theme join the nearest theme of their side.
 
@@ -195,7 +199,7 @@ def move_dissenters(
         sims = x[movers] @ centroids[targets].T
         best = sims.argmax(1)
         mine = np.einsum("ij,ij->i", x[movers], centroids[labels[movers]])
-        ok = sims[np.arange(len(movers)), best] >= mine - DISSENT_MARGIN
+        ok = sims[np.arange(len(movers)), best] >= mine - margin
         labels[movers[ok]] = targets[best[ok]]
         moved = moved or bool(ok.any())
     if not moved:
@@ -263,6 +267,10 @@ def refine_sides(
     if one_sided(proposals, w):
         return split_sides(x, w, labels, centroids, sides, first=first, split=False)
     filled = fill_sides(x, w, sides, proposals)
+    argued = _enough_proposals(np.asarray(proposals), w)
     labels, centroids, tags = split_sides(x, w, labels, centroids, filled, first=first)
-    labels, centroids = move_dissenters(x, w, labels, centroids, filled, tags, first=first)
+    margin = DISSENT_MARGIN_ARGUED if argued else DISSENT_MARGIN
+    labels, centroids = move_dissenters(
+        x, w, labels, centroids, filled, tags, first=first, margin=margin
+    )
     return labels, centroids, tags

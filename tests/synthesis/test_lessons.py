@@ -192,6 +192,21 @@ def test_a_statement_without_a_cue_takes_the_side_whose_proposals_it_reads_like(
     assert refine.fill_sides(x, np.ones(31), cues, few).tolist() == cues
 
 
+def test_a_dissenter_goes_further_in_a_run_argued_with_proposals() -> None:
+    centres = np.eye(3, dtype=np.float32)[:2]
+    d = np.array([[0.75, 0.6, np.sqrt(1 - 0.75**2 - 0.6**2)]], dtype=np.float32)
+    x = np.vstack([np.repeat(np.eye(3, dtype=np.float32)[:2], 5, axis=0), d])
+    labels = np.array([0] * 5 + [1] * 5 + [0])
+    sides_in = [1] * 5 + [-1] * 5 + [-1]
+    tags = {0: "positive", 1: "challenge"}
+    # 0.15 less similar to the theme of its side: too far by default, near enough at 0.2.
+    kept, _ = refine.move_dissenters(x, np.ones(11), labels, centres, sides_in, tags)
+    moved, _ = refine.move_dissenters(
+        x, np.ones(11), labels, centres, sides_in, tags, margin=refine.DISSENT_MARGIN_ARGUED
+    )
+    assert kept[10] == 0 and moved[10] == 1
+
+
 def test_near_synonym_themes_are_merged() -> None:
     rng = np.random.default_rng(0)
     base = rng.normal(size=(3, 16)).astype(np.float32)
