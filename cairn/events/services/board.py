@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution, ContributionChannel
@@ -34,6 +34,36 @@ def can_use_board(user: Any, group: BreakoutGroup) -> bool:
     if person.pk in (group.facilitator_id, group.note_taker_id):
         return True
     return group.members.filter(pk=person.pk).exists()
+
+
+def may_poll_board(user: Any, event_id: int, group_id: int) -> bool | None:
+    """can_use_board for the poll, in one query: None when the group is not the event's.
+
+    Hundreds of open boards poll every few seconds, so the poll reads only what the rule
+    needs (who leads the group, whether the user sits in it) in one row, instead of
+    loading the group, its event and people, then the user's person, then the membership.
+    """
+    role = role_of(user)
+    if role is None:
+        return False
+    row = (
+        BreakoutGroup.objects.filter(pk=group_id, event_id=event_id)
+        .annotate(
+            sits_in=Exists(
+                BreakoutGroup.members.through.objects.filter(
+                    breakoutgroup_id=OuterRef("pk"), person__user_id=user.pk
+                )
+            )
+        )
+        .values_list("facilitator__user_id", "note_taker__user_id", "sits_in")
+        .first()
+    )
+    if row is None:
+        return None
+    if role >= Role.COORDINATOR:
+        return True
+    facilitator_user, note_taker_user, sits_in = row
+    return sits_in or user.pk in (facilitator_user, note_taker_user)
 
 
 def groups_led_by(user: Any, groups: "list[BreakoutGroup]") -> "list[BreakoutGroup]":
@@ -86,13 +116,13 @@ def _last_key(group_id: int) -> str:
     return f"board:last:{group_id}"
 
 
-def last_note_id(group: BreakoutGroup) -> int:
-    key = _last_key(group.pk)
+def last_note_id(group_id: int) -> int:
+    key = _last_key(group_id)
     last = cache.get(key)
     if last is None:
         last = (
             Contribution.objects.filter(
-                breakout_group=group, channel=ContributionChannel.BREAKOUT_NOTE
+                breakout_group_id=group_id, channel=ContributionChannel.BREAKOUT_NOTE
             )
             .order_by("-pk")
             .values_list("pk", flat=True)
@@ -103,10 +133,10 @@ def last_note_id(group: BreakoutGroup) -> int:
     return last
 
 
-def notes(group: BreakoutGroup, after: int = 0) -> QuerySet[Contribution]:
+def notes(group_id: int, after: int = 0) -> QuerySet[Contribution]:
     return (
         Contribution.objects.filter(
-            breakout_group=group, channel=ContributionChannel.BREAKOUT_NOTE, pk__gt=after
+            breakout_group_id=group_id, channel=ContributionChannel.BREAKOUT_NOTE, pk__gt=after
         )
         .select_related("author")
         .order_by("pk")
