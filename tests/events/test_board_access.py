@@ -91,8 +91,9 @@ def test_the_event_page_links_a_facilitator_only_to_boards_they_lead(client, bob
 
 
 @pytest.mark.parametrize("who", ["member", "facilitator", "coordinator"])
-def test_a_board_poll_costs_four_queries_whoever_polls(client, rooms, charlie, bob, who):
-    # Hundreds of boards poll every 3 s: session, user, role, and one row for the rule.
+def test_a_board_poll_costs_at_most_five_queries_whoever_polls(client, rooms, charlie, bob, who):
+    # Hundreds of boards poll every 3 s: session, user, role, then the membership, which
+    # answers for the members who make nearly all polls; leaders also read the group's row.
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -105,7 +106,8 @@ def test_a_board_poll_costs_four_queries_whoever_polls(client, rooms, charlie, b
     client.get(url)  # fills the newest-note cache, as the first poll of any process does
     with CaptureQueriesContext(connection) as seen:
         assert client.get(url).status_code == 204
-    assert len(seen.captured_queries) == 4, [q["sql"][:80] for q in seen.captured_queries]
+    expected = 4 if who == "member" else 5
+    assert len(seen.captured_queries) == expected, [q["sql"][:80] for q in seen.captured_queries]
 
 
 def test_a_poll_of_a_group_of_another_event_is_not_found(client, rooms, charlie, event):
