@@ -63,6 +63,7 @@ register(
         kept={
             "consultations.Response.entered_by": STAFF,
             "consultations.Consultation.created_by": STAFF,
+            "consultations.ResponseImport.created_by": STAFF,
         },
         order=50,
     )
