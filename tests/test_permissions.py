@@ -161,6 +161,7 @@ RULES: dict[str, Rule] = {
     "reports:unpublish": Rule(COORDINATORS),
     "reports:send": Rule(COORDINATORS),
     "reports:download": Rule(COORDINATORS),
+    "reports:file": Rule(COORDINATORS, args=lambda w: {"pk": w["report"].pk, "fmt": "pdf"}),
     "reports:section_edit": Rule(COORDINATORS),
     "reports:section_move": Rule(COORDINATORS),
     "reports:section_hide": Rule(COORDINATORS),
