@@ -105,10 +105,17 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'cairn.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'cairn.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        # A new PostgreSQL connection is a new server process: opened per request, it cost
+        # more than the request itself (bench/load.py: polls answered per second doubled
+        # when connections were kept). Each web thread and worker keeps one for a minute,
+        # checked before reuse; processes x threads + workers must stay under the server's
+        # max_connections (deploy/README.md). SQLite opens a file, so it keeps none.
+        conn_max_age=env_int("CONN_MAX_AGE", 60 if _DATABASE_URL.startswith("postgres") else 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -126,9 +126,9 @@ def _read(row: models.Model, path: str) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def label(entry: PersonData, key: str) -> str:
-    """What the readable export calls one of an entry's keys."""
-    return str(entry.labels.get(key) or capfirst(key.replace("_", " ")))
+def label(labels: Mapping[str, str], key: str) -> str:
+    """What the readable export calls a key: its label, or the key as words."""
+    return str(labels.get(key) or capfirst(key.replace("_", " ")))
 
 
 _registry: dict[str, PersonData] = {}
