@@ -32,6 +32,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,13 @@ def setup_django(database_url: str) -> None:
     # bench, so none is sent) and no mail server is needed.
     os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    # The sessions made here are signed with the key the servers will read: one kept key in
+    # a folder of the bench's own (a server left to make its own would log everyone out).
+    from cairn.lib.secret_key import load_or_create_key
+
+    data_dir = Path(tempfile.mkdtemp(prefix="cairn-load-"))
+    load_or_create_key(data_dir)
+    os.environ["CAIRN_DATA_DIR"] = str(data_dir)
     import django
 
     django.setup()
@@ -247,6 +255,9 @@ async def timed(tally: Tally, kind: str, call, ok=(200, 201, 204, 302, 304)):
     if status not in ok:
         tally.error(f"{kind}: HTTP {status}")
         return None
+    if "/accounts/login/" in headers.get("location", ""):
+        tally.error(f"{kind}: sent to log in")  # a bench whose sessions fail measures nothing
+        return None
     return status, headers, body
 
 
@@ -361,6 +372,28 @@ def start_server(processes: int, port: int, threads: int) -> subprocess.Popen:
     raise SystemExit(f"the server with {processes} processes did not start")
 
 
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds used so far by a process and its children (Linux /proc; 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier += children
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -376,7 +409,10 @@ def run_setting(
     server = start_server(processes, port, threads)
     try:
         asyncio.run(http(port, "GET", "/health/web/"))  # every process has imported Django
+        server_cpu, client_cpu = process_tree_cpu(server.pid), time.process_time()
         tally, elapsed = asyncio.run(play(port, data, seconds, event_id, per_second))
+        server_cpu = process_tree_cpu(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         time.sleep(POLL_SECONDS)  # let the last notes be seen before counting
     finally:
         server.terminate()
@@ -402,6 +438,9 @@ def run_setting(
         "notes_unseen": len(tally.posted) - len(visible),
         "requests": len(tally.latencies),
         "error_kinds": tally.error_kinds,
+        # CPU per request, which other work on the machine does not inflate as it does latency.
+        "server_cpu_ms": round(1000 * server_cpu / max(1, len(tally.latencies)), 2),
+        "client_cpu_ms": round(1000 * client_cpu / max(1, len(tally.latencies)), 2),
         "mean_ms": round(1000 * statistics.fmean(tally.latencies), 1) if tally.latencies else 0,
     }
 
@@ -442,12 +481,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{args.participants} participants, {seconds} s per setting, {os.cpu_count()} CPUs")
     head = ("procs", "req/s", "p50 ms", "p95 ms", "p99 ms", "poll p95", "errors",
-            "note p95 s", "notes", "unseen", "overfilled", "duplicates")  # fmt: skip
+            "note p95 s", "notes", "unseen", "overfilled", "duplicates", "srv cpu ms",
+            "cli cpu ms")  # fmt: skip
     print("  ".join(f"{h:>10}" for h in head))
     for r in results:
         cells = (r["processes"], r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
                  r["poll_p95_ms"], r["errors"], r["note_visible_p95_s"], r["notes_posted"],
-                 r["notes_unseen"], r["overfilled"], r["duplicates"])  # fmt: skip
+                 r["notes_unseen"], r["overfilled"], r["duplicates"], r["server_cpu_ms"],
+                 r["client_cpu_ms"])  # fmt: skip
         print("  ".join(f"{c!s:>10}" for c in cells))
         if r["error_kinds"]:
             print(f"{'':>10}  errors: {r['error_kinds']}")
