@@ -42,6 +42,7 @@ from cairn.contributions.services import record_contributions
 from cairn.core import audit
 from cairn.jobs.services import start_job
 from cairn.lib.bulk import insert_many, insert_returning_pks
+from cairn.lib.decoding import encoding_label
 from cairn.members.models import Person, Sector
 from cairn.members.tabular import UnreadableFile, read_table
 
@@ -317,8 +318,8 @@ def _read_rows(data: bytes, filename: str, report: ImportReport) -> tuple[list[s
     except UnreadableFile as exc:
         report.errors.append(str(exc))
         raise ImportFailed(report) from exc
-    if table.encoding and table.encoding not in ("utf-8", "utf-8-sig", "ascii"):
-        name = table.encoding.replace("windows-", "Windows-").replace("cp1252", "Windows-1252")
+    name = encoding_label(table.encoding) if table.encoding else "UTF-8"
+    if name != "UTF-8":
         why = " (Excel's default)" if name == "Windows-1252" else ""
         report.notes.append(f"The file is not UTF-8; it was read as {name}{why}.")
     headers = table.headers
