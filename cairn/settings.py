@@ -105,10 +105,17 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'cairn.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'cairn.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        # A new PostgreSQL connection is a new server process: opened per request, it cost
+        # more than the request itself (bench/load.py: polls answered per second doubled
+        # when connections were kept). Each web thread and worker keeps one for a minute,
+        # checked before reuse; processes x threads + workers must stay under the server's
+        # max_connections (deploy/README.md). SQLite opens a file, so it keeps none.
+        conn_max_age=env_int("CONN_MAX_AGE", 60 if _DATABASE_URL.startswith("postgres") else 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -248,6 +255,8 @@ CAIRN_HEALTH_MIN_FREE_MB = env_int("CAIRN_HEALTH_MIN_FREE_MB", 500)
 CAIRN_HEARTBEAT_SECONDS = env_int("CAIRN_HEARTBEAT_SECONDS", 10)
 CAIRN_WORKER_STALE_SECONDS = env_int("CAIRN_WORKER_STALE_SECONDS", 60)
 CAIRN_TASK_MAX_ATTEMPTS = env_int("CAIRN_TASK_MAX_ATTEMPTS", 3)
+# A report file still "being prepared" after this long lost its task: it is marked failed.
+CAIRN_RENDER_STALE_MINUTES = env_int("CAIRN_RENDER_STALE_MINUTES", 30)
 # An email recorded as "being sent" for longer than this lost its worker between the mail
 # server and the record: it is marked "unknown, check" for a coordinator, never re-sent.
 CAIRN_EMAIL_SENDING_STALE_MINUTES = env_int("CAIRN_EMAIL_SENDING_STALE_MINUTES", 10)
@@ -270,6 +279,11 @@ CAIRN_SCHEDULES = [
             "every": 60,
             "call": "cairn.insights.services.fail_stale_runs",
         },
+        {
+            "name": "fail-stale-renders",
+            "every": 60,
+            "call": "cairn.reports.files.fail_stale_renders",
+        },
         {"name": "send-reminders", "every": 600, "call": "cairn.events.tasks.send_due_reminders"},
         {
             "name": "retry-emails",
@@ -285,6 +299,11 @@ CAIRN_SCHEDULES = [
             "name": "prune-task-results",
             "every": 86400,
             "call": "cairn.jobs.services.prune_finished_tasks",
+        },
+        {
+            "name": "clear-sign-in-codes",
+            "every": 3600,
+            "call": "cairn.accounts.services.clear_expired_sign_in_codes",
         },
         {
             "name": "clear-sessions",

@@ -6,7 +6,11 @@ fails on a direct ORM write, so a new one is caught in review rather than in pro
 """
 
 import ast
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from django.db import connection
 
 CAIRN = Path(__file__).resolve().parents[1] / "cairn"
 
@@ -22,6 +26,25 @@ WRITES = {
 }
 # `update` also names dict.update; it is a write when called on a queryset or a manager.
 QUERYSET_METHODS = {"objects", "filter", "exclude", "all", "select_for_update", "using"}
+
+WRITING_SQL = ("insert", "update", "delete", "replace", "merge")
+
+
+@contextmanager
+def sql_writes() -> Iterator[list[str]]:
+    """Every statement that writes, run inside the block: the scan below reads the views'
+    own code; this catches a write a GET reaches through a helper (a cache filled, a task
+    queued in the database)."""
+    seen: list[str] = []
+
+    def spy(execute, sql, params, many, context):  # noqa: ANN001, ANN202 - Django's hook
+        if sql.lstrip().lower().startswith(WRITING_SQL):
+            seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        yield seen
+
 
 # Views allowed to write, each with the reason (none today).
 ALLOWED: dict[str, str] = {}
@@ -82,3 +105,14 @@ def test_the_scan_reads_the_views_packages_too():
     names = {str(p.relative_to(CAIRN)) for p in _views_modules()}
     assert "members/views.py" in names
     assert any(name.startswith("events/views") for name in names)
+
+
+def test_the_write_spy_sees_a_write_and_not_a_read(db):
+    from cairn.core.models import AuditEntry
+
+    with sql_writes() as seen:
+        list(AuditEntry.objects.all())
+    assert seen == []
+    with sql_writes() as seen:
+        AuditEntry.objects.create(action="test")
+    assert len(seen) == 1

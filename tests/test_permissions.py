@@ -133,6 +133,10 @@ RULES: dict[str, Rule] = {
     "consultations:results_pdf": Rule(FACILITATORS),
     "consultations:results_csv": Rule(FACILITATORS),
     "consultations:import": Rule(COORDINATORS),
+    "consultations:import_result": Rule(
+        COORDINATORS,
+        args=lambda w: {"pk": w["consultation"].pk, "import_id": w["response_import"].pk},
+    ),
     # exchange and conversations
     "exchange:list": Rule(SIGNED_IN),
     "exchange:create": Rule(SIGNED_IN),
@@ -157,6 +161,7 @@ RULES: dict[str, Rule] = {
     "reports:unpublish": Rule(COORDINATORS),
     "reports:send": Rule(COORDINATORS),
     "reports:download": Rule(COORDINATORS),
+    "reports:file": Rule(COORDINATORS, args=lambda w: {"pk": w["report"].pk, "fmt": "pdf"}),
     "reports:section_edit": Rule(COORDINATORS),
     "reports:section_move": Rule(COORDINATORS),
     "reports:section_hide": Rule(COORDINATORS),
@@ -297,7 +302,7 @@ def world(demo):
     """Real objects for every URL argument, and one user per role."""
     from cairn.accounts.models import JoinRequest
     from cairn.accounts.services import create_invite
-    from cairn.consultations.models import Consultation, Response
+    from cairn.consultations.models import Consultation, Response, ResponseImport
     from cairn.contributions.models import Contribution
     from cairn.contributions.services import record_contribution
     from cairn.conversations.models import HeldReply, Thread
@@ -357,6 +362,9 @@ def world(demo):
         "consultation": consultation,
         "question": consultation.questions.first(),
         "response": Response.objects.create(consultation=consultation, channel="web"),
+        "response_import": ResponseImport.objects.create(
+            consultation=consultation, filename="answers.csv", content=b"Q1\nYes\n"
+        ),
         "listing": Listing.objects.first(),
         "thread": Thread.objects.first(),
         "report": report,

@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from cairn.consultations.models import PaperForm, Response
-from cairn.core.datarights import STAFF, PersonData, register
+from cairn.core.datarights import STAFF, PersonData, Rows, field_labels, register
 from cairn.members.models import Person
 
 
@@ -45,39 +45,45 @@ register(
         key="consultation_responses",
         title=_("Consultation responses"),
         export=_responses,
+        labels=field_labels(
+            Response,
+            [
+                "consultation",
+                ("name_given", "respondent_name"),
+                "channel",
+                "status",
+                "consent_to_quote",
+                "created_at",
+                "submitted_at",
+                "answers",
+            ],
+        ),
         erase=_erase_responses,
         relations=("consultations.Response.person",),
         kept={
             "consultations.Response.entered_by": STAFF,
             "consultations.Consultation.created_by": STAFF,
+            "consultations.ResponseImport.created_by": STAFF,
         },
         order=50,
     )
 )
 
 
-def _paper_forms(person: Person) -> list[dict[str, Any]]:
-    return [
-        {
-            "consultation": f.consultation.title,
-            "code": f.code,
-            "issued_at": f.issued_at.isoformat(),
-            "sent_at": f.sent_at.isoformat() if f.sent_at else None,
-        }
-        for f in PaperForm.objects.filter(person=person).select_related("consultation")
-    ]
-
-
-def _erase_paper_forms(person: Person) -> int:
-    return PaperForm.objects.filter(person=person).update(person=None)
+paper_forms = Rows(
+    PaperForm,
+    "person",
+    [("consultation", "consultation.title"), "code", "issued_at", "sent_at"],
+)
 
 
 register(
     PersonData(
         key="consultation_paper_forms",
         title=_("Paper consultation forms sent to you"),
-        export=_paper_forms,
-        erase=_erase_paper_forms,
+        export=paper_forms.export,
+        erase=paper_forms.anonymise(person=None),
+        labels=paper_forms.labels,
         relations=("consultations.PaperForm.person",),
         order=51,
     )

@@ -11,6 +11,8 @@ from cairn.consultations.models import (
     ResponseChannel,
 )
 from cairn.consultations.services import paper
+from cairn.consultations.services.importing import MAX_BYTES as MAX_IMPORT_BYTES
+from cairn.consultations.services.importing import too_large
 from cairn.lib.forms import direction
 from cairn.members.models import Channel, Person, Sector
 
@@ -63,6 +65,13 @@ class ImportForm(forms.Form):
         ),
     )
     dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        # Refused by its size before it is read into memory, with the limit named.
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(too_large(upload.size))
+        return upload
 
 
 def _sector_choices(blank: str) -> list[tuple[str, str]]:

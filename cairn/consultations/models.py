@@ -267,3 +267,45 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60] or ", ".join(self.selected)
+
+
+class ImportStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for the worker")
+    APPLIED = "applied", _("Imported")
+    CHECKED = "checked", _("Checked, nothing written")
+    REFUSED = "refused", _("Nothing imported: problems found")
+
+
+class ResponseImport(models.Model):
+    """A large file of responses imported by a worker: the file until it is read, then
+    what the import found. Applying it and marking it applied are one transaction, so a
+    worker killed part way leaves nothing and a retry imports the file once."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    # Emptied once the file is read through (applied, checked or refused).
+    content = models.BinaryField(blank=True)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.WAITING
+    )
+    report = models.JSONField(default=dict, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("response import")
+        verbose_name_plural = _("response imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:import_result", args=[self.consultation_id, self.pk])

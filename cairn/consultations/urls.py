@@ -30,4 +30,5 @@ urlpatterns = [
     path("<int:pk>/results.pdf", views.results_pdf, name="results_pdf"),
     path("<int:pk>/results.csv", views.results_csv, name="results_csv"),
     path("<int:pk>/import/", views.import_csv, name="import"),
+    path("<int:pk>/import/<int:import_id>/", views.import_result, name="import_result"),
 ]

@@ -26,6 +26,7 @@ from cairn.consultations.models import (
     QuestionKind,
     Response,
     ResponseChannel,
+    ResponseImport,
 )
 from cairn.consultations.services import answering, building, importing, paper, results
 from cairn.core.roles import (
@@ -438,13 +439,17 @@ def import_csv(request: HttpRequest, pk: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
+        dry_run = form.cleaned_data["dry_run"]
         try:
+            if len(data) > importing.BACKGROUND_BYTES:
+                # A large file goes to a worker; its page follows the job and shows the result.
+                record = importing.queue_import(
+                    consultation, data, filename=upload.name, actor=request.user, dry_run=dry_run
+                )
+                return redirect(record)
             report = importing.import_responses(
-                consultation,
-                upload.read(),
-                filename=upload.name,
-                actor=request.user,
-                dry_run=form.cleaned_data["dry_run"],
+                consultation, data, filename=upload.name, actor=request.user, dry_run=dry_run
             )
         except importing.ImportFailed as exc:
             report = exc.report
@@ -455,4 +460,19 @@ def import_csv(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "consultations/import.html",
         {"consultation": consultation, "form": form, "report": report},
+    )
+
+
+@coordinator_required
+def import_result(request: HttpRequest, pk: int, import_id: int) -> HttpResponse:
+    """A queued import: its progress while the worker has it, then what it found."""
+    consultation = get_object_or_404(Consultation, pk=pk)
+    record = get_object_or_404(
+        ResponseImport.objects.select_related("job"), pk=import_id, consultation=consultation
+    )
+    report = importing.ImportReport.from_dict(record.report) if record.report else None
+    return render(
+        request,
+        "consultations/import.html",
+        {"consultation": consultation, "form": ImportForm(), "report": report, "record": record},
     )

@@ -11,13 +11,16 @@ An entry answers for a relation either by exporting and erasing it, or by saying
 the login, which erasure closes and strips of its name).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.module_loading import autodiscover_modules
+from django.utils.text import capfirst
 
 # The reason most `kept` relations give: who did something is part of the record of it.
 STAFF = (
@@ -45,6 +48,87 @@ class PersonData:
     kept: dict[str, str] = field(default_factory=dict)
     # Export sections and erasures run in this order (lower first), then by key.
     order: int = 100
+    # What the readable export calls each of export's keys (a model field's verbose name);
+    # a key without one is shown as words ("name_given": "Name given").
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The records of one model about a person, the shape most entries share: export reads
+    the same fields from each, erasure deletes them or blanks some of their fields.
+
+    The records are those of `model` whose `person_field` is the person. `fields` names
+    what the export reads, in order: a field ("created_at"), or an export key and the
+    attribute it reads (("thread", "thread.title"), dotted through relations; a relation
+    that is empty reads ""). A time or a date is exported as ISO text.
+    """
+
+    model: type[models.Model]
+    person_field: str
+    fields: Sequence[str | tuple[str, str]]
+
+    def query(self, person: Any) -> models.QuerySet:
+        return self.model._default_manager.filter(**{self.person_field: person})
+
+    def export(self, person: Any) -> list[dict[str, Any]]:
+        paths = _paths(self.fields)
+        related = {p.rsplit(".", 1)[0].replace(".", "__") for p in paths.values() if "." in p}
+        rows = self.query(person)
+        if related:
+            rows = rows.select_related(*sorted(related))
+        return [{key: _read(row, path) for key, path in paths.items()} for row in rows]
+
+    def delete(self, person: Any) -> int:
+        deleted, _counts = self.query(person).delete()
+        return deleted
+
+    def anonymise(self, **blanks: Any) -> Callable[[Any], int]:
+        """An erasure that keeps the records but sets these fields (person=None, text="")."""
+
+        def erase(person: Any) -> int:
+            return self.query(person).update(**blanks)
+
+        return erase
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return field_labels(self.model, self.fields)
+
+
+def _paths(fields: Sequence[str | tuple[str, str]]) -> dict[str, str]:
+    return dict((name, name) if isinstance(name, str) else name for name in fields)
+
+
+def field_labels(
+    model: type[models.Model], fields: Sequence[str | tuple[str, str]]
+) -> dict[str, str]:
+    """Each export key's field's verbose name (of the first step of a dotted path), given
+    `fields` as `Rows` takes them; for an entry that writes its own export."""
+    labels = {}
+    for key, path in _paths(fields).items():
+        try:
+            model_field = model._meta.get_field(path.split(".", 1)[0])
+        except FieldDoesNotExist:
+            continue
+        # A reverse relation (a response's answers) has no verbose name of its own.
+        if getattr(model_field, "verbose_name", None):
+            labels[key] = capfirst(model_field.verbose_name)
+    return labels
+
+
+def _read(row: models.Model, path: str) -> Any:
+    value: Any = row
+    for name in path.split("."):
+        if value is None:
+            return ""
+        value = getattr(value, name)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def label(labels: Mapping[str, str], key: str) -> str:
+    """What the readable export calls a key: its label, or the key as words."""
+    return str(labels.get(key) or capfirst(key.replace("_", " ")))
 
 
 _registry: dict[str, PersonData] = {}

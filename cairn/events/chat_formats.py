@@ -52,6 +52,8 @@ import docx  # python-docx, as for reports
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
+from cairn.lib.decoding import Decoded, decode_text
+
 ZOOM_OLD = "zoom-local-old"
 ZOOM_NEW = "zoom-local"
 ZOOM_CLOUD = "zoom-cloud"
@@ -153,14 +155,11 @@ class _Draft:
         self.lines = [text] if text else []
 
 
-def decode(data: bytes) -> str:
-    """Text of an uploaded file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+def decode(data: bytes) -> Decoded:
+    """Text of an uploaded chat or transcript, read as every importer reads text
+    (`cairn.lib.decoding`: byte order marks, UTF-16, UTF-8, Shift_JIS and the like, else
+    Windows-1252); UndecodableText says why it cannot be read."""
+    return decode_text(data)
 
 
 # Files people bring that we recognise but cannot read: what they are, and what to do.

@@ -5,38 +5,36 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cairn.core.datarights import STAFF, PersonData, register
+from cairn.core.datarights import STAFF, PersonData, Rows, register
 from cairn.events.models import AgendaItem, BreakoutGroup, Feedback, Registration
 from cairn.members.models import Person
 
-
-def _registrations(person: Person) -> list[dict[str, Any]]:
-    return [
-        {
-            "event": r.event.title,
-            "status": r.status,
-            "registered_via": r.channel,
-            "access_needs": r.access_needs,
-            "attended": r.attended,
-            "created_at": r.created_at.isoformat(),
-        }
-        for r in Registration.objects.filter(person=person).select_related("event")
-    ]
+registrations = Rows(
+    Registration,
+    "person",
+    [
+        ("event", "event.title"),
+        "status",
+        ("registered_via", "channel"),
+        "access_needs",
+        "attended",
+        "created_at",
+    ],
+)
 
 
 def _erase_registrations(person: Person) -> int:
     # Registrations stay with the erased record so attendance counts stay true; what the
     # person told us about their needs goes.
-    return (
-        Registration.objects.filter(person=person).exclude(access_needs="").update(access_needs="")
-    )
+    return registrations.query(person).exclude(access_needs="").update(access_needs="")
 
 
 register(
     PersonData(
         key="registrations",
         title=_("Event registrations"),
-        export=_registrations,
+        export=registrations.export,
+        labels=registrations.labels,
         erase=_erase_registrations,
         relations=("events.Registration.person",),
         kept={"events.Registration.entered_by": STAFF},
@@ -84,30 +82,18 @@ register(
 )
 
 
-def _feedback(person: Person) -> list[dict[str, Any]]:
-    return [
-        {
-            "event": f.event.title,
-            "rating": f.rating,
-            "comment": f.comment,
-            "channel": f.channel,
-            "created_at": f.created_at.isoformat(),
-        }
-        for f in Feedback.objects.filter(person=person).select_related("event")
-    ]
-
-
-def _erase_feedback(person: Person) -> int:
-    # The rating and comment stay, unlinked, like the contribution the comment became.
-    return Feedback.objects.filter(person=person).update(person=None)
-
+feedback = Rows(
+    Feedback, "person", [("event", "event.title"), "rating", "comment", "channel", "created_at"]
+)
 
 register(
     PersonData(
         key="event_feedback",
         title=_("Event feedback"),
-        export=_feedback,
-        erase=_erase_feedback,
+        export=feedback.export,
+        # The rating and comment stay, unlinked, like the contribution the comment became.
+        erase=feedback.anonymise(person=None),
+        labels=feedback.labels,
         relations=("events.Feedback.person",),
         kept={"events.Feedback.entered_by": STAFF},
         order=26,

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cairn.core.datarights import PersonData, register
+from cairn.core.datarights import PersonData, field_labels, register
 from cairn.exchange.models import ContactRequest, Listing
 from cairn.members.models import Person
 
@@ -53,6 +53,18 @@ register(
         key="exchange_listings",
         title=_("Exchange listings you are the contact for"),
         export=_listings,
+        labels=field_labels(
+            Listing,
+            [
+                "kind",
+                "title",
+                "organisation",
+                "contact_person",
+                "how_to_contact",
+                "is_open",
+                "created_at",
+            ],
+        ),
         erase=_erase_listings,
         relations=("exchange.Listing.contact_person",),
         kept={"exchange.Listing.created_by": LOGIN},
@@ -88,6 +100,7 @@ register(
         key="exchange_contacts",
         title=_("Requests to get in touch you sent"),
         export=_contact_requests,
+        labels=field_labels(ContactRequest, ["listing", "message", "created_at"]),
         erase=_erase_contact_requests,
         relations=("exchange.ContactRequest.requested_by",),
         order=61,

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
     from cairn.synthesis.types import Result
 
@@ -50,3 +52,26 @@ def run_synthesis(
     items = [Statement(s.id, s.text, s.attributes, str(s.contribution_id)) for s in statements]
     specs = [ThemeSpec(label=t.label, description=t.description, id=t.id) for t in themes or []]
     return synthesize(items, opts, themes=specs or None, progress=progress)
+
+
+# The library's embedder names (`cairn.synthesis.embed`), as a coordinator reads them.
+_METHOD_WORDS = {
+    "static": _("the meaning of words (Cairn's built-in language model)"),
+    "minilm": _("the meaning of sentences (the full MiniLM language model)"),
+    "tfidf-char": _("shared wording"),
+    "tfidf": _("shared words"),
+}
+
+
+def method_in_plain_words(embedder_name: str) -> str:
+    """How a run's themes were found, for its page: `hybrid(static:minilm-static+tfidf-char)`
+    reads "the meaning of words (...) and shared wording". An unknown name is shown as is."""
+    name = embedder_name.strip()
+    if name.startswith("hybrid(") and name.endswith(")"):
+        parts = name[len("hybrid(") : -1].split("+")
+    else:
+        parts = [name]
+    words = [_METHOD_WORDS.get(part.split(":", 1)[0]) for part in parts]
+    if not name or not all(words):
+        return name
+    return str(_(" and ")).join(str(w) for w in words)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cairn.contributions.models import Contribution
 from cairn.events.models import BreakoutTheme, Event
+from cairn.insights.engine import method_in_plain_words
 
 
 class RunStatus(models.TextChoices):
@@ -83,6 +84,12 @@ class SynthesisRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def method(self) -> str:
+        """How its themes were found, in plain words (empty before its first result)."""
+        used = (self.options or {}).get("used") or {}
+        return method_in_plain_words(str(used.get("embedder_used") or ""))
 
 
 class ThemeOrigin(models.TextChoices):

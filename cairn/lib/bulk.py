@@ -11,6 +11,7 @@ transaction.
 """
 
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, router
@@ -34,6 +35,23 @@ _PLAIN = {
 Row = Mapping[str, Any]
 
 
+# A prepared value per distinct value is kept up to this many per field: imports repeat
+# a few values (now, an empty JSON detail, a choice list) thousands of times.
+_MEMO_LIMIT = 50_000
+
+
+def _memo_key(value: Any) -> Any:
+    """A stand-in for a value to look its prepared form up by: its type with it, so 1 and
+    True (or [1] and [True]) never share one; a list of choices becomes a tuple. An
+    unhashable value gives a key the lookup refuses with TypeError."""
+    kind = type(value)
+    if kind is list:
+        return (kind, tuple([(type(item), item) for item in value]))
+    if kind is dict:
+        return (kind, value) if value else (kind, ())  # only {} is looked up (audit detail)
+    return (kind, value)
+
+
 class _Plan:
     def __init__(self, model: type[models.Model]):
         self.connection = connections[router.db_for_write(model)]
@@ -44,27 +62,63 @@ class _Plan:
         self.columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
         self.marks = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         now = timezone.now()
-        self.steps = [
-            (
-                f.attname,
-                f.get_internal_type() in _PLAIN,
-                now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else None,
-                f,
-            )
-            for f in self.fields
-        ]
-
-    def values(self, row: Row) -> list[Any]:
-        out = []
-        for attname, plain, stamp, field in self.steps:
-            if stamp is not None:
-                value = stamp
-            elif attname in row:
-                value = row[attname]
+        # What a row leaves out: fixed defaults prepared once per insert, not once per
+        # row; auto_now stamps, which win over anything the row gives, likewise; and
+        # defaults made fresh per row (a dict, a list), which the field makes each time.
+        self.base: dict[str, Any] = {}
+        self.stamps: dict[str, Any] = {}
+        self.fresh: list[tuple[str, models.Field, Any]] = []
+        # Fields whose given values the driver cannot take as they are (JSON, dates).
+        self.prepare: list[tuple[str, Any]] = []
+        for f in self.fields:
+            plain = f.get_internal_type() in _PLAIN
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.stamps[f.attname] = self._prepared(f, now)
+                continue
+            prepare = None if plain else self._preparer(f)
+            if prepare is not None:
+                self.prepare.append((f.attname, prepare))
+            if f.has_default() and callable(f.default):
+                self.fresh.append((f.attname, f, prepare))
             else:
-                value = field.get_default()
-            out.append(value if plain else field.get_db_prep_save(value, self.connection))
-        return out
+                self.base[f.attname] = self._prepared(f, f.get_default())
+        names = [f.attname for f in self.fields]
+        # One C-level call per row picks every column's value in order.
+        self.pick = itemgetter(*names) if len(names) > 1 else (lambda v: (v[names[0]],))
+
+    def _prepared(self, field: models.Field, value: Any) -> Any:
+        if field.get_internal_type() in _PLAIN:
+            return value
+        return field.get_db_prep_save(value, self.connection)
+
+    def _preparer(self, field: models.Field) -> Any:
+        memo: dict[Any, Any] = {}
+        connection = self.connection
+
+        def prepare(value: Any) -> Any:
+            key = _memo_key(value)
+            try:
+                found = memo.get(key, memo)
+            except TypeError:  # unhashable (a nested dict): prepared every time
+                return field.get_db_prep_save(value, connection)
+            if found is memo:
+                found = field.get_db_prep_save(value, connection)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[key] = found
+            return found
+
+        return prepare
+
+    def values(self, row: Row) -> tuple[Any, ...]:
+        merged = {**self.base, **row, **self.stamps}
+        for attname, prepare in self.prepare:
+            if attname in row:
+                merged[attname] = prepare(row[attname])
+        for attname, field, prepare in self.fresh:
+            if attname not in row:
+                default = field.get_default()
+                merged[attname] = default if prepare is None else prepare(default)
+        return self.pick(merged)
 
     def sql(self, rows: int = 1) -> str:
         # Table and column names come from the model, quoted; every value is a parameter.
@@ -78,7 +132,7 @@ def insert_many(model: type[models.Model], rows: Iterable[Row], batch: int = 500
     plan = _Plan(model)
     sql = plan.sql()
     written = 0
-    pending: list[list[Any]] = []
+    pending: list[tuple[Any, ...]] = []
     with plan.connection.cursor() as cursor:
         for row in rows:
             pending.append(plan.values(row))

@@ -13,37 +13,22 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from cairn.core.datarights import STAFF, PersonData, register
+from cairn.core.datarights import STAFF, PersonData, Rows, register
 from cairn.core.models import AuditEntry
-from cairn.members.models import Person
+from cairn.members.models import ChannelConsent, Consent, Person
 
 ERASED_MARK = "[erased person]"
 
 
-def _consents(person: Person) -> list[dict[str, Any]]:
-    return [
-        {
-            "purpose": c.purpose,
-            "granted": c.granted,
-            "method": c.method,
-            "recorded_at": c.recorded_at.isoformat(),
-            "note": c.note,
-        }
-        for c in person.consents.all()
-    ]
-
-
-def _erase_consents(person: Person) -> int:
-    deleted, _ = person.consents.all().delete()
-    return deleted
-
+consents = Rows(Consent, "person", ["purpose", "granted", "method", "recorded_at", "note"])
 
 register(
     PersonData(
         key="consents",
         title=_("Consent"),
-        export=_consents,
-        erase=_erase_consents,
+        export=consents.export,
+        erase=consents.delete,
+        labels=consents.labels,
         relations=("members.Consent.person",),
         kept={
             "members.Consent.recorded_by": STAFF,
@@ -55,30 +40,17 @@ register(
 )
 
 
-def _channel_consents(person: Person) -> list[dict[str, Any]]:
-    return [
-        {
-            "channel": c.channel,
-            "granted": c.granted,
-            "method": c.method,
-            "recorded_at": c.recorded_at.isoformat(),
-            "note": c.note,
-        }
-        for c in person.channel_consents.all()
-    ]
-
-
-def _erase_channel_consents(person: Person) -> int:
-    deleted, _ = person.channel_consents.all().delete()
-    return deleted
-
+channel_consents = Rows(
+    ChannelConsent, "person", ["channel", "granted", "method", "recorded_at", "note"]
+)
 
 register(
     PersonData(
         key="channel_consents",
         title=_("Ways of contact refused"),
-        export=_channel_consents,
-        erase=_erase_channel_consents,
+        export=channel_consents.export,
+        erase=channel_consents.delete,
+        labels=channel_consents.labels,
         relations=("members.ChannelConsent.person",),
         kept={"members.ChannelConsent.recorded_by": STAFF},
         order=11,

@@ -1,7 +1,6 @@
 """Reading the spreadsheets networks really keep: CSV in any common delimiter and
 encoding, and XLSX. No models here: bytes in, a header and rows out."""
 
-import codecs
 import csv
 import io
 import re
@@ -10,6 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
+
+from cairn.lib.decoding import BinaryData, UndecodableText, decode_text
 
 # One cell: a long free-text answer is a few thousand characters; more is a broken file
 # (a quote mark never closed) or a hostile one, refused with this limit named.
@@ -44,98 +45,16 @@ class Table:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as error:
-            raise UnreadableFile("The file says it is UTF-16 but is not.") from error
-    if b"\x00" in data[:4096]:
+    """The text and the codec that read it (cairn.lib.decoding, as every importer)."""
+    try:
+        decoded = decode_text(data)
+    except BinaryData as error:
         raise UnreadableFile(
             "This does not look like a CSV or Excel file (it contains binary data)."
-        )
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    _refuse_mixed_encodings(data)
-    other = _other_encoding(data)
-    if other:
-        return data.decode(other[0]), other[1]
-    try:
-        # Excel on Windows saves "CSV" as Windows-1252: £, curly quotes, accented names.
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _lines_list(numbers: list[int], negative: bool = False) -> str:
-    """ "line 3 is" / "lines 3, 5 and 9 more are" (with "not" after the verb if negative)."""
-    shown = ", ".join(str(n) for n in numbers[:8])
-    shown += f" and {len(numbers) - 8:,} more" if len(numbers) > 8 else ""
-    verb = "is" if len(numbers) == 1 else "are"
-    return f"{'line' if len(numbers) == 1 else 'lines'} {shown} {verb}" + (
-        " not" if negative else ""
-    )
-
-
-def _refuse_mixed_encodings(data: bytes) -> None:
-    """A file pasted together from two sources: some lines UTF-8 with accents, others in
-    another encoding. Read as one encoding, half its names would be garbled silently."""
-    utf8, other = [], []
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            other.append(number)
-        else:
-            utf8.append(number)
-    if utf8 and other:
-        raise UnreadableFile(
-            "The file mixes two text encodings, so some names would come out garbled: "
-            f"{_lines_list(utf8)} UTF-8, {_lines_list(other, negative=True)} "
-            "(perhaps Windows-1252). Open it in a spreadsheet, check those lines and "
-            "save it again as “CSV UTF-8”."
-        )
-
-
-# Encodings told apart reliably from Western ones (for which Windows-1252 is the right
-# guess, whatever a detector says about a handful of accented letters), with their names.
-_OTHER_ENCODINGS = {
-    "cp932": "Shift_JIS",
-    "shift_jis": "Shift_JIS",
-    "euc_jp": "EUC-JP",
-    "iso2022_jp": "ISO-2022-JP",
-    "gb2312": "GB2312",
-    "gbk": "GBK",
-    "gb18030": "GB18030",
-    "big5": "Big5",
-    "big5hkscs": "Big5",
-    "cp949": "EUC-KR",
-    "euc_kr": "EUC-KR",
-    "cp1251": "Windows-1251",
-    "koi8_r": "KOI8-R",
-}
-
-
-def _other_encoding(data: bytes) -> tuple[str, str] | None:
-    """(codec, name) when the file is plainly in a non-Western encoding such as Shift_JIS,
-    which read as Windows-1252 would be garbage; None otherwise."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    if best is None or best.encoding not in _OTHER_ENCODINGS:
-        return None
-    try:
-        data.decode(best.encoding)
-    except UnicodeDecodeError:
-        return None
-    # The codec's own name: the rows are decoded again with it (Shift_JIS is "cp932" or
-    # "shift_jis", Windows' superset or the standard, whichever the detector found).
-    return best.encoding, best.encoding
+        ) from error
+    except UndecodableText as error:
+        raise UnreadableFile(str(error)) from error
+    return decoded.text, decoded.encoding
 
 
 def _sniff_delimiter(text: str) -> str:

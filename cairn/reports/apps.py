@@ -6,3 +6,12 @@ class ReportsConfig(AppConfig):
     name = "cairn.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        # Local: models (and files, which imports them) cannot load before the app is ready.
+        from cairn.reports.files import remove_stored_file
+        from cairn.reports.models import RenderedFile
+
+        post_delete.connect(remove_stored_file, sender=RenderedFile, dispatch_uid="reports-files")

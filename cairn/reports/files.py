@@ -1,27 +1,29 @@
 """A report's PDF and DOCX, rendered by a worker and kept in Django's file storage.
 
-WeasyPrint takes seconds over a long report, so no web request renders one: the first
-request for a file (or publishing, for the public versions) queues a render, the page
-shows that it is being prepared, and every later request is answered from the stored
-file. Files are keyed by a hash of the document itself, so a report that changes is
-rendered again and an unchanged one never is; several web servers share the files
-through the storage (local disk, or S3 when configured).
-
-Asking for a file that is not there yet writes a `RenderedFile` row from a GET: it is a
-cache being filled (no audit, nothing a person would call a change), keyed so that two
-requests at once queue one render.
+WeasyPrint takes seconds over a long report, so no web request renders one. Publishing
+queues the public versions; a coordinator asks for a draft's file with a button (a POST,
+through `services.prepare_file`, audited), the page shows that it is being prepared, and
+every later request is answered from the stored file. A GET only reads: it finds the
+file, or its progress, or nothing (and the page offers the button). Files are keyed by a
+hash of the document itself, so a report that changes is rendered again and an unchanged
+one never is; several web servers share the files through the storage (local disk, or
+S3 when configured). Files superseded by a newer render, taken off the public site or
+left by a deleted report are removed from the storage too.
 """
 
 import hashlib
 import json
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from cairn.reports import render as renderers
 from cairn.reports.models import RenderedFile, RenderStatus, Report
@@ -47,16 +49,29 @@ def file_name(report: Report, fmt: str, large_print: bool) -> str:
     return f"{slugify(report.title)[:60]}{'-large-print' if large_print else ''}.{fmt}"
 
 
-def request_file(report: Report, doc: dict[str, Any], fmt: str, large_print: bool) -> RenderedFile:
-    """The stored file for this document, queueing its render when there is none yet.
+def find_file(doc: dict[str, Any], fmt: str, large_print: bool) -> RenderedFile | None:
+    """The stored render of this document, if one was ever asked for (reads only)."""
+    return RenderedFile.objects.filter(key=document_key(doc, fmt, large_print)).first()
 
-    A file recorded as ready but missing from the storage (a lost disk, a server that
-    never had it) is rendered again.
+
+def is_ready(rendered: RenderedFile | None) -> bool:
+    """Rendered and still in the storage (a lost disk or a server that never had it is not)."""
+    return (
+        rendered is not None
+        and rendered.status == RenderStatus.DONE
+        and bool(rendered.file)
+        and default_storage.exists(rendered.file.name)
+    )
+
+
+def queue_file(report: Report, doc: dict[str, Any], fmt: str, large_print: bool) -> RenderedFile:
+    """Queue this document's render unless it is ready or already queued.
+
+    A failed render, or a file recorded as ready but missing from the storage, is queued
+    again. Keyed, so two requests at once queue one render.
     """
     key = document_key(doc, fmt, large_print)
     rendered = RenderedFile.objects.filter(key=key).first()
-    if rendered is not None and not _lost(rendered):
-        return rendered
     if rendered is None:
         try:
             with transaction.atomic():
@@ -70,30 +85,23 @@ def request_file(report: Report, doc: dict[str, Any], fmt: str, large_print: boo
                 )
         except IntegrityError:  # another request asked for the same file a moment ago
             return RenderedFile.objects.get(key=key)
+    elif rendered.status == RenderStatus.QUEUED or is_ready(rendered):
+        return rendered
     else:
-        RenderedFile.objects.filter(pk=rendered.pk).update(
-            status=RenderStatus.QUEUED, doc=doc, file="", error="", finished_at=None
+        again = RenderedFile.objects.filter(pk=rendered.pk, status=rendered.status).update(
+            status=RenderStatus.QUEUED,
+            doc=doc,
+            file="",
+            error="",
+            finished_at=None,
+            queued_at=timezone.now(),
         )
+        if not again:  # another request queued it a moment ago
+            rendered.refresh_from_db()
+            return rendered
     render_file_task.enqueue(rendered.pk)
     rendered.refresh_from_db()
     return rendered
-
-
-def retry(rendered: RenderedFile, doc: dict[str, Any]) -> RenderedFile:
-    """Queue a failed render again (the person asked to)."""
-    updated = RenderedFile.objects.filter(pk=rendered.pk, status=RenderStatus.FAILED).update(
-        status=RenderStatus.QUEUED, doc=doc, error="", finished_at=None
-    )
-    if updated:
-        render_file_task.enqueue(rendered.pk)
-    rendered.refresh_from_db()
-    return rendered
-
-
-def _lost(rendered: RenderedFile) -> bool:
-    return rendered.status == RenderStatus.DONE and not (
-        rendered.file and default_storage.exists(rendered.file.name)
-    )
 
 
 def prepare_public_files(report: Report) -> None:
@@ -101,7 +109,22 @@ def prepare_public_files(report: Report) -> None:
     if report.published_doc is None:
         return
     for fmt, large in PUBLIC_VARIANTS:
-        request_file(report, report.published_doc, fmt, large)
+        queue_file(report, report.published_doc, fmt, large)
+
+
+def fail_stale_renders(now: datetime | None = None) -> int:
+    """Mark failed the renders queued for longer than `CAIRN_RENDER_STALE_MINUTES`.
+
+    A render takes seconds; one still queued that long lost its task (its worker killed
+    on the last try, the queue's rows pruned) and would show "being prepared" for ever.
+    Failed, its page offers Try again; a late task finds it failed and does nothing."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.CAIRN_RENDER_STALE_MINUTES)
+    return RenderedFile.objects.filter(status=RenderStatus.QUEUED, queued_at__lt=cutoff).update(
+        status=RenderStatus.FAILED,
+        error=_("No worker finished preparing it. Try again."),
+        finished_at=now,
+    )
 
 
 def render_file(rendered_id: int) -> None:
@@ -151,9 +174,26 @@ def _drop_older(rendered: RenderedFile) -> None:
 
 
 def delete_file(rendered: RenderedFile) -> None:
-    if rendered.file:
-        default_storage.delete(rendered.file.name)
+    # The stored file goes with the row (`remove_stored_file`), once the deletion commits.
     rendered.delete()
+
+
+def remove_stored_file(sender: type, instance: RenderedFile, **kwargs: Any) -> None:
+    """Connected to `post_delete`: a render's row deleted in any way (superseded, taken
+    down, its report or event deleted, the admin) takes its file out of the storage.
+
+    After the commit, so a deletion rolled back keeps a file its row still points at."""
+    name = instance.file.name if instance.file else ""
+    if not name:
+        return
+
+    def remove() -> None:
+        try:
+            default_storage.delete(name)
+        except Exception:  # noqa: BLE001 - a storage outage must not undo the deletion
+            log.warning("could not remove %s from the storage", name, exc_info=True)
+
+    transaction.on_commit(remove)
 
 
 def forget_public_files(report: Report) -> None:

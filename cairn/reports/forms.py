@@ -104,3 +104,16 @@ class SendForm(forms.Form):
 
     def clean_audience(self) -> str:
         return self.cleaned_data["audience"] or AUDIENCES[0]
+
+
+class PrepareFileForm(forms.Form):
+    """The Prepare (or Try again) button of a report's PDF or DOCX."""
+
+    version = forms.ChoiceField(
+        choices=[("draft", "draft"), ("public", "public"), ("published", "published")],
+        error_messages={
+            "required": _("That button sent an odd value; reload the page."),
+            "invalid_choice": _("That button sent an odd value; reload the page."),
+        },
+    )
+    large = flag(default=False)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/unpublish/", views.unpublish, name="unpublish"),
     path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/download/<str:fmt>/", views.download, name="download"),
+    path("<int:pk>/files/<str:fmt>/", views.report_file, name="file"),
     path("<int:pk>/sections/<int:section_pk>/edit/", views.section_edit, name="section_edit"),
     path("<int:pk>/sections/<int:section_pk>/move/", views.section_move, name="section_move"),
     path("<int:pk>/sections/<int:section_pk>/hide/", views.section_hide, name="section_hide"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,8 +16,8 @@ from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 from cairn.reports import files, forms, sending, services
 from cairn.reports import render as renderers
-from cairn.reports.document import build_document, document_for
-from cairn.reports.models import Quote, RenderStatus, Report, Section
+from cairn.reports.document import document_for
+from cairn.reports.models import Quote, RenderedFile, RenderStatus, Report, Section
 
 
 def _consultations() -> list:
@@ -275,12 +276,21 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _download(request: HttpRequest, doc: dict, report: Report, fmt: str) -> HttpResponse:
-    if fmt not in renderers.FORMATS:
-        raise Http404
-    large = request.GET.get("large") == "1"
-    if fmt in files.STORED_FORMATS:
-        return _stored(request, doc, report, fmt, large)
+def _version(query: dict) -> str:
+    """Which document a coordinator's download renders: `?public=1`, `?published=1`, or the
+    draft with its sources."""
+    if query.get("published") == "1":
+        return "published"
+    return "public" if query.get("public") == "1" else "draft"
+
+
+def _file_query(version: str, large: bool) -> str:
+    query = {"draft": "", "public": "public=1", "published": "published=1"}[version]
+    return "&".join(part for part in (query, "large=1" if large else "") if part)
+
+
+def _inline(doc: dict, report: Report, fmt: str, large: bool) -> HttpResponse:
+    """HTML and Markdown are quick: made in the request, nothing stored."""
     body = renderers.render(doc, fmt, large_print=large)
     response = HttpResponse(body, content_type=renderers.FORMATS[fmt])
     if fmt != "html":
@@ -289,52 +299,100 @@ def _download(request: HttpRequest, doc: dict, report: Report, fmt: str) -> Http
     return response
 
 
-def _stored(request: HttpRequest, doc: dict, report: Report, fmt: str, large: bool) -> HttpResponse:
-    """The stored file when it is ready; else a page that follows its rendering."""
-    rendered = files.request_file(report, doc, fmt, large)
-    if rendered.status == RenderStatus.FAILED and request.GET.get("again") == "1":
-        rendered = files.retry(rendered, doc)
-    polled = "application/json" in request.headers.get("Accept", "")
-    if rendered.status == RenderStatus.DONE:
-        if polled:
-            # progress.js reads JSON: the file itself would fail to parse and the page would
-            # poll forever instead of reloading into the download.
-            return JsonResponse({"active": False, "label": "", "percent": 100})
-        return FileResponse(
-            default_storage.open(rendered.file.name, "rb"),
-            as_attachment=True,
-            filename=files.file_name(report, fmt, large),
-            content_type=renderers.FORMATS[fmt],
-        )
-    active = rendered.status == RenderStatus.QUEUED
-    if polled:
-        # Polled by progress.js, which reloads the page (and so downloads) when it ends.
-        return JsonResponse(
-            {"active": active, "label": str(rendered.get_status_display()), "percent": None}
-        )
-    again = request.GET.copy()
-    again["again"] = "1"
-    return render(
-        request,
-        "reports/rendering.html",
-        {
-            "report": report,
-            "rendered": rendered,
-            "active": active,
-            "fmt": fmt.upper(),
-            "large": large,
-            "again_url": f"{request.path}?{again.urlencode()}",
-        },
-        status=202 if active else 200,
+def _stored_file(rendered: RenderedFile, report: Report) -> FileResponse:
+    return FileResponse(
+        default_storage.open(rendered.file.name, "rb"),
+        as_attachment=True,
+        filename=files.file_name(report, rendered.fmt, rendered.large_print),
+        content_type=renderers.FORMATS[rendered.fmt],
     )
+
+
+def _state(rendered: RenderedFile | None) -> str:
+    if files.is_ready(rendered):
+        return "ready"
+    if rendered is None or rendered.status == RenderStatus.DONE:  # never asked for, or lost
+        return "none"
+    return "queued" if rendered.status == RenderStatus.QUEUED else "failed"
+
+
+def _progress(state: str) -> JsonResponse:
+    # Polled by progress.js, which reloads the page when the work ends.
+    label = _("Being prepared") if state == "queued" else ""
+    return JsonResponse({"active": state == "queued", "label": label, "percent": None})
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @coordinator_required
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """A coordinator's copy: the live draft with sources, or `?public=1` for the public version."""
+    """A coordinator's copy: the live draft with sources, `?public=1` for its public version
+    or `?published=1` for the version on the public site. A PDF or DOCX not prepared yet
+    leads to its page, which offers to prepare it: this GET writes nothing."""
     report = get_object_or_404(Report, pk=pk)
-    doc = build_document(report, public=request.GET.get("public") == "1")
-    return _download(request, doc, report, fmt)
+    version = _version(request.GET)
+    doc = services.file_document(report, version)
+    if fmt not in renderers.FORMATS or doc is None:
+        raise Http404
+    large = request.GET.get("large") == "1"
+    if fmt not in files.STORED_FORMATS:
+        return _inline(doc, report, fmt, large)
+    rendered = files.find_file(doc, fmt, large)
+    if files.is_ready(rendered):
+        return _stored_file(rendered, report)
+    query = _file_query(version, large)
+    return redirect(
+        f"{reverse('reports:file', args=[report.pk, fmt])}{'?' if query else ''}{query}"
+    )
+
+
+@coordinator_required
+def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A PDF or DOCX of a report: GET shows whether it is ready (with the link), being
+    prepared (polled until it is) or not prepared (the Prepare button); POST queues it."""
+    report = get_object_or_404(Report, pk=pk)
+    if fmt not in files.STORED_FORMATS:
+        raise Http404
+    if request.method == "POST":
+        form = forms.PrepareFileForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, first_error(form))
+            return redirect(request.get_full_path())
+        version, large = form.cleaned_data["version"], form.cleaned_data["large"]
+        try:
+            services.prepare_file(report, request.user, fmt=fmt, large_print=large, version=version)
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+        query = _file_query(version, large)
+        return redirect(f"{request.path}{'?' if query else ''}{query}")
+    version = _version(request.GET)
+    large = request.GET.get("large") == "1"
+    doc = services.file_document(report, version)
+    if doc is None:
+        raise Http404
+    rendered = files.find_file(doc, fmt, large)
+    state = _state(rendered)
+    if _wants_json(request):
+        return _progress(state)
+    query = _file_query(version, large)
+    return render(
+        request,
+        "reports/file.html",
+        {
+            "report": report,
+            "rendered": rendered,
+            "state": state,
+            "fmt": fmt.upper(),
+            "large": large,
+            "version": version,
+            "can_prepare": True,
+            "download_url": f"{reverse('reports:download', args=[report.pk, fmt])}"
+            f"{'?' if query else ''}{query}",
+        },
+        status=202 if state == "queued" else 200,
+    )
 
 
 def _published(slug: str) -> Report:
@@ -358,5 +416,33 @@ def public_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def public_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Publishing queued the PDFs and the DOCX: this GET serves them, or says they are
+    being prepared (polled until they are), or not ready; it writes nothing."""
     report = _published(slug)
-    return _download(request, report.published_doc, report, fmt)
+    if fmt not in renderers.FORMATS:
+        raise Http404
+    large = request.GET.get("large") == "1"
+    if fmt not in files.STORED_FORMATS:
+        return _inline(report.published_doc, report, fmt, large)
+    rendered = files.find_file(report.published_doc, fmt, large)
+    state = _state(rendered)
+    if _wants_json(request):
+        # The file itself would fail to parse as JSON and the page would poll forever.
+        return _progress(state)
+    if state == "ready":
+        return _stored_file(rendered, report)
+    response = render(
+        request,
+        "reports/file.html",
+        {
+            "report": report,
+            "rendered": rendered,
+            "state": state,
+            "fmt": fmt.upper(),
+            "large": large,
+        },
+        status={"queued": 202, "failed": 503, "none": 503}[state],
+    )
+    if state != "queued":
+        response["Retry-After"] = "300"
+    return response

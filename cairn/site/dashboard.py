@@ -6,10 +6,10 @@ consultations, reports, syntheses, sign-ups) and nothing may import it."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from cairn.accounts.models import JoinRequest, JoinStatus
 from cairn.consultations.models import PaperForm
@@ -31,85 +31,86 @@ class Need:
     url: str
 
 
+def _paper_forms_url(waiting: QuerySet) -> str:
+    """Forms waiting for one consultation go straight to typing them in; for several, to the
+    list of consultations."""
+    # order_by() of its own: the model's ordering (consultation, id) would put the id in the
+    # DISTINCT and count one consultation's forms as several consultations.
+    consultations = list(
+        waiting.order_by("consultation").values_list("consultation", flat=True).distinct()[:2]
+    )
+    if len(consultations) == 1:
+        return reverse("consultations:enter", args=consultations)
+    return reverse("consultations:list")
+
+
 def needs_now() -> list[Need]:
     """Every kind of waiting work, in the order a coordinator would deal with it."""
     since = timezone.now() - RECENT
-    calls = outreach.call_list().count()
-    letters = Delivery.objects.filter(channel=Channel.POST, status=DeliveryStatus.QUEUED).count()
-    undelivered = Delivery.objects.filter(
-        channel=Channel.EMAIL, status__in=[DeliveryStatus.FAILED, DeliveryStatus.NOT_REACHED]
-    ).count()
-    posts = Post.objects.filter(created_at__gte=since)
-    forms_by_consultation = (
-        PaperForm.objects.filter(sent_at__isnull=False, response__isnull=True)
-        .values("consultation")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
-    forms = sum(row["n"] for row in forms_by_consultation)
-    forms_url = (
-        reverse("consultations:enter", args=[forms_by_consultation[0]["consultation"]])
-        if len(forms_by_consultation) == 1
-        else reverse("consultations:list")
-    )
-    signups = JoinRequest.objects.filter(status=JoinStatus.PENDING).count()
-    drafts = Report.objects.filter(status=ReportStatus.DRAFT).count()
-    finished = SynthesisRun.objects.filter(status=RunStatus.DONE, finished_at__gte=since).count()
-    return [
-        Need(
+    paper_forms = PaperForm.objects.filter(sent_at__isnull=False, response__isnull=True)
+    # The wording is resolved with the count when the line is made ("n" names it), so each
+    # singular and plural pair stays where makemessages finds it.
+    table = [
+        (
             "calls",
-            calls,
-            ngettext("call to make", "calls to make", calls),
+            outreach.call_list(),
+            ngettext_lazy("call to make", "calls to make", "n"),
             reverse("outreach:calls"),
         ),
-        Need(
+        (
             "letters",
-            letters,
-            ngettext("letter to print", "letters to print", letters),
+            Delivery.objects.filter(channel=Channel.POST, status=DeliveryStatus.QUEUED),
+            ngettext_lazy("letter to print", "letters to print", "n"),
             reverse("outreach:letters"),
         ),
-        Need(
+        (
             "undelivered",
-            undelivered,
-            ngettext("email not delivered", "emails not delivered", undelivered),
+            Delivery.objects.filter(
+                channel=Channel.EMAIL,
+                status__in=[DeliveryStatus.FAILED, DeliveryStatus.NOT_REACHED],
+            ),
+            ngettext_lazy("email not delivered", "emails not delivered", "n"),
             reverse("outreach:not_reached") + "?channel=email",
         ),
-        Need(
+        (
             "posts",
-            posts.count(),
-            ngettext(
-                "reply or post this week to read",
-                "replies and posts this week to read",
-                posts.count(),
+            Post.objects.filter(created_at__gte=since),
+            ngettext_lazy(
+                "reply or post this week to read", "replies and posts this week to read", "n"
             ),
             reverse("conversations:list"),
         ),
-        Need(
+        (
             "paper_forms",
-            forms,
-            ngettext(
+            paper_forms,
+            ngettext_lazy(
                 "paper form sent out, waiting to be typed in",
                 "paper forms sent out, waiting to be typed in",
-                forms,
+                "n",
             ),
-            forms_url,
+            _paper_forms_url(paper_forms),
         ),
-        Need(
+        (
             "signups",
-            signups,
-            ngettext("sign-up to approve", "sign-ups to approve", signups),
+            JoinRequest.objects.filter(status=JoinStatus.PENDING),
+            ngettext_lazy("sign-up to approve", "sign-ups to approve", "n"),
             reverse("accounts:join_requests"),
         ),
-        Need(
+        (
             "reports",
-            drafts,
-            ngettext("report to approve", "reports to approve", drafts),
+            Report.objects.filter(status=ReportStatus.DRAFT),
+            ngettext_lazy("report to approve", "reports to approve", "n"),
             reverse("reports:list"),
         ),
-        Need(
+        (
             "syntheses",
-            finished,
-            ngettext("synthesis finished this week", "syntheses finished this week", finished),
+            SynthesisRun.objects.filter(status=RunStatus.DONE, finished_at__gte=since),
+            ngettext_lazy("synthesis finished this week", "syntheses finished this week", "n"),
             reverse("insights:list"),
         ),
     ]
+    needs = []
+    for key, waiting, wording, url in table:
+        count = waiting.count()
+        needs.append(Need(key, count, wording % {"n": count}, url))
+    return needs

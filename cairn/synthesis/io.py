@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from cairn.lib.decoding import UndecodableText, decode_text
 from cairn.synthesis.types import Result, Statement, Theme, ThemeSpec
 
 
@@ -17,25 +18,21 @@ class InputError(Exception):
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str]:
-    """Return (text, encoding used); UTF-8 first, then charset-normalizer's best guess."""
+    """Return (text, encoding used): the one named, else read as every Cairn importer
+    reads text (`cairn.lib.decoding`: byte order marks, UTF-8, Shift_JIS and the like,
+    else Windows-1252)."""
     if encoding:
         try:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"{path} cannot be read as {encoding}: {exc}") from exc
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+        decoded = decode_text(data)
+    except UndecodableText as exc:
         raise InputError(
-            f"{path} is not UTF-8 and its encoding could not be recognised; "
-            "save it as UTF-8 or name the encoding with --encoding"
-        )
-    return str(best), best.encoding
+            f"{path}: {exc} Save it as UTF-8 or name the encoding with --encoding"
+        ) from exc
+    return decoded.text, decoded.encoding
 
 
 def read_csv(

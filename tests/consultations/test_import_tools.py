@@ -111,3 +111,29 @@ def test_the_import_page_offers_a_dry_run(client, alice, consultation):
     page = client.post(url, {"file": upload, "dry_run": "on"}).content.decode()
     assert "1 response would be imported" in page and "Typeform" in page
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "2024/03/01 14:05:09 GMT",
+        "2024/03/01 14:05:09 GMT+2",
+        "2024-03-01 14:05:09",
+        "2024-03-01T14:05:09",
+        "2024-02-30 14:05:09",  # no such day: the slow path says so too
+        "2024/03/01T14:05:09",
+        "2024-03-01 24:05:09",
+    ],
+)
+def test_times_read_without_strptime_are_read_as_strptime_reads_them(cell, monkeypatch):
+    from cairn.consultations.services import importing
+
+    def read(cell: str):
+        try:
+            return importing.parse_submitted(cell, utc=True, day_first=True)
+        except ValueError as exc:
+            return str(exc)
+
+    quick = read(cell)
+    monkeypatch.setattr(importing, "_YMD_HMS", importing.re.compile(r"(?!)"))
+    assert quick == read(cell)

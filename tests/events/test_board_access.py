@@ -88,3 +88,30 @@ def test_the_event_page_links_a_facilitator_only_to_boards_they_lead(client, bob
     body = client.get(led.event.get_absolute_url()).content.decode()
     assert led.get_absolute_url() in body
     assert other.get_absolute_url() not in body
+
+
+@pytest.mark.parametrize("who", ["member", "facilitator", "coordinator"])
+def test_a_board_poll_costs_at_most_five_queries_whoever_polls(client, rooms, charlie, bob, who):
+    # Hundreds of boards poll every 3 s: session, user, role, then the membership, which
+    # answers for the members who make nearly all polls; leaders also read the group's row.
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    led, other = rooms
+    user = {"member": charlie, "facilitator": bob}.get(who) or make_user("cora", Role.COORDINATOR)
+    group = led if who == "facilitator" else other
+    client.force_login(User.objects.get(pk=user.pk))
+    url = reverse("events:group_notes", args=[group.event_id, group.pk]) + "?after=0"
+    client.get(url)  # fills the newest-note cache, as the first poll of any process does
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(url).status_code == 204
+    expected = 4 if who == "member" else 5
+    assert len(seen.captured_queries) == expected, [q["sql"][:80] for q in seen.captured_queries]
+
+
+def test_a_poll_of_a_group_of_another_event_is_not_found(client, rooms, charlie, event):
+    _led, other = rooms
+    client.force_login(charlie)
+    url = reverse("events:group_notes", args=[event.pk + 1000, other.pk])
+    assert client.get(url).status_code == 404

@@ -146,6 +146,6 @@ def test_an_unknown_or_empty_file_is_refused():
 
 
 def test_files_in_other_encodings_are_read():
-    assert decode("12:03:55\t From  Zoë : café\n".encode("cp1252")).endswith("café\n")
-    assert decode("\ufeffWEBVTT\n".encode()).startswith("WEBVTT")
-    assert decode("WEBVTT\n".encode("utf-16")).startswith("WEBVTT")
+    assert decode("12:03:55\t From  Zoë : café\n".encode("cp1252")).text.endswith("café\n")
+    assert decode("\ufeffWEBVTT\n".encode()).text.startswith("WEBVTT")
+    assert decode("WEBVTT\n".encode("utf-16")).text.startswith("WEBVTT")

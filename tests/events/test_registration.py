@@ -25,6 +25,37 @@ def test_registering_twice_keeps_one_registration_and_its_place(event, person_fa
     assert again.queued_at == first.queued_at
 
 
+def test_registering_again_unchanged_writes_nothing_and_takes_no_lock(event, person_factory):
+    # A double click or a second tab repeats the POST: it must not queue behind the event's
+    # lock (which serialises everyone's registrations) nor log a change that did not happen.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    jane = person_factory("Jane")
+    t = list(themes(event).values())
+    first = register(event.pk, jane, access_needs="Captions", preferences=[t[1].pk, t[0].pk])
+    entries = AuditEntry.objects.count()
+    with CaptureQueriesContext(connection) as seen:
+        again = register(event.pk, jane, access_needs=" Captions ", preferences=[t[1].pk, t[0].pk])
+    assert again.pk == first.pk
+    assert AuditEntry.objects.count() == entries
+    sql = " ".join(q["sql"].upper() for q in seen.captured_queries)
+    assert "FOR UPDATE" not in sql and "INSERT" not in sql and "UPDATE " not in sql
+    # Anything different still goes through the locked, audited path.
+    register(event.pk, jane, access_needs="Captions", preferences=[t[0].pk])
+    assert AuditEntry.objects.count() == entries + 1
+    assert list(first.preferences.order_by("rank").values_list("theme_id", flat=True)) == [t[0].pk]
+
+
+def test_registering_again_after_cancelling_still_queues_again(event, person_factory):
+    jane = person_factory("Jane")
+    first = register(event.pk, jane)
+    cancel(first.pk, actor=None)
+    again = register(event.pk, jane)
+    assert again.pk == first.pk
+    assert again.status == RegistrationStatus.REGISTERED
+
+
 def test_registration_records_access_needs_and_ranked_preferences(event, person_factory):
     t = themes(event)
     registration = register(

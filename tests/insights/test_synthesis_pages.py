@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_synthesis_page_shows_themes_with_counts_and_linked_quotes(client, alice, seed_run):
-    seed_run.options = {**seed_run.options, "used": {"embedder_used": "hybrid(static:test)"}}
+    used = {"embedder_used": "hybrid(static:minilm-static+tfidf-char)"}
+    seed_run.options = {**seed_run.options, "used": used}
     seed_run.save(update_fields=["options"])
     client.force_login(alice)
     response = client.get(seed_run.get_absolute_url())
@@ -16,8 +17,12 @@ def test_the_synthesis_page_shows_themes_with_counts_and_linked_quotes(client, a
     for label in ("Technology", "Sustainability", "Positive signs", "Private sector"):
         assert label in body
     assert "phone call" in body
-    # the page says which embedder made the themes, for traceability
-    assert "<code>hybrid(static:test)</code>" in body
+    # the page says how the themes were found, in words rather than the engine's names
+    assert (
+        "Themes found by the meaning of words (Cairn&#x27;s built-in language model) "
+        "and shared wording." in body
+    )
+    assert "hybrid(" not in body and "tfidf" not in body
     quoted = seed_run.themes.get(label="Technology").assignments.first().contribution
     assert quoted.get_absolute_url() in body
 
@@ -147,3 +152,66 @@ def test_the_synthesis_page_shows_sides_and_what_was_set_aside(client, alice, se
     assert "positive" in page or "challenge" in page
     assert "Set aside, not forced into a theme:" in page
     assert "Nothing to add or improve: 1249" in page and "Greetings: 3" in page
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [("queued", False), ("running", False), ("done", True), ("failed", True)],
+)
+def test_run_again_is_offered_only_once_a_run_has_ended(client, alice, seed_run, status, offered):
+    from cairn.insights.models import SynthesisRun
+
+    SynthesisRun.objects.filter(pk=seed_run.pk).update(status=status)
+    client.force_login(alice)
+    body = client.get(seed_run.get_absolute_url()).content.decode()
+    assert ("Run again on the latest contributions" in body) is offered
+    assert (reverse("insights:rerun", args=[seed_run.pk]) in body) is offered
+
+
+def test_a_run_whose_worker_stopped_offers_run_again(client, alice, seed_run):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cairn.insights.models import SynthesisRun
+    from cairn.insights.services import fail_stale_runs
+
+    long_ago = timezone.now() - timedelta(hours=1)
+    SynthesisRun.objects.filter(pk=seed_run.pk).update(status="running", heartbeat_at=long_ago)
+    assert fail_stale_runs() == 1
+    client.force_login(alice)
+    assert (
+        "Run again on the latest contributions"
+        in client.get(seed_run.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.parametrize("run_count", [0, 1])
+def test_a_waiting_run_is_not_queued_a_second_time(client, alice, seed_run, run_count):
+    from cairn.insights.models import SynthesisRun
+
+    SynthesisRun.objects.filter(pk=seed_run.pk).update(status="queued", run_count=run_count)
+    client.force_login(alice)
+    response = client.post(reverse("insights:rerun", args=[seed_run.pk]), follow=True)
+    assert "already running" in response.content.decode()
+    seed_run.refresh_from_db()
+    assert seed_run.status == "queued" and seed_run.run_count == run_count
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        (
+            "hybrid(minilm+tfidf-char)",
+            "the meaning of sentences (the full MiniLM language model) and shared wording",
+        ),
+        ("tfidf-char", "shared wording"),
+        ("static:minilm-static", "the meaning of words (Cairn's built-in language model)"),
+        ("something-new", "something-new"),
+        ("", ""),
+    ],
+)
+def test_each_engine_name_reads_in_plain_words(name, words):
+    from cairn.insights.engine import method_in_plain_words
+
+    assert method_in_plain_words(name) == words

@@ -34,3 +34,13 @@ def test_the_export_pdf_is_in_large_print_for_who_needs_it(bill, alice):
     large = export_person(bill, alice, fmt="pdf")[1]
     assert min(text_sizes(normal)) < 10
     assert min(text_sizes(large)) >= 16
+
+
+def test_the_export_pdf_names_each_value_in_words_not_by_its_field(bill, alice):
+    text = "\n".join(page_texts(export_person(bill, alice, fmt="pdf")[1]))
+    # The person's details, a consultation response, a listing and a post: each value
+    # under its field's verbose name, and yes or no rather than Python's True and False.
+    for label in ["First name", "Postal address", "Name given", "May be quoted in reports"]:
+        assert label in text
+    for raw in ["first_name", "preferred_channel", "consent_to_quote", "created_at", "True"]:
+        assert raw not in text

@@ -13,32 +13,52 @@ The import is all or nothing: one bad row and nothing is written, with every pro
 """
 
 import hashlib
+import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cairn.consultations.models import (
     Answer,
     Consultation,
+    ImportStatus,
     Question,
     QuestionKind,
     Response,
     ResponseChannel,
+    ResponseImport,
     ResponseStatus,
 )
-from cairn.consultations.services.answering import AnswerErrors, clean_answers
+from cairn.consultations.services.answering import clean_answer
 from cairn.contributions.services import record_contributions
 from cairn.core import audit
+from cairn.jobs.services import start_job
 from cairn.lib.bulk import insert_many, insert_returning_pks
+from cairn.lib.decoding import encoding_label
 from cairn.members.models import Person, Sector
 from cairn.members.tabular import UnreadableFile, read_table
 
 MAX_BYTES = 20 * 1024 * 1024
+# Files above this size (about 1,300 rows of a survey export) are imported by a worker
+# while the page shows the progress, as member imports are.
+BACKGROUND_BYTES = 256 * 1024
+PROGRESS_EVERY = 2000  # rows checked between two progress reports
+# A queued import keeps this many of its problems for its page (each row's, in order).
+MAX_KEPT_ERRORS = 1000
+
+
+def too_large(size: int) -> str:
+    """The size limit, named; the size rounded up so 20 MB and a byte is not "20 MB"."""
+    shown = math.ceil(size * 10 / 2**20) / 10
+    return f"The file is {shown:,.1f} MB; the limit is {MAX_BYTES // 2**20} MB."
 
 
 @dataclass
@@ -54,9 +74,25 @@ class ImportReport:
     would_import: int = 0
     dry_run: bool = False
 
+    error_count: int = 0  # all the problems, where `errors` keeps only the first ones
+
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def errors_left_out(self) -> int:
+        return max(0, self.error_count - len(self.errors))
+
+    def as_dict(self) -> dict[str, Any]:
+        kept = asdict(self)
+        kept["error_count"] = max(self.error_count, len(self.errors))
+        kept["errors"] = self.errors[:MAX_KEPT_ERRORS]
+        return kept
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ImportReport":
+        return cls(**data)
 
 
 class ImportFailed(ValueError):
@@ -164,11 +200,23 @@ def _day_first(cells: list[str]) -> bool | None:
     return None
 
 
+# The forms the tools write most (Google's "2024/03/01 14:05:09", ISO with a space or a
+# T), read without strptime, which costs ten times as much and is tried format by format.
+_YMD_HMS = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+
+
 def parse_submitted(cell: str, *, utc: bool, day_first: bool) -> datetime:
     """A tool's response time as an aware datetime; ValueError if it cannot be read."""
     text, zone = _split_time(cell)
     parsed = None
-    for fmt in _FORMATS:
+    quick = _YMD_HMS.fullmatch(text)
+    if quick and not (quick.group(2) == "/" and "T" in text):
+        try:
+            year, _sep, month, day, hour, minute, second = quick.groups()
+            parsed = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+        except ValueError:
+            parsed = None  # the formats below say the same, or read it another way
+    for fmt in _FORMATS if parsed is None else ():
         try:
             parsed = datetime.strptime(text, fmt)
             break
@@ -270,8 +318,8 @@ def _read_rows(data: bytes, filename: str, report: ImportReport) -> tuple[list[s
     except UnreadableFile as exc:
         report.errors.append(str(exc))
         raise ImportFailed(report) from exc
-    if table.encoding and table.encoding not in ("utf-8", "utf-8-sig", "ascii"):
-        name = table.encoding.replace("windows-", "Windows-").replace("cp1252", "Windows-1252")
+    name = encoding_label(table.encoding) if table.encoding else "UTF-8"
+    if name != "UTF-8":
         why = " (Excel's default)" if name == "Windows-1252" else ""
         report.notes.append(f"The file is not UTF-8; it was read as {name}{why}.")
     headers = table.headers
@@ -281,6 +329,84 @@ def _read_rows(data: bytes, filename: str, report: ImportReport) -> tuple[list[s
     return headers, rows
 
 
+class _RowChecker:
+    """Checks a row's answers as `clean_answers` does, with what a cell gives kept per
+    distinct cell: a choice column holds a handful of different values in 100,000 rows,
+    each read once instead of once a row."""
+
+    def __init__(
+        self,
+        questions: list[Question],
+        choice_maps: dict[int, dict[str, int]],
+        sectors: dict[str, str],
+    ) -> None:
+        self.questions = [(q, q.pk, q.kind == QuestionKind.OPEN) for q in questions]
+        self.choice_maps = choice_maps
+        self.sectors = sectors
+        self.seen: dict[tuple[int, str], tuple[tuple[str, list[str]] | None, str, str]] = {}
+        self.seen_sectors: dict[str, tuple[str, str]] = {}
+        self.empty: tuple[str, list[str]] = ("", [])
+
+    def sector(self, cell: str) -> tuple[str, str]:
+        """(sector value, "") or ("", the problem)."""
+        found = self.seen_sectors.get(cell)
+        if found is None:
+            try:
+                found = (_sector(cell, self.sectors), "")
+            except ValueError as exc:
+                found = ("", str(exc))
+            if len(self.seen_sectors) < 10_000:
+                self.seen_sectors[cell] = found
+        return found
+
+    def _choice(self, question: Question, cell: str) -> tuple:
+        """(cleaned, cell problem, answer problem) for a choice or scale cell."""
+        try:
+            numbers = _choice_numbers(question, cell, self.choice_maps.get(question.pk))
+        except ValueError as exc:
+            return None, str(exc), ""
+        try:
+            return clean_answer(question, numbers), "", ""
+        except ValueError as exc:
+            return None, "", f"Question {question.number}: {exc}"
+
+    def cell(self, question: Question, pk: int, cell: str, problems: list[str]) -> Any:
+        """What `answers` needs of a question's cell: an open answer's text, or a choice or
+        scale cell read (a problem with the cell itself is appended to ``problems``)."""
+        if question.kind == QuestionKind.OPEN:
+            return cell
+        key = (pk, cell)
+        found = self.seen.get(key)
+        if found is None:
+            found = self._choice(question, cell)
+            if len(self.seen) < 50_000:
+                self.seen[key] = found
+        if found[1]:
+            problems.append(found[1])
+        return found
+
+    def answers(self, raw: dict[int, Any], problems: list[str]) -> dict[int, tuple]:
+        """Each question's (text, selected), as `clean_answers` gives them; the answers'
+        problems are appended in question order, as AnswerErrors lists them."""
+        cleaned: dict[int, tuple[str, list[str]]] = {}
+        for question, pk, is_open in self.questions:
+            cell = raw.get(pk)
+            if cell is None:
+                cleaned[pk] = self.empty
+            elif is_open:
+                try:
+                    cleaned[pk] = clean_answer(question, [cell])
+                except ValueError as exc:
+                    problems.append(f"Question {question.number}: {exc}")
+            else:
+                result, cell_problem, answer_problem = cell
+                if answer_problem:
+                    problems.append(answer_problem)
+                else:
+                    cleaned[pk] = result if not cell_problem else self.empty
+        return cleaned
+
+
 def import_responses(
     consultation: Consultation,
     data: bytes,
@@ -288,10 +414,18 @@ def import_responses(
     filename: str,
     actor: Any,
     dry_run: bool = False,
+    progress: Callable[..., None] | None = None,
+    within_write: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
+    """Check every row, then write them all in one short transaction, or nothing.
+
+    ``progress(done, total, stage)`` hears how far the checking is (a job's page shows
+    it); ``within_write(report)`` runs first inside the write transaction, so whatever
+    it records (a queued import marked done) commits with the rows or not at all.
+    """
     report = ImportReport(filename=filename, dry_run=dry_run)
     if len(data) > MAX_BYTES:
-        report.errors.append(f"The file is {len(data) // 1024 // 1024} MB; the limit is 20 MB.")
+        report.errors.append(too_large(len(data)))
         raise ImportFailed(report)
     digest = hashlib.sha256(data).hexdigest()[:16]
     if Response.objects.filter(
@@ -339,109 +473,134 @@ def import_responses(
     sectors = _sectors()
     # Everything is checked and prepared here, before the write transaction, so the write
     # itself is a few bulk inserts and holds the database for as short a time as it can.
+    check = _RowChecker(questions, choice_maps, sectors)
+    mapped = [(i, t, t.pk if isinstance(t, Question) else None) for i, t in sorted(columns.items())]
+    width = len(headers)
     prepared = []
-    for line, row in rows:
+    total = len(rows)
+    for done, (line, row) in enumerate(rows):
+        if progress is not None and not done % PROGRESS_EVERY:
+            progress(done, total, _("Checking the rows"))
         if not any(cell.strip() for cell in row):
             continue
         report.rows += 1
-        if len(row) > len(headers) and any(c.strip() for c in row[len(headers) :]):
+        if len(row) > width and any(c.strip() for c in row[width:]):
             report.errors.append(f"Row {line}: more cells than headings.")
             continue
-        raw: dict[int, list[str]] = {}
+        raw: dict[int, Any] = {}
         meta: dict[str, Any] = {"email": "", "name": "", "sector": "", "submitted": None}
         problems = []
-        for index, cell in enumerate(row):
-            target = columns.get(index)
-            cell = cell.strip()
-            if target is None or not cell:
+        cells = len(row)
+        for index, target, pk in mapped:
+            if index >= cells:
+                break
+            cell = row[index].strip()
+            if not cell:
                 continue
-            try:
-                if isinstance(target, Question):
-                    raw[target.pk] = (
-                        [cell]
-                        if target.kind == QuestionKind.OPEN
-                        else _choice_numbers(target, cell, choice_maps.get(target.pk))
-                    )
-                elif target == "sector":
-                    meta["sector"] = _sector(cell, sectors)
-                elif target == "submitted":
+            if pk is not None:
+                raw[pk] = check.cell(target, pk, cell, problems)
+            elif target == "sector":
+                sector = check.sector(cell)
+                if sector[1]:
+                    problems.append(sector[1])
+                else:
+                    meta["sector"] = sector[0]
+            elif target == "submitted":
+                try:
                     meta["submitted"] = parse_submitted(cell, utc=utc, day_first=day_first)
-                elif cell.lower() != "anonymous":  # Microsoft Forms' anonymous respondents
-                    meta[target] = cell
-            except ValueError as exc:
-                problems.append(str(exc))
-        try:
-            cleaned = clean_answers(consultation, raw, require=False, questions=questions)
-        except AnswerErrors as exc:
-            problems += list(exc.errors.values())
-            cleaned = {}
+                except ValueError as exc:
+                    problems.append(str(exc))
+            elif cell.lower() != "anonymous":  # Microsoft Forms' anonymous respondents
+                meta[target] = cell
+        cleaned = check.answers(raw, problems)
         if not problems and not any(t or s for t, s in cleaned.values()):
             problems.append("no answers in this row.")
-        person = people.get(meta["email"].lower()) if meta["email"] else None
         if problems:
             report.errors += [f"Row {line}: {p}" for p in problems]
         else:
+            person = people.get(meta["email"].lower()) if meta["email"] else None
             prepared.append((line, cleaned, person, meta))
     if report.errors:
         raise ImportFailed(report)
     report.would_import = len(prepared)
     if dry_run:
         return report
-    _write_all(consultation, questions, prepared, digest=digest, filename=filename, actor=actor)
-    report.imported = len(prepared)
-    audit.record(
-        actor,
-        "consultation.responses_imported",
-        consultation,
-        f"{report.imported} responses from {filename}",
-        tool=report.tool,
+    if progress is not None:
+        progress(total, total, _("Saving the responses"))
+    # The rows as the database takes them, made before the transaction opens.
+    responses = _response_rows(
+        consultation, prepared, digest=digest, filename=filename, actor=actor
     )
+    report.imported = len(prepared)
+    with transaction.atomic():
+        if within_write is not None:
+            within_write(report)
+        _write_all(consultation, questions, prepared, responses, actor=actor)
+        audit.record(
+            actor,
+            "consultation.responses_imported",
+            consultation,
+            f"{report.imported} responses from {filename}",
+            tool=report.tool,
+        )
     return report
 
 
-@transaction.atomic
-def _write_all(
-    consultation: Consultation,
-    questions: list[Question],
-    prepared: list,
-    *,
-    digest: str,
-    filename: str,
-    actor: Any,
-) -> None:
-    """The checked rows in bulk: responses, then the contributions their open answers
-    become, then the answers pointing at both. All or nothing."""
+def _response_rows(
+    consultation: Consultation, prepared: list, *, digest: str, filename: str, actor: Any
+) -> list[dict[str, Any]]:
     now = timezone.now()
-    entered_by = actor if getattr(actor, "is_authenticated", False) else None
-    responses = [
+    entered_by = actor.pk if getattr(actor, "is_authenticated", False) else None
+    channel, status = str(ResponseChannel.IMPORT), str(ResponseStatus.SUBMITTED)
+    source = f"import:{digest}:{filename}:row "
+    return [
         {
             "consultation_id": consultation.pk,
             "person_id": person.pk if person else None,
             "respondent_name": "" if person else meta["name"][:200],
             "sector": person.effective_sector if person else meta["sector"],
-            "channel": ResponseChannel.IMPORT,
-            "status": ResponseStatus.SUBMITTED,
-            "entered_by_id": entered_by.pk if entered_by else None,
-            "source": f"import:{digest}:{filename}:row {line}"[:200],
+            "channel": channel,
+            "status": status,
+            "entered_by_id": entered_by,
+            "source": f"{source}{line}"[:200],
             "submitted_at": meta["submitted"] or now,
         }
         for line, _cleaned, person, meta in prepared
     ]
+
+
+def _write_all(
+    consultation: Consultation,
+    questions: list[Question],
+    prepared: list,
+    responses: list[dict[str, Any]],
+    *,
+    actor: Any,
+) -> None:
+    """The checked rows in bulk: responses, then the contributions their open answers
+    become, then the answers pointing at both. The caller holds the transaction."""
     response_pks = insert_returning_pks(Response, responses)
     numbers = {q.pk: q.number for q in questions if q.kind == QuestionKind.OPEN}
     channel = ResponseChannel(ResponseChannel.IMPORT).contribution_channel
     source = f"Consultation: {consultation.title}"
     answers, contributions = [], []
+    # The index of each answer's contribution, replaced by its pk once they are written.
+    linked: list[tuple[dict[str, Any], int]] = []
     for response_pk, response, (_line, cleaned, person, meta) in zip(
         response_pks, responses, prepared, strict=True
     ):
         for question_id, (text, selected) in cleaned.items():
             if not text and not selected:
                 continue
-            answer = {"response_id": response_pk, "question_id": question_id}
-            answer |= {"text": text, "selected": selected, "contribution": None}
+            answer = {
+                "response_id": response_pk,
+                "question_id": question_id,
+                "text": text,
+                "selected": selected,
+                "contribution_id": None,
+            }
             if question_id in numbers:  # an open question: its answer joins the ledger
-                answer["contribution"] = len(contributions)
+                linked.append((answer, len(contributions)))
                 contributions.append(
                     {
                         "text": text,
@@ -449,7 +608,7 @@ def _write_all(
                         "author": person,
                         "author_name": "" if person else response["respondent_name"].strip(),
                         # Without a person, the sector the respondent gave.
-                        "author_sector": person.effective_sector if person else response["sector"],
+                        "author_sector": response["sector"],
                         "consent_to_quote": False,
                         "consent_to_name": False,
                         "source": source,
@@ -460,8 +619,111 @@ def _write_all(
                 )
             answers.append(answer)
     contribution_pks = record_contributions(contributions, entered_by=actor)
-    for answer in answers:
-        index = answer.pop("contribution")
-        answer["contribution_id"] = contribution_pks[index] if index is not None else None
+    for answer, index in linked:
+        answer["contribution_id"] = contribution_pks[index]
     # Thousands of answers whose pks nothing needs: one executemany.
     insert_many(Answer, answers)
+
+
+# --- large files, imported by a worker --------------------------------------------------
+
+
+class _AlreadyImported(Exception):
+    """Another run of the same queued import wrote it first; this one writes nothing."""
+
+
+def queue_import(
+    consultation: Consultation, data: bytes, *, filename: str, actor: Any, dry_run: bool = False
+) -> ResponseImport:
+    """Keep the file and queue its import; the page follows the job and shows the result.
+
+    A file over the size limit is refused here with the limit named, before it is kept.
+    """
+    if len(data) > MAX_BYTES:
+        report = ImportReport(filename=filename, dry_run=dry_run)
+        report.errors.append(too_large(len(data)))
+        raise ImportFailed(report)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    record = ResponseImport.objects.create(
+        consultation=consultation,
+        filename=filename[:255],
+        content=data,
+        dry_run=dry_run,
+        created_by=user,
+    )
+    audit.record(actor, "consultation.import_queued", consultation, filename[:200])
+    title = _("Check %(file)s") if dry_run else _("Import %(file)s")
+    job = start_job(
+        actor,
+        title % {"file": filename},
+        "cairn.consultations.services.importing.run_queued_import",
+        {"import_id": record.pk, "user_id": user.pk if user else None},
+        next_url=record.get_absolute_url(),
+    )
+    # Only the job's link: with tasks run in the request the import has finished by now.
+    ResponseImport.objects.filter(pk=record.pk).update(job=job)
+    record.refresh_from_db()
+    return record
+
+
+def run_queued_import(
+    progress: Callable[..., None], import_id: int, user_id: int | None
+) -> dict[str, Any]:
+    """The job's runner. Run again (a killed worker's retry, "Run it again"), it finds the
+    import done and writes nothing: marking it done commits with its rows."""
+    record = ResponseImport.objects.select_related("consultation").get(pk=import_id)
+    if record.status == ImportStatus.WAITING:
+        actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        waiting = ResponseImport.objects.filter(pk=import_id, status=ImportStatus.WAITING)
+
+        def finish(status: str, report: ImportReport) -> int:
+            return waiting.update(
+                status=status, report=report.as_dict(), content=b"", finished_at=timezone.now()
+            )
+
+        def applied(report: ImportReport) -> None:
+            # First in the write transaction: a second run waits on this row, then
+            # finds it applied and rolls back without writing.
+            if not finish(ImportStatus.APPLIED, report):
+                raise _AlreadyImported
+
+        try:
+            report = import_responses(
+                record.consultation,
+                bytes(record.content),
+                filename=record.filename,
+                actor=actor,
+                dry_run=record.dry_run,
+                progress=progress,
+                within_write=applied,
+            )
+        except ImportFailed as exc:
+            finish(ImportStatus.REFUSED, exc.report)
+        except _AlreadyImported:
+            pass
+        else:
+            if record.dry_run:
+                finish(ImportStatus.CHECKED, report)
+        record.refresh_from_db()
+    return {"message": import_outcome(record), "next_url": record.get_absolute_url()}
+
+
+def import_outcome(record: ResponseImport) -> str:
+    """One line saying how a queued import ended, for the job's page and the messages."""
+    report = ImportReport.from_dict(record.report) if record.report else None
+    if record.status == ImportStatus.APPLIED and report:
+        return _("%(n)s responses imported from %(file)s.") % {
+            "n": f"{report.imported:,}",
+            "file": record.filename,
+        }
+    if record.status == ImportStatus.CHECKED and report:
+        return _("%(n)s responses would be imported from %(file)s (nothing was written).") % {
+            "n": f"{report.would_import:,}",
+            "file": record.filename,
+        }
+    if record.status == ImportStatus.REFUSED and report:
+        return _("Nothing was imported from %(file)s: %(n)s problems found.") % {
+            "n": f"{max(report.error_count, len(report.errors)):,}",
+            "file": record.filename,
+        }
+    return str(record.get_status_display())

@@ -92,9 +92,10 @@ def record_contributions(rows: list[dict[str, Any]], *, entered_by: Any) -> list
     values, with ``author`` the Person (or None). The caller holds the transaction (all
     or nothing). Returns the new contributions' pks, in the rows' order."""
     user = entered_by if getattr(entered_by, "is_authenticated", False) else None
+    channels = set(ContributionChannel.values)  # built per access: once, not per row
     for row in rows:
         row["text"] = check_text(row["text"])
-        if row["channel"] not in ContributionChannel.values:
+        if row["channel"] not in channels:
             raise ContributionError(f"Unknown channel {row['channel']!r}.")
         author = row.pop("author", None)
         row["author_id"] = author.pk if author is not None else None

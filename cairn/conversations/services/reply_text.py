@@ -21,6 +21,8 @@ from html.parser import HTMLParser
 
 from mailparser_reply import EmailReplyParser
 
+from cairn.lib.decoding import UndecodableText, decode_text
+
 LANGUAGES = ["en", "de", "fr", "es", "nl", "it", "pl", "sv", "da", "cs"]
 
 _VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"}
@@ -203,10 +205,24 @@ def new_text(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         raise ValueError("The message has no text in it that could be read.")
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError) as exc:
-        raise ValueError(f"The message's text could not be decoded ({exc}).") from exc
+    content = _part_text(part)
     if part.get_content_subtype() == "html":
         content = html_to_text(content)
     return reply_from_text(content)
+
+
+def _part_text(part: EmailMessage) -> str:
+    """A text part's words: by its declared charset; by the reading every importer uses
+    (`cairn.lib.decoding`) when it declares none, an unknown one or a wrong one (mail
+    clients send Windows-1252 or UTF-16 without saying so, or call it UTF-8)."""
+    raw = part.get_payload(decode=True) or b""
+    if part.get_content_charset() is not None or raw.isascii():
+        try:
+            return part.get_content()
+        except (LookupError, UnicodeError):
+            pass
+    try:
+        text = decode_text(raw).text
+    except UndecodableText as exc:
+        raise ValueError(f"The message's text could not be decoded ({exc}).") from exc
+    return text.replace("\r\n", "\n")

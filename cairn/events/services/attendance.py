@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
-from cairn.events import chat_formats
 from cairn.events.models import Event, Registration, RegistrationChannel, RegistrationStatus
 from cairn.events.services.chat_import import normalise_name
+from cairn.lib.decoding import BinaryData, UndecodableText, decode_text
 from cairn.members.models import Sector
 
 NAME_COLUMNS = ("name (original name)", "name", "full name", "participant", "display name")
@@ -71,12 +71,24 @@ def import_participant_report(
 ) -> AttendanceReport:
     """Mark as attended everyone the report lists; all rows are checked before any is applied."""
     report = AttendanceReport()
-    if b"\x00" in data:  # CSV text never holds a NUL byte
+    try:
+        # Read as every importer reads text: a report saved as UTF-16 (with its zero
+        # bytes) is text; zero bytes with no such reading are binary.
+        text = decode_text(data).text
+    except BinaryData:
         report.errors.append(
             _("This is not a participant report: the file holds binary data, not CSV text.")
         )
         return report
-    reader = csv.reader(io.StringIO(chat_formats.decode(data), newline=""))
+    except UndecodableText as error:
+        report.errors.append(str(error))
+        return report
+    if "\x00" in text:  # CSV text never holds a NUL character
+        report.errors.append(
+            _("This is not a participant report: the file holds binary data, not CSV text.")
+        )
+        return report
+    reader = csv.reader(io.StringIO(text, newline=""))
     rows, line_numbers = [], []
     try:
         for row in reader:

@@ -36,6 +36,31 @@ def can_use_board(user: Any, group: BreakoutGroup) -> bool:
     return group.members.filter(pk=person.pk).exists()
 
 
+def may_poll_board(user: Any, event_id: int, group_id: int) -> bool | None:
+    """can_use_board for the poll, reading only what the rule needs: None when the group
+    is not the event's.
+
+    Hundreds of open boards poll every few seconds, nearly all of them by people sitting in
+    the group: for them one indexed lookup of the membership answers. Only those who are not
+    members (coordinators, leaders, strangers) read the group's row.
+    """
+    role = role_of(user)
+    if role is None:
+        return False
+    if BreakoutGroup.members.through.objects.filter(
+        breakoutgroup_id=group_id, breakoutgroup__event_id=event_id, person__user_id=user.pk
+    ).exists():
+        return True
+    row = (
+        BreakoutGroup.objects.filter(pk=group_id, event_id=event_id)
+        .values_list("facilitator__user_id", "note_taker__user_id")
+        .first()
+    )
+    if row is None:
+        return None
+    return role >= Role.COORDINATOR or user.pk in row
+
+
 def groups_led_by(user: Any, groups: "list[BreakoutGroup]") -> "list[BreakoutGroup]":
     """The groups a user may print: all for coordinators, else those they facilitate or note."""
     role = role_of(user)
@@ -86,13 +111,13 @@ def _last_key(group_id: int) -> str:
     return f"board:last:{group_id}"
 
 
-def last_note_id(group: BreakoutGroup) -> int:
-    key = _last_key(group.pk)
+def last_note_id(group_id: int) -> int:
+    key = _last_key(group_id)
     last = cache.get(key)
     if last is None:
         last = (
             Contribution.objects.filter(
-                breakout_group=group, channel=ContributionChannel.BREAKOUT_NOTE
+                breakout_group_id=group_id, channel=ContributionChannel.BREAKOUT_NOTE
             )
             .order_by("-pk")
             .values_list("pk", flat=True)
@@ -103,10 +128,10 @@ def last_note_id(group: BreakoutGroup) -> int:
     return last
 
 
-def notes(group: BreakoutGroup, after: int = 0) -> QuerySet[Contribution]:
+def notes(group_id: int, after: int = 0) -> QuerySet[Contribution]:
     return (
         Contribution.objects.filter(
-            breakout_group=group, channel=ContributionChannel.BREAKOUT_NOTE, pk__gt=after
+            breakout_group_id=group_id, channel=ContributionChannel.BREAKOUT_NOTE, pk__gt=after
         )
         .select_related("author")
         .order_by("pk")

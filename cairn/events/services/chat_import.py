@@ -17,6 +17,7 @@ from cairn.contributions.services import record_contribution
 from cairn.core import audit
 from cairn.events import chat_formats
 from cairn.events.models import Event, RegistrationStatus
+from cairn.lib.decoding import UndecodableText
 from cairn.members.models import ConsentPurpose, Person
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -158,7 +159,17 @@ def import_chat(
     if chat_formats.is_docx(data):
         parsed = chat_formats.parse_docx(data)
     else:
-        parsed = chat_formats.parse(chat_formats.decode(data))
+        try:
+            decoded = chat_formats.decode(data)
+        except UndecodableText as error:
+            report.errors.append(str(error))
+            return report
+        parsed = chat_formats.parse(decoded.text)
+        if not decoded.is_utf8:
+            report.warnings.append(
+                _("The file is not UTF-8; it was read as %(encoding)s.")
+                % {"encoding": decoded.label}
+            )
     report.format = parsed.format
     report.private_skipped = parsed.private_skipped
     report.reactions = parsed.reactions

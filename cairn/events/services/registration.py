@@ -69,6 +69,9 @@ def register(
         raise RegistrationError(_("Unknown registration channel."))
     if channel != RegistrationChannel.WEB and not getattr(entered_by, "is_authenticated", False):
         raise RegistrationError(_("Registrations by phone, letter or email are entered by staff."))
+    unchanged = _unchanged_registration(event_id, person, access_needs, preferences)
+    if unchanged is not None:
+        return unchanged
     try:
         with transaction.atomic():
             event = _lock_event(event_id)
@@ -214,6 +217,33 @@ def register_visitor(
             preferences=preferences,
         )
         return registration, created
+
+
+def _unchanged_registration(
+    event_id: int, person: Person, access_needs: str, preferences: Sequence[int]
+) -> Registration | None:
+    """The person's registration when registering again would change nothing, else None.
+
+    A double click, a second tab or a retried POST repeats a registration that is already
+    there. Read without the event's lock, such a repeat answers at once: it neither queues
+    behind other people's registrations for the same event (the lock serialises those) nor
+    writes an audit entry for a change that did not happen. Anything new (a first
+    registration, a cancelled one coming back, other access needs or preferences) takes
+    the locked path below.
+    """
+    registration = (
+        Registration.objects.filter(event_id=event_id, person=person)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("event")
+        .first()
+    )
+    if registration is None or registration.event.status != EventStatus.OPEN:
+        return None
+    if registration.access_needs != access_needs.strip()[:2000]:
+        return None
+    wanted = [int(theme_id) for theme_id in preferences if theme_id not in (None, "")]
+    had = list(registration.preferences.order_by("rank").values_list("theme_id", flat=True))
+    return registration if wanted == had else None
 
 
 def _clean_preferences(preferences: Sequence[int], themes: set[int]) -> list[int]:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,7 +56,7 @@ def group_board(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
                 return HttpResponse(status=201, headers={"X-Note-Id": str(note.pk)})
             messages.success(request, _("Your note is on the board."))
             return redirect(group)
-    notes = list(board.notes(group))
+    notes = list(board.notes(group.pk))
     return render(
         request,
         "events/board.html",
@@ -76,21 +76,23 @@ def group_board(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
 
 @member_required
 def group_notes(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
-    group = _group(pk, gid)
-    if not board.can_use_board(request.user, group):
+    allowed = board.may_poll_board(request.user, pk, gid)
+    if allowed is None:
+        raise Http404
+    if not allowed:
         raise PermissionDenied
     try:
         after = int(request.GET.get("after", "0"))
     except ValueError:
         after = 0
-    last = board.last_note_id(group)
+    last = board.last_note_id(gid)
     # The ETag names the newest note: a poll that already has it is answered 304 (or 204
     # for a poll by "after") without reading or rendering any notes.
-    etag = f'"board-{group.pk}-{last}"'
+    etag = f'"board-{gid}-{last}"'
     if after >= last or request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=204 if after >= last else 304)
     else:
-        notes = list(board.notes(group, after))
+        notes = list(board.notes(gid, after))
         response = (
             render(request, "events/_notes.html", {"notes": notes})
             if notes

@@ -70,7 +70,9 @@ def rerun_synthesis(run: SynthesisRun, actor: Any) -> SynthesisRun:
     """Run again on the current contributions; the edit log is replayed on the new themes."""
     with transaction.atomic():
         locked = SynthesisRun.objects.select_for_update().get(pk=run.pk)
-        if locked.is_active and locked.run_count > 0:
+        # Only an ended run (done, failed, or failed when its worker stopped): a second
+        # task beside a waiting or running one would do the same work twice.
+        if locked.is_active:
             raise InsightsError(_("This synthesis is already running."))
         locked.status = RunStatus.QUEUED
         locked.progress = 0

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cairn.core import audit, datarights
 from cairn.lib.pdf import render_pdf
@@ -39,16 +40,27 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
     data = person_data(person)
     pdf = None
     if fmt == "pdf":
-        sections = [
-            (entry.key, entry.title, _readable_section(data[entry.key]))
-            for entry in datarights.registered()
-            if entry.export is not None
-        ]
+        sections = []
+        for entry in datarights.registered():
+            if entry.export is None:
+                continue
+            rows = _readable_section(data[entry.key])
+            # Each row also as (what the field is called, value) for the sections drawn as
+            # a table of fields, so the page says "First name", never first_name.
+            labelled = [
+                [(datarights.label(entry.labels, k), v) for k, v in row.items()]
+                for row in rows
+                if isinstance(row, dict)
+            ]
+            sections.append((entry.key, entry.title, rows, labelled))
         pdf = render_pdf(
             "members/export_pdf.html",
             {
                 "data": data,
-                "details": _readable_section(data["person"]),
+                "details": [
+                    (datarights.label(DETAIL_LABELS, k), v)
+                    for k, v in _readable_section(data["person"]).items()
+                ],
                 "exported_at": _readable(data["exported_at"]),
                 "person": person,
                 "sections": sections,
@@ -61,12 +73,17 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
     return data, pdf
 
 
+DETAIL_LABELS = datarights.field_labels(Person, [*PERSON_DETAIL_FIELDS, "created_at", "updated_at"])
+
 ISO_TIME = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")
 
 
 def _readable(value: Any) -> Any:
     """A value as a person reads it on paper: times to the minute, and a nested list of
-    records (a response's answers) as lines of text rather than Python's notation."""
+    records (a response's answers) as lines of text rather than Python's notation, and yes
+    or no rather than True and False."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, str):
         match = ISO_TIME.match(value)
         return f"{match[1]} {match[2]}" if match else value

@@ -13,7 +13,15 @@ from cairn.insights.models import SynthesisRun
 from cairn.insights.services import latest_run_for_event, rename_theme
 from cairn.reports import briefing, compose, files, paragraphs
 from cairn.reports.document import build_document
-from cairn.reports.models import Quote, Report, ReportKind, ReportStatus, Revision, Section
+from cairn.reports.models import (
+    Quote,
+    RenderedFile,
+    Report,
+    ReportKind,
+    ReportStatus,
+    Revision,
+    Section,
+)
 
 
 class ReportError(ValueError):
@@ -314,3 +322,41 @@ def unpublish(report: Report, actor: Any) -> Report:
     _revise(report, actor, "unpublish", _("Taken down from the public site"))
     transaction.on_commit(lambda: files.forget_public_files(report))
     return report
+
+
+# What a coordinator may ask to have rendered: the draft with its sources, the public
+# version of the draft, or the version on the public site.
+FILE_VERSIONS = ("draft", "public", "published")
+
+
+def file_document(report: Report, version: str) -> dict[str, Any] | None:
+    """The document a download of `version` renders (None: nothing published)."""
+    if version == "published":
+        return report.published_doc
+    return build_document(report, public=version == "public")
+
+
+def prepare_file(
+    report: Report, actor: Any, *, fmt: str, large_print: bool, version: str
+) -> RenderedFile:
+    """Queue a report's PDF or DOCX for the worker (the Prepare and Try again buttons).
+
+    Ready or already queued files are left as they are, so a second click queues nothing.
+    """
+    if fmt not in files.STORED_FORMATS or version not in FILE_VERSIONS:
+        raise ReportError(_("That file cannot be prepared."))
+    doc = file_document(report, version)
+    if doc is None:
+        raise ReportError(_("The report is not published."))
+    rendered = files.queue_file(report, doc, fmt, large_print)
+    audit.record(
+        actor,
+        "report.file_prepared",
+        report,
+        f"{fmt.upper()}{' large print' if large_print else ''} ({version}) asked for",
+        fmt=fmt,
+        large_print=large_print,
+        version=version,
+        file_id=rendered.pk,
+    )
+    return rendered
