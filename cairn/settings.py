@@ -301,6 +301,11 @@ CAIRN_SCHEDULES = [
             "call": "cairn.jobs.services.prune_finished_tasks",
         },
         {
+            "name": "clear-sign-in-codes",
+            "every": 3600,
+            "call": "cairn.accounts.services.clear_expired_sign_in_codes",
+        },
+        {
             "name": "clear-sessions",
             "every": 86400,
             "call": "cairn.jobs.services.clear_expired_sessions",
