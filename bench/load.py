@@ -264,14 +264,14 @@ async def timed(tally: Tally, kind: str, call, ok=(200, 201, 204, 302, 304)):
 NOTE_ID = re.compile(rb'data-note-id="(\d+)"')
 
 
-async def participant(port, tally, room, cookie, me, until):
+async def participant(port, tally, room, cookie, me, until, note_every=NOTE_EVERY_SECONDS):
     await asyncio.sleep(random.uniform(0, POLL_SECONDS))
     last = 0
-    next_note = time.monotonic() + random.uniform(0, NOTE_EVERY_SECONDS)
+    next_note = time.monotonic() + random.uniform(0, note_every)
     while time.monotonic() < until:
         now = time.monotonic()
         if now >= next_note:
-            next_note = now + NOTE_EVERY_SECONDS
+            next_note = now + note_every
             body = f"csrfmiddlewaretoken={CSRF}&text=Note+from+{me}+at+{now:.3f}"
             sent_at = time.perf_counter()
             got = await timed(
@@ -327,12 +327,12 @@ async def visitor(port, tally, path, until):
         await asyncio.sleep(1.0)
 
 
-async def play(port, data, seconds, event_id, per_second) -> tuple[Tally, float]:
+async def play(port, data, seconds, event_id, per_second, note_every) -> tuple[Tally, float]:
     tally = Tally()
     until = time.monotonic() + seconds
     started = time.perf_counter()
     jobs = [
-        participant(port, tally, room, cookie, f"{r}-{m}", until)
+        participant(port, tally, room, cookie, f"{r}-{m}", until, note_every)
         for r, room in enumerate(data["rooms"])
         for m, cookie in enumerate(room["members"])
     ]
@@ -351,11 +351,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(processes: int, port: int, threads: int) -> subprocess.Popen:
+def start_server(
+    processes: int, port: int, threads: int, kind: str = "gunicorn"
+) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "cairn.cli", "serve", "--no-migrate", "--no-worker",
         "--port", str(port), "--workers", str(processes), "--threads", str(threads),
-        "--server", "gunicorn",
+        "--server", kind,
     ]  # fmt: skip
     server = subprocess.Popen(
         command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
@@ -402,15 +404,22 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run_setting(
-    processes: int, participants: int, seconds: int, threads: int, data, per_second: int
+    processes: int,
+    participants: int,
+    seconds: int,
+    threads: int,
+    data,
+    per_second: int,
+    kind: str = "gunicorn",
+    note_every: float = NOTE_EVERY_SECONDS,
 ) -> dict:
     event_id = new_registration_event()
     port = free_port()
-    server = start_server(processes, port, threads)
+    server = start_server(processes, port, threads, kind)
     try:
         asyncio.run(http(port, "GET", "/health/web/"))  # every process has imported Django
         server_cpu, client_cpu = process_tree_cpu(server.pid), time.process_time()
-        tally, elapsed = asyncio.run(play(port, data, seconds, event_id, per_second))
+        tally, elapsed = asyncio.run(play(port, data, seconds, event_id, per_second, note_every))
         server_cpu = process_tree_cpu(server.pid) - server_cpu
         client_cpu = time.process_time() - client_cpu
         time.sleep(POLL_SECONDS)  # let the last notes be seen before counting
@@ -424,6 +433,7 @@ def run_setting(
     visible = [tally.seen[k] - t for k, (t, _) in tally.posted.items() if k in tally.seen]
     return {
         "processes": processes,
+        "server": kind,
         "participants": participants,
         "rps": round(len(tally.latencies) / elapsed, 1),
         "p50_ms": round(1000 * percentile(tally.latencies, 50), 1),
@@ -450,13 +460,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participants", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=20, help="per setting (max 120)")
     parser.add_argument("--processes", default="1,2,4")
+    parser.add_argument(
+        "--waitress",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also play the event against waitress (one process, 8 threads): "
+        "what `cairn serve` runs without --workers",
+    )
     parser.add_argument("--threads", type=int, default=4, help="threads per web process")
     parser.add_argument(
         "--registrations", type=int, default=REGISTRATIONS_PER_SECOND, help="POSTs a second"
     )
+    parser.add_argument(
+        "--note-every", type=float, default=NOTE_EVERY_SECONDS, help="seconds between notes"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    seconds = max(5, min(args.seconds, 120))
+    seconds = max(3, min(args.seconds, 120))
     settings = [int(p) for p in args.processes.split(",")]
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
     if not database_url.startswith("postgres"):
@@ -472,20 +492,36 @@ def main(argv: list[str] | None = None) -> int:
 
     connection.close()
     results = [
-        run_setting(p, args.participants, seconds, args.threads, data, args.registrations)
+        run_setting(
+            p, args.participants, seconds, args.threads, data, args.registrations,
+            note_every=args.note_every,
+        )
         for p in settings
-    ]
+    ]  # fmt: skip
+    if args.waitress:
+        results.append(
+            run_setting(
+                1,
+                args.participants,
+                seconds,
+                8,
+                data,
+                args.registrations,
+                "waitress",
+                args.note_every,
+            )  # fmt: skip
+        )
     if args.json:
         for row in results:
             print(json.dumps(row))
         return 0
     print(f"{args.participants} participants, {seconds} s per setting, {os.cpu_count()} CPUs")
-    head = ("procs", "req/s", "p50 ms", "p95 ms", "p99 ms", "poll p95", "errors",
+    head = ("server", "procs", "req/s", "p50 ms", "p95 ms", "p99 ms", "poll p95", "errors",
             "note p95 s", "notes", "unseen", "overfilled", "duplicates", "srv cpu ms",
             "cli cpu ms")  # fmt: skip
     print("  ".join(f"{h:>10}" for h in head))
     for r in results:
-        cells = (r["processes"], r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
+        cells = (r["server"], r["processes"], r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
                  r["poll_p95_ms"], r["errors"], r["note_visible_p95_s"], r["notes_posted"],
                  r["notes_unseen"], r["overfilled"], r["duplicates"], r["server_cpu_ms"],
                  r["client_cpu_ms"])  # fmt: skip

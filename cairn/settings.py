@@ -255,6 +255,8 @@ CAIRN_HEALTH_MIN_FREE_MB = env_int("CAIRN_HEALTH_MIN_FREE_MB", 500)
 CAIRN_HEARTBEAT_SECONDS = env_int("CAIRN_HEARTBEAT_SECONDS", 10)
 CAIRN_WORKER_STALE_SECONDS = env_int("CAIRN_WORKER_STALE_SECONDS", 60)
 CAIRN_TASK_MAX_ATTEMPTS = env_int("CAIRN_TASK_MAX_ATTEMPTS", 3)
+# A report file still "being prepared" after this long lost its task: it is marked failed.
+CAIRN_RENDER_STALE_MINUTES = env_int("CAIRN_RENDER_STALE_MINUTES", 30)
 # An email recorded as "being sent" for longer than this lost its worker between the mail
 # server and the record: it is marked "unknown, check" for a coordinator, never re-sent.
 CAIRN_EMAIL_SENDING_STALE_MINUTES = env_int("CAIRN_EMAIL_SENDING_STALE_MINUTES", 10)
@@ -277,6 +279,11 @@ CAIRN_SCHEDULES = [
             "every": 60,
             "call": "cairn.insights.services.fail_stale_runs",
         },
+        {
+            "name": "fail-stale-renders",
+            "every": 60,
+            "call": "cairn.reports.files.fail_stale_renders",
+        },
         {"name": "send-reminders", "every": 600, "call": "cairn.events.tasks.send_due_reminders"},
         {
             "name": "retry-emails",
@@ -292,6 +299,11 @@ CAIRN_SCHEDULES = [
             "name": "prune-task-results",
             "every": 86400,
             "call": "cairn.jobs.services.prune_finished_tasks",
+        },
+        {
+            "name": "clear-sign-in-codes",
+            "every": 3600,
+            "call": "cairn.accounts.services.clear_expired_sign_in_codes",
         },
         {
             "name": "clear-sessions",

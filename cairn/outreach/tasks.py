@@ -1,6 +1,9 @@
 """Background work for outreach; tasks take ids, never objects."""
 
+from collections.abc import Callable
+
 from django.tasks import task
+from django.utils.translation import gettext as _
 
 
 @task
@@ -9,3 +12,15 @@ def retry_failed_emails_task() -> dict[str, int]:
     from cairn.outreach.services import retry_failed_emails
 
     return retry_failed_emails()
+
+
+def retry_failed_emails_job(progress: Callable[..., None]) -> dict:
+    """The job behind "Retry failed emails now": a mail server that is down answers each
+    attempt slowly, so the page starts this and shows its progress instead of waiting."""
+    # Local: as above, the services import this module.
+    from cairn.outreach.services import retry_failed_emails
+
+    progress(0, None, _("Trying the failed emails again"))
+    result = retry_failed_emails(force=True)
+    text = _("Tried %(tried)d emails: %(sent)d sent, %(still_failing)d still failing.") % result
+    return {"message": text, **result}

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -347,12 +348,14 @@ def delivery_action(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 @require_POST
 def retry_failed(request: HttpRequest) -> HttpResponse:
-    result = services.retry_failed_emails(force=True)
-    messages.info(
-        request,
-        _("Tried %(tried)d emails: %(sent)d sent, %(still_failing)d still failing.") % result,
+    """Answers at once: the worker tries the emails, and the job's page follows it."""
+    job = start_job(
+        request.user,
+        _("Retry failed emails"),
+        "cairn.outreach.tasks.retry_failed_emails_job",
+        next_url=reverse("outreach:index"),
     )
-    return redirect("outreach:index")
+    return follow(request, job)
 
 
 @coordinator_required

@@ -14,13 +14,16 @@ left by a deleted report are removed from the storage too.
 import hashlib
 import json
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from cairn.reports import render as renderers
 from cairn.reports.models import RenderedFile, RenderStatus, Report
@@ -86,7 +89,12 @@ def queue_file(report: Report, doc: dict[str, Any], fmt: str, large_print: bool)
         return rendered
     else:
         again = RenderedFile.objects.filter(pk=rendered.pk, status=rendered.status).update(
-            status=RenderStatus.QUEUED, doc=doc, file="", error="", finished_at=None
+            status=RenderStatus.QUEUED,
+            doc=doc,
+            file="",
+            error="",
+            finished_at=None,
+            queued_at=timezone.now(),
         )
         if not again:  # another request queued it a moment ago
             rendered.refresh_from_db()
@@ -102,6 +110,21 @@ def prepare_public_files(report: Report) -> None:
         return
     for fmt, large in PUBLIC_VARIANTS:
         queue_file(report, report.published_doc, fmt, large)
+
+
+def fail_stale_renders(now: datetime | None = None) -> int:
+    """Mark failed the renders queued for longer than `CAIRN_RENDER_STALE_MINUTES`.
+
+    A render takes seconds; one still queued that long lost its task (its worker killed
+    on the last try, the queue's rows pruned) and would show "being prepared" for ever.
+    Failed, its page offers Try again; a late task finds it failed and does nothing."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.CAIRN_RENDER_STALE_MINUTES)
+    return RenderedFile.objects.filter(status=RenderStatus.QUEUED, queued_at__lt=cutoff).update(
+        status=RenderStatus.FAILED,
+        error=_("No worker finished preparing it. Try again."),
+        finished_at=now,
+    )
 
 
 def render_file(rendered_id: int) -> None:

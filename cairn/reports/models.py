@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairn.consultations.models import Consultation
@@ -181,6 +182,9 @@ class RenderedFile(models.Model):
     file = models.FileField(upload_to="reports/", max_length=300, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its render was last queued: one queued for too long lost its task (a worker
+    # killed on its last try, a queue emptied) and is marked failed, for a Try again.
+    queued_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -143,7 +143,13 @@ def synthesize(
     active = np.array([u for u, r in enumerate(ureason) if r is None], dtype=np.int64)
 
     say("stance", 0.0)
-    ustances = st.stance(utexts)
+    usides: list[int] | None = None
+    uproposals: list[int] = []
+    if st.stance is stance_mod.classify_all:
+        # Sides come in the same pass over the texts: one lowering, one tokenising.
+        ustances, usides, uproposals = stance_mod.read_all(utexts)
+    else:
+        ustances = st.stance(utexts)
 
     if embedder is None:
         embedder = get_embedder(
@@ -225,12 +231,13 @@ def synthesize(
         alabels, centroids = refine_mod.merge_near_synonyms(
             x, acounts, alabels, centroids, _phrases(alabels, len(centroids)), first=n_given
         )
-        asides = stance_mod.sides_all(atexts)
-        alabels, centroids, sides = refine_mod.split_sides(
-            x, acounts, alabels, centroids, asides, first=n_given
-        )
-        alabels, centroids = refine_mod.move_dissenters(
-            x, acounts, alabels, centroids, asides, sides, first=n_given
+        if usides is None:
+            asides, aproposals = stance_mod.sides_all(atexts)
+        else:
+            asides = [usides[u] for u in active]
+            aproposals = [uproposals[u] for u in active]
+        alabels, centroids, sides = refine_mod.refine_sides(
+            x, acounts, alabels, centroids, asides, aproposals, first=n_given
         )
     aconf = _confidences(x, centroids, alabels)
 

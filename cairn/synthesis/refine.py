@@ -28,6 +28,22 @@ SIDE_MIN = 3  # and at least this many statements (weighted by duplicates)
 # A dissenter moves to the nearest theme of its own side when that theme's
 # centre is at most this much less similar than its own theme's.
 DISSENT_MARGIN = 0.1
+# In a run argued with explicit proposals on both sides, sides are surer (the
+# prototypes are seeded from them) and a dissenter may go further.
+DISSENT_MARGIN_ARGUED = 0.2
+# Explicit proposals ("we should (not) ban X") tell which sides a run has.
+# When there are enough of them (this many, and this share of the run) and
+# nearly all point one way, everyone argues one side: cue words that seem to
+# disagree inside a theme follow each statement's own subject ("students should
+# be free" and "uniforms restrict them" argue alike), so no theme is split.
+PROPOSALS_MIN = 15
+PROPOSALS_SHARE = 0.1
+ONE_SIDED = 0.25  # the minority of proposals holds less than this share
+# Side prototypes, seeded from proposals: a statement with no side takes the
+# prototype's when its score lies this many deviations from the middle, and a
+# cue-word side (not a proposal) yields to it past OVERRIDE_Z.
+FILL_Z = 0.5
+OVERRIDE_Z = 1.0
 
 SIDE_OF = {"positive": 1, "challenge": -1}
 
@@ -101,11 +117,13 @@ def split_sides(
     centroids: np.ndarray,
     stances: list[str] | list[int],
     first: int = 0,
+    split: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     """Split two-sided themes; return labels, centroids and each split theme's side.
 
     ``stances`` are stance names (positive / challenge count) or sides
-    (+1 for, -1 against, 0 none; ``stance.side``).
+    (+1 for, -1 against, 0 none; ``stance.side``). With ``split`` false, themes
+    only say which side most of their statements take.
     """
     side = np.array(
         [SIDE_OF.get(s, 0) if isinstance(s, str) else int(s) for s in stances], dtype=np.int8
@@ -121,7 +139,7 @@ def split_sides(
         pos = float(w[m][side[m] > 0].sum())
         neg = float(w[m][side[m] < 0].sum())
         polar = pos + neg
-        if min(pos, neg) < max(SIDE_MIN, SIDE_SHARE * polar):
+        if not split or min(pos, neg) < max(SIDE_MIN, SIDE_SHARE * polar):
             # Too few on one side to split: say which side the theme takes, when
             # most statements take one (``move_dissenters`` then moves the others).
             if polar >= 0.5 * float(w[m].sum()) and pos != neg:
@@ -155,6 +173,7 @@ def move_dissenters(
     stances: list[str] | list[int],
     sides: dict[int, str],
     first: int = 0,
+    margin: float = DISSENT_MARGIN,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Statements arguing against their one-sided theme join the nearest theme of their side.
 
@@ -180,7 +199,7 @@ def move_dissenters(
         sims = x[movers] @ centroids[targets].T
         best = sims.argmax(1)
         mine = np.einsum("ij,ij->i", x[movers], centroids[labels[movers]])
-        ok = sims[np.arange(len(movers)), best] >= mine - DISSENT_MARGIN
+        ok = sims[np.arange(len(movers)), best] >= mine - margin
         labels[movers[ok]] = targets[best[ok]]
         moved = moved or bool(ok.any())
     if not moved:
@@ -188,3 +207,70 @@ def move_dissenters(
     new_c = centroids_of(x, w, labels, len(centroids))
     new_c[:first] = centroids[:first]
     return labels, new_c
+
+
+def _enough_proposals(proposals: np.ndarray, w: np.ndarray) -> bool:
+    made = float(w[proposals != 0].sum())
+    return made >= max(PROPOSALS_MIN, PROPOSALS_SHARE * float(w.sum()))
+
+
+def one_sided(proposals: list[int] | np.ndarray, w: np.ndarray) -> bool:
+    """Whether the run's explicit proposals nearly all point one way (see ONE_SIDED)."""
+    p = np.asarray(proposals)
+    if not len(p) or not _enough_proposals(p, w):
+        return False
+    pos, neg = float(w[p > 0].sum()), float(w[p < 0].sum())
+    return min(pos, neg) < ONE_SIDED * (pos + neg)
+
+
+def fill_sides(
+    x: np.ndarray, w: np.ndarray, sides: list[int] | np.ndarray, proposals: list[int] | np.ndarray
+) -> np.ndarray:
+    """Sides completed by two prototypes, the weighted means of each side's proposals.
+
+    Within one run, what people argue for and against differs in its words
+    ("jobs", "skills" beside "we should fund it"; "taxpayers", "afford" beside
+    "we should not"): a statement without a cue of its own takes the side whose
+    proposals it reads like, when clearly so; a cue-word side (weaker than a
+    proposal: it follows the statement's own subject) yields when the
+    prototypes clearly say otherwise. Proposals themselves are kept.
+    """
+    s = np.asarray(sides, dtype=np.int64).copy()
+    p = np.asarray(proposals, dtype=np.int64)
+    if not _enough_proposals(p, w) or min((p > 0).sum(), (p < 0).sum()) < SIDE_MIN:
+        return s
+    wp, wn = w[p > 0], w[p < 0]
+    cp = (x[p > 0] * wp[:, None]).sum(0) / wp.sum()
+    cn = (x[p < 0] * wn[:, None]).sum(0) / wn.sum()
+    score = (x - (cp + cn) / 2) @ (cp - cn)
+    spread = float(score.std())
+    if spread <= 0:
+        return s
+    z = score / spread
+    lean = np.sign(z).astype(np.int64)
+    fill = (s == 0) & (np.abs(z) > FILL_Z)
+    override = (p == 0) & (s != 0) & (np.abs(z) > OVERRIDE_Z) & (lean != s)
+    s[fill | override] = lean[fill | override]
+    return s
+
+
+def refine_sides(
+    x: np.ndarray,
+    w: np.ndarray,
+    labels: np.ndarray,
+    centroids: np.ndarray,
+    sides: list[int],
+    proposals: list[int],
+    first: int = 0,
+) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """Split two-sided themes and move dissenters, unless the run argues one side."""
+    if one_sided(proposals, w):
+        return split_sides(x, w, labels, centroids, sides, first=first, split=False)
+    filled = fill_sides(x, w, sides, proposals)
+    argued = _enough_proposals(np.asarray(proposals), w)
+    labels, centroids, tags = split_sides(x, w, labels, centroids, filled, first=first)
+    margin = DISSENT_MARGIN_ARGUED if argued else DISSENT_MARGIN
+    labels, centroids = move_dissenters(
+        x, w, labels, centroids, filled, tags, first=first, margin=margin
+    )
+    return labels, centroids, tags

@@ -13,6 +13,7 @@ person reviews it (``evals/score_stance.py`` scores it against human codes).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cairn.synthesis import parallel
 from cairn.synthesis.types import Stance
@@ -104,6 +105,10 @@ _POSITIVE = _lex(
     "secure peace saves creativity individuality expression identity confidence discipline "
     "advantage advantages supports encourages enables benefits boosts strengthens "
     "humane compassion dignity justice rights "
+    "help helping save saving ensure ensures ensured promote promotes promoting protect "
+    "protecting inclusive deterrent deters prosperity prosperous wealth growth innovation "
+    "progress productive autonomy liberty empower empowers empowerment crucial vital "
+    "boon thrive thrives thriving cheaper affordable "
     "gut super toll prima danke hilfreich freundlich schön sicher angenehm zufrieden "
     "wunderbar hervorragend klasse gelungen praktisch bequem"
 )
@@ -132,6 +137,12 @@ _CHALLENGE = _lex(
     "losing fail fails failure undermine undermines infringe infringes violate violates "
     "violation danger dangers risks risky abuses pressure conform stunt stunts illegal "
     "unnecessary expensive costly unemployment addicted"
+    " trafficking immoral unethical unjust disaster chaos tyranny imbalance conflict "
+    "mistrust fear distract distracts distraction disadvantage disadvantages drawback "
+    "drawbacks obsolete hinder hinders impede impedes interfere interferes interfering "
+    "deny denies denied overpopulation overpopulated overcrowding overcrowded congestion "
+    "persecution demoralization disservice problematic fruitless disparity "
+    "destruction devastation exclusion segregation"
 )
 # A verb that takes away what follows flips it: "reduces bullying", "prevents crime".
 _REDUCERS = _lex(
@@ -139,7 +150,7 @@ _REDUCERS = _lex(
     "eliminated prevent prevents prevented preventing stop stops avoid avoids avoiding "
     "alleviate alleviates lessen lessens lower lowers fight fights tackle tackles combat "
     "combats minimise minimises minimize minimizes ease eases end ends removes remove "
-    "free preclude precludes cut cuts verhindern verhindert reduziert vermeidet"
+    "free preclude precludes cut cuts less fewer verhindern verhindert reduziert vermeidet weniger"
 )
 # A negation flips the next cue within this many words ("never had a problem");
 # alone it is a challenge ("the doctor didn't listen"), unless it is a pronoun
@@ -169,11 +180,30 @@ _NO_VIEW = re.compile(
 
 
 def classify(text: str) -> Stance:
+    return read(text)[0]
+
+
+def read(text: str) -> tuple[Stance, int, int]:
+    """Stance, side and proposal side of one text, sharing one lowering and tokenising.
+
+    ``classify`` and ``side_and_proposal`` give the same as its parts.
+    """
     stripped = text.strip()
     if not stripped:
-        return "other"
+        return "other", 0, 0
     # Stance shows in the opening; long texts are judged on their first part.
     lowered = stripped[:600].casefold().replace("’", "'")
+    cache: list[tuple[int, int]] = []
+
+    def polarity() -> tuple[int, int]:
+        if not cache:
+            cache.append(_polarity(_TOKEN.findall(lowered)))
+        return cache[0]
+
+    return _stance(stripped, lowered, polarity), *_side(lowered, polarity)
+
+
+def _stance(stripped: str, lowered: str, polarity: Callable[[], tuple[int, int]]) -> Stance:
     words = _WORD.findall(lowered)
     if lowered.strip(" .!") in _NOTHING:
         return "other"
@@ -185,7 +215,7 @@ def classify(text: str) -> Stance:
         return "positive"
     if any(p in lowered for p in _IDEA_PHRASES):
         return "idea"
-    pos, neg = _polarity(_TOKEN.findall(lowered))
+    pos, neg = polarity()
     if pos == 0 and neg == 0:
         return "other"
     return "positive" if pos > neg else "challenge"
@@ -196,12 +226,16 @@ def _polarity(words: list[str]) -> tuple[int, int]:
     pos = neg = 0
     pending = 0  # words a negation still reaches
     loud = False  # whether that negation counts as a challenge if it reaches no cue
+    prev = 0  # the cue of the word just before
+    prev_word: str | int = 0
     for w in words:
         if w in ",;:.!?":
+            prev = 0
             neg += pending > 0 and loud
             pending = 0
             continue
         if w in _NEGATORS or w in _REDUCERS:
+            prev = 0
             neg += pending > 0 and loud
             pending = _NEGATION_REACH
             loud = w not in _QUIET_NEGATORS and w not in _REDUCERS
@@ -213,6 +247,18 @@ def _polarity(words: list[str]) -> tuple[int, int]:
         elif pending:
             pending -= 1
             neg += pending == 0 and loud
+        # A harm word before a good one is one harm: "unfair advantage", "lack
+        # safety", "false hope": the good word names what is harmed. (Not the
+        # other way round: "protects vulnerable children".)
+        if cue > 0 and prev_word == "cost":  # "cost effective", "cost efficient"
+            neg -= 1
+            pos += 1
+            prev = prev_word = 0
+            continue
+        if cue > 0 and prev < 0:
+            prev = 0
+            continue
+        prev, prev_word = cue, w
         pos += cue > 0
         neg += cue < 0
     return pos, neg + (pending > 0 and loud)
@@ -230,9 +276,21 @@ _PROPOSAL = re.compile(
     r"\b(?:should|shouldn't|shouldnt|must|mustn't|ought to|ought not|need to|needs to|"
     r"has to|have to|need|needs|brauchen|braucht|sollte|sollten|muss|müssen|müsste|darf|dürfen)\b"
     r"(?P<neg>\s+(?:not|no|never|nicht|kein|keine|keinen|no longer|nicht mehr)\b)?"
-    r"(?P<rest>(?:\s+\S+){0,5})"
+    r"(?P<rest>(?:\s+\S+){0,6})"
 )
 _NEGATED_MODAL = re.compile(r"\b(?:shouldn't|shouldnt|mustn't|ought not|needn't)\b")
+# A need denied is a proposal denied: "there is no need to subsidize it", "it
+# doesn't need to be subsidized", "we can't afford to fund it", "why should we
+# pay for it?" (a rhetorical why argues against).
+_DENIED_BEFORE = re.compile(
+    r"(?:\b(?:no|don't|dont|doesn't|doesnt|do not|does not|did not|didn't|not|never|hardly)"
+    r"\s+(?:really\s+|even\s+|any\s+)?$)"
+    r"|(?:\bwhy\s+(?:\w+\s+){0,3}$)"
+    r"|(?:\b(?:don't|dont|do not|doesn't|does not|didn't|did not)\s+(?:think|believe|feel|agree)"
+    r"\s+(?:that\s+)?(?:\w+\s+){0,2}$)"
+    r"|(?:\b(?:can't|cannot|can not|couldn't)\s+afford\s+(?:to\s+)?$)"
+)
+_AFFORD = re.compile(r"\b(?:can't|cannot|can not|couldn't|could not)\s+afford\s+to\b")
 _AGAINST_ACTIONS = _lex(
     "ban banned banning abolish abolished abolishing abandon abandoned abandoning prohibit "
     "prohibited prohibiting illegal outlaw outlawed criminal criminalised criminalized "
@@ -240,8 +298,11 @@ _AGAINST_ACTIONS = _lex(
     "removed scrap scrapped eliminate eliminated restrict restricted limit limited cut "
     "cancel cancelled canceled forbidden forbid punished penalised penalized closed close "
     "shut discontinued discouraged replaced replace fined taxed "
+    "avoid avoided reject rejected oppose opposed taken take dropped drop changed change "
+    "redirected diverted "
+    "reduced reduce regulated discourage fight fought resisted resist "
     "verboten verbieten abgeschafft abschaffen gestrichen streichen eingeschränkt "
-    "einschränken abgeschaltet entfernt"
+    "einschränken abgeschaltet entfernt vermeiden vermieden reduziert reduzieren"
 )
 _FOR_ACTIONS = _lex(
     "allowed allow permitted permit able free right rights legal legalised legalized "
@@ -249,47 +310,125 @@ _FOR_ACTIONS = _lex(
     "supported support subsidised subsidized subsidize subsidise funded fund encouraged "
     "encourage introduced introduce adopted adopt expanded expand mandatory compulsory "
     "required promoted promote respected respect choose decide "
-    "erlaubt erlauben bleiben beibehalten gefördert fördern unterstützt"
+    "help helped aid aided invest invested financed finance paid pay accepted accept "
+    "embraced embrace maintained maintain preserved preserve implemented implement "
+    "welcomed welcome increased increase extended extend enforced enforce "
+    "erlaubt erlauben bleiben beibehalten gefördert fördern unterstützt unterstützen "
+    "ausgebaut ausbauen eingeführt einführen erhalten"
 )
 _LACKING = _lex(
     "more better improve improved faster quicker sooner clearer easier cheaper fewer less "
     "mehr besser schneller sicherer breiter"
 )
+_NEG_WORDS = frozenset(["not", "never", "nicht", "no"])
+# "Should stay illegal", "must remain banned": the state kept decides, not "stay".
+_KEEPING = _lex("stay stays remain remains kept keep continue bleiben bleibt")
+# "We cannot ban it", "no school should be funded": denied as a negated modal is.
+_DENIED_MODAL = re.compile(r"\b(?:cannot|can't|can not|couldn't|could not)\s+(?:be\s+)?(?=\w)")
+_NO_SUBJECT = re.compile(r"(?:^|[.!?;]\s*)no\s+(?:\w+\s+){1,3}$")
+
+
+# "It is still needed", "no longer necessary": a need stated is a proposal too.
+_NEEDED = re.compile(
+    r"\b(?:is|are|was|were|be|remains?)\s+(?P<neg>not\s+|no\s+longer\s+|never\s+)?"
+    r"(?:still\s+|really\s+|very\s+|so\s+|absolutely\s+)?"
+    r"(?:needed|necessary|essential|vital|indispensable|required|unnecessary|unneeded)\b"
+    r"|\b(?:ist|sind|wäre|wären|bleibt|bleiben)\s+(?P<nicht>nicht\s+|nicht\s+mehr\s+)?"
+    r"(?:dringend\s+|unbedingt\s+|sehr\s+|wirklich\s+)?"
+    r"(?:nötig|notwendig|erforderlich|wichtig|unnötig|überflüssig|unverzichtbar)\b"
+)
+
+
+def _proposal_side(lowered: str) -> int:
+    """The side of the first proposal in the text, 0 when there is none or it names no action."""
+    m = _PROPOSAL.search(lowered)
+    if not m:
+        denied = _DENIED_MODAL.search(lowered)
+        if denied:
+            words = _WORD.findall(lowered[denied.end() : denied.end() + 40])[:2]
+            for w in words:
+                # "We cannot ban it": for it; "they can't be trusted" says no side here.
+                if w in _AGAINST_ACTIONS:
+                    return 1
+                if w in _FOR_ACTIONS and w not in _KEEPING:
+                    return -1
+        needed = _NEEDED.search(lowered)
+        if needed:
+            negated = bool(needed.group("neg") or needed.group("nicht"))
+            denied = negated != needed.group(0).endswith(
+                ("unnecessary", "unneeded", "unnötig", "überflüssig")
+            )
+            return -1 if denied else 1
+        m = _AFFORD.search(lowered)
+        if not m:
+            return 0
+        rest = lowered[m.end() : m.end() + 60]
+        words = _WORD.findall(rest)[:4]
+        for w in words:
+            if w in _FOR_ACTIONS or w in _AGAINST_ACTIONS:
+                # "We can't afford to fund it": against funding it.
+                return 1 if w in _AGAINST_ACTIONS else -1
+        return 0
+    before = lowered[max(0, m.start() - 30) : m.start()]
+    negated = (
+        bool(m.group("neg"))
+        or bool(_NEGATED_MODAL.match(lowered, m.start()))
+        or bool(_DENIED_BEFORE.search(before))
+        or bool(_NO_SUBJECT.search(lowered[max(0, m.start() - 40) : m.start()]))
+    )
+    # Words up to the clause's end: "should be funded, not cut" is decided by "funded".
+    rest = re.split(r"[,;:.!?]", m.group("rest"), maxsplit=1)[0]
+    words = _WORD.findall(rest)
+    for i, w in enumerate(words):
+        action = 1 if w in _FOR_ACTIONS else -1 if w in _AGAINST_ACTIONS else 0
+        if w in _KEEPING and any(v in _AGAINST_ACTIONS for v in words[i + 1 : i + 3]):
+            continue
+        if action:
+            # "We should subsidize not X", "should be not funded": a negation
+            # beside the action word flips it as one before the modal does.
+            near = words[max(0, i - 2) : i] + words[i + 1 : i + 2]
+            flip = negated != any(n in _NEG_WORDS for n in near)
+            return -action if flip else action
+        if w in _LACKING and not negated:
+            return -1
+    return -1 if negated else 0
 
 
 def side(text: str) -> int:
     """+1 for the statement's subject, -1 against it, 0 when it does not say."""
-    lowered = text[:600].casefold().replace("’", "'")
+    return side_and_proposal(text)[0]
+
+
+def side_and_proposal(text: str) -> tuple[int, int]:
+    """The statement's side, and the side of its explicit proposal (0 when it makes none).
+
+    A proposal ("we should not subsidize X") is the surest cue there is; the
+    refine step seeds its side prototypes from those alone.
+    """
+    return read(text)[1:]
+
+
+def _side(lowered: str, polarity: Callable[[], tuple[int, int]]) -> tuple[int, int]:
     if _NO_VIEW.match(lowered):
-        return 0
+        return 0, 0
     if _NO_BETTER.search(lowered):
-        return 1
-    m = _PROPOSAL.search(lowered)
-    if m:
-        negated = bool(m.group("neg")) or bool(_NEGATED_MODAL.match(lowered, m.start()))
-        words = _WORD.findall(m.group("rest"))
-        for w in words:
-            if w in _AGAINST_ACTIONS:
-                return 1 if negated else -1
-            if w in _FOR_ACTIONS:
-                return -1 if negated else 1
-            if w in _LACKING and not negated:
-                return -1
-        if negated:
-            return -1
-    pos, neg = _polarity(_TOKEN.findall(lowered))
-    return (pos > neg) - (neg > pos)
+        return 1, 0
+    proposed = _proposal_side(lowered)
+    if proposed:
+        return proposed, proposed
+    pos, neg = polarity()
+    return (pos > neg) - (neg > pos), 0
 
 
-def _sides_chunk(texts: list[str]) -> list[int]:
-    return [side(t) for t in texts]
+def _sides_chunk(texts: list[str]) -> list[tuple[int, int]]:
+    return [side_and_proposal(t) for t in texts]
 
 
-def sides_all(texts: list[str]) -> list[int]:
+def sides_all(texts: list[str]) -> tuple[list[int], list[int]]:
+    """Sides and proposal sides of every text (``side_and_proposal``), over every core."""
     chunks = parallel.map_chunks(_sides_chunk, texts)
-    if chunks is None:
-        return _sides_chunk(texts)
-    return [s for chunk in chunks for s in chunk]
+    pairs = _sides_chunk(texts) if chunks is None else [p for chunk in chunks for p in chunk]
+    return [a for a, _ in pairs], [b for _, b in pairs]
 
 
 def _classify_chunk(texts: list[str]) -> list[Stance]:
@@ -301,3 +440,14 @@ def classify_all(texts: list[str]) -> list[Stance]:
     if chunks is None:
         return _classify_chunk(texts)
     return [s for chunk in chunks for s in chunk]
+
+
+def _read_chunk(texts: list[str]) -> list[tuple[Stance, int, int]]:
+    return [read(t) for t in texts]
+
+
+def read_all(texts: list[str]) -> tuple[list[Stance], list[int], list[int]]:
+    """Stances, sides and proposal sides of every text in one pass, over every core."""
+    chunks = parallel.map_chunks(_read_chunk, texts)
+    rows = _read_chunk(texts) if chunks is None else [r for chunk in chunks for r in chunk]
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]

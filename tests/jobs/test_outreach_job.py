@@ -73,3 +73,33 @@ def test_sending_from_the_compose_page_answers_at_once_and_the_worker_sends(
     assert len(mailoutbox) == 5
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "Sent to 5 people by their own channel." in page
+
+
+def test_retrying_failed_emails_from_the_page_answers_at_once_and_the_worker_sends(
+    client, alice, settings, mailoutbox, db_queue
+):
+    from cairn.outreach.models import Delivery
+    from cairn.outreach.services import notify
+    from tests.outreach.conftest import free_port, smtp_settings
+
+    locmem = settings.MAILERS
+    settings.MAILERS = smtp_settings(free_port())  # the mail server is down
+    delivery = notify(make_person("Jean"), subject="Reminder", body="Tomorrow", purpose=INVITE)
+    assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.FAILED
+    settings.MAILERS = locmem  # and back
+
+    client.force_login(alice)
+    response = client.post(reverse("outreach:retry_failed"))
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert job.status == JobStatus.QUEUED and mailoutbox == []
+    assert 'data-progress="' in client.get(job.get_absolute_url()).content.decode()
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result["sent"] == 1
+    assert [m.subject for m in mailoutbox] == ["Reminder"]
+    assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Tried 1 emails: 1 sent, 0 still failing." in page

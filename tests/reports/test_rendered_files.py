@@ -277,3 +277,44 @@ def test_no_get_of_a_report_file_writes_whatever_its_state(
     for rendered in RenderedFile.objects.filter(status=RenderStatus.DONE):
         default_storage.delete(rendered.file.name)
     get_all("lost")
+
+
+@pytest.mark.usefixtures("db_queue")
+def test_a_render_that_lost_its_task_is_failed_then_tried_again_from_its_page(
+    client, alice, report, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from cairn.jobs.services import run_due_schedules
+
+    client.force_login(alice)
+    _prepare(client, report, django_capture_on_commit_callbacks)
+    rendered = RenderedFile.objects.get()
+    # Its task is gone (a worker killed on the last try, say): nothing will render it.
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    assert files.fail_stale_renders(timezone.now() + timedelta(minutes=5)) == 0
+    long_ago = timezone.now() - timedelta(minutes=settings.CAIRN_RENDER_STALE_MINUTES + 1)
+    RenderedFile.objects.filter(pk=rendered.pk).update(queued_at=long_ago)
+    assert "fail-stale-renders" in run_due_schedules("worker-a")
+    rendered.refresh_from_db()
+    assert rendered.status == RenderStatus.FAILED
+    page = client.get(_file_url(report))
+    assert page.status_code == 200
+    assert "No worker finished preparing it" in page.content.decode()
+    assert "Try again" in page.content.decode()
+
+    _prepare(client, report, django_capture_on_commit_callbacks)
+    rendered.refresh_from_db()
+    assert (
+        rendered.status == RenderStatus.QUEUED
+        and rendered.queued_at > timezone.now() - timedelta(minutes=1)
+    )
+    assert files.fail_stale_renders() == 0  # queued afresh: not stale
+    run_worker()
+    assert "Download the PDF" in client.get(_file_url(report)).content.decode()
+    assert RenderedFile.objects.count() == 1

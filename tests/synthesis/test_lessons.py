@@ -154,6 +154,59 @@ def test_a_dissenter_joins_the_nearest_theme_of_its_own_side() -> None:
     assert kept[10] == 0
 
 
+def test_a_run_whose_proposals_point_one_way_splits_no_theme() -> None:
+    # Everyone proposes the same thing; cue words that seem to disagree follow
+    # each statement's own subject, so the theme stays whole and says its side.
+    x = np.ones((40, 4), dtype=np.float32) / 2.0
+    sides = [1] * 20 + [-1] * 20
+    proposals = [1] * 20 + [0] * 20
+    labels, centroids, tags = refine.refine_sides(
+        x, np.ones(40), np.zeros(40, dtype=np.int64), x[:1], sides, proposals
+    )
+    assert len(centroids) == 1 and set(labels) == {0} and tags == {}
+    # With proposals on both sides the same theme splits.
+    proposals = [1] * 20 + [-1] * 20
+    labels, centroids, tags = refine.refine_sides(
+        x, np.ones(40), np.zeros(40, dtype=np.int64), x[:1], sides, proposals
+    )
+    assert len(centroids) == 2 and set(labels[:20]) != set(labels[20:])
+
+
+def test_a_statement_without_a_cue_takes_the_side_whose_proposals_it_reads_like() -> None:
+    pro, con = np.eye(4, dtype=np.float32)[0], np.eye(4, dtype=np.float32)[1]
+    mid = (pro + con) / np.sqrt(2)
+    x = np.vstack([np.repeat([pro], 10, 0), np.repeat([con], 10, 0), np.repeat([mid], 10, 0)])
+    x = np.vstack([x, [pro]])
+    proposals = [1] * 10 + [-1] * 10 + [0] * 11
+    cues = [0] * 31
+    # The last has no cue of its own: it reads like the "for" proposals.
+    assert refine.fill_sides(x, np.ones(31), cues, proposals)[-1] == 1
+    # Those in the middle read like neither and keep no side.
+    assert set(refine.fill_sides(x, np.ones(31), cues, proposals)[20:30]) == {0}
+    # A cue word that says the opposite yields to the prototypes; a proposal never does.
+    assert refine.fill_sides(x, np.ones(31), cues[:30] + [-1], proposals)[-1] == 1
+    against = [-1] + proposals[1:]
+    assert refine.fill_sides(x, np.ones(31), against, against)[0] == -1
+    # Too few proposals: sides are kept as the cues gave them.
+    few = [1, -1] + [0] * 29
+    assert refine.fill_sides(x, np.ones(31), cues, few).tolist() == cues
+
+
+def test_a_dissenter_goes_further_in_a_run_argued_with_proposals() -> None:
+    centres = np.eye(3, dtype=np.float32)[:2]
+    d = np.array([[0.75, 0.6, np.sqrt(1 - 0.75**2 - 0.6**2)]], dtype=np.float32)
+    x = np.vstack([np.repeat(np.eye(3, dtype=np.float32)[:2], 5, axis=0), d])
+    labels = np.array([0] * 5 + [1] * 5 + [0])
+    sides_in = [1] * 5 + [-1] * 5 + [-1]
+    tags = {0: "positive", 1: "challenge"}
+    # 0.15 less similar to the theme of its side: too far by default, near enough at 0.2.
+    kept, _ = refine.move_dissenters(x, np.ones(11), labels, centres, sides_in, tags)
+    moved, _ = refine.move_dissenters(
+        x, np.ones(11), labels, centres, sides_in, tags, margin=refine.DISSENT_MARGIN_ARGUED
+    )
+    assert kept[10] == 0 and moved[10] == 1
+
+
 def test_near_synonym_themes_are_merged() -> None:
     rng = np.random.default_rng(0)
     base = rng.normal(size=(3, 16)).astype(np.float32)

@@ -76,6 +76,37 @@ def test_reviewers_cases(text: str, stance: str) -> None:
         ("I don't think you could do anything better", 1),
         ("I don't know", 0),
         ("The meeting is on Tuesday", 0),
+        # a negation beside the action word, or before the need, denies the proposal
+        ("We should subsidize not vocational education because it is unfair", -1),
+        ("There is no need to subsidize journalism", -1),
+        ("Vocational education does not need to be subsidized", -1),
+        ("Journalism doesn't need extra funding, it makes enough money", -1),
+        ("We can't afford to subsidize journalism", -1),
+        ("Why should we subsidize journalism when hospitals are short of money?", -1),
+        ("No school should be funded by taxpayers", -1),
+        # the state kept decides, not "stay"; a denied ban is for the thing
+        ("Sex selection should stay illegal", -1),
+        ("Cannabis should remain legal", 1),
+        ("We cannot prohibit women in combat, they are as able as men", 1),
+        # the proposal's own clause decides, not what follows the comma
+        ("Journalism should be funded, not cut", 1),
+        # a need stated or denied is a proposal
+        ("Affirmative action is still needed to correct discrimination", 1),
+        ("Affirmative action is no longer necessary in modern society", -1),
+        ("I don't think we should abandon marriage", 1),
+        # two opposite cues side by side are one harm; "less" flips what follows
+        ("Subsidizing it gives an unfair advantage to a few", -1),
+        ("School uniforms can be less comfortable than regular clothes", -1),
+        ("Cameras mean less crime", 1),
+        ("It is the most cost effective way", 1),
+        ("New towns alleviate the overpopulation of cities", 1),
+        # German
+        ("Der Radweg sollte nicht entfernt werden", 1),
+        ("Die Parkplätze sollten abgeschafft werden", -1),
+        ("Wir müssen den Radverkehr fördern", 1),
+        ("Sichere Radwege sind dringend notwendig", 1),
+        ("Ein Tempolimit ist nicht nötig", -1),
+        ("Die Parkplätze am Markt sind überflüssig", -1),
     ],
 )
 def test_side_of_a_statement(text: str, expected: int) -> None:
@@ -86,3 +117,14 @@ def test_side_of_a_statement(text: str, expected: int) -> None:
 
 def test_nothing_could_be_better_is_praise() -> None:
     assert classify("I don't think you could do anything better") == "positive"
+
+
+def test_side_and_proposal_tell_a_proposal_from_a_cue() -> None:
+    from cairn.synthesis.stance import side_and_proposal, sides_all
+
+    assert side_and_proposal("We should not subsidize journalism") == (-1, -1)
+    assert side_and_proposal("Journalism is a dangerous job") == (-1, 0)
+    assert sides_all(["We should ban it", "It is great", "The meeting is on Tuesday"]) == (
+        [-1, 1, 0],
+        [-1, 0, 0],
+    )

@@ -29,6 +29,7 @@ from cairn.accounts.services.join_requests import (
 )
 from cairn.accounts.services.logins import (
     accept_invite,
+    clear_expired_sign_in_codes,
     follow_person_email,
     suggest_username,
     username_taken,
@@ -43,6 +44,7 @@ __all__ = [
     "accept_invite",
     "active_coordinators",
     "approve_join_request",
+    "clear_expired_sign_in_codes",
     "create_invite",
     "decline_join_request",
     "entry_url",
