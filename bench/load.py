@@ -179,6 +179,7 @@ def prepare(participants: int) -> dict:
         room.members.add(*members)
         rooms.append(
             {
+                "id": room.pk,
                 "url": f"/events/{event.pk}/groups/{room.pk}/",
                 "members": [session_for(u) for u in users[first : first + ROOM]],
             }
@@ -209,6 +210,21 @@ def new_registration_event() -> int:
         capacity=CAPACITY,
         status=EventStatus.OPEN,
     ).pk
+
+
+def mark_newest_notes(rooms: list[dict]) -> None:
+    from django.db.models import Max
+
+    from cairn.contributions.models import Contribution
+
+    newest = dict(
+        Contribution.objects.filter(breakout_group_id__in=[r["id"] for r in rooms])
+        .values("breakout_group_id")
+        .annotate(last=Max("pk"))
+        .values_list("breakout_group_id", "last")
+    )
+    for room in rooms:
+        room["last"] = newest.get(room["id"], 0)
 
 
 def registration_outcome(event_id: int) -> tuple[int, int]:
@@ -266,7 +282,9 @@ NOTE_ID = re.compile(rb'data-note-id="(\d+)"')
 
 async def participant(port, tally, room, cookie, me, until, note_every=NOTE_EVERY_SECONDS):
     await asyncio.sleep(random.uniform(0, POLL_SECONDS))
-    last = 0
+    # As a browser that has just loaded the board page: it polls for notes after the newest
+    # one the page showed (so notes left by an earlier setting are not fetched again).
+    last = room.get("last", 0)
     next_note = time.monotonic() + random.uniform(0, note_every)
     while time.monotonic() < until:
         now = time.monotonic()
@@ -414,6 +432,7 @@ def run_setting(
     note_every: float = NOTE_EVERY_SECONDS,
 ) -> dict:
     event_id = new_registration_event()
+    mark_newest_notes(data["rooms"])
     port = free_port()
     server = start_server(processes, port, threads, kind)
     try:

@@ -23,6 +23,16 @@ def can_use_board(user: Any, group: BreakoutGroup) -> bool:
     A facilitator's role lets them lead groups, not read every group's board:
     boards carry authors' names and draft events' discussions.
     """
+    allowed = getattr(group, "_board_users", None)
+    if allowed is not None and user.pk in allowed:
+        return True  # already checked for this user on this loaded group (view, then service)
+    if not _can_use_board(user, group):
+        return False
+    group._board_users = {*(allowed or ()), user.pk}
+    return True
+
+
+def _can_use_board(user: Any, group: BreakoutGroup) -> bool:
     role = role_of(user)
     if role is None:
         return False
