@@ -9,9 +9,9 @@ from typing import Any
 from allauth.account import app_settings
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import caches
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
