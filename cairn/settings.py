@@ -297,6 +297,11 @@ CAIRN_SCHEDULES = [
             "call": "cairn.insights.services.fail_stale_runs",
         },
         {
+            "name": "prepare-public-files",
+            "every": 600,
+            "call": "cairn.reports.files.prepare_missing_public_files",
+        },
+        {
             "name": "fail-stale-renders",
             "every": 60,
             "call": "cairn.reports.files.fail_stale_renders",
