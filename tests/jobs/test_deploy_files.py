@@ -20,6 +20,7 @@ WORKER_ONLY = {
     "fail-stale-jobs",
     "fail-stale-syntheses",
     "fail-stale-renders",
+    "prepare-public-files",
 }
 
 
