@@ -19,7 +19,8 @@ registration was overfilled or duplicated. `--json` prints one line per setting.
 The client is a small asyncio HTTP/1.1 client (one connection per request), in
 this same process: on a small machine it competes with the servers for the CPU,
 so read the figures as a lower bound and compare settings within one run.
-DATABASE_URL names the PostgreSQL database (created and migrated when missing).
+DATABASE_URL names the PostgreSQL database (created and migrated when missing);
+CAIRN_REDIS_URL, when set, gives the servers one shared cache (as in production).
 """
 
 import argparse
@@ -495,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()[0]  # other work on the machine, which the figures include
     seconds = max(3, min(args.seconds, 120))
     settings = [int(p) for p in args.processes.split(",")]
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
@@ -534,7 +536,11 @@ def main(argv: list[str] | None = None) -> int:
         for row in results:
             print(json.dumps(row))
         return 0
-    print(f"{args.participants} participants, {seconds} s per setting, {os.cpu_count()} CPUs")
+    cache = "Redis (CAIRN_REDIS_URL)" if os.environ.get("CAIRN_REDIS_URL") else "per process"
+    print(
+        f"{args.participants} participants, {seconds} s per setting, {os.cpu_count()} CPUs, "
+        f"cache {cache}, load average before {load_before:.1f}"
+    )
     head = ("server", "procs", "req/s", "p50 ms", "p95 ms", "p99 ms", "poll p95", "errors",
             "note p95 s", "notes", "unseen", "overfilled", "duplicates", "srv cpu ms",
             "cli cpu ms")  # fmt: skip

@@ -113,7 +113,8 @@ def post_note(
 # Hundreds of open boards poll every few seconds, nearly always to hear "nothing new".
 # The newest note id per group is kept in the cache for a moment, so such a poll is
 # answered without reading the notes. The cache is per process by default: another
-# web process sees a new note when its entry expires, within LAST_NOTE_SECONDS.
+# web process sees a new note when its entry expires, within LAST_NOTE_SECONDS; with a
+# shared cache (CAIRN_REDIS_URL) every process sees it at once.
 LAST_NOTE_SECONDS = 2
 
 
