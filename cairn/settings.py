@@ -199,6 +199,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+# One cache for every web process and machine when Redis is there (CAIRN_REDIS_URL, with the
+# `redis` extra): the per-address login limits against password spraying then count across
+# processes instead of per process, a board note posted on one process is news to every
+# other at once, and sessions are read from the cache before the database (where they stay,
+# so a Redis restart logs nobody out). Without it each process keeps its own local cache,
+# which is right for one process (`cairn serve`, the demo); `cairn check --deploy` warns.
+REDIS_URL = env_str("CAIRN_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cairn",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -278,6 +295,11 @@ CAIRN_SCHEDULES = [
             "name": "fail-stale-syntheses",
             "every": 60,
             "call": "cairn.insights.services.fail_stale_runs",
+        },
+        {
+            "name": "prepare-public-files",
+            "every": 600,
+            "call": "cairn.reports.files.prepare_missing_public_files",
         },
         {
             "name": "fail-stale-renders",

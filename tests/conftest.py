@@ -3,9 +3,10 @@ facilitates, charlie is a member) and the demo network."""
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from cairn.core.roles import Role
-from cairn.members.models import Organisation, Person, Sector
+from cairn.members.models import Consent, ConsentMethod, Organisation, Person, Sector
 
 
 def pytest_collection_modifyitems(items):
@@ -22,6 +23,14 @@ def make_user(username: str, role: Role | None, **person_fields) -> User:
         user.groups.add(group)
     Person.objects.create(user=user, first_name=username.title(), **person_fields)
     return user
+
+
+def grant_consent(person: Person, *purposes: str, method: str = ConsentMethod.WEB) -> None:
+    """The person agreed, now, to each purpose (event invitations, newsletters, quoting)."""
+    for purpose in purposes:
+        Consent.objects.create(
+            person=person, purpose=purpose, granted=True, method=method, recorded_at=timezone.now()
+        )
 
 
 @pytest.fixture

@@ -12,10 +12,8 @@ register(
     PersonData(
         key="login_invitations",
         title=_("Invitations to log in"),
-        export=invites.export,
+        rows=invites,
         erase=invites.delete,
-        labels=invites.labels,
-        relations=("accounts.Invite.person",),
         kept={"accounts.Invite.created_by": STAFF},
         order=20,
     )
@@ -43,11 +41,9 @@ register(
     PersonData(
         key="join_requests",
         title=_("Your request to join"),
-        export=join_requests.export,
+        rows=join_requests,
         # The request repeats the person's details word for word, so it goes whole.
         erase=join_requests.delete,
-        labels=join_requests.labels,
-        relations=("accounts.JoinRequest.person",),
         kept={"accounts.JoinRequest.decided_by": STAFF},
         order=21,
     )

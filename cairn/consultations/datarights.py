@@ -81,10 +81,8 @@ register(
     PersonData(
         key="consultation_paper_forms",
         title=_("Paper consultation forms sent to you"),
-        export=paper_forms.export,
+        rows=paper_forms,
         erase=paper_forms.anonymise(person=None),
-        labels=paper_forms.labels,
-        relations=("consultations.PaperForm.person",),
         order=51,
     )
 )

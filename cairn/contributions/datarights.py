@@ -31,10 +31,8 @@ register(
     PersonData(
         key="contributions",
         title=_("What you said (contributions)"),
-        export=contributions.export,
-        labels=contributions.labels,
+        rows=contributions,
         erase=_erase_contributions,
-        relations=("contributions.Contribution.author",),
         kept={"contributions.Contribution.entered_by": STAFF},
         order=30,
     )

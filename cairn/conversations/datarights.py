@@ -12,11 +12,9 @@ register(
     PersonData(
         key="conversation_posts",
         title=_("Conversation posts"),
-        export=posts.export,
+        rows=posts,
         # Like contributions: what they said stays in the thread, without their name.
         erase=posts.anonymise(author=None, author_name=""),
-        labels=posts.labels,
-        relations=("conversations.Post.author",),
         kept={
             "conversations.Post.entered_by": STAFF,
             "conversations.Thread.created_by": STAFF,
@@ -32,10 +30,8 @@ register(
     PersonData(
         key="conversation_follows",
         title=_("Conversations you follow"),
-        export=follows.export,
+        rows=follows,
         erase=follows.delete,
-        labels=follows.labels,
-        relations=("conversations.Follow.person",),
         order=71,
     )
 )
@@ -60,10 +56,8 @@ register(
     PersonData(
         key="conversation_held_replies",
         title=_("Emailed replies held for a check"),
-        export=held_replies.export,
-        labels=held_replies.labels,
+        rows=held_replies,
         erase=_erase_held_replies,
-        relations=("conversations.HeldReply.person",),
         kept={"conversations.HeldReply.decided_by": STAFF},
         order=72,
     )

@@ -51,6 +51,20 @@ class PersonData:
     # What the readable export calls each of export's keys (a model field's verbose name);
     # a key without one is shown as words ("name_given": "Name given").
     labels: Mapping[str, str] = field(default_factory=dict)
+    # The records, where they are one model's rows about the person (see Rows): the
+    # export, its labels and the relation are then the rows' own unless given.
+    rows: "Rows | None" = None
+
+    def __post_init__(self) -> None:
+        if self.rows is None:
+            return
+        # Frozen once made: the rows' defaults are filled in here, once.
+        if self.export is None:
+            object.__setattr__(self, "export", self.rows.export)
+        if not self.labels:
+            object.__setattr__(self, "labels", self.rows.labels)
+        if not self.relations:
+            object.__setattr__(self, "relations", (self.rows.relation,))
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,11 @@ class Rows:
     model: type[models.Model]
     person_field: str
     fields: Sequence[str | tuple[str, str]]
+
+    @property
+    def relation(self) -> str:
+        """The relation to a person these rows answer for ("accounts.Invite.person")."""
+        return f"{self.model._meta.label}.{self.person_field}"
 
     def query(self, person: Any) -> models.QuerySet:
         return self.model._default_manager.filter(**{self.person_field: person})

@@ -33,10 +33,8 @@ register(
     PersonData(
         key="registrations",
         title=_("Event registrations"),
-        export=registrations.export,
-        labels=registrations.labels,
+        rows=registrations,
         erase=_erase_registrations,
-        relations=("events.Registration.person",),
         kept={"events.Registration.entered_by": STAFF},
         order=20,
     )
@@ -90,11 +88,9 @@ register(
     PersonData(
         key="event_feedback",
         title=_("Event feedback"),
-        export=feedback.export,
+        rows=feedback,
         # The rating and comment stay, unlinked, like the contribution the comment became.
         erase=feedback.anonymise(person=None),
-        labels=feedback.labels,
-        relations=("events.Feedback.person",),
         kept={"events.Feedback.entered_by": STAFF},
         order=26,
     )

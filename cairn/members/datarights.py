@@ -26,10 +26,8 @@ register(
     PersonData(
         key="consents",
         title=_("Consent"),
-        export=consents.export,
+        rows=consents,
         erase=consents.delete,
-        labels=consents.labels,
-        relations=("members.Consent.person",),
         kept={
             "members.Consent.recorded_by": STAFF,
             "members.ImportJob.created_by": STAFF,
@@ -48,10 +46,8 @@ register(
     PersonData(
         key="channel_consents",
         title=_("Ways of contact refused"),
-        export=channel_consents.export,
+        rows=channel_consents,
         erase=channel_consents.delete,
-        labels=channel_consents.labels,
-        relations=("members.ChannelConsent.person",),
         kept={"members.ChannelConsent.recorded_by": STAFF},
         order=11,
     )

@@ -1,8 +1,9 @@
 """Applying a member import, in the request for a small file or as a job for a large one.
 
-The whole import is one transaction under a row lock on its `ImportJob`: a worker
-killed part way leaves nothing half-written, and running it again (the queue does,
-or the "Run it again" button) imports once, because an applied import is skipped.
+The file is read and every row checked first; then the write is one transaction under
+a row lock on its `ImportJob`: a worker killed part way leaves nothing half-written, and
+running it again (the queue does, or the "Run it again" button) imports once, because an
+applied import is skipped.
 """
 
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.members import followups
-from cairn.members.importer import run_import
+from cairn.members.importer import apply_prepared, prepare_import
 from cairn.members.models import ImportJob, ImportStatus
 
 # Files above this size (about 3,000 rows) are imported by a worker, with progress.
@@ -48,19 +49,23 @@ def apply_import(
     ``followup`` ("register:42") is what another app does with the people the file
     names, in the same transaction: if it fails, nothing of the import is kept either.
     """
+    job = ImportJob.objects.get(pk=import_id)
+    if job.status == ImportStatus.APPLIED:
+        return []  # a double submit, or a job run again after it had finished
+    # Every row is read and checked before the write transaction opens (and the import
+    # job's row is locked), so nothing waits behind the parsing of a big file.
+    prepared = prepare_import(
+        bytes(job.content), job.filename, mapping=job.mapping, decisions=decisions
+    )
+    if prepared.report.problems:
+        return list(prepared.report.problems)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=import_id)
         if locked.status == ImportStatus.APPLIED:
-            return []  # a double submit, or a job run again after it had finished
-        report = run_import(
-            bytes(locked.content),
-            locked.filename,
-            mapping=locked.mapping,
-            decisions=decisions,
-            apply=True,
-            user=user,
-            collect_ids=bool(followup),
-        )
+            return []  # applied by another request or worker while this one read the file
+        if locked.mapping != job.mapping:
+            return [_("The columns were matched differently meanwhile; check the preview again.")]
+        report = apply_prepared(prepared, user=user, collect_ids=bool(followup))
         if report.problems:
             return list(report.problems)
         if followup:

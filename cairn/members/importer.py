@@ -9,6 +9,8 @@ as a separate person when the coordinator says so; a row that would change
 nothing is counted as unchanged, which makes re-importing a file a no-op.
 """
 
+import pickle
+import zlib
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
@@ -148,6 +150,7 @@ class ParsedRow:
     consent_method: str = ""
     consent_note: str = ""
     refused_channels: tuple[str, ...] = ()
+    preview: str = ""  # the row's cells, for the report if it is refused as a repeat
 
     @cached_property
     def name_key(self) -> str:
@@ -297,7 +300,7 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
 
 
 def _preview(cells: list[str]) -> str:
-    return " | ".join(c for c in cells if c)[:120]
+    return " | ".join(filter(None, cells))[:120]
 
 
 class _Existing:
@@ -410,21 +413,17 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def run_import(
-    data: bytes,
-    filename: str = "",
-    *,
-    mapping: dict[str, str] | None = None,
-    decisions: dict[int, str] | None = None,
-    keep_duplicates: bool = False,
-    apply: bool = False,
-    user: Any = None,
-    collect_ids: bool = False,
-) -> ImportReport:
-    """Preview (apply=False) or apply an import; raises UnreadableFile for unreadable files.
+@dataclass
+class PreparedImport:
+    """A file read and every row checked, ready for `apply_prepared`'s short write."""
 
-    ``collect_ids`` lists in ``report.person_ids`` everyone the applied file names (for
-    registering an attendee list for an event)."""
+    report: ImportReport
+    decisions: dict[int, str]
+    default: str
+    chunks: list[bytes] = field(default_factory=list)  # the parsed rows, frozen
+
+
+def _read(data: bytes, filename: str, mapping: dict[str, str] | None) -> tuple[Table, ImportReport]:
     table = read_table(data, filename, header_score=F.header_score)
     report = ImportReport(
         filename=filename,
@@ -442,41 +441,100 @@ def run_import(
         guessed.update({h: f for h, f in mapping.items() if h in table.headers})
     report.mapping = guessed
     report.problems += F.mapping_problems(guessed)
+    return table, report
+
+
+def prepare_import(
+    data: bytes,
+    filename: str = "",
+    *,
+    mapping: dict[str, str] | None = None,
+    decisions: dict[int, str] | None = None,
+    keep_duplicates: bool = False,
+) -> PreparedImport:
+    """Read the file and check every row, outside any transaction; raises UnreadableFile
+    when the file cannot be opened at all. A row broken further down is a problem on
+    the report, and then nothing is applied."""
+    table, report = _read(data, filename, mapping)
+    prepared = PreparedImport(report, decisions or {}, KEEP if keep_duplicates else MERGE)
     if report.problems:
-        return report
-    decisions = decisions or {}
-    default = KEEP if keep_duplicates else MERGE
+        return prepared
     try:
-        if apply:
-            with transaction.atomic():
-                _lock_imports()
-                _process(
-                    table,
-                    report,
-                    decisions,
-                    default,
-                    apply=True,
-                    user=user,
-                    collect_ids=collect_ids,
-                )
-                report.applied = True
-                audit.record(
-                    user,
-                    "members.imported",
-                    None,
-                    f"Imported {filename}: {report.created + report.kept_separate} created, "
-                    f"{report.updated} updated",
-                    filename=filename,
-                    created=report.created + report.kept_separate,
-                    updated=report.updated,
-                    rejected=len(report.rejected),
-                )
-        else:
-            _process(table, report, decisions, default, apply=False, user=user)
+        prepared.chunks = [_freeze(chunk) for chunk in _parsed_chunks(table, report)]
     except UnreadableFile as error:
         # A row further down is broken (a quote never closed, a huge cell): the header
-        # read fine, so this comes up here. Whatever was written has been rolled back.
-        report.applied = False
+        # read fine, so this comes up here, before anything was written.
+        report.problems.append(str(error))
+    return prepared
+
+
+def apply_prepared(
+    prepared: PreparedImport, *, user: Any = None, collect_ids: bool = False
+) -> ImportReport:
+    """Write a prepared import in one transaction: match the rows against the people on
+    file, then create and update them in bulk. Only this part holds the database."""
+    report = prepared.report
+    if report.problems:
+        return report
+    with transaction.atomic():
+        _lock_imports()
+        _process(
+            (_thaw(chunk) for chunk in prepared.chunks),
+            report,
+            prepared.decisions,
+            prepared.default,
+            apply=True,
+            user=user,
+            collect_ids=collect_ids,
+        )
+        report.applied = True
+        audit.record(
+            user,
+            "members.imported",
+            None,
+            f"Imported {report.filename}: {report.created + report.kept_separate} created, "
+            f"{report.updated} updated",
+            filename=report.filename,
+            created=report.created + report.kept_separate,
+            updated=report.updated,
+            rejected=len(report.rejected),
+        )
+    return report
+
+
+def run_import(
+    data: bytes,
+    filename: str = "",
+    *,
+    mapping: dict[str, str] | None = None,
+    decisions: dict[int, str] | None = None,
+    keep_duplicates: bool = False,
+    apply: bool = False,
+    user: Any = None,
+    collect_ids: bool = False,
+) -> ImportReport:
+    """Preview (apply=False) or apply an import; raises UnreadableFile for unreadable files.
+
+    Applying reads and checks every row before the write transaction opens
+    (`prepare_import`), so the database is held only for the matching and the writes
+    (`apply_prepared`): other writers (a board post on SQLite) never wait behind the
+    parsing of a big file. ``collect_ids`` lists in ``report.person_ids`` everyone the
+    applied file names (for registering an attendee list for an event)."""
+    if apply:
+        prepared = prepare_import(
+            data, filename, mapping=mapping, decisions=decisions, keep_duplicates=keep_duplicates
+        )
+        return apply_prepared(prepared, user=user, collect_ids=collect_ids)
+    table, report = _read(data, filename, mapping)
+    if report.problems:
+        return report
+    default = KEEP if keep_duplicates else MERGE
+    try:
+        # A preview writes nothing: the rows stream through, a chunk at a time.
+        _process(
+            _parsed_chunks(table, report), report, decisions or {}, default, apply=False, user=user
+        )
+    except UnreadableFile as error:
         report.problems.append(str(error))
     return report
 
@@ -495,8 +553,52 @@ def _lock_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
+def _parsed_chunks(table: Table, report: ImportReport) -> Iterator[list[ParsedRow]]:
+    """The rows that parse, in chunks; the others counted (left out) or rejected."""
+    for chunk in _chunks(table.rows(), CHUNK):
+        parsed: list[ParsedRow] = []
+        for line, cells in chunk:
+            report.rows += 1
+            result = parse_row(cells, table.headers, report.mapping)
+            if isinstance(result, LeftOut):
+                report.left_out += 1
+            elif isinstance(result, str):
+                report.rejected.append(RowError(line, result, _preview(cells)))
+            else:
+                result.line = line
+                result.preview = _preview(cells)
+                parsed.append(result)
+        if parsed:
+            yield parsed
+
+
+def _freeze(rows: list[ParsedRow]) -> bytes:
+    """A chunk of parsed rows kept as compressed bytes until the write: 100,000 rows as
+    objects would be ten times the memory of the whole import."""
+    return zlib.compress(pickle.dumps([astuple_row(r) for r in rows], protocol=5), 1)
+
+
+def _thaw(frozen: bytes) -> list[ParsedRow]:
+    return [ParsedRow(*fields) for fields in pickle.loads(zlib.decompress(frozen))]  # noqa: S301 - our own bytes
+
+
+def astuple_row(row: ParsedRow) -> tuple:
+    # By hand: dataclasses.astuple deep-copies every value.
+    return (
+        row.line,
+        row.values,
+        row.organisation,
+        row.consents,
+        row.consent_date,
+        row.consent_method,
+        row.consent_note,
+        row.refused_channels,
+        row.preview,
+    )
+
+
 def _process(
-    table: Table,
+    chunks: Iterable[list[ParsedRow]],
     report: ImportReport,
     decisions: dict[int, str],
     default: str,
@@ -511,22 +613,14 @@ def _process(
     seen_person: dict[int, int] = {}
     new_orgs: dict[str, str] = {}
     now = timezone.now()
-    for chunk in _chunks(table.rows(), CHUNK):
+    for chunk in chunks:
         parsed: list[tuple[ParsedRow, int | None, str]] = []
-        for line, cells in chunk:
-            report.rows += 1
-            result = parse_row(cells, table.headers, report.mapping)
-            if isinstance(result, LeftOut):
-                report.left_out += 1
-                continue
-            if isinstance(result, str):
-                report.rejected.append(RowError(line, result, _preview(cells)))
-                continue
-            result.line = line
+        for result in chunk:
+            line = result.line
             email = result.values.get("email")
             if email and email in seen_email:
                 report.rejected.append(
-                    RowError(line, f"same email as line {seen_email[email]}", _preview(cells))
+                    RowError(line, f"same email as line {seen_email[email]}", result.preview)
                 )
                 continue
             if not email and result.name_key in seen_name:
@@ -534,14 +628,14 @@ def _process(
                     RowError(
                         line,
                         f"same name and organisation as line {seen_name[result.name_key]}",
-                        _preview(cells),
+                        result.preview,
                     )
                 )
                 continue
             pk, matched_by = existing.match(result)
             if pk is not None and pk in seen_person:
                 report.rejected.append(
-                    RowError(line, f"same person as line {seen_person[pk]}", _preview(cells))
+                    RowError(line, f"same person as line {seen_person[pk]}", result.preview)
                 )
                 continue
             if email:
@@ -592,6 +686,8 @@ def _process(
             if collect_ids:
                 report.person_ids.extend(created_ids)
     report.organisations_created = len(new_orgs)
+    # Rows refused while parsing and while matching, in the file's order.
+    report.rejected.sort(key=lambda rejected: rejected.line)
 
 
 def _create_organisations(
@@ -801,4 +897,13 @@ def _refusal(person_id: int, channel: str, now: Any, recorded_by: int | None) ->
     }
 
 
-__all__ = ["ImportReport", "UnreadableFile", "run_import", "MERGE", "KEEP"]
+__all__ = [
+    "ImportReport",
+    "PreparedImport",
+    "UnreadableFile",
+    "apply_prepared",
+    "prepare_import",
+    "run_import",
+    "MERGE",
+    "KEEP",
+]

@@ -1,7 +1,8 @@
 """A report's PDF and DOCX, rendered by a worker and kept in Django's file storage.
 
 WeasyPrint takes seconds over a long report, so no web request renders one. Publishing
-queues the public versions; a coordinator asks for a draft's file with a button (a POST,
+queues the public versions (and the worker's schedule any a published report lacks); a
+coordinator asks for a draft's file with a button (a POST,
 through `services.prepare_file`, audited), the page shows that it is being prepared, and
 every later request is answered from the stored file. A GET only reads: it finds the
 file, or its progress, or nothing (and the page offers the button). Files are keyed by a
@@ -110,6 +111,22 @@ def prepare_public_files(report: Report) -> None:
         return
     for fmt, large in PUBLIC_VARIANTS:
         queue_file(report, report.published_doc, fmt, large)
+
+
+def prepare_missing_public_files() -> int:
+    """Queue the public downloads a published report lacks: published before files were
+    kept, or lost from the storage. Failed ones wait for a coordinator's Try again, so a
+    file that cannot be rendered is not tried every few minutes. Returns how many."""
+    queued = 0
+    for report in Report.objects.filter(published_doc__isnull=False).iterator(chunk_size=20):
+        for fmt, large in PUBLIC_VARIANTS:
+            rendered = find_file(report.published_doc, fmt, large)
+            if rendered is None or (
+                rendered.status == RenderStatus.DONE and not is_ready(rendered)
+            ):
+                queue_file(report, report.published_doc, fmt, large)
+                queued += 1
+    return queued
 
 
 def fail_stale_renders(now: datetime | None = None) -> int:

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from cairn.contributions.models import ContributionChannel
+from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.services import record_contribution
 from cairn.core.roles import Role
 from cairn.events.models import (
@@ -219,6 +219,22 @@ def _event(network: DemoNetwork, data: dict, now: datetime, keep_themes: bool = 
     return event
 
 
+def _breakout_time(event: Event) -> tuple[datetime, datetime]:
+    """When the event's rooms met: its agenda's breakout item until the item after it (the
+    whole event if the agenda has none)."""
+    items = list(event.agenda_items.order_by("position"))
+    for item, following in zip(items, [*items[1:], None], strict=True):
+        if "breakout" in item.title.lower() and item.starts_at:
+            return item.starts_at, following.starts_at if following else event.ends_at
+    return event.starts_at, event.ends_at
+
+
+def _note_times(start: datetime, end: datetime, count: int) -> list[datetime]:
+    """A room's notes, in their order, spread over the time the rooms met."""
+    step = (end - start) / (count + 1)
+    return [(start + step * (i + 1)).replace(second=0, microsecond=0) for i in range(count)]
+
+
 def _seed_event_rooms_and_words(network: DemoNetwork, data: dict) -> None:
     """The seed event's breakout rooms with their notes, who came, and what came offline."""
     event, people, themes = network.seed_event, network.people, network.themes
@@ -241,6 +257,7 @@ def _seed_event_rooms_and_words(network: DemoNetwork, data: dict) -> None:
             access_needs=access_needs,
         )
 
+    start, end = _breakout_time(event)
     for room, breakout in enumerate(data["breakouts"], start=1):
         theme_name = breakout["theme"]
         group = BreakoutGroup.objects.create(
@@ -260,9 +277,11 @@ def _seed_event_rooms_and_words(network: DemoNetwork, data: dict) -> None:
                 BreakoutPreference.objects.create(
                     registration=registration, theme=themes[name], rank=rank
                 )
-        for note in breakout["notes"]:
+        for at, note in zip(
+            _note_times(start, end, len(breakout["notes"])), breakout["notes"], strict=True
+        ):
             author = note.get("author")
-            record_contribution(
+            contribution = record_contribution(
                 text=note["text"],
                 channel=ContributionChannel.BREAKOUT_NOTE,
                 breakout_group=group,
@@ -271,7 +290,10 @@ def _seed_event_rooms_and_words(network: DemoNetwork, data: dict) -> None:
                 consent_to_quote=True,
                 consent_to_name=False,
                 source=f"Notes from {group.name}",
+                said_at=at,
             )
+            # Taken down live, so recorded when said: the board shows when each note came.
+            Contribution.objects.filter(pk=contribution.pk).update(created_at=at)
     for row in data["also_registered"]:
         register(row["person"], attended=row.get("attended", True))
     for row in data["offline"]:

@@ -46,3 +46,19 @@ def test_stamps_win_and_defaults_are_fresh(consultation):
     assert first.submitted_at == when and second.submitted_at is None
     assert second.created_at != when  # auto_now_add: the time of the insert, as save() does
     assert first.token and second.token and first.token != second.token  # made per row
+
+
+def test_the_garbage_collector_runs_again_after_an_import_even_a_failed_one(consultation, alice):
+    import gc
+
+    from cairn.consultations.services import importing
+
+    assert gc.isenabled()
+    with pytest.raises(importing.ImportFailed):
+        importing.import_responses(
+            consultation, b"Nothing,Here\n1,2\n", filename="x.csv", actor=alice
+        )
+    assert gc.isenabled()
+    with importing.paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()

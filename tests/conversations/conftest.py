@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from cairn.conversations.services import threads
 from cairn.events.models import BreakoutTheme, Event
-from cairn.members.models import Channel, Consent, Person
+from cairn.members.models import Channel, Person
+from tests.conftest import grant_consent
 
 
 @pytest.fixture
@@ -32,9 +33,7 @@ def rosie(db) -> Person:
     person = Person.objects.create(
         first_name="Rosie", last_name="Campbell", email="rosie@library.example"
     )
-    Consent.objects.create(
-        person=person, purpose="newsletters", method="web", recorded_at=timezone.now()
-    )
+    grant_consent(person, "newsletters")
     return person
 
 
@@ -46,9 +45,7 @@ def jean(db) -> Person:
         preferred_channel=Channel.POST,
         address="12 Harbour Road",
     )
-    Consent.objects.create(
-        person=person, purpose="newsletters", method="post", recorded_at=timezone.now()
-    )
+    grant_consent(person, "newsletters", method="post")
     return person
 
 

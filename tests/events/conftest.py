@@ -9,13 +9,12 @@ from django.utils import timezone
 from cairn.events.models import BreakoutTheme, Event, EventFormat, EventStatus
 from cairn.members.models import (
     Channel,
-    Consent,
-    ConsentMethod,
     ConsentPurpose,
     Organisation,
     Person,
     Sector,
 )
+from tests.conftest import grant_consent
 
 _numbers = count(1)
 
@@ -41,15 +40,9 @@ def make_person(
         phone=fields.pop("phone", f"01632 96{n:04d}"),
         **fields,
     )
-    purposes = [ConsentPurpose.EVENT_INVITATIONS] + ([ConsentPurpose.QUOTE] if quote else [])
-    for purpose in purposes:
-        Consent.objects.create(
-            person=person,
-            purpose=purpose,
-            granted=True,
-            method=ConsentMethod.WEB,
-            recorded_at=timezone.now(),
-        )
+    grant_consent(
+        person, ConsentPurpose.EVENT_INVITATIONS, *([ConsentPurpose.QUOTE] if quote else [])
+    )
     return person
 
 

@@ -115,3 +115,30 @@ def test_a_poll_of_a_group_of_another_event_is_not_found(client, rooms, charlie,
     client.force_login(charlie)
     url = reverse("events:group_notes", args=[event.pk + 1000, other.pk])
     assert client.get(url).status_code == 404
+
+
+def test_posting_a_note_checks_the_membership_once(client, rooms, charlie):
+    # The view checks who may use the board, then the service does again as its own guard:
+    # on the same loaded group the second check reuses the first answer.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _led, other = rooms
+    client.force_login(charlie)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.post(
+            reverse("events:group", args=[other.event_id, other.pk]),
+            {"text": "We need more buses"},
+            HTTP_X_REQUESTED_WITH="fetch",
+        )
+    assert response.status_code == 201
+    lookups = [q for q in seen.captured_queries if "breakoutgroup_members" in q["sql"]]
+    assert len(lookups) == 1
+
+
+def test_the_services_own_check_still_refuses_someone_else_on_a_loaded_group(rooms, bob):
+    from cairn.events.services import board
+
+    _led, other = rooms
+    with pytest.raises(board.BoardError):
+        board.post_note(other, "sneaky", user=bob)

@@ -26,7 +26,8 @@ def _env(db: Path) -> dict[str, str]:
         # Only the recovery schedule, so nothing else lands on the queue.
         CAIRN_SCHEDULES_OFF=(
             "fail-stale-jobs,fail-stale-syntheses,send-reminders,retry-emails,"
-            "send-digests,prune-task-results,clear-sessions"
+            "send-digests,prune-task-results,clear-sessions,fail-stale-renders,"
+            "clear-sign-in-codes,prepare-public-files"
         ),
     )
     return env

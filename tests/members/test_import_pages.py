@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -68,3 +70,29 @@ def test_remapping_a_column_updates_the_preview(client, alice):
         job_url, {"map-0": "", "map-1": "email", "map-2": "phone", "action": "remap"}
     )
     assert b"No column is mapped to a name" in response.content
+
+
+def _confirm_label(page: str) -> str:
+    label = re.search(r'<label class="choice" for="confirm">(.*?)</label>', page, re.S)[1]
+    return " ".join(re.sub(r"<[^>]+>", " ", label).split())
+
+
+def test_the_confirm_box_counts_in_words_and_speaks_of_duplicates_only_when_there_are_some(
+    client, alice
+):
+    client.force_login(alice)
+    one_new = client.get(upload(client, b"Name,Email\nJean Millar,jean@example.org\n")["Location"])
+    assert _confirm_label(one_new.content.decode()) == "Import 1 new person"
+
+    Person.objects.create(first_name="Jean", last_name="Millar", email="jean@example.org")
+    # Jean is on file already: a row with something new about her is a likely duplicate.
+    csv = (
+        b"Name,Email,Tel\nJean Millar,jean@example.org,01632\n"
+        b"Amy Ross,amy@example.org,\nBo Li,bo@example.org,\n"
+    )
+    page = client.get(upload(client, csv)["Location"]).content.decode()
+    assert _confirm_label(page) == "Import 2 new people and apply 1 decision on a likely duplicate"
+
+    only_duplicate = b"Name,Email,Tel\nJean Millar,jean@example.org,01632\n"
+    page = client.get(upload(client, only_duplicate)["Location"]).content.decode()
+    assert _confirm_label(page) == "Apply 1 decision on a likely duplicate"

@@ -2,9 +2,9 @@ import socket
 from email import message_from_bytes, policy
 
 import pytest
-from django.utils import timezone
 
-from cairn.members.models import Channel, Consent, ConsentMethod, ConsentPurpose, Person
+from cairn.members.models import Channel, ConsentPurpose, Person
+from tests.conftest import grant_consent
 
 
 def make_person(first: str = "Jean", *, consent=(ConsentPurpose.EVENT_INVITATIONS,), **fields):
@@ -14,14 +14,7 @@ def make_person(first: str = "Jean", *, consent=(ConsentPurpose.EVENT_INVITATION
         "preferred_channel": Channel.EMAIL,
     }
     person = Person.objects.create(first_name=first, **(defaults | fields))
-    for purpose in consent:
-        Consent.objects.create(
-            person=person,
-            purpose=purpose,
-            granted=True,
-            method=ConsentMethod.WEB,
-            recorded_at=timezone.now(),
-        )
+    grant_consent(person, *consent)
     return person
 
 

@@ -318,3 +318,23 @@ def test_a_render_that_lost_its_task_is_failed_then_tried_again_from_its_page(
     run_worker()
     assert "Download the PDF" in client.get(_file_url(report)).content.decode()
     assert RenderedFile.objects.count() == 1
+
+
+def test_the_worker_prepares_public_files_a_published_report_lacks(
+    client, alice, published, monkeypatch
+):
+    """Published before files were kept, or lost from the storage: the schedule queues
+    them (a GET never does); a failed one waits for a coordinator's Try again."""
+    from cairn.jobs.services import run_due_schedules
+
+    pdf = RenderedFile.objects.get(report=published, fmt="pdf", large_print=False)
+    default_storage.delete(pdf.file.name)
+    RenderedFile.objects.filter(report=published, fmt="docx").delete()
+    assert client.get(_pdf_url(published)).status_code == 503
+    assert "prepare-public-files" in run_due_schedules("worker-a")
+    assert client.get(_pdf_url(published)).getvalue().startswith(b"%PDF")
+    assert client.get(f"{published.get_public_url()}report.docx").getvalue().startswith(b"PK")
+    assert files.prepare_missing_public_files() == 0  # nothing left to do
+
+    RenderedFile.objects.filter(pk=pdf.pk).update(status=RenderStatus.FAILED)
+    assert files.prepare_missing_public_files() == 0

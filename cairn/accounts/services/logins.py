@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,7 +200,11 @@ def clear_expired_sign_in_codes(now: float | None = None) -> int:
             continue
         del data[PENDING_LOGIN_KEY]
         # Only if the row is as read: a request saving this session meanwhile wins.
-        cleaned += Session.objects.filter(
+        changed = Session.objects.filter(
             session_key=row.session_key, session_data=row.session_data
         ).update(session_data=store().encode(data))
+        if changed and hasattr(store, "cache_key_prefix"):
+            # Sessions read through a cache (cached_db) would still hold the code there.
+            caches[settings.SESSION_CACHE_ALIAS].delete(store.cache_key_prefix + row.session_key)
+        cleaned += changed
     return cleaned

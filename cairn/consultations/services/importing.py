@@ -41,7 +41,7 @@ from cairn.consultations.services.answering import clean_answer
 from cairn.contributions.services import record_contributions
 from cairn.core import audit
 from cairn.jobs.services import start_job
-from cairn.lib.bulk import insert_many, insert_returning_pks
+from cairn.lib.bulk import insert_many, insert_returning_pks, paused_gc
 from cairn.lib.decoding import encoding_label
 from cairn.members.models import Person, Sector
 from cairn.members.tabular import UnreadableFile, read_table
@@ -423,6 +423,28 @@ def import_responses(
     it); ``within_write(report)`` runs first inside the write transaction, so whatever
     it records (a queued import marked done) commits with the rows or not at all.
     """
+    with paused_gc():
+        return _import_responses(
+            consultation,
+            data,
+            filename=filename,
+            actor=actor,
+            dry_run=dry_run,
+            progress=progress,
+            within_write=within_write,
+        )
+
+
+def _import_responses(
+    consultation: Consultation,
+    data: bytes,
+    *,
+    filename: str,
+    actor: Any,
+    dry_run: bool = False,
+    progress: Callable[..., None] | None = None,
+    within_write: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
     report = ImportReport(filename=filename, dry_run=dry_run)
     if len(data) > MAX_BYTES:
         report.errors.append(too_large(len(data)))
@@ -478,6 +500,10 @@ def import_responses(
     width = len(headers)
     prepared = []
     total = len(rows)
+    now = timezone.now()
+    entered_by = actor.pk if getattr(actor, "is_authenticated", False) else None
+    response_channel, response_status = str(ResponseChannel.IMPORT), str(ResponseStatus.SUBMITTED)
+    source = f"import:{digest}:{filename}:row "
     for done, (line, row) in enumerate(rows):
         if progress is not None and not done % PROGRESS_EVERY:
             progress(done, total, _("Checking the rows"))
@@ -517,9 +543,21 @@ def import_responses(
             problems.append("no answers in this row.")
         if problems:
             report.errors += [f"Row {line}: {p}" for p in problems]
-        else:
-            person = people.get(meta["email"].lower()) if meta["email"] else None
-            prepared.append((line, cleaned, person, meta))
+            continue
+        person = people.get(meta["email"].lower()) if meta["email"] else None
+        # The response row as the database takes it, made here, before the transaction.
+        response = {
+            "consultation_id": consultation.pk,
+            "person_id": person.pk if person else None,
+            "respondent_name": "" if person else meta["name"][:200],
+            "sector": person.effective_sector if person else meta["sector"],
+            "channel": response_channel,
+            "status": response_status,
+            "entered_by_id": entered_by,
+            "source": f"{source}{line}"[:200],
+            "submitted_at": meta["submitted"] or now,
+        }
+        prepared.append((cleaned, person, meta["submitted"], response))
     if report.errors:
         raise ImportFailed(report)
     report.would_import = len(prepared)
@@ -527,15 +565,11 @@ def import_responses(
         return report
     if progress is not None:
         progress(total, total, _("Saving the responses"))
-    # The rows as the database takes them, made before the transaction opens.
-    responses = _response_rows(
-        consultation, prepared, digest=digest, filename=filename, actor=actor
-    )
     report.imported = len(prepared)
     with transaction.atomic():
         if within_write is not None:
             within_write(report)
-        _write_all(consultation, questions, prepared, responses, actor=actor)
+        _write_all(consultation, questions, prepared, actor=actor)
         audit.record(
             actor,
             "consultation.responses_imported",
@@ -546,83 +580,61 @@ def import_responses(
     return report
 
 
-def _response_rows(
-    consultation: Consultation, prepared: list, *, digest: str, filename: str, actor: Any
-) -> list[dict[str, Any]]:
-    now = timezone.now()
-    entered_by = actor.pk if getattr(actor, "is_authenticated", False) else None
-    channel, status = str(ResponseChannel.IMPORT), str(ResponseStatus.SUBMITTED)
-    source = f"import:{digest}:{filename}:row "
-    return [
-        {
-            "consultation_id": consultation.pk,
-            "person_id": person.pk if person else None,
-            "respondent_name": "" if person else meta["name"][:200],
-            "sector": person.effective_sector if person else meta["sector"],
-            "channel": channel,
-            "status": status,
-            "entered_by_id": entered_by,
-            "source": f"{source}{line}"[:200],
-            "submitted_at": meta["submitted"] or now,
-        }
-        for line, _cleaned, person, meta in prepared
-    ]
+WRITE_BATCH = 5000  # responses written, with their answers and contributions, at a time
 
 
 def _write_all(
-    consultation: Consultation,
-    questions: list[Question],
-    prepared: list,
-    responses: list[dict[str, Any]],
-    *,
-    actor: Any,
+    consultation: Consultation, questions: list[Question], prepared: list, *, actor: Any
 ) -> None:
     """The checked rows in bulk: responses, then the contributions their open answers
-    become, then the answers pointing at both. The caller holds the transaction."""
-    response_pks = insert_returning_pks(Response, responses)
+    become, then the answers pointing at both, a batch of responses at a time so the
+    answers of 100,000 responses are never all in memory. The caller holds the
+    transaction: all or nothing."""
     numbers = {q.pk: q.number for q in questions if q.kind == QuestionKind.OPEN}
     channel = ResponseChannel(ResponseChannel.IMPORT).contribution_channel
     source = f"Consultation: {consultation.title}"
-    answers, contributions = [], []
-    # The index of each answer's contribution, replaced by its pk once they are written.
-    linked: list[tuple[dict[str, Any], int]] = []
-    for response_pk, response, (_line, cleaned, person, meta) in zip(
-        response_pks, responses, prepared, strict=True
-    ):
-        for question_id, (text, selected) in cleaned.items():
-            if not text and not selected:
-                continue
-            answer = {
-                "response_id": response_pk,
-                "question_id": question_id,
-                "text": text,
-                "selected": selected,
-                "contribution_id": None,
-            }
-            if question_id in numbers:  # an open question: its answer joins the ledger
-                linked.append((answer, len(contributions)))
-                contributions.append(
-                    {
-                        "text": text,
-                        "channel": channel,
-                        "author": person,
-                        "author_name": "" if person else response["respondent_name"].strip(),
-                        # Without a person, the sector the respondent gave.
-                        "author_sector": response["sector"],
-                        "consent_to_quote": False,
-                        "consent_to_name": False,
-                        "source": source,
-                        # Response.reference of a response without a paper form.
-                        "source_ref": f"R{response_pk} Q{numbers[question_id]}",
-                        "said_at": meta["submitted"],
-                    }
-                )
-            answers.append(answer)
-    contribution_pks = record_contributions(contributions, entered_by=actor)
-    for answer, index in linked:
-        answer["contribution_id"] = contribution_pks[index]
-    # Thousands of answers whose pks nothing needs: one executemany.
-    insert_many(Answer, answers)
+    for start in range(0, len(prepared), WRITE_BATCH):
+        batch = prepared[start : start + WRITE_BATCH]
+        response_pks = insert_returning_pks(Response, [row[3] for row in batch])
+        answers, contributions = [], []
+        # Each open answer with the index of its contribution, replaced by its pk later.
+        linked: list[tuple[dict[str, Any], int]] = []
+        for response_pk, (cleaned, person, said_at, response) in zip(
+            response_pks, batch, strict=True
+        ):
+            for question_id, (text, selected) in cleaned.items():
+                if not text and not selected:
+                    continue
+                answer = {
+                    "response_id": response_pk,
+                    "question_id": question_id,
+                    "text": text,
+                    "selected": selected,
+                    "contribution_id": None,
+                }
+                if question_id in numbers:  # an open question: its answer joins the ledger
+                    linked.append((answer, len(contributions)))
+                    contributions.append(
+                        {
+                            "text": text,
+                            "channel": channel,
+                            "author": person,
+                            "author_name": "" if person else response["respondent_name"].strip(),
+                            # Without a person, the sector the respondent gave.
+                            "author_sector": response["sector"],
+                            "consent_to_quote": False,
+                            "consent_to_name": False,
+                            "source": source,
+                            # Response.reference of a response without a paper form.
+                            "source_ref": f"R{response_pk} Q{numbers[question_id]}",
+                            "said_at": said_at,
+                        }
+                    )
+                answers.append(answer)
+        contribution_pks = record_contributions(contributions, entered_by=actor)
+        for answer, index in linked:
+            answer["contribution_id"] = contribution_pks[index]
+        insert_many(Answer, answers)
 
 
 # --- large files, imported by a worker --------------------------------------------------

@@ -10,7 +10,11 @@ from django.utils import timezone
 from cairn.conversations.models import Follow, Post
 from cairn.conversations.services.email_replies import reply_address
 from cairn.core import audit
-from cairn.outreach.services import notify
+from cairn.members.models import Channel
+from cairn.outreach.models import Delivery, DeliveryStatus
+from cairn.outreach.services import notify_many, send_pending_emails
+
+SUBJECT = "New in the conversations you follow"
 
 
 def _digest_body(person, items: list[tuple[Any, list[Post]]]) -> str:
@@ -36,9 +40,25 @@ def _digest_body(person, items: list[tuple[Any, list[Post]]]) -> str:
     return "\n".join(lines)
 
 
+def _send_queued_digests() -> None:
+    """Email the digests recorded but not tried yet (also those of a run killed between
+    recording one and sending it)."""
+    send_pending_emails(
+        Delivery.objects.filter(
+            subject=SUBJECT,
+            purpose="newsletters",
+            message__isnull=True,
+            channel=Channel.EMAIL,
+            status=DeliveryStatus.QUEUED,
+            attempts=0,
+        )
+    )
+
+
 def send_digests(*, now: Any = None, actor: Any = None) -> int:
     """One digest per follower with new posts by others since their last digest; returns how many."""
     now = now or timezone.now()
+    _send_queued_digests()
     pending: dict[int, list[Follow]] = defaultdict(list)
     for follow in Follow.objects.select_related("person", "thread").filter(
         person__anonymised_at__isnull=True
@@ -60,14 +80,19 @@ def send_digests(*, now: Any = None, actor: Any = None) -> int:
         if not items:
             continue
         with transaction.atomic():
-            notify(
-                person,
-                subject="New in the conversations you follow",
+            notify_many(
+                [person],
+                subject=SUBJECT,
                 body=_digest_body(person, items),
                 purpose="newsletters",
                 sender=actor,
+                send_emails=False,
             )
             Follow.objects.filter(pk__in=[f.pk for f in follows]).update(digest_sent_until=now)
+        # The email goes out after the commit, so its "being sent" claim is committed before
+        # the mail server sees it: a worker killed mid-send leaves it for a coordinator to
+        # check, and the task's re-run finds nothing new, never sending the digest twice.
+        _send_queued_digests()
         sent += 1
     audit.record(actor, "conversation.digests_sent", None, f"{sent} digests")
     return sent

@@ -10,7 +10,7 @@ from django.db import transaction
 from cairn.core import audit
 from cairn.events.models import Event, Registration, RegistrationStatus
 from cairn.events.services.registration import RegistrationError, register
-from cairn.members.importer import ImportReport, run_import
+from cairn.members.importer import ImportReport, apply_prepared, prepare_import, run_import
 from cairn.members.models import Person
 
 
@@ -74,8 +74,12 @@ def import_attendees(
     the member import) and register each for ``event``; nothing is kept if any fails."""
     if dry_run:
         return AttendeeImportReport(members=run_import(data, filename, user=actor))
+    # Every row read and checked before the write transaction opens.
+    prepared = prepare_import(data, filename)
+    if prepared.report.problems:
+        return AttendeeImportReport(members=prepared.report)
     with transaction.atomic():
-        members = run_import(data, filename, apply=True, user=actor, collect_ids=True)
+        members = apply_prepared(prepared, user=actor, collect_ids=True)
         report = AttendeeImportReport(members=members)
         if members.problems:
             return report

@@ -23,6 +23,16 @@ def can_use_board(user: Any, group: BreakoutGroup) -> bool:
     A facilitator's role lets them lead groups, not read every group's board:
     boards carry authors' names and draft events' discussions.
     """
+    allowed = getattr(group, "_board_users", None)
+    if allowed is not None and user.pk in allowed:
+        return True  # already checked for this user on this loaded group (view, then service)
+    if not _can_use_board(user, group):
+        return False
+    group._board_users = {*(allowed or ()), user.pk}
+    return True
+
+
+def _can_use_board(user: Any, group: BreakoutGroup) -> bool:
     role = role_of(user)
     if role is None:
         return False
@@ -103,7 +113,8 @@ def post_note(
 # Hundreds of open boards poll every few seconds, nearly always to hear "nothing new".
 # The newest note id per group is kept in the cache for a moment, so such a poll is
 # answered without reading the notes. The cache is per process by default: another
-# web process sees a new note when its entry expires, within LAST_NOTE_SECONDS.
+# web process sees a new note when its entry expires, within LAST_NOTE_SECONDS; with a
+# shared cache (CAIRN_REDIS_URL) every process sees it at once.
 LAST_NOTE_SECONDS = 2
 
 

@@ -123,6 +123,13 @@ class Command(BaseCommand):
         connections.close_all()
         worker = None if no_worker else start_task_worker(self.stdout)
         server = f"gunicorn, {workers} processes" if workers > 1 else "waitress"
+        if workers > 1 and not settings.REDIS_URL:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Each web process keeps its own cache: login limits per address count "
+                    "per process. Set CAIRN_REDIS_URL (pip install -e '.[redis]') to share one."
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Cairn is serving on http://{host}:{port}/ ({server})")
         )
