@@ -236,8 +236,9 @@ def synthesize(
         else:
             asides = [usides[u] for u in active]
             aproposals = [uproposals[u] for u in active]
+        on_subject = refine_mod.on_main_subject(atexts, label_mod.stop_words(label_langs))
         alabels, centroids, sides = refine_mod.refine_sides(
-            x, acounts, alabels, centroids, asides, aproposals, first=n_given
+            x, acounts, alabels, centroids, asides, aproposals, n_given, on_subject
         )
     aconf = _confidences(x, centroids, alabels)
 

@@ -13,6 +13,8 @@ keep their place; both return fresh labels and unit centroids.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from cairn.synthesis.embed import l2_normalise
@@ -209,6 +211,37 @@ def move_dissenters(
     return labels, new_c
 
 
+SUBJECT_SAMPLE = 5_000  # statements read to find the run's subject word
+_SUBJECT_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+def on_main_subject(texts: list[str], stop: frozenset[str]) -> np.ndarray:
+    """Which statements name the run's subject: its most widespread content word.
+
+    Which way the run leans is read from the proposals about that subject
+    ("school uniforms should be abandoned"), not from those about something
+    else ("students should be free to dress as they like"), which point the
+    other way while arguing the same.
+    """
+    n = len(texts)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    step = max(1, n // SUBJECT_SAMPLE)
+    df: dict[str, int] = {}
+    for t in texts[::step]:
+        # Singular and plural count as one word: "uniform" and "uniforms".
+        words = {w for w in _SUBJECT_WORD.findall(t[:600].casefold()) if w not in stop}
+        for stem in {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words}:
+            df[stem] = df.get(stem, 0) + 1
+    if not df:
+        return np.ones(n, dtype=bool)
+    # The most widespread word; ties go to the first in alphabetical order, so
+    # the same statements always give the same subject.
+    stem = min(df, key=lambda v: (-df[v], v))
+    found = re.compile(rf"\b{re.escape(stem)}", re.UNICODE)
+    return np.array([found.search(t[:600].casefold()) is not None for t in texts], dtype=bool)
+
+
 def _enough_proposals(proposals: np.ndarray, w: np.ndarray) -> bool:
     made = float(w[proposals != 0].sum())
     return made >= max(PROPOSALS_MIN, PROPOSALS_SHARE * float(w.sum()))
@@ -264,9 +297,15 @@ def refine_sides(
     sides: list[int],
     proposals: list[int],
     first: int = 0,
+    on_subject: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-    """Split two-sided themes and move dissenters, unless the run argues one side."""
-    if one_sided(proposals, w):
+    """Split two-sided themes and move dissenters, unless the run argues one side.
+
+    ``on_subject`` (``on_main_subject``): the run also argues one side when
+    the proposals naming its subject nearly all point one way.
+    """
+    p = np.asarray(proposals)
+    if one_sided(p, w) or (on_subject is not None and one_sided(np.where(on_subject, p, 0), w)):
         return split_sides(x, w, labels, centroids, sides, first=first, split=False)
     filled = fill_sides(x, w, sides, proposals)
     argued = _enough_proposals(np.asarray(proposals), w)

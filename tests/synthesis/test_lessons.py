@@ -172,6 +172,24 @@ def test_a_run_whose_proposals_point_one_way_splits_no_theme() -> None:
     assert len(centroids) == 2 and set(labels[:20]) != set(labels[20:])
 
 
+def test_the_runs_lean_is_read_from_proposals_about_its_subject() -> None:
+    texts = (
+        ["School uniforms should be abandoned"] * 20
+        + ["Pupils should be free to wear what they like"] * 10
+        + ["A uniform is old-fashioned"] * 15
+    )
+    # The most widespread content word, singular or plural: "uniform(s)", in 35 of 45.
+    subject = refine.on_main_subject(texts, frozenset(["they", "what", "like", "should"]))
+    assert subject[:20].all() and not subject[20:30].any() and subject[30:].all()
+    # On the subject, 20 proposals against uniforms and none for: one side, so
+    # the 10 "for" proposals about pupils do not split the theme.
+    x = np.ones((45, 4), dtype=np.float32) / 2.0
+    proposals = [-1] * 20 + [1] * 10 + [0] * 15
+    args = (x, np.ones(45), np.zeros(45, dtype=np.int64), x[:1], proposals, proposals)
+    assert len(refine.refine_sides(*args)[1]) == 2
+    assert len(refine.refine_sides(*args, 0, subject)[1]) == 1
+
+
 def test_a_statement_without_a_cue_takes_the_side_whose_proposals_it_reads_like() -> None:
     pro, con = np.eye(4, dtype=np.float32)[0], np.eye(4, dtype=np.float32)[1]
     mid = (pro + con) / np.sqrt(2)
