@@ -105,6 +105,7 @@ def test_no_main_page_is_wider_than_a_390_px_screen(browser, live_server, demo):
         coordinator_pages.append(report.get_absolute_url())
         section = report.sections.first()
         coordinator_pages.append(f"/reports/{report.pk}/sections/{section.pk}/edit/")
+        coordinator_pages.append(f"/reports/{report.pk}/files/pdf/")  # the Prepare button
     coordinator_pages += _form_pages(demo, person)
     public_pages = ["/", "/visit/start-here/", "/visit/directory/"]
     wide = {}

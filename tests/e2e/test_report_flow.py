@@ -61,6 +61,7 @@ def test_report_and_synthesis_pages_have_no_serious_accessibility_violations(
         draft.get_absolute_url(),
         f"/reports/{draft.pk}/sections/{section.pk}/edit/",
         f"/reports/{draft.pk}/history/",
+        f"/reports/{draft.pk}/files/pdf/",
         "/insights/",
     ]
     run = SynthesisRun.objects.filter(event=draft.event).first()
@@ -74,3 +75,18 @@ def test_report_and_synthesis_pages_have_no_serious_accessibility_violations(
             problems[path] = found
     screenshot(page, "synthesis-page")
     assert problems == {}
+
+
+def test_a_coordinator_prepares_a_draft_pdf_and_then_downloads_it(page, live_server, draft):
+    login(page, live_server.url, "coordinator", demo_password())
+    page.goto(f"{live_server.url}{draft.get_absolute_url()}")
+    page.get_by_role("link", name="PDF with sources").click()
+    expect(page.get_by_text("is not prepared yet")).to_be_visible()
+    # Tests run tasks in the request, so the file is ready when the page comes back.
+    page.get_by_role("button", name="Prepare the PDF").click()
+    link = page.get_by_role("link", name="Download the PDF")
+    expect(link).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert axe_violations(page) == []
