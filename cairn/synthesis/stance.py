@@ -200,18 +200,27 @@ def read(text: str) -> tuple[Stance, int, int]:
             cache.append(_polarity(_TOKEN.findall(lowered)))
         return cache[0]
 
-    return _stance(stripped, lowered, polarity), *_side(lowered, polarity)
+    no_better = _NO_BETTER.search(lowered) is not None
+    return (
+        _stance(stripped, lowered, no_better, polarity),
+        *_side(lowered, no_better, polarity),
+    )
 
 
-def _stance(stripped: str, lowered: str, polarity: Callable[[], tuple[int, int]]) -> Stance:
-    words = _WORD.findall(lowered)
+def _stance(
+    stripped: str, lowered: str, no_better: bool, polarity: Callable[[], tuple[int, int]]
+) -> Stance:
     if lowered.strip(" .!") in _NOTHING:
         return "other"
-    if stripped.endswith("?") or (words and words[0] in _QUESTION_OPENERS and "?" in stripped):
+    if stripped.endswith("?"):
         return "question"
+    if "?" in stripped:
+        first = _WORD.search(lowered)
+        if first and first.group(0) in _QUESTION_OPENERS:
+            return "question"
     if _AGAINST.search(lowered):
         return "challenge"
-    if _NO_BETTER.search(lowered):
+    if no_better:
         return "positive"
     if any(p in lowered for p in _IDEA_PHRASES):
         return "idea"
@@ -408,10 +417,12 @@ def side_and_proposal(text: str) -> tuple[int, int]:
     return read(text)[1:]
 
 
-def _side(lowered: str, polarity: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+def _side(
+    lowered: str, no_better: bool, polarity: Callable[[], tuple[int, int]]
+) -> tuple[int, int]:
     if _NO_VIEW.match(lowered):
         return 0, 0
-    if _NO_BETTER.search(lowered):
+    if no_better:
         return 1, 0
     proposed = _proposal_side(lowered)
     if proposed:
