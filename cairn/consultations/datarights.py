@@ -5,8 +5,19 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from cairn.consultations.models import PaperForm, Response
-from cairn.core.datarights import STAFF, PersonData, Rows, field_labels, register
+from cairn.core.datarights import STAFF, PersonData, Rows, field_choices, field_labels, register
 from cairn.members.models import Person
+
+# The export's keys and the field each stands for (answers are a response's own rows).
+RESPONSE_FIELDS = [
+    "consultation",
+    ("name_given", "respondent_name"),
+    "channel",
+    "status",
+    "consent_to_quote",
+    "created_at",
+    "submitted_at",
+]
 
 
 def _responses(person: Person) -> list[dict[str, Any]]:
@@ -45,19 +56,8 @@ register(
         key="consultation_responses",
         title=_("Consultation responses"),
         export=_responses,
-        labels=field_labels(
-            Response,
-            [
-                "consultation",
-                ("name_given", "respondent_name"),
-                "channel",
-                "status",
-                "consent_to_quote",
-                "created_at",
-                "submitted_at",
-                "answers",
-            ],
-        ),
+        labels=field_labels(Response, RESPONSE_FIELDS),
+        choices=field_choices(Response, RESPONSE_FIELDS),
         erase=_erase_responses,
         relations=("consultations.Response.person",),
         kept={

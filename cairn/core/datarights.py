@@ -51,6 +51,9 @@ class PersonData:
     # What the readable export calls each of export's keys (a model field's verbose name);
     # a key without one is shown as words ("name_given": "Name given").
     labels: Mapping[str, str] = field(default_factory=dict)
+    # What the readable export shows for a coded value, by key ("channel": {"phone":
+    # "Phone call"}): a model field's choices.
+    choices: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
     # The records, where they are one model's rows about the person (see Rows): the
     # export, its labels and the relation are then the rows' own unless given.
     rows: "Rows | None" = None
@@ -63,6 +66,8 @@ class PersonData:
             object.__setattr__(self, "export", self.rows.export)
         if not self.labels:
             object.__setattr__(self, "labels", self.rows.labels)
+        if not self.choices:
+            object.__setattr__(self, "choices", self.rows.choices)
         if not self.relations:
             object.__setattr__(self, "relations", (self.rows.relation,))
 
@@ -114,6 +119,10 @@ class Rows:
     def labels(self) -> dict[str, str]:
         return field_labels(self.model, self.fields)
 
+    @property
+    def choices(self) -> dict[str, dict[Any, str]]:
+        return field_choices(self.model, self.fields)
+
 
 def _paths(fields: Sequence[str | tuple[str, str]]) -> dict[str, str]:
     return dict((name, name) if isinstance(name, str) else name for name in fields)
@@ -134,6 +143,23 @@ def field_labels(
         if getattr(model_field, "verbose_name", None):
             labels[key] = capfirst(model_field.verbose_name)
     return labels
+
+
+def field_choices(
+    model: type[models.Model], fields: Sequence[str | tuple[str, str]]
+) -> dict[str, dict[Any, str]]:
+    """Each export key's field's choices, code to words, where it has choices."""
+    found = {}
+    for key, path in _paths(fields).items():
+        if "." in path:
+            continue
+        try:
+            model_field = model._meta.get_field(path)
+        except FieldDoesNotExist:
+            continue
+        if getattr(model_field, "choices", None):
+            found[key] = {code: words for code, words in model_field.flatchoices}
+    return found
 
 
 def _read(row: models.Model, path: str) -> Any:

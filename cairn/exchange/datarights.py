@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cairn.core.datarights import PersonData, field_labels, register
+from cairn.core.datarights import PersonData, field_choices, field_labels, register
 from cairn.exchange.models import ContactRequest, Listing
 from cairn.members.models import Person
 
@@ -14,6 +14,17 @@ LOGIN = (
     "the login that did it; erasure closes the login and strips its name, and the listing "
     "belongs to the organisation"
 )
+
+
+LISTING_FIELDS = [
+    "kind",
+    "title",
+    "organisation",
+    "contact_person",
+    "how_to_contact",
+    "is_open",
+    "created_at",
+]
 
 
 def _listings(person: Person) -> list[dict[str, Any]]:
@@ -53,18 +64,8 @@ register(
         key="exchange_listings",
         title=_("Exchange listings you are the contact for"),
         export=_listings,
-        labels=field_labels(
-            Listing,
-            [
-                "kind",
-                "title",
-                "organisation",
-                "contact_person",
-                "how_to_contact",
-                "is_open",
-                "created_at",
-            ],
-        ),
+        labels=field_labels(Listing, LISTING_FIELDS),
+        choices=field_choices(Listing, LISTING_FIELDS),
         erase=_erase_listings,
         relations=("exchange.Listing.contact_person",),
         kept={"exchange.Listing.created_by": LOGIN},

@@ -4,9 +4,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from cairn.core.datarights import STAFF, PersonData, register
+from cairn.core.datarights import STAFF, PersonData, field_choices, field_labels, register
 from cairn.members.models import Person
 from cairn.outreach.models import CallOutcome, Delivery, DeliveryAttachment
+
+MESSAGE_FIELDS = ["subject", "channel", "purpose", "status", "reason", "created_at", "sent_at"]
 
 
 def _messages(person: Person) -> list[dict[str, Any]]:
@@ -41,6 +43,8 @@ register(
         key="messages",
         title=_("Messages sent to you"),
         export=_messages,
+        labels=field_labels(Delivery, MESSAGE_FIELDS),
+        choices=field_choices(Delivery, MESSAGE_FIELDS),
         erase=_erase_messages,
         relations=("outreach.Delivery.person",),
         kept={

@@ -95,7 +95,7 @@ def test_other_word_documents_and_damaged_ones_are_refused_with_a_reason():
 
 
 def test_teams_chat_copied_from_teams():
-    result = parse(decode(CHAT))
+    result = parse(decode(CHAT).text)
     assert result.format == TEAMS_CHAT and not result.errors
     assert [m.speaker for m in result.messages[:2]] == ["Dana Mercer", "Sam Okafor"]
     assert result.messages[0].time == "14:44:00"  # "2:44 pm", name and time in either order
@@ -189,7 +189,7 @@ def test_random_zip_member_never_crashes(body):
     _check(parse_docx(out.getvalue()))
 
 
-CHAT_TEXT = decode(CHAT)
+CHAT_TEXT = decode(CHAT).text
 
 
 @settings(max_examples=150, deadline=None)

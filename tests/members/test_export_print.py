@@ -44,3 +44,13 @@ def test_the_export_pdf_names_each_value_in_words_not_by_its_field(bill, alice):
         assert label in text
     for raw in ["first_name", "preferred_channel", "consent_to_quote", "created_at", "True"]:
         assert raw not in text
+
+
+def test_the_export_pdf_gives_coded_values_in_words(bill, alice):
+    text = " ".join(" ".join(page_texts(export_person(bill, alice, fmt="pdf")[1])).split())
+    # Bill's consent by phone, his preferred channel, a response's and a post's channel.
+    assert "Event invitations and reminders" in text and "event_invitations" not in text
+    assert "Preferred channel Phone" in text
+    data = export_person(bill, alice)[0]
+    # The JSON export keeps the codes a program reads.
+    assert {c["purpose"] for c in data["consents"]} >= {"event_invitations"}

@@ -1,6 +1,7 @@
 """A person's data rights: export everything held about them, and erasure."""
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -44,7 +45,7 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
         for entry in datarights.registered():
             if entry.export is None:
                 continue
-            rows = _readable_section(data[entry.key])
+            rows = _readable_section(_in_words(data[entry.key], entry.choices))
             # Each row also as (what the field is called, value) for the sections drawn as
             # a table of fields, so the page says "First name", never first_name.
             labelled = [
@@ -59,7 +60,7 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
                 "data": data,
                 "details": [
                     (datarights.label(DETAIL_LABELS, k), v)
-                    for k, v in _readable_section(data["person"]).items()
+                    for k, v in _readable_section(_in_words(data["person"], DETAIL_CHOICES)).items()
                 ],
                 "exported_at": _readable(data["exported_at"]),
                 "person": person,
@@ -74,6 +75,8 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
 
 
 DETAIL_LABELS = datarights.field_labels(Person, [*PERSON_DETAIL_FIELDS, "created_at", "updated_at"])
+
+DETAIL_CHOICES = datarights.field_choices(Person, PERSON_DETAIL_FIELDS)
 
 ISO_TIME = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")
 
@@ -97,6 +100,22 @@ def _readable(value: Any) -> Any:
             )
         return ", ".join(str(_readable(v)) for v in value)
     return value
+
+
+def _in_words(rows: Any, choices: Mapping[str, Mapping[Any, str]]) -> Any:
+    """A section's coded values (a channel, a purpose) in the words the pages use."""
+    if not choices:
+        return rows
+
+    def in_words(row: Any) -> Any:
+        if not isinstance(row, dict):
+            return row
+        return {
+            k: str(choices[k].get(v, v)) if k in choices and isinstance(v, str) else v
+            for k, v in row.items()
+        }
+
+    return [in_words(row) for row in rows] if isinstance(rows, list) else in_words(rows)
 
 
 def _readable_section(rows: Any) -> Any:
