@@ -377,22 +377,40 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if _wants_json(request):
         return _progress(state)
     query = _file_query(version, large)
-    return render(
+    return _file_page(
         request,
-        "reports/file.html",
-        {
-            "report": report,
-            "rendered": rendered,
-            "state": state,
-            "fmt": fmt.upper(),
-            "large": large,
-            "version": version,
-            "can_prepare": True,
-            "download_url": f"{reverse('reports:download', args=[report.pk, fmt])}"
-            f"{'?' if query else ''}{query}",
-        },
+        report,
+        rendered,
+        fmt,
+        large,
         status=202 if state == "queued" else 200,
+        version=version,
+        can_prepare=True,
+        download_url=f"{reverse('reports:download', args=[report.pk, fmt])}"
+        f"{'?' if query else ''}{query}",
     )
+
+
+def _file_page(
+    request: HttpRequest,
+    report: Report,
+    rendered: RenderedFile | None,
+    fmt: str,
+    large: bool,
+    *,
+    status: int,
+    **extra: object,
+) -> HttpResponse:
+    """The page of one report file: its download, its progress, or why it is not there."""
+    context = {
+        "report": report,
+        "rendered": rendered,
+        "state": _state(rendered),
+        "fmt": fmt.upper(),
+        "large": large,
+        **extra,
+    }
+    return render(request, "reports/file.html", context, status=status)
 
 
 def _published(slug: str) -> Report:
@@ -431,16 +449,12 @@ def public_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         return _progress(state)
     if state == "ready":
         return _stored_file(rendered, report)
-    response = render(
+    response = _file_page(
         request,
-        "reports/file.html",
-        {
-            "report": report,
-            "rendered": rendered,
-            "state": state,
-            "fmt": fmt.upper(),
-            "large": large,
-        },
+        report,
+        rendered,
+        fmt,
+        large,
         status={"queued": 202, "failed": 503, "none": 503}[state],
     )
     if state != "queued":

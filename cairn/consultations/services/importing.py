@@ -407,6 +407,7 @@ class _RowChecker:
         return cleaned
 
 
+@paused_gc()
 def import_responses(
     consultation: Consultation,
     data: bytes,
@@ -423,28 +424,6 @@ def import_responses(
     it); ``within_write(report)`` runs first inside the write transaction, so whatever
     it records (a queued import marked done) commits with the rows or not at all.
     """
-    with paused_gc():
-        return _import_responses(
-            consultation,
-            data,
-            filename=filename,
-            actor=actor,
-            dry_run=dry_run,
-            progress=progress,
-            within_write=within_write,
-        )
-
-
-def _import_responses(
-    consultation: Consultation,
-    data: bytes,
-    *,
-    filename: str,
-    actor: Any,
-    dry_run: bool = False,
-    progress: Callable[..., None] | None = None,
-    within_write: Callable[[ImportReport], None] | None = None,
-) -> ImportReport:
     report = ImportReport(filename=filename, dry_run=dry_run)
     if len(data) > MAX_BYTES:
         report.errors.append(too_large(len(data)))
