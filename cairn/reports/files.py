@@ -191,26 +191,8 @@ def _drop_older(rendered: RenderedFile) -> None:
 
 
 def delete_file(rendered: RenderedFile) -> None:
-    # The stored file goes with the row (`remove_stored_file`), once the deletion commits.
+    # The stored file goes with the row (`stored_files.remove_with_row`), once the deletion commits.
     rendered.delete()
-
-
-def remove_stored_file(sender: type, instance: RenderedFile, **kwargs: Any) -> None:
-    """Connected to `post_delete`: a render's row deleted in any way (superseded, taken
-    down, its report or event deleted, the admin) takes its file out of the storage.
-
-    After the commit, so a deletion rolled back keeps a file its row still points at."""
-    name = instance.file.name if instance.file else ""
-    if not name:
-        return
-
-    def remove() -> None:
-        try:
-            default_storage.delete(name)
-        except Exception:  # noqa: BLE001 - a storage outage must not undo the deletion
-            log.warning("could not remove %s from the storage", name, exc_info=True)
-
-    transaction.on_commit(remove)
 
 
 def forget_public_files(report: Report) -> None:

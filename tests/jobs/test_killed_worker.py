@@ -21,13 +21,15 @@ def _env(db: Path) -> dict[str, str]:
     env.update(
         DATABASE_URL=f"sqlite:///{db}",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        # Uploads waiting for the worker are kept here, not in the checkout.
+        MEDIA_ROOT=str(db.parent / "media"),
         CAIRN_HEARTBEAT_SECONDS="1",
         CAIRN_WORKER_STALE_SECONDS="3",
         # Only the recovery schedule, so nothing else lands on the queue.
         CAIRN_SCHEDULES_OFF=(
             "fail-stale-jobs,fail-stale-syntheses,send-reminders,retry-emails,"
             "send-digests,prune-task-results,clear-sessions,fail-stale-renders,"
-            "clear-sign-in-codes,prepare-public-files"
+            "clear-sign-in-codes,prepare-public-files,discard-abandoned-imports"
         ),
     )
     return env

@@ -1,0 +1,52 @@
+"""Files kept through Django's storage API: uploads waiting for a worker, generated PDFs.
+
+Through `default_storage` they live on the local disk by default, or in S3-compatible
+storage (CAIRN_S3_BUCKET) that several web and worker machines share. A row points at its
+file by a `FileField`; the file leaves the storage when the row is deleted (connect
+`remove_with_row` to `post_delete`) or when the row lets it go (`discard`).
+"""
+
+import logging
+import uuid
+from pathlib import PurePath
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def as_upload(filename: str, data: bytes) -> ContentFile:
+    """Bytes to give a `FileField`, under a random name: a person's name in a file's name
+    stays out of the storage's listing (the original name is kept on the row)."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return ContentFile(data, name=f"{uuid.uuid4().hex}{suffix}")
+
+
+def read(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def discard(name: str) -> None:
+    """Remove a stored file once the current transaction commits (at once outside one), so
+    a rolled-back change keeps the file its row still points at. A storage that fails to
+    delete is logged, never raised: the row's change has already happened."""
+    if not name:
+        return
+
+    def remove() -> None:
+        try:
+            default_storage.delete(name)
+        except Exception:  # noqa: BLE001 - a storage outage must not undo the change
+            log.warning("could not remove %s from the storage", name, exc_info=True)
+
+    transaction.on_commit(remove)
+
+
+def remove_with_row(sender: type, instance: Any, **kwargs: Any) -> None:
+    """Connected to `post_delete` for a model whose file is in `file`: a row deleted in any
+    way (a service, a cascade, the admin) takes its file out of the storage."""
+    discard(instance.file.name if instance.file else "")
