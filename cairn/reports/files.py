@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cairn.lib.storage import delete_after_commit
 from cairn.reports import render as renderers
 from cairn.reports.models import RenderedFile, RenderStatus, Report
 from cairn.reports.tasks import render_file_task
@@ -197,20 +198,8 @@ def delete_file(rendered: RenderedFile) -> None:
 
 def remove_stored_file(sender: type, instance: RenderedFile, **kwargs: Any) -> None:
     """Connected to `post_delete`: a render's row deleted in any way (superseded, taken
-    down, its report or event deleted, the admin) takes its file out of the storage.
-
-    After the commit, so a deletion rolled back keeps a file its row still points at."""
-    name = instance.file.name if instance.file else ""
-    if not name:
-        return
-
-    def remove() -> None:
-        try:
-            default_storage.delete(name)
-        except Exception:  # noqa: BLE001 - a storage outage must not undo the deletion
-            log.warning("could not remove %s from the storage", name, exc_info=True)
-
-    transaction.on_commit(remove)
+    down, its report or event deleted, the admin) takes its file out of the storage."""
+    delete_after_commit(instance.file.name if instance.file else "")
 
 
 def forget_public_files(report: Report) -> None:
