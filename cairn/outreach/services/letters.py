@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.jobs.models import Job, JobStatus
-from cairn.jobs.services import start_job
+from cairn.jobs.services import rerun_job, start_job
 from cairn.lib.storage import delete_after_commit
 from cairn.members.models import Channel
 from cairn.outreach.letters import render_labels, render_letters
@@ -131,10 +131,12 @@ def _current(files: dict[str, LetterFile], key: str) -> bool:
 
 
 def prepare_batch_files(batch: LetterBatch, user: Any) -> Job | None:
-    """Queue the job that renders the batch's letters and labels (the Prepare button).
+    """Queue the job that renders the batch's letters and labels (the Prepare and Run it
+    again buttons).
 
     A job already under way is returned as it is and files already current are kept,
-    so a second click queues nothing; None when there is nothing to do."""
+    so a second click queues nothing; None when there is nothing to do. A failed job is
+    run again rather than doubled."""
     with transaction.atomic():
         batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
         job = batch.prepare_job
@@ -142,6 +144,9 @@ def prepare_batch_files(batch: LetterBatch, user: Any) -> Job | None:
             return job
         if _current({f.kind: f for f in LetterFile.objects.filter(batch=batch)}, batch_key(batch)):
             return None
+        if job is not None and job.status == JobStatus.FAILED:
+            # The same job again (its page and count of tries stay one), not a second one.
+            return rerun_job(job, user)
         job = start_job(
             user,
             _("Print %(batch)s") % {"batch": batch},
