@@ -36,7 +36,9 @@ def test_a_letter_batch_is_printed_by_the_worker_while_its_page_follows(
     expect(page.get_by_role("link", name="Download letters (PDF, A4)")).to_be_visible(
         timeout=20_000
     )
-    expect(page.get_by_role("link", name="Download address labels (PDF, 21 per sheet)")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Download address labels (PDF, 21 per sheet)")
+    ).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert axe_violations(page) == []
     screenshot(page, f"letter-batch-ready-{width}")
