@@ -229,7 +229,7 @@ STORAGES = {
 # Several web machines share files through S3-compatible storage (django-storages),
 # configured by CAIRN_S3_BUCKET and the usual AWS_* variables; else the local MEDIA_ROOT.
 # Uploads waiting for an import and rendered report files are kept there
-# (`cairn.lib.stored_files`), so any web machine or worker can read what another wrote.
+# (`cairn.lib.storage`), so any web machine or worker can read what another wrote.
 if env_str("CAIRN_S3_BUCKET"):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -19,7 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cairn.contributions.models import Contribution
-from cairn.lib.stored_files import as_upload
+from cairn.lib.storage import as_upload
 
 # The five roles every URL is tried with.
 ANON = "anonymous"

@@ -12,7 +12,7 @@ class ConsultationsConfig(AppConfig):
 
         # Local: models cannot load before the app is ready.
         from cairn.consultations.models import ResponseImport
-        from cairn.lib.stored_files import remove_with_row
+        from cairn.lib.storage import remove_with_row
 
         post_delete.connect(
             remove_with_row, sender=ResponseImport, dispatch_uid="consultations-imports"

@@ -10,7 +10,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        from cairn.lib.stored_files import remove_with_row
+        from cairn.lib.storage import remove_with_row
 
         # Local: models cannot load before the app is ready.
         from cairn.members.models import ImportJob

@@ -7,6 +7,7 @@ applied import is skipped.
 """
 
 from collections.abc import Callable
+from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
-from cairn.lib import stored_files
+from cairn.lib import storage
 from cairn.members import followups
 from cairn.members.importer import apply_prepared, prepare_import
 from cairn.members.models import ImportJob, ImportStatus
@@ -30,7 +31,7 @@ def upload_import(filename: str, content: bytes, mapping: dict[str, str], user: 
     """Keep an uploaded file to preview before anything is imported from it."""
     job = ImportJob.objects.create(
         filename=filename[:255],
-        file=stored_files.as_upload(filename, content),
+        file=storage.as_upload(filename, content),
         mapping=mapping,
         created_by=user,
     )
@@ -64,8 +65,10 @@ def apply_import(
         uploaded_file(job), job.filename, mapping=job.mapping, decisions=decisions
     )
     if prepared.report.problems:
+        prepared.close()
         return list(prepared.report.problems)
-    with transaction.atomic():
+    # Closed on every way out, the ones that never reach apply_prepared included.
+    with closing(prepared), transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=import_id)
         if locked.status == ImportStatus.APPLIED:
             return []  # applied by another request or worker while this one read the file
@@ -90,7 +93,7 @@ def apply_import(
         locked.applied_at = timezone.now()
         locked.report = report.as_dict()
         # The file goes once the import commits: its people are on file now.
-        stored_files.discard(locked.file.name)
+        storage.delete_after_commit(locked.file.name)
         locked.file = ""
         locked.save(update_fields=["status", "applied_at", "report", "file"])
     return []
@@ -98,7 +101,7 @@ def apply_import(
 
 def uploaded_file(job: ImportJob) -> bytes:
     """The file as uploaded, for the preview and the import (kept until it is imported)."""
-    return stored_files.read(job.file.name)
+    return storage.read(job.file.name)
 
 
 def apply_import_job(
@@ -123,7 +126,7 @@ def apply_import_job(
 
 def discard_abandoned_imports() -> int:
     """Delete uploads left at their preview longer than CAIRN_IMPORT_KEEP_DAYS, with their
-    files (`stored_files.remove_with_row`), and return how many. An upload never imported
+    files (`storage.remove_with_row`), and return how many. An upload never imported
     is a list of people's details kept for nothing. Run by the worker's schedule."""
     keep = timedelta(days=settings.CAIRN_IMPORT_KEEP_DAYS)
     old = ImportJob.objects.filter(

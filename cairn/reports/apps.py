@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         # Local: models cannot load before the app is ready.
-        from cairn.lib.stored_files import remove_with_row
+        from cairn.lib.storage import remove_with_row
         from cairn.reports.models import RenderedFile
 
         post_delete.connect(remove_with_row, sender=RenderedFile, dispatch_uid="reports-files")

@@ -168,6 +168,28 @@ def render_file(rendered_id: int) -> None:
     _drop_older(rendered)
 
 
+def file_bytes(report: Report, doc: dict[str, Any], fmt: str, large_print: bool) -> bytes:
+    """The stored render of this document, for work already on a worker (a report sent
+    to 300 people attaches one stored PDF, not 300 renders).
+
+    A file missing, lost from the storage or out of date (the key follows the document)
+    is rendered here, once, and kept; the queued task then finds it done. Raises
+    `RenderFailed` when the render fails, so the job fails and can be run again."""
+    rendered = find_file(doc, fmt, large_print)
+    if not is_ready(rendered):
+        rendered = queue_file(report, doc, fmt, large_print)
+        render_file(rendered.pk)  # nothing to do when the queue already ran it
+        rendered.refresh_from_db()
+    if not is_ready(rendered):
+        raise RenderFailed(rendered.error or _("The file could not be prepared."))
+    with default_storage.open(rendered.file.name, "rb") as stored:
+        return stored.read()
+
+
+class RenderFailed(RuntimeError):
+    pass
+
+
 def _drop_older(rendered: RenderedFile) -> None:
     """Older renders of the same download are out of date: remove them and their files.
 
@@ -191,7 +213,7 @@ def _drop_older(rendered: RenderedFile) -> None:
 
 
 def delete_file(rendered: RenderedFile) -> None:
-    # The stored file goes with the row (`stored_files.remove_with_row`), once the deletion commits.
+    # The stored file goes with the row (`storage.remove_with_row`), once the deletion commits.
     rendered.delete()
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from cairn.core.roles import Role
-from cairn.lib.stored_files import as_upload
+from cairn.lib.storage import as_upload
 from cairn.members import import_jobs, importer
 from cairn.members.models import ImportJob, ImportStatus, Person
 from tests.conftest import make_user

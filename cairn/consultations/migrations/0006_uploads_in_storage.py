@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 def move_to_storage(apps, schema_editor):
     # Only imports still waiting for a worker hold a file; the others were emptied when read.
-    from cairn.lib.stored_files import as_upload
+    from cairn.lib.storage import as_upload
 
     ResponseImport = apps.get_model("consultations", "ResponseImport")
     for record in ResponseImport.objects.filter(status="waiting").iterator(chunk_size=5):
@@ -13,7 +13,7 @@ def move_to_storage(apps, schema_editor):
 
 
 def back_to_rows(apps, schema_editor):
-    from cairn.lib.stored_files import read
+    from cairn.lib.storage import read
 
     ResponseImport = apps.get_model("consultations", "ResponseImport")
     for record in ResponseImport.objects.exclude(file="").iterator(chunk_size=5):

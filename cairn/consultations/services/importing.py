@@ -41,7 +41,7 @@ from cairn.consultations.services.answering import clean_answer
 from cairn.contributions.services import record_contributions
 from cairn.core import audit
 from cairn.jobs.services import start_job
-from cairn.lib import stored_files
+from cairn.lib import storage
 from cairn.lib.bulk import insert_many, insert_returning_pks, paused_gc
 from cairn.lib.decoding import encoding_label
 from cairn.members.models import Person, Sector
@@ -639,7 +639,7 @@ def queue_import(
     record = ResponseImport.objects.create(
         consultation=consultation,
         filename=filename[:255],
-        file=stored_files.as_upload(filename, data),
+        file=storage.as_upload(filename, data),
         dry_run=dry_run,
         created_by=user,
     )
@@ -670,7 +670,7 @@ def run_queued_import(
 
         def finish(status: str, report: ImportReport) -> int:
             # The file is let go once it is read through (after the commit, when in one).
-            stored_files.discard(record.file.name)
+            storage.delete_after_commit(record.file.name)
             return waiting.update(
                 status=status, report=report.as_dict(), file="", finished_at=timezone.now()
             )
@@ -684,7 +684,7 @@ def run_queued_import(
         try:
             report = import_responses(
                 record.consultation,
-                stored_files.read(record.file.name),
+                storage.read(record.file.name),
                 filename=record.filename,
                 actor=actor,
                 dry_run=record.dry_run,

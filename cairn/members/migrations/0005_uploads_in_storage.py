@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 def move_to_storage(apps, schema_editor):
     # Waiting uploads move into the storage; applied ones are let go (their people are on file).
-    from cairn.lib.stored_files import as_upload
+    from cairn.lib.storage import as_upload
 
     ImportJob = apps.get_model("members", "ImportJob")
     for job in ImportJob.objects.exclude(status="applied").iterator(chunk_size=20):
@@ -13,7 +13,7 @@ def move_to_storage(apps, schema_editor):
 
 
 def back_to_rows(apps, schema_editor):
-    from cairn.lib.stored_files import read
+    from cairn.lib.storage import read
 
     ImportJob = apps.get_model("members", "ImportJob")
     for job in ImportJob.objects.exclude(file="").iterator(chunk_size=20):

@@ -1,9 +1,10 @@
-"""Files kept through Django's storage API: uploads waiting for a worker, generated PDFs.
+"""Files kept through Django's storage API for the rows that name them: uploads waiting for
+a worker, rendered reports, printed letters.
 
 Through `default_storage` they live on the local disk by default, or in S3-compatible
 storage (CAIRN_S3_BUCKET) that several web and worker machines share. A row points at its
 file by a `FileField`; the file leaves the storage when the row is deleted (connect
-`remove_with_row` to `post_delete`) or when the row lets it go (`discard`).
+`remove_with_row` to `post_delete`) or when the row lets it go (`delete_after_commit`).
 """
 
 import logging
@@ -30,17 +31,18 @@ def read(name: str) -> bytes:
         return handle.read()
 
 
-def discard(name: str) -> None:
-    """Remove a stored file once the current transaction commits (at once outside one), so
-    a rolled-back change keeps the file its row still points at. A storage that fails to
-    delete is logged, never raised: the row's change has already happened."""
+def delete_after_commit(name: str) -> None:
+    """Take `name` out of the storage once the transaction around commits.
+
+    After the commit, so a deletion rolled back keeps a file its row still points at; a
+    storage outage is logged and does not undo the deletion of the row."""
     if not name:
         return
 
     def remove() -> None:
         try:
             default_storage.delete(name)
-        except Exception:  # noqa: BLE001 - a storage outage must not undo the change
+        except Exception:  # noqa: BLE001 - a storage outage must not undo the deletion
             log.warning("could not remove %s from the storage", name, exc_info=True)
 
     transaction.on_commit(remove)
@@ -49,4 +51,4 @@ def discard(name: str) -> None:
 def remove_with_row(sender: type, instance: Any, **kwargs: Any) -> None:
     """Connected to `post_delete` for a model whose file is in `file`: a row deleted in any
     way (a service, a cascade, the admin) takes its file out of the storage."""
-    discard(instance.file.name if instance.file else "")
+    delete_after_commit(instance.file.name if instance.file else "")
