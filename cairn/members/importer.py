@@ -10,8 +10,11 @@ nothing is counted as unchanged, which makes re-importing a file a no-op.
 """
 
 import pickle
+import sqlite3
+import tempfile
 import zlib
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from functools import cached_property
@@ -303,31 +306,78 @@ def _preview(cells: list[str]) -> str:
     return " | ".join(filter(None, cells))[:120]
 
 
+class _Keys:
+    """Keys the import looks rows up by, kept in a private temporary SQLite file instead
+    of Python dicts: who is on file (by email, by name and organisation) and what the
+    file named already (for "same email as line 12"). Dicts of 100,000 keys were most of
+    a large import's memory and grew with every row; this stays within SQLite's small
+    page cache however long the file or the member list. Deleted when closed.
+    """
+
+    TABLES = ("on_file_email", "on_file_name", "seen_email", "seen_name", "seen_person")
+
+    def __init__(self) -> None:
+        # "": a private on-disk database of SQLite's own, gone when it is closed.
+        self.db = sqlite3.connect("")
+        self.db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2048;"
+        )
+        for table in self.TABLES:
+            self.db.execute(f"CREATE TABLE {table} (k PRIMARY KEY, v INTEGER) WITHOUT ROWID")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add(self, table: str, pairs: Iterable[tuple[Hashable, int]]) -> None:
+        """Keep each key's first value: a key already there keeps the one it has."""
+        self.db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", pairs)  # noqa: S608
+
+    def get(self, table: str, keys: Iterable[Hashable]) -> dict[Any, int]:
+        found: dict[Any, int] = {}
+        wanted = list(set(keys))
+        for start in range(0, len(wanted), 900):  # under SQLite's limit on parameters
+            part = wanted[start : start + 900]
+            marks = ", ".join("?" * len(part))
+            found.update(
+                self.db.execute(f"SELECT k, v FROM {table} WHERE k IN ({marks})", part)  # noqa: S608
+            )
+        return found
+
+
 class _Existing:
     """Who is already on file, by email and by name and organisation."""
 
-    def __init__(self) -> None:
-        self.by_email: dict[str, int] = {}
-        self.by_name: dict[str, int] = {}
+    def __init__(self, keys: _Keys) -> None:
+        self.keys = keys
         rows = Person.objects.filter(anonymised_at__isnull=True).values_list(
             "pk", "email", "first_name", "last_name", "organisation__name"
         )
-        for pk, email, first, last, org in rows.iterator(chunk_size=5000):
-            if email:
-                self.by_email.setdefault(email.lower(), pk)
-            self.by_name.setdefault(_name_key(first, last, org or ""), pk)
+        for chunk in _chunks(rows.iterator(chunk_size=5000), 5000):
+            keys.add("on_file_email", ((e.lower(), pk) for pk, e, _f, _l, _o in chunk if e))
+            keys.add(
+                "on_file_name", ((_name_key(f, la, o or ""), pk) for pk, _e, f, la, o in chunk)
+            )
         self.organisations: dict[str, int] = {
             name.lower(): pk for pk, name in Organisation.objects.values_list("pk", "name")
         }
 
-    def match(self, row: ParsedRow) -> tuple[int | None, str]:
-        email = row.values.get("email")
-        if email and email in self.by_email:
-            return self.by_email[email], "email"
-        pk = self.by_name.get(row.name_key)
-        if pk is not None:
-            return pk, "name and organisation"
-        return None, ""
+    def matcher(self, chunk: list["ParsedRow"]) -> "Callable[[ParsedRow], tuple[int | None, str]]":
+        """Matches for one chunk's rows, looked up together."""
+        by_email = self.keys.get(
+            "on_file_email", (r.values["email"] for r in chunk if r.values.get("email"))
+        )
+        by_name = self.keys.get("on_file_name", (r.name_key for r in chunk))
+
+        def match(row: ParsedRow) -> tuple[int | None, str]:
+            email = row.values.get("email")
+            if email and email in by_email:
+                return by_email[email], "email"
+            pk = by_name.get(row.name_key)
+            if pk is not None:
+                return pk, "name and organisation"
+            return None, ""
+
+        return match
 
 
 @dataclass
@@ -420,7 +470,29 @@ class PreparedImport:
     report: ImportReport
     decisions: dict[int, str]
     default: str
-    chunks: list[bytes] = field(default_factory=list)  # the parsed rows, frozen
+    # The parsed rows, frozen a chunk at a time into a temporary file: held in memory they
+    # grew with the file (5.6 MiB compressed at 100,000 rows), on disk they do not.
+    spill: Any = None
+    sizes: list[int] = field(default_factory=list)
+
+    def keep(self, chunk: list[ParsedRow]) -> None:
+        if self.spill is None:
+            self.spill = tempfile.TemporaryFile()  # noqa: SIM115 - closed by apply_prepared
+        frozen = _freeze(chunk)
+        self.spill.write(frozen)
+        self.sizes.append(len(frozen))
+
+    def chunks(self) -> Iterator[list[ParsedRow]]:
+        if self.spill is None:
+            return
+        self.spill.seek(0)
+        for size in self.sizes:
+            yield _thaw(self.spill.read(size))
+
+    def close(self) -> None:
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
 
 
 def _read(data: bytes, filename: str, mapping: dict[str, str] | None) -> tuple[Table, ImportReport]:
@@ -460,7 +532,8 @@ def prepare_import(
     if report.problems:
         return prepared
     try:
-        prepared.chunks = [_freeze(chunk) for chunk in _parsed_chunks(table, report)]
+        for chunk in _parsed_chunks(table, report):
+            prepared.keep(chunk)
     except UnreadableFile as error:
         # A row further down is broken (a quote never closed, a huge cell): the header
         # read fine, so this comes up here, before anything was written.
@@ -475,11 +548,12 @@ def apply_prepared(
     file, then create and update them in bulk. Only this part holds the database."""
     report = prepared.report
     if report.problems:
+        prepared.close()
         return report
-    with transaction.atomic():
+    with closing(prepared), transaction.atomic():
         _lock_imports()
         _process(
-            (_thaw(chunk) for chunk in prepared.chunks),
+            prepared.chunks(),
             report,
             prepared.decisions,
             prepared.default,
@@ -607,15 +681,43 @@ def _process(
     user: Any,
     collect_ids: bool = False,
 ) -> None:
-    existing = _Existing()
-    seen_email: dict[str, int] = {}
-    seen_name: dict[str, int] = {}
-    seen_person: dict[int, int] = {}
+    keys = _Keys()
+    try:
+        _process_chunks(chunks, report, decisions, default, keys, apply, user, collect_ids)
+    finally:
+        keys.close()
+    # Rows refused while parsing and while matching, in the file's order.
+    report.rejected.sort(key=lambda rejected: rejected.line)
+
+
+def _process_chunks(
+    chunks: Iterable[list[ParsedRow]],
+    report: ImportReport,
+    decisions: dict[int, str],
+    default: str,
+    keys: _Keys,
+    apply: bool,
+    user: Any,
+    collect_ids: bool,
+) -> None:
+    existing = _Existing(keys)
     new_orgs: dict[str, str] = {}
     now = timezone.now()
     for chunk in chunks:
+        match = existing.matcher(chunk)
+        matches = [match(result) for result in chunk]
+        # What earlier chunks named, looked up once for this chunk; this chunk's own
+        # rows are added as they are accepted, and stored with the chunk.
+        seen_email = keys.get(
+            "seen_email", (r.values["email"] for r in chunk if r.values.get("email"))
+        )
+        seen_name = keys.get("seen_name", (r.name_key for r in chunk))
+        seen_person = keys.get("seen_person", (pk for pk, _ in matches if pk is not None))
+        new_email: dict[str, int] = {}
+        new_name: dict[str, int] = {}
+        new_person: dict[int, int] = {}
         parsed: list[tuple[ParsedRow, int | None, str]] = []
-        for result in chunk:
+        for result, (pk, matched_by) in zip(chunk, matches, strict=True):
             line = result.line
             email = result.values.get("email")
             if email and email in seen_email:
@@ -632,18 +734,21 @@ def _process(
                     )
                 )
                 continue
-            pk, matched_by = existing.match(result)
             if pk is not None and pk in seen_person:
                 report.rejected.append(
                     RowError(line, f"same person as line {seen_person[pk]}", result.preview)
                 )
                 continue
             if email:
-                seen_email[email] = line
-            seen_name.setdefault(result.name_key, line)
+                seen_email[email] = new_email[email] = line
+            if result.name_key not in seen_name:
+                seen_name[result.name_key] = new_name[result.name_key] = line
             if pk is not None:
-                seen_person[pk] = line
+                seen_person[pk] = new_person[pk] = line
             parsed.append((result, pk, matched_by))
+        keys.add("seen_email", new_email.items())
+        keys.add("seen_name", new_name.items())
+        keys.add("seen_person", new_person.items())
         matched = _known_people([pk for _, pk, _ in parsed if pk is not None])
         creates: list[ParsedRow] = []
         merging: list[tuple[int, ParsedRow]] = []
@@ -686,8 +791,6 @@ def _process(
             if collect_ids:
                 report.person_ids.extend(created_ids)
     report.organisations_created = len(new_orgs)
-    # Rows refused while parsing and while matching, in the file's order.
-    report.rejected.sort(key=lambda rejected: rejected.line)
 
 
 def _create_organisations(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cairn.core.datarights import STAFF, PersonData, field_choices, field_labels, register
 from cairn.members.models import Person
 from cairn.outreach.models import CallOutcome, Delivery, DeliveryAttachment
+from cairn.outreach.services.letters import forget_batch_files
 
 MESSAGE_FIELDS = ["subject", "channel", "purpose", "status", "reason", "created_at", "sent_at"]
 
@@ -33,6 +34,8 @@ def _messages(person: Person) -> list[dict[str, Any]]:
 def _erase_messages(person: Person) -> int:
     """Keep that a message went (counts, channels) but not what it said or where."""
     deliveries = Delivery.objects.filter(person=person)
+    # Printed batches name the person: their stored letters and labels go too.
+    forget_batch_files(deliveries)
     DeliveryAttachment.objects.filter(delivery__in=deliveries).delete()
     CallOutcome.objects.filter(delivery__in=deliveries).update(notes="")
     return deliveries.update(subject="", body="", html_body="", address="")

@@ -135,3 +135,16 @@ class DeliveryActionForm(forms.Form):
     )
     # The service trims a long note to what the reason column holds.
     note = forms.CharField(required=False)
+
+
+class BatchActionForm(forms.Form):
+    """A letter batch's buttons: prepare its files (again), or mark its letters posted."""
+
+    action = forms.ChoiceField(
+        choices=[("prepare", "prepare"), ("posted", "posted")],
+        error_messages={
+            "required": _("Choose to prepare the letters or to mark them as posted."),
+            "invalid_choice": _("Choose to prepare the letters or to mark them as posted."),
+        },
+    )
+    confirm = forms.BooleanField(required=False)

@@ -6,7 +6,7 @@ within 85 × 35 mm. Large-print letters use 18 pt text. Any PDF enclosures (a
 paper form, say) follow their letter, so a batch can be printed in one go.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -79,8 +79,17 @@ def _context(letters: list[Letter]) -> dict:
     }
 
 
-def render_letters(deliveries: Iterable[Delivery]) -> bytes:
-    """One PDF: every letter on its own A4 pages, each followed by its PDF enclosures."""
+# Letters rendered per WeasyPrint call: a batch's progress moves between chunks, and a
+# long batch's layout is never held in memory at once.
+CHUNK = 50
+
+
+def render_letters(
+    deliveries: Iterable[Delivery], progress: Callable[[int, int], None] | None = None
+) -> bytes:
+    """One PDF: every letter on its own A4 pages, each followed by its PDF enclosures.
+
+    `progress(done, total)` is told after each chunk of letters."""
     letters = _letters(deliveries)
     if not letters:
         return render_pdf("outreach/pdf/letters.html", _context([]))
@@ -92,12 +101,19 @@ def render_letters(deliveries: Iterable[Delivery]) -> bytes:
         ]
         for letter in letters
     }
-    if not any(enclosures.values()):
-        return render_pdf("outreach/pdf/letters.html", _context(letters))
     parts: list[bytes] = []
-    for letter in letters:
+    if not any(enclosures.values()):
+        for start in range(0, len(letters), CHUNK):
+            chunk = letters[start : start + CHUNK]
+            parts.append(render_pdf("outreach/pdf/letters.html", _context(chunk)))
+            if progress is not None:
+                progress(start + len(chunk), len(letters))
+        return parts[0] if len(parts) == 1 else join_pdfs(parts)
+    for done, letter in enumerate(letters, 1):
         parts.append(render_pdf("outreach/pdf/letters.html", _context([letter])))
         parts.extend(enclosures[letter.delivery.pk])
+        if progress is not None:
+            progress(done, len(letters))
     return join_pdfs(parts)
 
 

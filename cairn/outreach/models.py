@@ -76,6 +76,10 @@ class LetterBatch(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+    # The latest background job preparing its files, which the batch's page follows.
+    prepare_job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -87,6 +91,36 @@ class LetterBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:batch", args=[self.pk])
+
+
+class LetterFileKind(models.TextChoices):
+    LETTERS = "letters", _("Letters")
+    LABELS = "labels", _("Address labels")
+
+
+class LetterFile(models.Model):
+    """A batch's letters or labels as a PDF, rendered by a worker and kept in the storage.
+
+    One row per batch and kind, written only once the file is stored. `key` is a hash of
+    what was printed (each letter's text, name and address): when a letter or an address
+    changes the file is out of date and is not served. It names people, so erasing one
+    deletes the files of every batch that has a letter to them.
+    """
+
+    batch = models.ForeignKey(LetterBatch, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=10, choices=LetterFileKind.choices)
+    key = models.CharField(max_length=64)
+    file = models.FileField(upload_to="outreach/", max_length=300)
+    letters = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "kind"], name="outreach_one_file_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}.{self.kind}"
 
 
 class Delivery(models.Model):

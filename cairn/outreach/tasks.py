@@ -24,3 +24,11 @@ def retry_failed_emails_job(progress: Callable[..., None]) -> dict:
     result = retry_failed_emails(force=True)
     text = _("Tried %(tried)d emails: %(sent)d sent, %(still_failing)d still failing.") % result
     return {"message": text, **result}
+
+
+def prepare_batch_files_job(progress: Callable[..., None], batch_id: int) -> dict:
+    """The job behind a letter batch's Prepare button: its letters and labels as PDFs."""
+    # Local: as above, the services import this module.
+    from cairn.outreach.services.letters import render_batch_files
+
+    return render_batch_files(batch_id, progress)

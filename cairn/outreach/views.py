@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,15 +18,15 @@ from cairn.members.models import Channel
 from cairn.outreach import services
 from cairn.outreach.audience import Audience, create_message, merge_context_for, message_title
 from cairn.outreach.forms import (
+    BatchActionForm,
     CallOutcomeForm,
     ComposeActionForm,
     ComposeForm,
     DeliveryActionForm,
     MarkSeenForm,
 )
-from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.merge import fill, merge_values
-from cairn.outreach.models import Delivery, DeliveryStatus, LetterBatch, Message
+from cairn.outreach.models import Delivery, DeliveryStatus, LetterBatch, LetterFileKind, Message
 from cairn.outreach.script import call_script
 
 
@@ -211,7 +212,8 @@ def letters(request: HttpRequest) -> HttpResponse:
         except services.OutreachError as error:
             messages.error(request, str(error))
             return redirect("outreach:letters")
-        messages.success(request, _("Batch created: download the letters and labels to print."))
+        # The worker prints them; the batch's page follows it to the download links.
+        services.prepare_batch_files(batch, request.user)
         return redirect(batch)
     return render(
         request,
@@ -237,40 +239,59 @@ def _letter_sender_missing() -> list[str]:
 
 @coordinator_required
 def batch(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(LetterBatch, pk=pk)
+    """A print batch: its letters, its files (ready, being prepared, or the Prepare
+    button) and "Mark all as posted". GET only reads; the worker renders the files."""
+    batch = get_object_or_404(LetterBatch.objects.select_related("prepare_job"), pk=pk)
     if request.method == "POST":
-        n = services.mark_batch_posted(batch, request.user)
-        messages.success(request, _("%(n)d letters marked as posted.") % {"n": n})
+        form = BatchActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, first_error(form))
+        elif form.cleaned_data["action"] == "prepare":
+            services.prepare_batch_files(batch, request.user)
+        elif not form.cleaned_data["confirm"]:
+            messages.error(request, _("Tick the box to confirm the letters were posted."))
+        else:
+            n = services.mark_batch_posted(batch, request.user)
+            messages.success(request, _("%(n)d letters marked as posted.") % {"n": n})
         return redirect(batch)
+    files = services.batch_files(batch)
     return render(
         request,
         "outreach/batch.html",
         {
             "batch": batch,
+            "files": files,
+            "job": files.job,
             "letters": batch.letters.select_related("person"),
             "sender_missing": _letter_sender_missing(),
         },
+        status=202 if files.state == "preparing" else 200,
     )
 
 
-def _batch_letters(batch: LetterBatch):
-    return batch.letters.select_related("person").prefetch_related("attachments").order_by("pk")
+def _stored_batch_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The stored PDF when it is current; else the batch's page, which says why. A GET
+    never renders one: the worker does, when the page's Prepare button asks."""
+    batch = get_object_or_404(LetterBatch.objects.select_related("prepare_job"), pk=pk)
+    files = services.batch_files(batch)
+    if files.state != "ready":
+        return redirect(batch)
+    return FileResponse(
+        default_storage.open(files.files[kind].file.name, "rb"),
+        as_attachment=True,
+        filename=f"{kind}-batch-{batch.pk}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @coordinator_required
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(LetterBatch, pk=pk)
-    response = HttpResponse(render_letters(_batch_letters(batch)), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="letters-batch-{batch.pk}.pdf"'
-    return response
+    return _stored_batch_file(request, pk, LetterFileKind.LETTERS)
 
 
 @coordinator_required
 def batch_labels(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(LetterBatch, pk=pk)
-    response = HttpResponse(render_labels(_batch_letters(batch)), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="labels-batch-{batch.pk}.pdf"'
-    return response
+    return _stored_batch_file(request, pk, LetterFileKind.LABELS)
 
 
 @facilitator_required

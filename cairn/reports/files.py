@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cairn.lib.storage import delete_after_commit
 from cairn.reports import render as renderers
 from cairn.reports.models import RenderedFile, RenderStatus, Report
 from cairn.reports.tasks import render_file_task
@@ -168,6 +169,28 @@ def render_file(rendered_id: int) -> None:
     _drop_older(rendered)
 
 
+def file_bytes(report: Report, doc: dict[str, Any], fmt: str, large_print: bool) -> bytes:
+    """The stored render of this document, for work already on a worker (a report sent
+    to 300 people attaches one stored PDF, not 300 renders).
+
+    A file missing, lost from the storage or out of date (the key follows the document)
+    is rendered here, once, and kept; the queued task then finds it done. Raises
+    `RenderFailed` when the render fails, so the job fails and can be run again."""
+    rendered = find_file(doc, fmt, large_print)
+    if not is_ready(rendered):
+        rendered = queue_file(report, doc, fmt, large_print)
+        render_file(rendered.pk)  # nothing to do when the queue already ran it
+        rendered.refresh_from_db()
+    if not is_ready(rendered):
+        raise RenderFailed(rendered.error or _("The file could not be prepared."))
+    with default_storage.open(rendered.file.name, "rb") as stored:
+        return stored.read()
+
+
+class RenderFailed(RuntimeError):
+    pass
+
+
 def _drop_older(rendered: RenderedFile) -> None:
     """Older renders of the same download are out of date: remove them and their files.
 
@@ -197,20 +220,8 @@ def delete_file(rendered: RenderedFile) -> None:
 
 def remove_stored_file(sender: type, instance: RenderedFile, **kwargs: Any) -> None:
     """Connected to `post_delete`: a render's row deleted in any way (superseded, taken
-    down, its report or event deleted, the admin) takes its file out of the storage.
-
-    After the commit, so a deletion rolled back keeps a file its row still points at."""
-    name = instance.file.name if instance.file else ""
-    if not name:
-        return
-
-    def remove() -> None:
-        try:
-            default_storage.delete(name)
-        except Exception:  # noqa: BLE001 - a storage outage must not undo the deletion
-            log.warning("could not remove %s from the storage", name, exc_info=True)
-
-    transaction.on_commit(remove)
+    down, its report or event deleted, the admin) takes its file out of the storage."""
+    delete_after_commit(instance.file.name if instance.file else "")
 
 
 def forget_public_files(report: Report) -> None:

@@ -18,7 +18,7 @@ from cairn.events.models import RegistrationStatus
 from cairn.members.models import AccessNeed, Channel, Consent, ConsentPurpose, Person
 from cairn.outreach import services as outreach
 from cairn.outreach.models import Delivery
-from cairn.reports import render
+from cairn.reports import files
 from cairn.reports.models import Report, ReportKind
 
 AUDIENCES = ("attendees", "members")
@@ -129,7 +129,8 @@ def send_report(
     if audience not in AUDIENCES:
         raise SendError(_("Choose attendees or all members."))
     people = recipients(report, audience)
-    regular = render.pdf(report.published_doc)
+    # The stored public PDFs (publishing prepared them): rendered only if missing or stale.
+    regular = files.file_bytes(report, report.published_doc, "pdf", False)
     large = None
     subject = report.title
     sent = not_reached = 0
@@ -142,7 +143,7 @@ def send_report(
             continue
         needs_large = person.has_access_need(AccessNeed.LARGE_PRINT)
         if needs_large and large is None:
-            large = render.pdf(report.published_doc, large_print=True)
+            large = files.file_bytes(report, report.published_doc, "pdf", True)
         pdf = large if needs_large else regular
         body = _body(report, person.first_name)
         delivery = outreach.notify(

@@ -176,10 +176,12 @@ def test_a_coordinator_batches_downloads_and_posts_letters(client, alice, audien
     batch = LetterBatch.objects.get()
     assert response["Location"] == batch.get_absolute_url()
     letters = client.get(f"/outreach/letters/{batch.pk}/letters.pdf")
-    assert "Jean Millar" in pdf_text(letters.content)
+    assert "Jean Millar" in pdf_text(b"".join(letters.streaming_content))
     labels = client.get(f"/outreach/letters/{batch.pk}/labels.pdf")
-    assert "12 Harbour Road" in pdf_text(labels.content)
-    client.post(batch.get_absolute_url())
+    assert "12 Harbour Road" in pdf_text(b"".join(labels.streaming_content))
+    client.post(batch.get_absolute_url(), {"action": "posted"})
+    assert Delivery.objects.get().status == DeliveryStatus.QUEUED  # not confirmed
+    client.post(batch.get_absolute_url(), {"action": "posted", "confirm": "1"})
     assert Delivery.objects.get().status == DeliveryStatus.SENT
     response = client.post("/outreach/letters/", follow=True)
     assert b"no letters waiting" in response.content

@@ -63,3 +63,53 @@ def test_sending_through_outreach_emails_some_and_queues_letters_for_others(repo
     assert {"email", "post"} <= channels
     letter = deliveries.filter(channel="post", person__first_name="Jean").get()
     assert letter.attachments.get().filename == "report-large-print.pdf"
+
+
+@pytest.fixture
+def fresh_storage(settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"]}}
+
+
+def test_sending_attaches_the_stored_pdfs_without_rendering_again(
+    report, alice, outbox, fresh_storage
+):
+    from unittest import mock
+
+    from django.core.files.storage import default_storage
+
+    from cairn.reports import files, render
+
+    services.approve(report, alice)
+    report = services.publish(report, alice)
+    files.prepare_public_files(report)  # what publishing queues, run here at once
+    stored = files.find_file(report.published_doc, "pdf", False)
+    assert files.is_ready(stored)
+    with default_storage.open(stored.file.name, "rb") as f:
+        kept = f.read()
+    with mock.patch.object(render, "pdf", side_effect=AssertionError("rendered again")) as pdf:
+        outcome = send_report(report, alice, audience="attendees")
+    assert pdf.call_count == 0 and outcome["sent"] == len(outbox) > 1
+    regular = [m for m in outbox if m["attachments"][0][0] == "report.pdf"]
+    assert regular and all(m["attachments"][0][1] == kept for m in regular)
+
+
+def test_a_send_without_stored_pdfs_renders_each_once_and_keeps_them(
+    report, alice, outbox, fresh_storage
+):
+    from unittest import mock
+
+    from cairn.reports import files, render
+    from cairn.reports.models import RenderedFile
+
+    services.approve(report, alice)
+    report = services.publish(report, alice)
+    RenderedFile.objects.all().delete()  # none prepared yet, or lost
+    with mock.patch.object(render, "pdf", wraps=render.pdf) as pdf:
+        send_report(report, alice, audience="attendees")
+        send_report(report, alice, audience="attendees")
+    assert len(outbox) > 2
+    assert sorted(call.kwargs.get("large_print", False) for call in pdf.call_args_list) == [
+        False,
+        True,
+    ]
+    assert files.is_ready(files.find_file(report.published_doc, "pdf", True))

@@ -1,5 +1,6 @@
 """The live breakout board: notes posted during the discussion, each one a contribution."""
 
+import hashlib
 from typing import Any
 
 from django.core.cache import cache
@@ -47,28 +48,41 @@ def _can_use_board(user: Any, group: BreakoutGroup) -> bool:
 
 
 def may_poll_board(user: Any, event_id: int, group_id: int) -> bool | None:
-    """can_use_board for the poll, reading only what the rule needs: None when the group
-    is not the event's.
-
-    Hundreds of open boards poll every few seconds, nearly all of them by people sitting in
-    the group: for them one indexed lookup of the membership answers. Only those who are not
-    members (coordinators, leaders, strangers) read the group's row.
-    """
-    role = role_of(user)
-    if role is None:
-        return False
-    if BreakoutGroup.members.through.objects.filter(
-        breakoutgroup_id=group_id, breakoutgroup__event_id=event_id, person__user_id=user.pk
-    ).exists():
-        return True
-    row = (
+    """can_use_board for a poll, which names the group by id: None when the group is not
+    the event's. Polls mostly skip it (see has_poll_pass), so it reads only the group's leaders."""
+    group = (
         BreakoutGroup.objects.filter(pk=group_id, event_id=event_id)
-        .values_list("facilitator__user_id", "note_taker__user_id")
+        .only("pk", "facilitator_id", "note_taker_id")
         .first()
     )
-    if row is None:
-        return None
-    return role >= Role.COORDINATOR or user.pk in row
+    return None if group is None else can_use_board(user, group)
+
+
+# A poll answered "nothing new" tells its reader only that. Once a session has passed the
+# full check for a group, its polls skip loading the session, the user, the role and the
+# membership (four queries, most of a poll's cost) for POLL_PASS_SECONDS: hundreds of open
+# boards poll every few seconds. Anything a poll would show still takes the full check, so
+# logging out or leaving the group stops the notes at once; only "nothing new" answers may
+# go on for up to a minute. The pass is kept under a digest of the session key, never the
+# key itself, and a new login (a new session key) needs a new pass.
+POLL_PASS_SECONDS = 60
+
+
+def _pass_key(session_key: str, event_id: int, group_id: int) -> str:
+    name = f"{session_key}:{event_id}:{group_id}"
+    digest = hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+    return f"board:pass:{digest}"
+
+
+def grant_poll_pass(session_key: str | None, event_id: int, group_id: int) -> None:
+    if session_key:
+        cache.set(_pass_key(session_key, event_id, group_id), 1, POLL_PASS_SECONDS)
+
+
+def has_poll_pass(session_key: str | None, event_id: int, group_id: int) -> bool:
+    if not session_key:
+        return False
+    return cache.get(_pass_key(session_key, event_id, group_id)) is not None
 
 
 def groups_led_by(user: Any, groups: "list[BreakoutGroup]") -> "list[BreakoutGroup]":

@@ -1,5 +1,6 @@
 """The live breakout board of one group: its notes, and the poll that brings new ones."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -74,30 +75,48 @@ def group_board(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
     )
 
 
-@member_required
 def group_notes(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        after = 0
+    # A session that passed the full check a moment ago hears "nothing new" without it.
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if board.has_poll_pass(session_key, pk, gid):
+        last = board.last_note_id(gid)
+        if after >= last or request.headers.get("If-None-Match") == _etag(gid, last):
+            return _unchanged(gid, last, after)
+    return _group_notes(request, pk, gid, after)
+
+
+def _etag(gid: int, last: int) -> str:
+    # The ETag names the newest note: a poll that already has it is answered 304 (or 204
+    # for a poll by "after") without reading or rendering any notes.
+    return f'"board-{gid}-{last}"'
+
+
+def _unchanged(gid: int, last: int, after: int) -> HttpResponse:
+    return _poll_headers(HttpResponse(status=204 if after >= last else 304), gid, last)
+
+
+def _poll_headers(response: HttpResponse, gid: int, last: int) -> HttpResponse:
+    response["ETag"] = _etag(gid, last)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@member_required
+def _group_notes(request: HttpRequest, pk: int, gid: int, after: int) -> HttpResponse:
     allowed = board.may_poll_board(request.user, pk, gid)
     if allowed is None:
         raise Http404
     if not allowed:
         raise PermissionDenied
-    try:
-        after = int(request.GET.get("after", "0"))
-    except ValueError:
-        after = 0
+    board.grant_poll_pass(request.session.session_key, pk, gid)
     last = board.last_note_id(gid)
-    # The ETag names the newest note: a poll that already has it is answered 304 (or 204
-    # for a poll by "after") without reading or rendering any notes.
-    etag = f'"board-{gid}-{last}"'
-    if after >= last or request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=204 if after >= last else 304)
-    else:
-        notes = list(board.notes(gid, after))
-        response = (
-            render(request, "events/_notes.html", {"notes": notes})
-            if notes
-            else HttpResponse(status=204)
-        )
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    if after >= last or request.headers.get("If-None-Match") == _etag(gid, last):
+        return _unchanged(gid, last, after)
+    notes = list(board.notes(gid, after))
+    if not notes:
+        return _unchanged(gid, last, last)
+    return _poll_headers(render(request, "events/_notes.html", {"notes": notes}), gid, last)

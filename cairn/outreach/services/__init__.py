@@ -20,7 +20,14 @@ from cairn.outreach.services.consent import (
 )
 from cairn.outreach.services.deliveries import notify, notify_many, queue_service_message
 from cairn.outreach.services.errors import OutreachError
-from cairn.outreach.services.letters import create_letter_batch, mark_batch_posted, queued_letters
+from cairn.outreach.services.letters import (
+    batch_files,
+    create_letter_batch,
+    forget_batch_files,
+    mark_batch_posted,
+    prepare_batch_files,
+    queued_letters,
+)
 from cairn.outreach.services.sending import (
     EMAIL_CHUNK,
     MAX_EMAIL_ATTEMPTS,
@@ -40,10 +47,12 @@ __all__ = [
     "OutreachError",
     "RETRY_BASE",
     "UNSUBSCRIBE_SALT",
+    "batch_files",
     "call_list",
     "channel_problem",
     "consented",
     "create_letter_batch",
+    "forget_batch_files",
     "log_call",
     "mark_batch_posted",
     "mark_interrupted_sends",
@@ -51,6 +60,7 @@ __all__ = [
     "not_reached",
     "notify",
     "notify_many",
+    "prepare_batch_files",
     "queue_service_message",
     "queued_letters",
     "resolve_delivery",
