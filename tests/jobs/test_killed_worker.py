@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The worker and its queue are on a SQLite file of their own, whichever database the suite uses.
+pytestmark = pytest.mark.any_database
 
 
 def _env(db: Path) -> dict[str, str]:
