@@ -52,3 +52,20 @@ def remove_with_row(sender: type, instance: Any, **kwargs: Any) -> None:
     """Connected to `post_delete` for a model whose file is in `file`: a row deleted in any
     way (a service, a cascade, the admin) takes its file out of the storage."""
     delete_after_commit(instance.file.name if instance.file else "")
+
+
+def column_to_storage(rows: Any, column: str = "content") -> None:
+    """For a migration: each row's bytes in `column` become its `file` in the storage,
+    named after its `filename`. Rows are read a few at a time: the bytes may be large."""
+    for row in rows.iterator(chunk_size=10):
+        data = getattr(row, column)
+        if data:
+            row.file = as_upload(row.filename, bytes(data))
+            row.save(update_fields=["file"])
+
+
+def storage_to_column(rows: Any, column: str = "content") -> None:
+    """For a migration going back: each row's stored file returns to `column`."""
+    for row in rows.exclude(file="").iterator(chunk_size=10):
+        setattr(row, column, read(row.file.name))
+        row.save(update_fields=[column])

@@ -1,24 +1,16 @@
 from django.db import migrations, models
 
+from cairn.lib.storage import column_to_storage, storage_to_column
 
-def move_to_storage(apps, schema_editor):
+
+def forwards(apps, schema_editor):
     # Only imports still waiting for a worker hold a file; the others were emptied when read.
-    from cairn.lib.storage import as_upload
-
     ResponseImport = apps.get_model("consultations", "ResponseImport")
-    for record in ResponseImport.objects.filter(status="waiting").iterator(chunk_size=5):
-        if record.content:
-            record.file = as_upload(record.filename, bytes(record.content))
-            record.save(update_fields=["file"])
+    column_to_storage(ResponseImport.objects.filter(status="waiting"))
 
 
-def back_to_rows(apps, schema_editor):
-    from cairn.lib.storage import read
-
-    ResponseImport = apps.get_model("consultations", "ResponseImport")
-    for record in ResponseImport.objects.exclude(file="").iterator(chunk_size=5):
-        record.content = read(record.file.name)
-        record.save(update_fields=["content"])
+def backwards(apps, schema_editor):
+    storage_to_column(apps.get_model("consultations", "ResponseImport").objects.all())
 
 
 class Migration(migrations.Migration):
@@ -32,6 +24,10 @@ class Migration(migrations.Migration):
             name="file",
             field=models.FileField(blank=True, max_length=300, upload_to="imports/responses/"),
         ),
-        migrations.RunPython(move_to_storage, back_to_rows),
+        # A default, so that going back can add the column to rows again.
+        migrations.AlterField(
+            model_name="responseimport", name="content", field=models.BinaryField(blank=True, default=b"")
+        ),
+        migrations.RunPython(forwards, backwards),
         migrations.RemoveField(model_name="responseimport", name="content"),
     ]

@@ -1,24 +1,15 @@
 from django.db import migrations, models
 
+from cairn.lib.storage import column_to_storage, storage_to_column
 
-def move_to_storage(apps, schema_editor):
+
+def forwards(apps, schema_editor):
     # Waiting uploads move into the storage; applied ones are let go (their people are on file).
-    from cairn.lib.storage import as_upload
-
-    ImportJob = apps.get_model("members", "ImportJob")
-    for job in ImportJob.objects.exclude(status="applied").iterator(chunk_size=20):
-        if job.content:
-            job.file = as_upload(job.filename, bytes(job.content))
-            job.save(update_fields=["file"])
+    column_to_storage(apps.get_model("members", "ImportJob").objects.exclude(status="applied"))
 
 
-def back_to_rows(apps, schema_editor):
-    from cairn.lib.storage import read
-
-    ImportJob = apps.get_model("members", "ImportJob")
-    for job in ImportJob.objects.exclude(file="").iterator(chunk_size=20):
-        job.content = read(job.file.name)
-        job.save(update_fields=["content"])
+def backwards(apps, schema_editor):
+    storage_to_column(apps.get_model("members", "ImportJob").objects.all())
 
 
 class Migration(migrations.Migration):
@@ -32,6 +23,10 @@ class Migration(migrations.Migration):
             name="file",
             field=models.FileField(blank=True, max_length=300, upload_to="imports/members/"),
         ),
-        migrations.RunPython(move_to_storage, back_to_rows),
+        # A default, so that going back can add the column to rows again.
+        migrations.AlterField(
+            model_name="importjob", name="content", field=models.BinaryField(blank=True, default=b"")
+        ),
+        migrations.RunPython(forwards, backwards),
         migrations.RemoveField(model_name="importjob", name="content"),
     ]
