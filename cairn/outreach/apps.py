@@ -10,9 +10,12 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        from cairn.lib.storage import remove_with_row
-
         # Local: models cannot load before the app is ready.
-        from cairn.outreach.models import LetterFile
+        from cairn.lib.storage import remove_with_row
+        from cairn.outreach.models import DeliveryAttachment, LetterFile
+        from cairn.outreach.services.deliveries import remove_unshared_file
 
         post_delete.connect(remove_with_row, sender=LetterFile, dispatch_uid="outreach-files")
+        post_delete.connect(
+            remove_unshared_file, sender=DeliveryAttachment, dispatch_uid="outreach-attachments"
+        )

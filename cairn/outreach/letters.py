@@ -95,9 +95,7 @@ def render_letters(
         return render_pdf("outreach/pdf/letters.html", _context([]))
     enclosures = {
         letter.delivery.pk: [
-            bytes(a.content)
-            for a in letter.delivery.attachments.all()
-            if a.mimetype == "application/pdf"
+            a.read() for a in letter.delivery.attachments.all() if a.mimetype == "application/pdf"
         ]
         for letter in letters
     }

@@ -185,15 +185,24 @@ class Delivery(models.Model):
 
 
 class DeliveryAttachment(models.Model):
-    """Kept with the delivery so a retried email or a printed letter carries it too."""
+    """Kept with the delivery so a retried email or a printed letter carries it too.
+
+    The bytes are in the file storage, once per content: a report sent to 300 people is
+    one stored PDF that 300 rows point at (`sha256`), not 300 copies in the database."""
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(max_length=200)
-    content = models.BinaryField()
+    file = models.FileField(upload_to="attachments/", max_length=300)
+    sha256 = models.CharField(max_length=64, db_index=True)
     mimetype = models.CharField(max_length=100)
 
     def __str__(self) -> str:
         return self.filename
+
+    def read(self) -> bytes:
+        from cairn.lib.storage import read
+
+        return read(self.file.name)
 
 
 class CallOutcome(models.Model):

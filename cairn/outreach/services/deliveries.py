@@ -2,13 +2,17 @@
 not reached (with the reason) when consent or an address is missing.
 """
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cairn.lib import storage
 from cairn.members.models import (
     AccessNeed,
     Channel,
@@ -85,9 +89,40 @@ def _build_delivery(
 
 def _save_attachments(delivery: Delivery, attachments: Sequence[tuple[str, bytes, str]]) -> None:
     DeliveryAttachment.objects.bulk_create(
-        DeliveryAttachment(delivery=delivery, filename=name, content=content, mimetype=mimetype)
+        DeliveryAttachment(
+            delivery=delivery, filename=name, mimetype=mimetype, **stored_attachment(name, content)
+        )
         for name, content, mimetype in attachments
     )
+
+
+def stored_attachment(filename: str, content: bytes) -> dict[str, str]:
+    """The stored file for these bytes: the one already kept for the same content, else a
+    new one. Sending one report to hundreds of people keeps its PDF once."""
+    digest = hashlib.sha256(content).hexdigest()
+    name = (
+        DeliveryAttachment.objects.filter(sha256=digest)
+        .exclude(file="")
+        .values_list("file", flat=True)
+        .first()
+    )
+    if not name:
+        name = default_storage.save(f"attachments/{digest}", ContentFile(content))
+    return {"file": name, "sha256": digest}
+
+
+def remove_unshared_file(sender: type, instance: DeliveryAttachment, **kwargs: Any) -> None:
+    """Connected to `post_delete`: the stored file goes once no attachment points at it
+    (checked after the commit, when the rows deleted with this one are gone too)."""
+    name = instance.file.name if instance.file else ""
+    if not name:
+        return
+
+    def remove() -> None:
+        if not DeliveryAttachment.objects.filter(file=name).exists():
+            storage.delete_after_commit(name)
+
+    transaction.on_commit(remove)
 
 
 def notify(

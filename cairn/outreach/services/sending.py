@@ -74,7 +74,7 @@ def _email_for(delivery: Delivery) -> mail.EmailMultiAlternatives:
         f"<!doctype html><html><body>{html}{html_footer}</body></html>", "text/html"
     )
     for attachment in delivery.attachments.all():
-        msg.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+        msg.attach(attachment.filename, attachment.read(), attachment.mimetype)
     return msg
 
 

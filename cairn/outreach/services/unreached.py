@@ -38,7 +38,7 @@ def retry_delivery(delivery: Delivery, user: Any) -> Delivery:
     if person is None:
         raise OutreachError(_("This person's details were erased."))
     person.refresh_from_db()
-    attachments = [(a.filename, bytes(a.content), a.mimetype) for a in delivery.attachments.all()]
+    attachments = [(a.filename, a.read(), a.mimetype) for a in delivery.attachments.all()]
     with transaction.atomic():
         fresh = _build_delivery(
             person,
