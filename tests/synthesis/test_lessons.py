@@ -172,6 +172,23 @@ def test_a_run_whose_proposals_point_one_way_splits_no_theme() -> None:
     assert len(centroids) == 2 and set(labels[:20]) != set(labels[20:])
 
 
+def test_a_run_without_proposals_splits_only_a_theme_clearly_arguing_both_ways() -> None:
+    # Feedback on a service: sides come from cue words alone, which read each
+    # statement's own subject, so 7 against 3 stays one theme there ...
+    x = np.ones((40, 4), dtype=np.float32) / 2.0
+    sides = [1] * 28 + [-1] * 12
+    args = (x, np.ones(40), np.zeros(40, dtype=np.int64), x[:1], sides)
+    labels, centroids, tags = refine.refine_sides(*args, [0] * 40)
+    assert len(centroids) == 1 and tags == {0: "positive"}
+    # ... while in a run argued with proposals on both sides it splits.
+    labels, centroids, tags = refine.refine_sides(*args, [1] * 20 + [0] * 8 + [-1] * 12)
+    assert len(centroids) == 2 and set(labels[:28]) != set(labels[28:])
+    # Half and half splits in either.
+    half = [1] * 20 + [-1] * 20
+    labels, centroids, tags = refine.refine_sides(*args[:4], half, [0] * 40)
+    assert len(centroids) == 2 and set(labels[:20]) != set(labels[20:])
+
+
 def test_the_runs_lean_is_read_from_proposals_about_its_subject() -> None:
     texts = (
         ["School uniforms should be abandoned"] * 20

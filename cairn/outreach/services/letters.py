@@ -248,8 +248,3 @@ def forget_batch_files(deliveries) -> int:
         stored.delete()  # the file goes with the row (post_delete), after the commit
         deleted += 1
     return deleted
-
-
-def remove_stored_file(sender: type, instance: LetterFile, **kwargs: Any) -> None:
-    """Connected to `post_delete`: a batch file's row deleted in any way takes its file."""
-    delete_after_commit(instance.file.name if instance.file else "")
