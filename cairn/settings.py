@@ -228,8 +228,8 @@ STORAGES = {
 }
 # Several web machines share files through S3-compatible storage (django-storages),
 # configured by CAIRN_S3_BUCKET and the usual AWS_* variables; else the local MEDIA_ROOT.
-# Today uploads are kept in the database and PDFs are made on request, so only what
-# goes through `default_storage` (and the health check) uses it.
+# Uploads waiting for an import and rendered report files are kept there
+# (`cairn.lib.storage`), so any web machine or worker can read what another wrote.
 if env_str("CAIRN_S3_BUCKET"):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -282,6 +282,8 @@ CAIRN_TASK_UNKNOWN_WORKER_SECONDS = env_int("CAIRN_TASK_UNKNOWN_WORKER_SECONDS",
 # What `cairn worker` fires and how often (seconds). One ScheduleSlot row per entry means
 # several workers fire each once; CAIRN_SCHEDULES_OFF=send-digests,... leaves some to cron.
 _SCHEDULES_OFF = set(env_list("CAIRN_SCHEDULES_OFF", []))
+# Uploaded member lists never imported are deleted after this many days.
+CAIRN_IMPORT_KEEP_DAYS = env_int("CAIRN_IMPORT_KEEP_DAYS", 14)
 CAIRN_SCHEDULES = [
     entry
     for entry in [
@@ -326,6 +328,11 @@ CAIRN_SCHEDULES = [
             "name": "clear-sign-in-codes",
             "every": 3600,
             "call": "cairn.accounts.services.clear_expired_sign_in_codes",
+        },
+        {
+            "name": "discard-abandoned-imports",
+            "every": 86400,
+            "call": "cairn.members.import_jobs.discard_abandoned_imports",
         },
         {
             "name": "clear-sessions",

@@ -6,6 +6,9 @@ import sys
 
 import pytest
 
+# Every `cairn` here runs on a SQLite file of its own, whichever database the suite uses.
+pytestmark = pytest.mark.any_database
+
 
 def _cairn(*args, database: str):
     env = {

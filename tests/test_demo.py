@@ -54,17 +54,20 @@ def _cairn(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.any_database  # `cairn` in a subprocess: no database, or a SQLite file of its own
 def test_cairn_help_lists_cairn_commands():
     result = _cairn("--help", check=True)
     for command in ("demo", "demo --no-serve", "serve", "migrate"):
         assert command in result.stdout
 
 
+@pytest.mark.any_database  # `cairn` in a subprocess: no database, or a SQLite file of its own
 def test_cairn_runs_django_commands():
     result = _cairn("help", check=True)
     assert "migrate" in result.stdout and "demo" in result.stdout
 
 
+@pytest.mark.any_database  # `cairn` in a subprocess: no database, or a SQLite file of its own
 def test_cairn_synthesize_writes_the_output_contract(tmp_path):
     import json
 
@@ -114,6 +117,7 @@ def test_cairn_synthesize_writes_the_output_contract(tmp_path):
         } <= theme.keys()
 
 
+@pytest.mark.any_database  # `cairn` in a subprocess: no database, or a SQLite file of its own
 def test_cairn_synthesize_reports_a_missing_column(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("id,words\n1,hello\n", encoding="utf-8")

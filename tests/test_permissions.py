@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cairn.contributions.models import Contribution
+from cairn.lib.storage import as_upload
 
 # The five roles every URL is tried with.
 ANON = "anonymous"
@@ -353,7 +354,9 @@ def world(demo):
         "organisation": member.organisation
         or Person.objects.exclude(organisation=None).first().organisation,
         "person": Person.objects.exclude(pk=member.pk).first(),
-        "import": ImportJob.objects.create(filename="people.csv", content=b"name\nAda\n"),
+        "import": ImportJob.objects.create(
+            filename="people.csv", file=as_upload("people.csv", b"name\nAda\n")
+        ),
         "message": Message.objects.first(),
         "batch": LetterBatch.objects.first(),
         "delivery": Delivery.objects.first(),
@@ -363,7 +366,9 @@ def world(demo):
         "question": consultation.questions.first(),
         "response": Response.objects.create(consultation=consultation, channel="web"),
         "response_import": ResponseImport.objects.create(
-            consultation=consultation, filename="answers.csv", content=b"Q1\nYes\n"
+            consultation=consultation,
+            filename="answers.csv",
+            file=as_upload("answers.csv", b"Q1\nYes\n"),
         ),
         "listing": Listing.objects.first(),
         "thread": Thread.objects.first(),

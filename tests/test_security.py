@@ -46,11 +46,13 @@ def _check_deploy(tmp_path, **overrides: str | None) -> subprocess.CompletedProc
     return _cairn(["check", "--deploy", "--fail-level", "WARNING"], tmp_path, **overrides)
 
 
+@pytest.mark.any_database  # `cairn` on a SQLite file of its own
 def test_check_deploy_passes_with_production_settings(tmp_path):
     result = _check_deploy(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.any_database  # `cairn` on a SQLite file of its own
 @pytest.mark.parametrize(
     ("overrides", "finding"),
     [
@@ -71,12 +73,14 @@ def test_check_deploy_fails_on_each_unsafe_setting(tmp_path, overrides, finding)
     assert finding in result.stdout + result.stderr
 
 
+@pytest.mark.any_database  # `cairn` on a SQLite file of its own
 def test_serve_outside_the_demo_refuses_the_demo_key(tmp_path):
     result = _cairn(["serve"], tmp_path, SECRET_KEY=DEMO_KEY)
     assert result.returncode == 2
     assert "demo key" in result.stderr
 
 
+@pytest.mark.any_database  # `cairn` on a SQLite file of its own
 def test_without_a_key_serve_makes_one_once_and_keeps_it_private(tmp_path, monkeypatch):
     from cairn.cli import _prepare_secret_key
 

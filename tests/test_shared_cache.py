@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS = "redis://127.0.0.1:6379/15"
+# Settings read in subprocesses and a Redis of its own: the same on either database, so one
+# pass runs it. The tests that empty Redis database 15 run on one xdist worker, one at a time.
+pytestmark = [pytest.mark.any_database, pytest.mark.xdist_group("redis")]
 
 
 def _redis_answers() -> bool:

@@ -283,8 +283,8 @@ class ResponseImport(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255)
-    # Emptied once the file is read through (applied, checked or refused).
-    content = models.BinaryField(blank=True)
+    # In the storage until the file is read through (applied, checked or refused).
+    file = models.FileField(upload_to="imports/responses/", max_length=300, blank=True)
     dry_run = models.BooleanField(default=False)
     status = models.CharField(
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.WAITING

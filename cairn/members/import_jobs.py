@@ -7,14 +7,18 @@ applied import is skipped.
 """
 
 from collections.abc import Callable
+from contextlib import closing
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
+from cairn.lib import storage
 from cairn.members import followups
 from cairn.members.importer import apply_prepared, prepare_import
 from cairn.members.models import ImportJob, ImportStatus
@@ -26,7 +30,10 @@ BACKGROUND_BYTES = 256 * 1024
 def upload_import(filename: str, content: bytes, mapping: dict[str, str], user: Any) -> ImportJob:
     """Keep an uploaded file to preview before anything is imported from it."""
     job = ImportJob.objects.create(
-        filename=filename[:255], content=content, mapping=mapping, created_by=user
+        filename=filename[:255],
+        file=storage.as_upload(filename, content),
+        mapping=mapping,
+        created_by=user,
     )
     audit.record(user, "import.uploaded", job, job.filename)
     return job
@@ -55,11 +62,13 @@ def apply_import(
     # Every row is read and checked before the write transaction opens (and the import
     # job's row is locked), so nothing waits behind the parsing of a big file.
     prepared = prepare_import(
-        bytes(job.content), job.filename, mapping=job.mapping, decisions=decisions
+        uploaded_file(job), job.filename, mapping=job.mapping, decisions=decisions
     )
     if prepared.report.problems:
+        prepared.close()
         return list(prepared.report.problems)
-    with transaction.atomic():
+    # Closed on every way out, the ones that never reach apply_prepared included.
+    with closing(prepared), transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=import_id)
         if locked.status == ImportStatus.APPLIED:
             return []  # applied by another request or worker while this one read the file
@@ -83,8 +92,16 @@ def apply_import(
         locked.status = ImportStatus.APPLIED
         locked.applied_at = timezone.now()
         locked.report = report.as_dict()
-        locked.save(update_fields=["status", "applied_at", "report"])
+        # The file goes once the import commits: its people are on file now.
+        storage.delete_after_commit(locked.file.name)
+        locked.file = ""
+        locked.save(update_fields=["status", "applied_at", "report", "file"])
     return []
+
+
+def uploaded_file(job: ImportJob) -> bytes:
+    """The file as uploaded, for the preview and the import (kept until it is imported)."""
+    return storage.read(job.file.name)
 
 
 def apply_import_job(
@@ -105,3 +122,20 @@ def apply_import_job(
         "message": _("Import applied."),
         "next_url": reverse("members:import_preview", args=[import_id]),
     }
+
+
+def discard_abandoned_imports() -> int:
+    """Delete uploads left at their preview longer than CAIRN_IMPORT_KEEP_DAYS, with their
+    files (`storage.remove_with_row`), and return how many. An upload never imported
+    is a list of people's details kept for nothing. Run by the worker's schedule."""
+    keep = timedelta(days=settings.CAIRN_IMPORT_KEEP_DAYS)
+    old = ImportJob.objects.filter(
+        status=ImportStatus.UPLOADED, created_at__lt=timezone.now() - keep
+    )
+    count = 0
+    for job in old.iterator(chunk_size=100):
+        with transaction.atomic():
+            audit.record(None, "import.discarded", job, f"{job.filename}: never imported")
+            job.delete()
+        count += 1
+    return count

@@ -248,10 +248,13 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    """An uploaded member list between its preview and the coordinator's confirmation."""
+    """An uploaded member list between its preview and the coordinator's confirmation.
+
+    The file is kept in the storage until it is imported, then let go: the people it named
+    are on file, and a list of names and addresses is not kept twice."""
 
     filename = models.CharField(_("file"), max_length=255)
-    content = models.BinaryField()
+    file = models.FileField(upload_to="imports/members/", max_length=300, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=dict, blank=True)
     status = models.CharField(

@@ -521,7 +521,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "members/import_done.html",
             {"job": job, "report": ImportReport.from_dict(job.report)},
         )
-    data = bytes(job.content)
+    data = import_jobs.uploaded_file(job)
     table = read_table(data, job.filename, header_score=header_score)
     form = ImportPreviewForm(request.POST or None, headers=table.headers)
     decisions: dict[int, str] = {}

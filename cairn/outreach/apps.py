@@ -10,8 +10,9 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        # Local: models (and the services, which import them) load once the app is ready.
-        from cairn.outreach.models import LetterFile
-        from cairn.outreach.services.letters import remove_stored_file
+        from cairn.lib.storage import remove_with_row
 
-        post_delete.connect(remove_stored_file, sender=LetterFile, dispatch_uid="outreach-files")
+        # Local: models cannot load before the app is ready.
+        from cairn.outreach.models import LetterFile
+
+        post_delete.connect(remove_with_row, sender=LetterFile, dispatch_uid="outreach-files")

@@ -10,8 +10,8 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        # Local: models (and files, which imports them) cannot load before the app is ready.
-        from cairn.reports.files import remove_stored_file
+        # Local: models cannot load before the app is ready.
+        from cairn.lib.storage import remove_with_row
         from cairn.reports.models import RenderedFile
 
-        post_delete.connect(remove_stored_file, sender=RenderedFile, dispatch_uid="reports-files")
+        post_delete.connect(remove_with_row, sender=RenderedFile, dispatch_uid="reports-files")

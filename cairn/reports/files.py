@@ -26,7 +26,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cairn.lib.storage import delete_after_commit
 from cairn.reports import render as renderers
 from cairn.reports.models import RenderedFile, RenderStatus, Report
 from cairn.reports.tasks import render_file_task
@@ -214,14 +213,8 @@ def _drop_older(rendered: RenderedFile) -> None:
 
 
 def delete_file(rendered: RenderedFile) -> None:
-    # The stored file goes with the row (`remove_stored_file`), once the deletion commits.
+    # The stored file goes with the row (`storage.remove_with_row`), once the deletion commits.
     rendered.delete()
-
-
-def remove_stored_file(sender: type, instance: RenderedFile, **kwargs: Any) -> None:
-    """Connected to `post_delete`: a render's row deleted in any way (superseded, taken
-    down, its report or event deleted, the admin) takes its file out of the storage."""
-    delete_after_commit(instance.file.name if instance.file else "")
 
 
 def forget_public_files(report: Report) -> None:

@@ -54,6 +54,7 @@ def test_outside_the_demo_the_default_is_smtp_on_localhost(monkeypatch, tmp_path
     assert config["default"]["OPTIONS"]["host"] == "127.0.0.1"
 
 
+@pytest.mark.any_database  # `cairn` on a SQLite file of its own
 def test_the_cli_runs_with_the_console_backend(tmp_path):
     import os
     import subprocess

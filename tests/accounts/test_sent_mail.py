@@ -66,6 +66,7 @@ def test_the_demo_invitations_show_on_sent_mail(catcher):
     assert CaughtEmail.objects.filter(subject__startswith="Invitation").exists()
 
 
+@pytest.mark.any_database  # `cairn demo` on a SQLite file of its own
 def test_cairn_demo_catches_its_mail_and_says_where_to_read_it(tmp_path):
     import os
     import sqlite3

@@ -3,6 +3,7 @@ job's progress, then shows the result with every row's problem. It is all or not
 and a retry (a killed worker's, or "Run it again") imports the file once."""
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cairn.consultations.models import Answer, ImportStatus, Response, ResponseImport
@@ -30,7 +31,7 @@ def _upload(client, consultation, data: bytes, **extra):
 
 @pytest.mark.usefixtures("db_queue")
 def test_a_large_import_is_queued_and_the_page_follows_it(
-    client, alice, consultation, small_threshold
+    client, alice, consultation, small_threshold, django_capture_on_commit_callbacks
 ):
     client.force_login(alice)
     response = _upload(client, consultation, _csv(60))
@@ -41,10 +42,14 @@ def test_a_large_import_is_queued_and_the_page_follows_it(
     assert f'data-progress="/jobs/{record.job.pk}/status/"' in page  # polled, no refresh
     assert "progress.js" in page
 
-    run_worker()
+    kept = record.file.name
+    assert default_storage.exists(kept)  # in the storage the worker machines share
+    with django_capture_on_commit_callbacks(execute=True):
+        run_worker()
 
     record.refresh_from_db()
-    assert record.status == ImportStatus.APPLIED and record.content == b""
+    assert record.status == ImportStatus.APPLIED and not record.file
+    assert not default_storage.exists(kept)  # read through, then let go
     assert Response.objects.filter(consultation=consultation).count() == 60
     job = Job.objects.get()
     assert job.status == JobStatus.DONE and job.next_url == record.get_absolute_url()
@@ -105,7 +110,8 @@ def test_a_worker_dying_while_writing_leaves_nothing_and_the_retry_imports_once(
     assert not Response.objects.exists() and not Answer.objects.exists()
     assert not Contribution.objects.exists()
     record.refresh_from_db()
-    assert record.status == ImportStatus.WAITING and record.content  # kept for the retry
+    assert record.status == ImportStatus.WAITING  # kept for the retry
+    assert default_storage.exists(record.file.name)
     monkeypatch.undo()
     jobs.run_job(record.job.pk)  # the queue's retry of the lost task
     assert Response.objects.filter(consultation=consultation).count() == 60

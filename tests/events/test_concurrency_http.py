@@ -33,6 +33,9 @@ pytestmark = [
         "SQLite serves one machine (its race is in test_concurrency.py)",
     ),
     pytest.mark.django_db(transaction=True),
+    # With bench/load.py's test: web servers that collect static files into one STATIC_ROOT
+    # take turns on one xdist worker rather than run side by side.
+    pytest.mark.xdist_group("web-servers"),
 ]
 
 

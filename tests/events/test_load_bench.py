@@ -22,9 +22,12 @@ KEYS = {
     "note_visible_p95_s", "overfilled", "duplicates",
 }  # fmt: skip
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="bench/load.py plays its event on PostgreSQL"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="bench/load.py plays its event on PostgreSQL"
+    ),
+    pytest.mark.xdist_group("web-servers"),  # as in test_concurrency_http.py
+]
 
 
 def test_a_short_run_of_the_load_bench_answers_every_request_and_sees_notes(tmp_path):

@@ -1,3 +1,5 @@
+import pytest
+
 from cairn.exchange.matching import Item, suggest
 
 
@@ -54,6 +56,7 @@ def test_matching_is_deterministic_and_handles_empty_sides():
     assert suggest([], OFFERS) == {}
 
 
+@pytest.mark.any_database  # the evaluation script needs no database
 def test_the_evaluation_reports_precision_at_5_above_the_directory_filter():
     import subprocess
     import sys

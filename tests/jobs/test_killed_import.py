@@ -13,6 +13,9 @@ import pytest
 
 from tests.jobs.test_killed_worker import ROOT, _cairn, _env
 
+# The worker and its queue are on a SQLite file of their own, whichever database the suite uses.
+pytestmark = pytest.mark.any_database
+
 ROWS = 20_000
 
 QUEUE = f"""

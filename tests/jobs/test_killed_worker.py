@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The worker and its queue are on a SQLite file of their own, whichever database the suite uses.
+pytestmark = pytest.mark.any_database
 
 
 def _env(db: Path) -> dict[str, str]:
@@ -21,13 +23,15 @@ def _env(db: Path) -> dict[str, str]:
     env.update(
         DATABASE_URL=f"sqlite:///{db}",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        # Uploads waiting for the worker are kept here, not in the checkout.
+        MEDIA_ROOT=str(db.parent / "media"),
         CAIRN_HEARTBEAT_SECONDS="1",
         CAIRN_WORKER_STALE_SECONDS="3",
         # Only the recovery schedule, so nothing else lands on the queue.
         CAIRN_SCHEDULES_OFF=(
             "fail-stale-jobs,fail-stale-syntheses,send-reminders,retry-emails,"
             "send-digests,prune-task-results,clear-sessions,fail-stale-renders,"
-            "clear-sign-in-codes,prepare-public-files"
+            "clear-sign-in-codes,prepare-public-files,discard-abandoned-imports"
         ),
     )
     return env

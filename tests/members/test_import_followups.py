@@ -14,6 +14,7 @@ from cairn.events.services import registration as registration_service
 from cairn.events.services.registration import RegistrationError
 from cairn.members import import_jobs
 from cairn.members.import_fields import header_score
+from cairn.members.import_jobs import uploaded_file
 from cairn.members.models import ImportJob, ImportStatus, Person
 from cairn.members.tabular import read_table
 
@@ -43,7 +44,7 @@ def _upload(client, name="attendees.csv", data=EVENTBRITE) -> ImportJob:
 
 
 def _apply(client, job: ImportJob, followup: str):
-    table = read_table(bytes(job.content), job.filename, header_score=header_score)
+    table = read_table(uploaded_file(job), job.filename, header_score=header_score)
     form = {f"map-{i}": job.mapping.get(h, "") for i, h in enumerate(table.headers)}
     form.update(action="apply", confirm="1", followup=followup)
     return client.post(f"/people/import/{job.pk}/", form, follow=True)

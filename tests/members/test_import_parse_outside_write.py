@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from cairn.core.roles import Role
+from cairn.lib.storage import as_upload
 from cairn.members import import_jobs, importer
 from cairn.members.models import ImportJob, ImportStatus, Person
 from tests.conftest import make_user
@@ -42,7 +43,7 @@ def test_every_row_is_parsed_before_the_write_transaction_opens(parses):
 def test_the_web_and_worker_path_parses_before_locking_its_import(parses):
     user = make_user("cora", Role.COORDINATOR)
     job = ImportJob.objects.create(
-        filename="m.csv", content=MEMBERS.encode(), mapping={}, created_by=user
+        filename="m.csv", file=as_upload("m.csv", MEMBERS.encode()), mapping={}, created_by=user
     )
     assert import_jobs.apply_import(job.pk, {}, user) == []
     assert len(parses) == 30 and not any(parses)

@@ -41,6 +41,7 @@ from cairn.consultations.services.answering import clean_answer
 from cairn.contributions.services import record_contributions
 from cairn.core import audit
 from cairn.jobs.services import start_job
+from cairn.lib import storage
 from cairn.lib.bulk import insert_many, insert_returning_pks, paused_gc
 from cairn.lib.decoding import encoding_label
 from cairn.members.models import Person, Sector
@@ -638,7 +639,7 @@ def queue_import(
     record = ResponseImport.objects.create(
         consultation=consultation,
         filename=filename[:255],
-        content=data,
+        file=storage.as_upload(filename, data),
         dry_run=dry_run,
         created_by=user,
     )
@@ -668,8 +669,10 @@ def run_queued_import(
         waiting = ResponseImport.objects.filter(pk=import_id, status=ImportStatus.WAITING)
 
         def finish(status: str, report: ImportReport) -> int:
+            # The file is let go once it is read through (after the commit, when in one).
+            storage.delete_after_commit(record.file.name)
             return waiting.update(
-                status=status, report=report.as_dict(), content=b"", finished_at=timezone.now()
+                status=status, report=report.as_dict(), file="", finished_at=timezone.now()
             )
 
         def applied(report: ImportReport) -> None:
@@ -681,7 +684,7 @@ def run_queued_import(
         try:
             report = import_responses(
                 record.consultation,
-                bytes(record.content),
+                storage.read(record.file.name),
                 filename=record.filename,
                 actor=actor,
                 dry_run=record.dry_run,

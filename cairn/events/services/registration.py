@@ -241,17 +241,19 @@ def _unchanged_registration(
         return None
     if registration.access_needs != access_needs.strip()[:2000]:
         return None
-    wanted = [int(theme_id) for theme_id in preferences if theme_id not in (None, "")]
+    wanted = _ranked(preferences)
     had = list(registration.preferences.order_by("rank").values_list("theme_id", flat=True))
     return registration if wanted == had else None
 
 
+def _ranked(preferences: Sequence[int]) -> list[int]:
+    """Theme ids in the order given, blanks (unranked choices on the form) left out."""
+    return [int(theme_id) for theme_id in preferences if theme_id not in (None, "")]
+
+
 def _clean_preferences(preferences: Sequence[int], themes: set[int]) -> list[int]:
     ranked: list[int] = []
-    for theme_id in preferences:
-        if theme_id is None or theme_id == "":
-            continue
-        theme_id = int(theme_id)
+    for theme_id in _ranked(preferences):
         if theme_id not in themes:
             raise RegistrationError(_("That breakout theme is not part of this event."))
         if theme_id in ranked:
