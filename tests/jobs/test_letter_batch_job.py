@@ -188,3 +188,24 @@ def test_letters_changed_while_printing_are_printed_again(alice, two_letters):
     assert len(calls) == 2
     assert LetterFile.objects.filter(batch=batch).count() == 2
     assert batch_files(batch).state == "ready"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_where_tasks_run_in_the_request_the_print_holds_no_transaction(client, alice, two_letters):
+    """The batch is locked only to decide; the job (run at once by the in-process
+    backend) renders outside it, so its heartbeat never waits on the request's lock."""
+    from django.db import connection
+
+    batch = create_letter_batch(alice)
+    seen = []
+    real = batch_printing.render_batch_files
+
+    def spy(batch_id, progress):
+        seen.append(connection.in_atomic_block)
+        return real(batch_id, progress)
+
+    client.force_login(alice)
+    with mock.patch.object(batch_printing, "render_batch_files", side_effect=spy):
+        client.post(batch.get_absolute_url(), {"action": "prepare"})
+    assert seen == [False]
+    assert batch_files(batch).state == "ready"

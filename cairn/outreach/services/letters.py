@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.jobs.models import Job, JobStatus
-from cairn.jobs.services import rerun_job, start_job
+from cairn.jobs.services import JobError, rerun_job, start_job
 from cairn.lib.storage import delete_after_commit
 from cairn.members.models import Channel
 from cairn.outreach.letters import render_labels, render_letters
@@ -136,25 +136,34 @@ def prepare_batch_files(batch: LetterBatch, user: Any) -> Job | None:
 
     A job already under way is returned as it is and files already current are kept,
     so a second click queues nothing; None when there is nothing to do. A failed job is
-    run again rather than doubled."""
+    run again rather than doubled. The job is queued outside the batch's lock: where
+    tasks run in the request, it runs here, and must not run inside a transaction."""
     with transaction.atomic():
-        batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+        batch = (
+            LetterBatch.objects.select_for_update().select_related("prepare_job").get(pk=batch.pk)
+        )
         job = batch.prepare_job
         if job is not None and job.is_active:
             return job
         if _current({f.kind: f for f in LetterFile.objects.filter(batch=batch)}, batch_key(batch)):
             return None
-        if job is not None and job.status == JobStatus.FAILED:
-            # The same job again (its page and count of tries stay one), not a second one.
+    if job is not None and job.status == JobStatus.FAILED:
+        # The same job again (its page and count of tries stay one), not a second one.
+        try:
             return rerun_job(job, user)
-        job = start_job(
-            user,
-            _("Print %(batch)s") % {"batch": batch},
-            "cairn.outreach.tasks.prepare_batch_files_job",
-            {"batch_id": batch.pk},
-            next_url=batch.get_absolute_url(),
-        )
-        LetterBatch.objects.filter(pk=batch.pk).update(prepare_job=job)
+        except JobError:  # someone else ran it again a moment ago
+            job.refresh_from_db()
+            return job
+    # Two clicks at once may queue two jobs: the second finds the files current and
+    # stops, and `_store` keeps one row per kind whatever the order.
+    job = start_job(
+        user,
+        _("Print %(batch)s") % {"batch": batch},
+        "cairn.outreach.tasks.prepare_batch_files_job",
+        {"batch_id": batch.pk},
+        next_url=batch.get_absolute_url(),
+    )
+    LetterBatch.objects.filter(pk=batch.pk).update(prepare_job=job)
     job.refresh_from_db()
     return job
 
