@@ -206,6 +206,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(PROJECT_DIR / "media")))
 # so a Redis restart logs nobody out). Without it each process keeps its own local cache,
 # which is right for one process (`cairn serve`, the demo); `cairn check --deploy` warns.
 REDIS_URL = env_str("CAIRN_REDIS_URL", "")
+# The local cache holds a board poll's pass per session and room (events.services.board) and
+# each room's newest note: with Django's default of 300 entries, 500 participants would
+# push each other's passes out and every poll would take the full check again.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -207,3 +207,17 @@ def test_the_services_own_check_still_refuses_someone_else_on_a_loaded_group(roo
     _led, other = rooms
     with pytest.raises(board.BoardError):
         board.post_note(other, "sneaky", user=bob)
+
+
+def test_a_poll_pass_outlasts_hundreds_of_other_participants_passes():
+    # Django's local cache keeps 300 entries by default: at a 500-person event every pass
+    # would push out another and each poll would take the full check again.
+    from django.core.cache import cache
+
+    from cairn.events.services import board
+
+    cache.clear()
+    board.grant_poll_pass("first-session", 1, 1)
+    for n in range(1_000):
+        board.grant_poll_pass(f"session-{n}", 1, n % 125)
+    assert board.has_poll_pass("first-session", 1, 1)
