@@ -10,9 +10,8 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        from cairn.lib.storage import remove_with_row
-
         # Local: models cannot load before the app is ready.
+        from cairn.lib.storage import remove_with_row
         from cairn.members.models import ImportJob
 
         post_delete.connect(remove_with_row, sender=ImportJob, dispatch_uid="members-imports")

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cairn.lib import storage
 from cairn.members.models import Channel, ConsentPurpose, Person
 
 
@@ -200,9 +201,7 @@ class DeliveryAttachment(models.Model):
         return self.filename
 
     def read(self) -> bytes:
-        from cairn.lib.storage import read
-
-        return read(self.file.name)
+        return storage.read(self.file.name)
 
 
 class CallOutcome(models.Model):

@@ -104,9 +104,7 @@ def test_paper_forms_join_the_letter_batch_once_with_the_pdf_enclosed(consultati
     delivery = Delivery.objects.get(person=jean)
     assert delivery.channel == "post" and delivery.status == "queued"
     attachment = delivery.attachments.get()
-    assert attachment.mimetype == "application/pdf" and bytes(attachment.content).startswith(
-        b"%PDF"
-    )
+    assert attachment.mimetype == "application/pdf" and attachment.read().startswith(b"%PDF")
     assert paper.send_paper_forms(consultation, actor=alice) == 0
 
 
