@@ -8,12 +8,16 @@ from cairn.core.roles import Role, role_of
 from cairn.events.models import Event, EventStatus, RegistrationStatus
 
 
-def visible_events(user: Any) -> QuerySet[Event]:
-    qs = Event.objects.annotate(
-        registered_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+def visible_events(user: Any, *, counted: bool = True) -> QuerySet[Event]:
+    """Events the user may see. `counted` annotates `registered_count` (a count over the
+    registrations), which lists and pages show; a registration POST leaves it out."""
+    qs = Event.objects.order_by("-starts_at", "pk")
+    if counted:
+        qs = qs.annotate(
+            registered_count=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+            )
         )
-    ).order_by("-starts_at", "pk")
     if role_of(user) == Role.COORDINATOR:
         return qs
     return qs.exclude(status=EventStatus.DRAFT)

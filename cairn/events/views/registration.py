@@ -28,7 +28,7 @@ from cairn.members.services import PersonError
 
 @member_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(visible_events(request.user), pk=pk)
+    event = get_object_or_404(visible_events(request.user, counted=False), pk=pk)
     person = my_person(request)
     if person is None:
         messages.error(
@@ -57,7 +57,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def cancel_mine(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(visible_events(request.user), pk=pk)
+    event = get_object_or_404(visible_events(request.user, counted=False), pk=pk)
     person = my_person(request)
     registration = get_object_or_404(
         Registration.objects.exclude(status=RegistrationStatus.CANCELLED),
