@@ -140,7 +140,9 @@ def prepare_batch_files(batch: LetterBatch, user: Any) -> Job | None:
     tasks run in the request, it runs here, and must not run inside a transaction."""
     with transaction.atomic():
         batch = (
-            LetterBatch.objects.select_for_update().select_related("prepare_job").get(pk=batch.pk)
+            LetterBatch.objects.select_for_update(of=("self",))
+            .select_related("prepare_job")
+            .get(pk=batch.pk)
         )
         job = batch.prepare_job
         if job is not None and job.is_active:
