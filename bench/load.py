@@ -415,6 +415,22 @@ def process_tree_cpu(root: int) -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
+def database_server_pid() -> int | None:
+    """The PostgreSQL server's main process, when it runs on this machine (else None):
+    the parent of the backend serving this connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    connection.close()
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1])
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -434,14 +450,17 @@ def run_setting(
 ) -> dict:
     event_id = new_registration_event()
     mark_newest_notes(data["rooms"])
+    database = database_server_pid()
     port = free_port()
     server = start_server(processes, port, threads, kind)
     try:
         asyncio.run(http(port, "GET", "/health/web/"))  # every process has imported Django
         server_cpu, client_cpu = process_tree_cpu(server.pid), time.process_time()
+        database_cpu = process_tree_cpu(database) if database else 0.0
         tally, elapsed = asyncio.run(play(port, data, seconds, event_id, per_second, note_every))
         server_cpu = process_tree_cpu(server.pid) - server_cpu
         client_cpu = time.process_time() - client_cpu
+        database_cpu = process_tree_cpu(database) - database_cpu if database else 0.0
         time.sleep(POLL_SECONDS)  # let the last notes be seen before counting
     finally:
         server.terminate()
@@ -471,6 +490,10 @@ def run_setting(
         # CPU per request, which other work on the machine does not inflate as it does latency.
         "server_cpu_ms": round(1000 * server_cpu / max(1, len(tally.latencies)), 2),
         "client_cpu_ms": round(1000 * client_cpu / max(1, len(tally.latencies)), 2),
+        # PostgreSQL's processes, all of them: other work on the same server counts too.
+        "database_cpu_ms": round(1000 * database_cpu / max(1, len(tally.latencies)), 2),
+        # The machine's cores the three of them kept busy, on average, while the event played.
+        "cores_busy": round((server_cpu + client_cpu + database_cpu) / elapsed, 2),
         "mean_ms": round(1000 * statistics.fmean(tally.latencies), 1) if tally.latencies else 0,
     }
 
@@ -539,17 +562,17 @@ def main(argv: list[str] | None = None) -> int:
     cache = "Redis (CAIRN_REDIS_URL)" if os.environ.get("CAIRN_REDIS_URL") else "per process"
     print(
         f"{args.participants} participants, {seconds} s per setting, {os.cpu_count()} CPUs, "
-        f"cache {cache}, load average before {load_before:.1f}"
+        f"cache {cache}, load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f}"
     )
     head = ("server", "procs", "req/s", "p50 ms", "p95 ms", "p99 ms", "poll p95", "errors",
             "note p95 s", "notes", "unseen", "overfilled", "duplicates", "srv cpu ms",
-            "cli cpu ms")  # fmt: skip
+            "cli cpu ms", "db cpu ms", "cores busy")  # fmt: skip
     print("  ".join(f"{h:>10}" for h in head))
     for r in results:
         cells = (r["server"], r["processes"], r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
                  r["poll_p95_ms"], r["errors"], r["note_visible_p95_s"], r["notes_posted"],
                  r["notes_unseen"], r["overfilled"], r["duplicates"], r["server_cpu_ms"],
-                 r["client_cpu_ms"])  # fmt: skip
+                 r["client_cpu_ms"], r["database_cpu_ms"], r["cores_busy"])  # fmt: skip
         print("  ".join(f"{c!s:>10}" for c in cells))
         if r["error_kinds"]:
             print(f"{'':>10}  errors: {r['error_kinds']}")
