@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,17 +232,44 @@ def _unchanged_registration(
     registration, a cancelled one coming back, other access needs or preferences) takes
     the locked path below.
     """
-    registration = (
-        Registration.objects.filter(event_id=event_id, person=person)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("event")
-        .first()
+    found = Registration.objects.filter(event_id=event_id, person=person)
+    return _unchanged(found, access_needs, preferences)
+
+
+def repeated_registration(
+    event_id: int, user: Any, access_needs: str, preferences: Sequence[int]
+) -> Registration | None:
+    """The signed-in user's own registration when registering again would change nothing.
+
+    What `register` answers first, found by the login alone: a member's repeated POST (most
+    of the registration POSTs when places are scarce) needs neither their person, nor the
+    event and its themes, nor the form built from them. None: take the full path.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    found = Registration.objects.filter(event_id=event_id, person__user_id=user.pk)
+    return _unchanged(found, access_needs, preferences)
+
+
+def _unchanged(
+    found: "QuerySet[Registration]", access_needs: str, preferences: Sequence[int]
+) -> Registration | None:
+    wanted = _ranked(preferences)
+    found = found.exclude(status=RegistrationStatus.CANCELLED).filter(
+        event__status=EventStatus.OPEN
     )
-    if registration is None or registration.event.status != EventStatus.OPEN:
+    if not wanted:
+        # Asking for no preference: whether any are kept is read with the registration.
+        found = found.annotate(
+            has_preferences=Exists(BreakoutPreference.objects.filter(registration=OuterRef("pk")))
+        )
+    registration = found.first()
+    if registration is None:
         return None
     if registration.access_needs != access_needs.strip()[:2000]:
         return None
-    wanted = _ranked(preferences)
+    if not wanted:
+        return None if registration.has_preferences else registration
     had = list(registration.preferences.order_by("rank").values_list("theme_id", flat=True))
     return registration if wanted == had else None
 
