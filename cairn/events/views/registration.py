@@ -34,9 +34,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         # alone: an open event's registration is one its member may see.
         plain = forms.plain_registration(request.POST)
         if plain is not None:
-            repeat = reg_services.repeated_registration(pk, request.user, *plain)
-            if repeat is not None:
-                _registered(request, repeat)
+            status = reg_services.repeated_registration(pk, request.user, *plain)
+            if status is not None:
+                _registered(request, status)
                 return redirect("events:detail", pk)
     event = get_object_or_404(visible_events(request.user, counted=False), pk=pk)
     person = my_person(request)
@@ -57,13 +57,13 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         except reg_services.RegistrationError as exc:
             messages.error(request, str(exc))
             return redirect(event)
-        _registered(request, registration)
+        _registered(request, registration.status)
         return redirect(event)
     return render(request, "events/register.html", {"event": event, "form": form})
 
 
-def _registered(request: HttpRequest, registration: Registration) -> None:
-    if registration.status == RegistrationStatus.WAITLISTED:
+def _registered(request: HttpRequest, status: str) -> None:
+    if status == RegistrationStatus.WAITLISTED:
         messages.info(request, _("The event is full: you are on the waiting list."))
     else:
         messages.success(request, _("You are registered."))
