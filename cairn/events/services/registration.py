@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -232,8 +231,8 @@ def _unchanged_registration(
     registration, a cancelled one coming back, other access needs or preferences) takes
     the locked path below.
     """
-    found = Registration.objects.filter(event_id=event_id, person=person)
-    return _unchanged(found, access_needs, preferences)
+    found = _unchanged(event_id, "person", person.pk, access_needs, preferences)
+    return None if found is None else Registration.objects.get(pk=found[0])
 
 
 def repeated_registration(
@@ -248,26 +247,37 @@ def repeated_registration(
     """
     if not getattr(user, "is_authenticated", False):
         return None
+    found = _unchanged(event_id, "user", user.pk, access_needs, preferences)
+    return None if found is None else found[1]
+
+
+def _unchanged(
+    event_id: int, by: str, who: int, access_needs: str, preferences: Sequence[int]
+) -> tuple[int, str] | None:
+    """The pk and status of the registration for the event, found by its person or its
+    person's login ("person", "user"), when registering again would change nothing."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _repeat_sql(),
-            [event_id, user.pk, RegistrationStatus.CANCELLED, EventStatus.OPEN],
+            _repeat_sql(by), [event_id, who, RegistrationStatus.CANCELLED, EventStatus.OPEN]
         )
         found = cursor.fetchone()
     if found is None:
         return None
-    pk, status, kept_needs, has_preferences = found
+    pk, kept_status, kept_needs, has_preferences = found
     if kept_needs != access_needs.strip()[:2000]:
         return None
     wanted = _ranked(preferences)
-    if not wanted:
-        return None if has_preferences else status
-    had = BreakoutPreference.objects.filter(registration_id=pk).order_by("rank")
-    return status if wanted == list(had.values_list("theme_id", flat=True)) else None
+    if wanted:
+        had = BreakoutPreference.objects.filter(registration_id=pk).order_by("rank")
+        if wanted != list(had.values_list("theme_id", flat=True)):
+            return None
+    elif has_preferences:
+        return None
+    return pk, kept_status
 
 
 @functools.cache
-def _repeat_sql() -> str:
+def _repeat_sql(by: str) -> str:
     # Written out, not built with the ORM: it answers most of the registration POSTs when
     # places are scarce (50 a second at a busy opening), and compiling it through the ORM
     # cost several times the query. Names come from the models, so they follow them.
@@ -277,8 +287,8 @@ def _repeat_sql() -> str:
     def col(model: Any, name: str) -> str:
         return connection.ops.quote_name(model._meta.get_field(name).column)
 
-    person = Registration._meta.get_field("person").related_model
-    r, p, e, b = Registration, person, Event, BreakoutPreference
+    r, p, e, b = Registration, Person, Event, BreakoutPreference
+    whose = {"person": f"r.{col(r, 'person')}", "user": f"p.{col(p, 'user')}"}[by]
     return f"""
         SELECT r.{col(r, "id")}, r.{col(r, "status")}, r.{col(r, "access_needs")},
             EXISTS (
@@ -287,32 +297,9 @@ def _repeat_sql() -> str:
         FROM {table(r)} r
         JOIN {table(p)} p ON p.{col(p, "id")} = r.{col(r, "person")}
         JOIN {table(e)} e ON e.{col(e, "id")} = r.{col(r, "event")}
-        WHERE r.{col(r, "event")} = %s AND p.{col(p, "user")} = %s
+        WHERE r.{col(r, "event")} = %s AND {whose} = %s
         AND r.{col(r, "status")} <> %s AND e.{col(e, "status")} = %s
     """  # noqa: S608 - names from the models' metadata, quoted; every value a parameter
-
-
-def _unchanged(
-    found: "QuerySet[Registration]", access_needs: str, preferences: Sequence[int]
-) -> Registration | None:
-    wanted = _ranked(preferences)
-    found = found.exclude(status=RegistrationStatus.CANCELLED).filter(
-        event__status=EventStatus.OPEN
-    )
-    if not wanted:
-        # Asking for no preference: whether any are kept is read with the registration.
-        found = found.annotate(
-            has_preferences=Exists(BreakoutPreference.objects.filter(registration=OuterRef("pk")))
-        )
-    registration = found.first()
-    if registration is None:
-        return None
-    if registration.access_needs != access_needs.strip()[:2000]:
-        return None
-    if not wanted:
-        return None if registration.has_preferences else registration
-    had = list(registration.preferences.order_by("rank").values_list("theme_id", flat=True))
-    return registration if wanted == had else None
 
 
 def _ranked(preferences: Sequence[int]) -> list[int]:
