@@ -149,3 +149,23 @@ def test_the_one_query_check_agrees_with_the_full_check(client, rooms, alice, bo
         # A pass names its group and event: the same room under another event's address fails.
         assert not board.pass_still_holds(key, held, led.event_id + 1000, led.pk)
     assert seen == {True, False}
+
+
+def test_a_poll_that_brings_notes_on_a_pass_renews_it(client, rooms, charlie, monkeypatch):
+    # Checked in full from the database, it earns the session another minute: a room that
+    # keeps talking does not send its members through the full check every minute.
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    renewed = []
+    monkeypatch.setattr(board, "renew_poll_pass", lambda *args: renewed.append(args))
+    post_note(other, "We need more buses")
+    assert client.get(notes_url(other)).status_code == 200
+    assert renewed == [
+        (key, board.poll_pass(key, other.event_id, other.pk), other.event_id, other.pk)
+    ]
+    # A refused one earns nothing.
+    other.members.remove(charlie.person)
+    post_note(other, "Said after Charlie left")
+    assert client.get(notes_url(other)).status_code == 403
+    assert len(renewed) == 1

@@ -97,6 +97,12 @@ def grant_poll_pass(session_key: str | None, user: Any, event_id: int, group_id:
         cache.set(_pass_key(session_key, event_id, group_id), held, POLL_PASS_SECONDS)
 
 
+def renew_poll_pass(session_key: str, held: dict, event_id: int, group_id: int) -> None:
+    """Another minute for a pass that pass_still_holds has just checked in full: a session
+    whose room keeps talking is not sent through the full check every minute."""
+    cache.set(_pass_key(session_key, event_id, group_id), held, POLL_PASS_SECONDS)
+
+
 def poll_pass(session_key: str | None, event_id: int, group_id: int) -> dict | None:
     if not session_key:
         return None

@@ -91,6 +91,7 @@ def group_notes(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
         if after >= last or request.headers.get("If-None-Match") == _etag(gid, last):
             return _unchanged(gid, last, after)
         if board.pass_still_holds(session_key, held, pk, gid):
+            board.renew_poll_pass(session_key, held, pk, gid)
             return _new_notes(gid, after, last)
     return _group_notes(request, pk, gid, after)
 
