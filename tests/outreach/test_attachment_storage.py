@@ -1,8 +1,11 @@
 """Attachments are kept in the file storage once per content, and leave it with the last
 row that points at them."""
 
+from contextlib import suppress
+
 import pytest
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from cairn.members.models import ConsentPurpose
 from cairn.outreach.models import DeliveryAttachment, DeliveryStatus
@@ -52,3 +55,29 @@ def test_the_file_goes_with_the_last_row_that_points_at_it(
         second.attachments.all().delete()
         other.attachments.all().delete()
     assert not default_storage.exists(shared) and not default_storage.exists(own)
+
+
+def test_the_last_row_takes_its_file_after_the_commit_and_a_rollback_keeps_it(
+    smtp_server, person_factory, django_capture_on_commit_callbacks
+):
+    row = _send(person_factory("Ann", email="ann@example.org")).attachments.get()
+    name = row.file.name
+
+    class Undone(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        suppress(Undone),
+        transaction.atomic(),
+    ):
+        DeliveryAttachment.objects.filter(pk=row.pk).delete()
+        raise Undone
+    assert default_storage.exists(name) and DeliveryAttachment.objects.filter(pk=row.pk).exists()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        row.delete()
+    assert default_storage.exists(name)  # not before the commit
+    for callback in callbacks:  # the commit: one callback checks for other rows and deletes
+        callback()
+    assert not default_storage.exists(name)

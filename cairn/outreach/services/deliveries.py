@@ -115,14 +115,9 @@ def remove_unshared_file(sender: type, instance: DeliveryAttachment, **kwargs: A
     """Connected to `post_delete`: the stored file goes once no attachment points at it
     (checked after the commit, when the rows deleted with this one are gone too)."""
     name = instance.file.name if instance.file else ""
-    if not name:
-        return
-
-    def remove() -> None:
-        if not DeliveryAttachment.objects.filter(file=name).exists():
-            storage.delete_after_commit(name)
-
-    transaction.on_commit(remove)
+    storage.delete_after_commit(
+        name, unless=lambda: DeliveryAttachment.objects.filter(file=name).exists()
+    )
 
 
 def notify(
