@@ -9,7 +9,7 @@ file by a `FileField`; the file leaves the storage when the row is deleted (conn
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -30,6 +30,19 @@ def as_upload(filename: str, data: bytes) -> ContentFile:
 def read(name: str) -> bytes:
     with default_storage.open(name, "rb") as handle:
         return handle.read()
+
+
+def reader(known: Mapping[str, bytes] | None = None) -> Callable[[str], bytes]:
+    """`read` for one batch of work: a file that many rows name (a report sent to 300
+    people) is read once, or not at all where its bytes are `known` already."""
+    files = dict(known or {})
+
+    def read_once(name: str) -> bytes:
+        if name not in files:
+            files[name] = read(name)
+        return files[name]
+
+    return read_once
 
 
 def delete_after_commit(name: str, *, unless: Callable[[], bool] | None = None) -> None:

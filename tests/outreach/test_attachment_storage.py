@@ -2,14 +2,18 @@
 row that points at them."""
 
 from contextlib import suppress
+from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from cairn.lib import storage
 from cairn.members.models import ConsentPurpose
 from cairn.outreach.models import DeliveryAttachment, DeliveryStatus
-from cairn.outreach.services import notify
+from cairn.outreach.services import deliveries, notify, notify_many, retry_failed_emails
+from tests.outreach.conftest import free_port, smtp_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +59,70 @@ def test_the_file_goes_with_the_last_row_that_points_at_it(
         second.attachments.all().delete()
         other.attachments.all().delete()
     assert not default_storage.exists(shared) and not default_storage.exists(own)
+
+
+def _attachment_queries(queries) -> int:
+    return sum("outreach_deliveryattachment" in q["sql"] for q in queries)
+
+
+def _send_to(people, data=PDF):
+    with (
+        mock.patch.object(
+            deliveries, "stored_attachment", wraps=deliveries.stored_attachment
+        ) as store,
+        mock.patch.object(storage, "read", wraps=storage.read) as read,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        sent = notify_many(
+            people,
+            subject="Our report",
+            body="Attached.",
+            purpose=ConsentPurpose.EVENT_INVITATIONS,
+            attachments=[("report.pdf", data, "application/pdf")],
+        )
+    assert all(d.status == DeliveryStatus.SENT for d in sent)
+    return store.call_count, read.call_count, _attachment_queries(queries)
+
+
+def test_a_send_hashes_stores_and_reads_its_attachment_once_whatever_its_audience(
+    smtp_server, person_factory
+):
+    few = [person_factory(f"F{i}", email=f"f{i}@example.org") for i in range(2)]
+    many = [person_factory(f"M{i}", email=f"m{i}@example.org") for i in range(8)]
+    stored, read, queries = _send_to(few, b"%PDF-1.4 for the few\n")
+    # Hashed and looked up (or stored) once, the bytes in hand attached to every email,
+    # the rows written and fetched back for sending in one query each.
+    assert (stored, read) == (1, 0)
+    assert _send_to(many, b"%PDF-1.4 for the many\n") == (1, 0, queries)
+    assert len(smtp_server.messages) == 10
+    assert {
+        part.get_payload(decode=True)
+        for _, msg in smtp_server.messages[2:]
+        for part in msg.iter_attachments()
+    } == {b"%PDF-1.4 for the many\n"}
+    assert DeliveryAttachment.objects.values("file").distinct().count() == 2
+
+
+def test_retrying_a_batch_reads_its_shared_file_once(smtp_server, settings, person_factory):
+    people = [person_factory(f"P{i}", email=f"p{i}@example.org") for i in range(4)]
+    settings.MAILERS = smtp_settings(free_port())  # nothing listens: every email fails
+    failed = notify_many(
+        people,
+        subject="Our report",
+        body="Attached.",
+        purpose=ConsentPurpose.EVENT_INVITATIONS,
+        attachments=[("report.pdf", PDF, "application/pdf")],
+    )
+    assert all(d.status == DeliveryStatus.FAILED for d in failed)
+    settings.MAILERS = smtp_settings(smtp_server.port)
+    with mock.patch.object(storage, "read", wraps=storage.read) as read:
+        assert retry_failed_emails(force=True)["sent"] == 4
+    assert read.call_count == 1
+    assert all(
+        part.get_payload(decode=True) == PDF
+        for _, msg in smtp_server.messages
+        for part in msg.iter_attachments()
+    )
 
 
 def test_the_last_row_takes_its_file_after_the_commit_and_a_rollback_keeps_it(
