@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from cairn.lib import storage
 from cairn.members.models import ConsentPurpose
 from cairn.outreach.models import DeliveryAttachment, DeliveryStatus
-from cairn.outreach.services import deliveries, notify, notify_many, retry_failed_emails
+from cairn.outreach.services import deliveries, notify_many, retry_failed_emails
 from tests.outreach.conftest import free_port, smtp_settings
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,27 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4 the report\n%%EOF\n"
 
 
-def _send(person, data=PDF):
-    return notify(
-        person,
+def _send_all(people, data=PDF):
+    return notify_many(
+        people,
         subject="Our report",
         body="Attached.",
         purpose=ConsentPurpose.EVENT_INVITATIONS,
         attachments=[("report.pdf", data, "application/pdf")],
     )
+
+
+def _send(person, data=PDF):
+    return _send_all([person], data)[0]
+
+
+def _received(smtp_server, skip=0):
+    """Every attachment the server took, as bytes."""
+    return [
+        part.get_payload(decode=True)
+        for _, msg in smtp_server.messages[skip:]
+        for part in msg.iter_attachments()
+    ]
 
 
 def test_one_report_sent_to_many_people_is_stored_once(smtp_server, person_factory):
@@ -37,11 +50,7 @@ def test_one_report_sent_to_many_people_is_stored_once(smtp_server, person_facto
     assert rows.count() == 3
     assert len({row.file.name for row in rows}) == 1  # one file, three rows
     assert rows[0].read() == PDF
-    assert all(
-        part.get_payload(decode=True) == PDF
-        for _, msg in smtp_server.messages
-        for part in msg.iter_attachments()
-    )
+    assert _received(smtp_server) == [PDF] * len(smtp_server.messages)
 
 
 def test_the_file_goes_with_the_last_row_that_points_at_it(
@@ -73,13 +82,7 @@ def _send_to(people, data=PDF):
         mock.patch.object(storage, "read", wraps=storage.read) as read,
         CaptureQueriesContext(connection) as queries,
     ):
-        sent = notify_many(
-            people,
-            subject="Our report",
-            body="Attached.",
-            purpose=ConsentPurpose.EVENT_INVITATIONS,
-            attachments=[("report.pdf", data, "application/pdf")],
-        )
+        sent = _send_all(people, data)
     assert all(d.status == DeliveryStatus.SENT for d in sent)
     return store.call_count, read.call_count, _attachment_queries(queries)
 
@@ -95,34 +98,20 @@ def test_a_send_hashes_stores_and_reads_its_attachment_once_whatever_its_audienc
     assert (stored, read) == (1, 0)
     assert _send_to(many, b"%PDF-1.4 for the many\n") == (1, 0, queries)
     assert len(smtp_server.messages) == 10
-    assert {
-        part.get_payload(decode=True)
-        for _, msg in smtp_server.messages[2:]
-        for part in msg.iter_attachments()
-    } == {b"%PDF-1.4 for the many\n"}
+    assert _received(smtp_server, skip=2) == [b"%PDF-1.4 for the many\n"] * 8
     assert DeliveryAttachment.objects.values("file").distinct().count() == 2
 
 
 def test_retrying_a_batch_reads_its_shared_file_once(smtp_server, settings, person_factory):
     people = [person_factory(f"P{i}", email=f"p{i}@example.org") for i in range(4)]
     settings.MAILERS = smtp_settings(free_port())  # nothing listens: every email fails
-    failed = notify_many(
-        people,
-        subject="Our report",
-        body="Attached.",
-        purpose=ConsentPurpose.EVENT_INVITATIONS,
-        attachments=[("report.pdf", PDF, "application/pdf")],
-    )
+    failed = _send_all(people)
     assert all(d.status == DeliveryStatus.FAILED for d in failed)
     settings.MAILERS = smtp_settings(smtp_server.port)
     with mock.patch.object(storage, "read", wraps=storage.read) as read:
         assert retry_failed_emails(force=True)["sent"] == 4
     assert read.call_count == 1
-    assert all(
-        part.get_payload(decode=True) == PDF
-        for _, msg in smtp_server.messages
-        for part in msg.iter_attachments()
-    )
+    assert _received(smtp_server) == [PDF] * len(smtp_server.messages)
 
 
 def test_the_last_row_takes_its_file_after_the_commit_and_a_rollback_keeps_it(
