@@ -11,6 +11,7 @@ by charset-normalizer; else Windows-1252, which Excel on Windows saves. No Djang
 """
 
 import codecs
+import io
 from dataclasses import dataclass
 
 # Encodings told apart reliably from Western ones (for which Windows-1252 is the right
@@ -74,11 +75,15 @@ def encoding_label(codec: str) -> str:
     return LABELS.get(codec.lower(), codec)
 
 
-def decode_text(data: bytes) -> Decoded:
-    """The file's text and the codec that read it; UndecodableText says why it cannot be."""
+def decode_text(data: bytes, *, partial: bool = False) -> Decoded:
+    """The file's text and the codec that read it; UndecodableText says why it cannot be.
+
+    With `partial`, `data` is the first part of a longer file, read to tell its encoding:
+    a character or a line cut off at its end is not held against it."""
     if data.startswith(codecs.BOM_UTF8):
         # Marked UTF-8: a stray bad byte becomes a replacement mark, not another reading.
-        return Decoded(data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig")
+        text = _decode(data[len(codecs.BOM_UTF8) :], "utf-8", partial, errors="replace")
+        return Decoded(text, "utf-8-sig")
     # UTF-32's marks begin like UTF-16's, so they are looked at first.
     for bom, codec, name in (
         (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
@@ -88,30 +93,37 @@ def decode_text(data: bytes) -> Decoded:
     ):
         if data.startswith(bom):
             try:
-                return Decoded(data.decode(codec), codec)
+                return Decoded(_decode(data, codec, partial), codec)
             except UnicodeDecodeError as error:
                 raise UndecodableText(f"The file says it is {name} but is not.") from error
     unmarked = _unmarked_utf16(data)
     if unmarked:
         try:
-            return Decoded(data.decode(unmarked), unmarked)
+            return Decoded(_decode(data, unmarked, partial), unmarked)
         except UnicodeDecodeError:
             pass  # not UTF-16 after all: the zero bytes below say binary
     if b"\x00" in data[:4096]:
         raise BinaryData("The file holds binary data, not text.")
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(_decode(data, "utf-8", partial), "utf-8")
     except UnicodeDecodeError:
         pass
-    refuse_mixed_encodings(data)
-    other = other_encoding(data)
+    refuse_mixed_encodings(data, partial=partial)
+    other = other_encoding(data, partial=partial)
     if other:
-        return Decoded(data.decode(other), other)
+        return Decoded(_decode(data, other, partial), other)
     try:
         # Excel on Windows saves "CSV" as Windows-1252: £, curly quotes, accented names.
-        return Decoded(data.decode("cp1252"), "windows-1252")
+        return Decoded(_decode(data, "cp1252", partial), "windows-1252")
     except UnicodeDecodeError:
-        return Decoded(data.decode("latin-1"), "latin-1")
+        return Decoded(_decode(data, "latin-1", partial), "latin-1")
+
+
+def _decode(data: bytes, codec: str, partial: bool, errors: str = "strict") -> str:
+    if not partial:
+        return data.decode(codec, errors)
+    # An incremental decoder keeps a character cut at the end back instead of failing on it.
+    return codecs.getincrementaldecoder(codec)(errors).decode(data, final=False)
 
 
 def _unmarked_utf16(data: bytes) -> str:
@@ -129,39 +141,50 @@ def _unmarked_utf16(data: bytes) -> str:
     return ""
 
 
-def _lines_list(numbers: list[int], negative: bool = False) -> str:
-    """ "line 3 is" / "lines 3, 5 and 9 more are" (with "not" after the verb if negative)."""
-    shown = ", ".join(str(n) for n in numbers[:8])
-    shown += f" and {len(numbers) - 8:,} more" if len(numbers) > 8 else ""
-    verb = "is" if len(numbers) == 1 else "are"
-    return f"{'line' if len(numbers) == 1 else 'lines'} {shown} {verb}" + (
-        " not" if negative else ""
-    )
+def _lines_list(numbers: list[int], total: int, negative: bool = False) -> str:
+    """ "line 3 is" / "lines 3, 5 and 9 more are" (with "not" after the verb if negative):
+    the first of `total` lines by their numbers."""
+    shown = ", ".join(str(n) for n in numbers[:SHOWN_LINES])
+    shown += f" and {total - SHOWN_LINES:,} more" if total > SHOWN_LINES else ""
+    verb = "is" if total == 1 else "are"
+    return f"{'line' if total == 1 else 'lines'} {shown} {verb}" + (" not" if negative else "")
 
 
-def refuse_mixed_encodings(data: bytes) -> None:
+SHOWN_LINES = 8
+
+
+def refuse_mixed_encodings(data: bytes, *, partial: bool = False) -> None:
     """A file pasted together from two sources: some lines UTF-8 with accents, others in
-    another encoding. Read as one encoding, half its names would be garbled silently."""
-    utf8, other = [], []
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if line.isascii():
+    another encoding. Read as one encoding, half its names would be garbled silently.
+
+    The lines are looked at one at a time, and only the first few of each kind are kept
+    to name, so a long file costs no more memory than a short one; with `partial` (the
+    first part of a file) a last line cut off is left out."""
+    first: dict[bool, list[int]] = {True: [], False: []}  # by "is UTF-8"
+    count = {True: 0, False: 0}
+    for number, line in enumerate(io.BytesIO(data), start=1):
+        if line.isascii() or partial and not line.endswith(b"\n"):
             continue
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
-            other.append(number)
+            utf8 = False
         else:
-            utf8.append(number)
-    if utf8 and other:
+            utf8 = True
+        count[utf8] += 1
+        if len(first[utf8]) < SHOWN_LINES:
+            first[utf8].append(number)
+    if count[True] and count[False]:
         raise UndecodableText(
             "The file mixes two text encodings, so some names would come out garbled: "
-            f"{_lines_list(utf8)} UTF-8, {_lines_list(other, negative=True)} "
+            f"{_lines_list(first[True], count[True])} UTF-8, "
+            f"{_lines_list(first[False], count[False], negative=True)} "
             "(perhaps Windows-1252). Open it in an editor or a spreadsheet, check those "
             "lines and save it again as UTF-8 (in Excel, “CSV UTF-8”)."
         )
 
 
-def other_encoding(data: bytes) -> str:
+def other_encoding(data: bytes, *, partial: bool = False) -> str:
     """The codec when the file is plainly in a non-Western encoding such as Shift_JIS,
     which read as Windows-1252 would be garbage; "" otherwise."""
     from charset_normalizer import from_bytes  # a second's import, for non-UTF-8 files only
@@ -170,7 +193,7 @@ def other_encoding(data: bytes) -> str:
     if best is None or best.encoding not in OTHER_ENCODINGS:
         return ""
     try:
-        data.decode(best.encoding)
+        _decode(data, best.encoding, partial)
     except UnicodeDecodeError:
         return ""
     # The codec's own name: the rows are decoded again with it (Shift_JIS is "cp932" or

@@ -9,6 +9,7 @@ file by a `FileField`; the file leaves the storage when the row is deleted (conn
 
 import logging
 import uuid
+from collections.abc import Callable, Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -31,15 +32,31 @@ def read(name: str) -> bytes:
         return handle.read()
 
 
-def delete_after_commit(name: str) -> None:
+def reader(known: Mapping[str, bytes] | None = None) -> Callable[[str], bytes]:
+    """`read` for one batch of work: a file that many rows name (a report sent to 300
+    people) is read once, or not at all where its bytes are `known` already."""
+    files = dict(known or {})
+
+    def read_once(name: str) -> bytes:
+        if name not in files:
+            files[name] = read(name)
+        return files[name]
+
+    return read_once
+
+
+def delete_after_commit(name: str, *, unless: Callable[[], bool] | None = None) -> None:
     """Take `name` out of the storage once the transaction around commits.
 
     After the commit, so a deletion rolled back keeps a file its row still points at; a
-    storage outage is logged and does not undo the deletion of the row."""
+    storage outage is logged and does not undo the deletion of the row. `unless` is asked
+    then, and keeps the file when it says so (a file that other rows still share)."""
     if not name:
         return
 
     def remove() -> None:
+        if unless is not None and unless():
+            return
         try:
             default_storage.delete(name)
         except Exception:  # noqa: BLE001 - a storage outage must not undo the deletion

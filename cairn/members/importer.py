@@ -644,6 +644,8 @@ def _parsed_chunks(table: Table, report: ImportReport) -> Iterator[list[ParsedRo
                 parsed.append(result)
         if parsed:
             yield parsed
+    # A byte past the part that told the encoding may have told another (tabular.py).
+    report.encoding = table.encoding
 
 
 def _freeze(rows: list[ParsedRow]) -> bytes:

@@ -3,14 +3,19 @@ encoding, and XLSX. No models here: bytes in, a header and rows out."""
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 
-from cairn.lib.decoding import BinaryData, UndecodableText, decode_text
+from cairn.lib.decoding import (
+    BinaryData,
+    UndecodableText,
+    decode_text,
+    encoding_label,
+    refuse_mixed_encodings,
+)
 
 # One cell: a long free-text answer is a few thousand characters; more is a broken file
 # (a quote mark never closed) or a hostile one, refused with this limit named.
@@ -44,10 +49,10 @@ class Table:
         return _data_rows(self._source, self)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes, *, partial: bool = False) -> tuple[str, str]:
     """The text and the codec that read it (cairn.lib.decoding, as every importer)."""
     try:
-        decoded = decode_text(data)
+        decoded = decode_text(data, partial=partial)
     except BinaryData as error:
         raise UnreadableFile(
             "This does not look like a CSV or Excel file (it contains binary data)."
@@ -130,7 +135,7 @@ def read_table(
     data: bytes, filename: str = "", header_score: Callable[[list[str]], int] | None = None
 ) -> Table:
     """Open a member list; raise UnreadableFile with a plain reason if it cannot be read."""
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that copies the whole file
         raise UnreadableFile("The file is empty.")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile(
@@ -143,29 +148,13 @@ def read_table(
             raise UnreadableFile("The spreadsheet has no rows.")
         table.header_line, table.headers = first[0], _clean_headers(first[1])
         return table
-    text, encoding = _decode(data)
-    delimiter = _sniff_delimiter(text)
-    table = Table(headers=[], encoding=encoding, delimiter=delimiter, _source=data)
-    first = _find_header(_csv_rows(text, delimiter), header_score)
+    text, encoding = _detect_encoding(data)
+    table = Table(headers=[], encoding=encoding, delimiter=_sniff_delimiter(text), _source=data)
+    first = _find_header(_csv_rows_streamed(data, table), header_score)
     if first is None:
         raise UnreadableFile("The file has no header row.")
     table.header_line, table.headers = first[0], _clean_headers(first[1])
     return table
-
-
-# A line and its ending, as a file opened with newline="" gives them (csv needs the ends).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The text's lines one at a time: io.StringIO held a copy of the whole file at four
-    bytes a character (47 MB for a 100,000-row, 12 MB member list)."""
-    for match in _LINE.finditer(text):
-        yield match.group()
-
-
-def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    return _read_csv(_lines(text), delimiter)
 
 
 def _read_csv(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -219,12 +208,71 @@ def _check_swallowed(cells: list[str], start: int, end: int, width: int, delimit
             )
 
 
+# How much of a CSV file tells its encoding and delimiter: the rows are then decoded a
+# block at a time, so a member list's import never holds its text whole beside its bytes.
+SAMPLE_BYTES = 64 * 1024
+
+
+def _detect_encoding(data: bytes) -> tuple[str, str]:
+    """The text of the file's first `SAMPLE_BYTES` and the codec that read it."""
+    if len(data) <= SAMPLE_BYTES:
+        return _decode(data)
+    text, encoding = _decode(data[:SAMPLE_BYTES], partial=True)
+    if encoding_label(encoding) not in ("UTF-8", "UTF-16", "UTF-32"):
+        # Read in one encoding, UTF-8 lines further down would be garbled, not refused:
+        # the whole file is looked at for them, a line at a time.
+        try:
+            refuse_mixed_encodings(data)
+        except UndecodableText as error:
+            raise UnreadableFile(str(error)) from error
+    return text, encoding
+
+
 def _csv_rows_streamed(data: bytes, table: Table) -> Iterator[tuple[int, list[str]]]:
-    """The rows decoded a block at a time with the encoding `read_table` found, so a big
-    file is never held as one string beside its bytes."""
-    errors = "replace" if table.encoding == "utf-8-sig" else "strict"
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding=table.encoding, errors=errors, newline="")
-    return _read_csv(stream, table.delimiter)
+    """The rows decoded a block at a time with the encoding the file's first bytes told.
+
+    A byte further down that this encoding cannot read (a Windows-1252 "é" after 64 KiB
+    of plain English) sends the whole file to the detection, as before sampling: it
+    refuses a file mixing two encodings, naming the lines, or names the encoding, and the
+    rows go on in it. The rows already given are never given twice or left out."""
+    given = 0
+    plain = [True]  # every line read so far is ASCII, the same in any encoding but UTF-16/32
+    try:
+        for number, cells in _read_csv(_text_lines(data, table.encoding, plain), table.delimiter):
+            given = number
+            yield number, cells
+        return
+    except UnicodeDecodeError:
+        first_encoding = table.encoding
+    table.encoding = _decode(data)[1]
+    if not plain[0]:
+        line = _first_unreadable_line(data, first_encoding)
+        raise UnreadableFile(
+            f"Line {line:,} cannot be read as {encoding_label(first_encoding)}, the encoding "
+            "of the lines above it, so the file mixes two text encodings. Open it in an "
+            "editor or a spreadsheet, check that line and save it again as UTF-8 (in Excel, "
+            "“CSV UTF-8”)."
+        )
+    for number, cells in _read_csv(_text_lines(data, table.encoding, plain), table.delimiter):
+        if number > given:
+            yield number, cells
+
+
+def _text_lines(data: bytes, encoding: str, plain: list[bool]) -> Iterator[str]:
+    errors = "replace" if encoding == "utf-8-sig" else "strict"
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="")
+    for line in stream:
+        plain[0] = plain[0] and line.isascii()
+        yield line
+
+
+def _first_unreadable_line(data: bytes, encoding: str) -> int:
+    for number, line in enumerate(io.BytesIO(data), start=1):
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError:
+            return number
+    return 0
 
 
 def check_xlsx_package(data: bytes) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from cairn.lib import storage
 from cairn.lib.pdf import join_pdfs, render_pdf
 from cairn.outreach.models import Delivery
 
@@ -93,9 +94,13 @@ def render_letters(
     letters = _letters(deliveries)
     if not letters:
         return render_pdf("outreach/pdf/letters.html", _context([]))
+    # A report posted to 300 people is one stored PDF: read once, enclosed 300 times.
+    read = storage.reader()
     enclosures = {
         letter.delivery.pk: [
-            a.read() for a in letter.delivery.attachments.all() if a.mimetype == "application/pdf"
+            read(a.file.name)
+            for a in letter.delivery.attachments.all()
+            if a.mimetype == "application/pdf"
         ]
         for letter in letters
     }

@@ -114,6 +114,11 @@ def _already_sent(report: Report, since: datetime) -> set[int]:
     )
 
 
+def _pdf(report: Report, filename: str, *, large_print: bool) -> outreach.Attachments:
+    pdf = files.file_bytes(report, report.published_doc, "pdf", large_print)
+    return outreach.Attachments([(filename, pdf, "application/pdf")])
+
+
 def send_report(
     report: Report,
     actor: Any,
@@ -130,7 +135,8 @@ def send_report(
         raise SendError(_("Choose attendees or all members."))
     people = recipients(report, audience)
     # The stored public PDFs (publishing prepared them): rendered only if missing or stale.
-    regular = files.file_bytes(report, report.published_doc, "pdf", False)
+    # Stored once for the whole send: every recipient's delivery names the same file.
+    regular = _pdf(report, "report.pdf", large_print=False)
     large = None
     subject = report.title
     sent = not_reached = 0
@@ -143,8 +149,8 @@ def send_report(
             continue
         needs_large = person.has_access_need(AccessNeed.LARGE_PRINT)
         if needs_large and large is None:
-            large = files.file_bytes(report, report.published_doc, "pdf", True)
-        pdf = large if needs_large else regular
+            large = _pdf(report, "report-large-print.pdf", large_print=True)
+        attachments = large if needs_large else regular
         body = _body(report, person.first_name)
         delivery = outreach.notify(
             person,
@@ -152,9 +158,7 @@ def send_report(
             body=body,
             purpose=_purpose(audience),
             about=report.event,
-            attachments=[
-                ("report-large-print.pdf" if needs_large else "report.pdf", pdf, "application/pdf")
-            ],
+            attachments=attachments,
             sender=actor,
         )
         if getattr(delivery, "status", "") == "not_reached":

@@ -11,6 +11,7 @@ import pytest
 from cairn.members import importer
 from cairn.members.importer import run_import
 from cairn.members.models import Person
+from cairn.members.tabular import read_table
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,23 @@ def test_memory_stays_flat_as_the_rows_grow():
         large = _peak(_sheet(5000, start=1000))
     # Held per row, the keys took about 250 bytes a row: 4,000 more rows, 1 MB more.
     assert large - small < 300_000, (small, large)
+
+
+def _read_peak(data: bytes) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        table = read_table(data, "members.csv")
+        for _ in table.rows():
+            pass
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_reading_a_file_holds_a_sample_of_its_text_not_all_of_it():
+    small, large = _sheet(10_000), _sheet(40_000)
+    growth = _read_peak(large) - _read_peak(small)
+    # Decoded whole to tell its encoding, the file was held as text as well: 3 MB more
+    # bytes took 3 MB more memory. Now the first 64 KiB tell, and the rows stream.
+    assert growth < (len(large) - len(small)) // 20, growth

@@ -1,13 +1,15 @@
 import io
+from unittest import mock
 
 import pytest
 from pypdf import PdfReader
 
 from cairn.contributions.models import Contribution
+from cairn.lib import storage
 from cairn.members.models import AccessNeed, Channel, ConsentPurpose, Sector
 from cairn.outreach.letters import render_labels, render_letters
 from cairn.outreach.models import Delivery, DeliveryStatus, LetterBatch, Message
-from cairn.outreach.services import notify
+from cairn.outreach.services import notify, notify_many
 
 pytestmark = pytest.mark.django_db
 INVITE = ConsentPurpose.EVENT_INVITATIONS
@@ -151,6 +153,25 @@ def test_pdf_enclosures_follow_their_letter(person_factory):
     reader = PdfReader(io.BytesIO(render_letters([delivery])))
     assert len(reader.pages) == 2
     assert "No letters." in reader.pages[1].extract_text()
+
+
+def test_a_batch_reads_an_enclosure_it_shares_once(person_factory):
+    enclosure = render_letters([])  # any one-page PDF
+    people = [
+        person_factory(f"P{i}", preferred_channel=Channel.POST, address="1 Road", postcode="NS1")
+        for i in range(3)
+    ]
+    letters = notify_many(
+        people,
+        subject="Our report",
+        body="Enclosed.",
+        purpose=INVITE,
+        attachments=[("report.pdf", enclosure, "application/pdf")],
+    )
+    with mock.patch.object(storage, "read", wraps=storage.read) as read:
+        reader = PdfReader(io.BytesIO(render_letters(letters)))
+    assert read.call_count == 1
+    assert len(reader.pages) == 6
 
 
 def test_the_label_sheet_holds_21_addresses_a_page(person_factory):

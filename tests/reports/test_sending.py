@@ -113,3 +113,27 @@ def test_a_send_without_stored_pdfs_renders_each_once_and_keeps_them(
         True,
     ]
     assert files.is_ready(files.find_file(report.published_doc, "pdf", True))
+
+
+def test_a_send_stores_each_pdf_once_and_never_reads_it_back(report, alice, fresh_storage):
+    from unittest import mock
+
+    from cairn.lib import storage
+    from cairn.outreach.models import DeliveryAttachment
+    from cairn.outreach.services import deliveries
+
+    services.approve(report, alice)
+    report = services.publish(report, alice)
+    with (
+        mock.patch.object(
+            deliveries, "stored_attachment", wraps=deliveries.stored_attachment
+        ) as store,
+        mock.patch.object(storage, "read", wraps=storage.read) as read,
+    ):
+        outcome = send_report(report, alice, audience="attendees")
+    rows = DeliveryAttachment.objects.all()
+    assert outcome["sent"] > 2 and rows.count() > 2
+    # The regular PDF and the large-print one: hashed, looked up and stored once each for
+    # the whole send; the emails attach the bytes the send already had.
+    assert store.call_count == rows.values("file").distinct().count() == 2
+    assert read.call_count == 0

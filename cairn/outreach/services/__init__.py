@@ -18,7 +18,12 @@ from cairn.outreach.services.consent import (
     unsubscribe_token,
     unsubscribe_url,
 )
-from cairn.outreach.services.deliveries import notify, notify_many, queue_service_message
+from cairn.outreach.services.deliveries import (
+    Attachments,
+    notify,
+    notify_many,
+    queue_service_message,
+)
 from cairn.outreach.services.errors import OutreachError
 from cairn.outreach.services.letters import (
     batch_files,
@@ -42,6 +47,7 @@ from cairn.outreach.services.unreached import not_reached, resolve_delivery, ret
 from cairn.outreach.services.web_messages import mark_seen
 
 __all__ = [
+    "Attachments",
     "EMAIL_CHUNK",
     "MAX_EMAIL_ATTEMPTS",
     "OutreachError",

@@ -4,7 +4,7 @@ not reached (with the reason) when consent or an address is missing.
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -87,18 +87,52 @@ def _build_delivery(
     return delivery
 
 
-def _save_attachments(delivery: Delivery, attachments: Sequence[tuple[str, bytes, str]]) -> None:
-    DeliveryAttachment.objects.bulk_create(
-        DeliveryAttachment(
-            delivery=delivery, filename=name, mimetype=mimetype, **stored_attachment(name, content)
-        )
-        for name, content, mimetype in attachments
-    )
+class Attachments(Sequence[tuple[str, bytes, str]]):
+    """The attachments of one send, as (filename, bytes, mimetype): hashed and stored for
+    the first delivery that carries them, and named by every later one, so a report sent to
+    300 people is hashed, looked up and stored once, not 300 times. Pass the same one to
+    `notify` for each person of a send to keep to that."""
+
+    def __init__(self, items: Iterable[tuple[str, bytes, str]] = ()) -> None:
+        self._items = tuple(items)
+        self._stored: list[dict[str, str]] | None = None
+
+    @classmethod
+    def of(cls, attachments: Sequence[tuple[str, bytes, str]]) -> "Attachments":
+        return attachments if isinstance(attachments, cls) else cls(attachments)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, bytes, str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[str, bytes, str]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def rows_for(self, delivery: Delivery) -> list[DeliveryAttachment]:
+        """Unsaved rows for `delivery`, naming this send's stored files."""
+        if self._stored is None:
+            self._stored = [stored_attachment(content) for _, content, _ in self._items]
+        return [
+            DeliveryAttachment(delivery=delivery, filename=name, mimetype=mimetype, **stored)
+            for (name, _, mimetype), stored in zip(self._items, self._stored, strict=True)
+        ]
+
+    def contents(self) -> dict[str, bytes]:
+        """The bytes by stored name, so this send's emails attach them unread."""
+        return {
+            stored["file"]: content
+            for (_, content, _), stored in zip(self._items, self._stored or [], strict=False)
+        }
 
 
-def stored_attachment(filename: str, content: bytes) -> dict[str, str]:
+def stored_attachment(content: bytes) -> dict[str, str]:
     """The stored file for these bytes: the one already kept for the same content, else a
-    new one. Sending one report to hundreds of people keeps its PDF once."""
+    new one (named by the hash; the filename a person sees is kept on each row)."""
     digest = hashlib.sha256(content).hexdigest()
     name = (
         DeliveryAttachment.objects.filter(sha256=digest)
@@ -115,14 +149,9 @@ def remove_unshared_file(sender: type, instance: DeliveryAttachment, **kwargs: A
     """Connected to `post_delete`: the stored file goes once no attachment points at it
     (checked after the commit, when the rows deleted with this one are gone too)."""
     name = instance.file.name if instance.file else ""
-    if not name:
-        return
-
-    def remove() -> None:
-        if not DeliveryAttachment.objects.filter(file=name).exists():
-            storage.delete_after_commit(name)
-
-    transaction.on_commit(remove)
+    storage.delete_after_commit(
+        name, unless=lambda: DeliveryAttachment.objects.filter(file=name).exists()
+    )
 
 
 def notify(
@@ -174,12 +203,15 @@ def notify_many(
     message: Message | None = None,
     send_emails: bool = True,
 ) -> list[Delivery]:
-    """`notify` for an audience, sharing one mail server connection.
+    """`notify` for an audience, sharing one mail server connection and one stored copy
+    of each attachment.
 
     With `send_emails=False` the emails are only recorded (queued, never tried), for a
     caller that sends them in chunks with progress (`send_pending_emails`).
     """
+    send = Attachments.of(attachments)
     deliveries: list[Delivery] = []
+    rows: list[DeliveryAttachment] = []
     with transaction.atomic():
         for person in people:
             delivery = _build_delivery(
@@ -194,14 +226,15 @@ def notify_many(
                 message=message,
             )
             delivery.save()
-            if attachments and delivery.status != DeliveryStatus.NOT_REACHED:
-                _save_attachments(delivery, attachments)
+            if send and delivery.status != DeliveryStatus.NOT_REACHED:
+                rows += send.rows_for(delivery)
             deliveries.append(delivery)
+        DeliveryAttachment.objects.bulk_create(rows)
     emails = [
         d for d in deliveries if d.channel == Channel.EMAIL and d.status == DeliveryStatus.QUEUED
     ]
     if emails and send_emails:
-        _send_emails(emails)
+        _send_emails(emails, known=send.contents())
     return deliveries
 
 

@@ -4,7 +4,7 @@ interrupted half-way is handed to a coordinator, never sent twice.
 
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 from typing import Any
@@ -12,12 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
+from cairn.lib import storage
 from cairn.members.models import (
     Channel,
     ConsentPurpose,
@@ -42,7 +43,9 @@ def _html_from_text(text: str) -> str:
     return linebreaks(escape(text))
 
 
-def _email_for(delivery: Delivery) -> mail.EmailMultiAlternatives:
+def _email_for(
+    delivery: Delivery, read: Callable[[str], bytes] = storage.read
+) -> mail.EmailMultiAlternatives:
     person = delivery.person
     link = unsubscribe_url(person, delivery.purpose)
     footer = _("To stop receiving %(purpose)s by email, open: %(link)s") % {
@@ -74,7 +77,7 @@ def _email_for(delivery: Delivery) -> mail.EmailMultiAlternatives:
         f"<!doctype html><html><body>{html}{html_footer}</body></html>", "text/html"
     )
     for attachment in delivery.attachments.all():
-        msg.attach(attachment.filename, attachment.read(), attachment.mimetype)
+        msg.attach(attachment.filename, read(attachment.file.name), attachment.mimetype)
     return msg
 
 
@@ -133,16 +136,21 @@ def _claim_for_sending(delivery: Delivery, now: Any) -> bool:
 
 
 def send_email_delivery(
-    delivery: Delivery, connection: Any = None, *, connect_error: Exception | None = None
+    delivery: Delivery,
+    connection: Any = None,
+    *,
+    connect_error: Exception | None = None,
+    read: Callable[[str], bytes] = storage.read,
 ) -> bool:
-    """Try once to hand the email to the mail server; record what happened."""
+    """Try once to hand the email to the mail server; record what happened. `read` gives
+    the bytes of a stored attachment (`storage.reader` shares them across a batch)."""
     now = timezone.now()
     if not _claim_for_sending(delivery, now):
         return delivery.status == DeliveryStatus.SENT
     try:
         if connect_error is not None:
             raise connect_error
-        msg = _email_for(delivery)
+        msg = _email_for(delivery, read)
         if connection is None:
             connection = mail.mailers.default
         connection.send_messages([msg])
@@ -217,18 +225,23 @@ def send_pending_emails(
     return len(ids)
 
 
-def _send_emails(deliveries: list[Delivery]) -> None:
+def _send_emails(deliveries: list[Delivery], known: Mapping[str, bytes] | None = None) -> None:
+    """Send a batch on one connection. A stored attachment that many of its emails carry
+    is read once for the batch (`known` gives bytes a caller has in hand already), and the
+    batch's attachment rows are fetched in one query."""
+    read = storage.reader(known)
     connection = mail.mailers.default
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as error:
         # One unreachable server fails the whole run at once instead of timing out per person.
         for delivery in deliveries:
-            send_email_delivery(delivery, connect_error=error)
+            send_email_delivery(delivery, connect_error=error, read=read)
     else:
+        prefetch_related_objects(deliveries, "attachments")
         try:
             for delivery in deliveries:
-                send_email_delivery(delivery, connection)
+                send_email_delivery(delivery, connection, read=read)
         finally:
             try:
                 connection.close()

@@ -11,9 +11,10 @@ from cairn.members.models import (
 )
 from cairn.outreach.models import (
     Delivery,
+    DeliveryAttachment,
     DeliveryStatus,
 )
-from cairn.outreach.services.deliveries import _build_delivery, _save_attachments
+from cairn.outreach.services.deliveries import Attachments, _build_delivery
 from cairn.outreach.services.errors import OutreachError
 from cairn.outreach.services.sending import send_email_delivery
 
@@ -38,7 +39,9 @@ def retry_delivery(delivery: Delivery, user: Any) -> Delivery:
     if person is None:
         raise OutreachError(_("This person's details were erased."))
     person.refresh_from_db()
-    attachments = [(a.filename, a.read(), a.mimetype) for a in delivery.attachments.all()]
+    attachments = Attachments(
+        (a.filename, a.read(), a.mimetype) for a in delivery.attachments.all()
+    )
     with transaction.atomic():
         fresh = _build_delivery(
             person,
@@ -53,7 +56,7 @@ def retry_delivery(delivery: Delivery, user: Any) -> Delivery:
         )
         fresh.save()
         if attachments and fresh.status != DeliveryStatus.NOT_REACHED:
-            _save_attachments(fresh, attachments)
+            DeliveryAttachment.objects.bulk_create(attachments.rows_for(fresh))
         delivery.status = DeliveryStatus.RESOLVED
         delivery.reason = _("Sent again as delivery %(pk)d") % {"pk": fresh.pk}
         delivery.save(update_fields=["status", "reason"])
