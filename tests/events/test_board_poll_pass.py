@@ -169,3 +169,43 @@ def test_a_poll_that_brings_notes_on_a_pass_renews_it(client, rooms, charlie, mo
     post_note(other, "Said after Charlie left")
     assert client.get(notes_url(other)).status_code == 403
     assert len(renewed) == 1
+
+
+def test_a_first_poll_reads_the_session_and_checks_it_in_one_query(client, rooms, charlie):
+    # Every open board polls at once after a restart: none of them loads the user, their
+    # role, the room and the membership one query each.
+    _led, other = rooms
+    client.force_login(charlie)
+    post_note(other, "We need more buses")
+    board.last_note_id(other.pk)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(notes_url(other))
+    assert response.status_code == 200 and b"more buses" in response.content
+    tables = [q["sql"].split("FROM", 1)[1].split()[0] for q in seen.captured_queries]
+    assert tables == ['"django_session"', '"auth_user"', '"contributions_contribution"']
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert board.poll_pass(key, other.event_id, other.pk) is not None
+
+
+def test_a_first_poll_from_a_session_older_than_the_password_is_refused(client, rooms, charlie):
+    _led, other = rooms
+    client.force_login(charlie)
+    charlie.set_password("a-new-password")
+    charlie.save()
+    assert client.get(notes_url(other)).status_code == 302
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert board.poll_pass(key, other.event_id, other.pk) is None
+
+
+def test_a_first_poll_from_a_session_of_a_retired_login_method_takes_the_full_check(
+    client, rooms, charlie
+):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    _led, other = rooms
+    client.force_login(charlie)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "cairn.nowhere.Backend"
+    session.save()
+    assert board.pass_from_session(session) is None
+    assert client.get(notes_url(other)).status_code == 302

@@ -6,9 +6,15 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -67,10 +73,14 @@ def may_poll_board(user: Any, event_id: int, group_id: int) -> bool | None:
 
 
 # A poll answered "nothing new" tells its reader only that. Once a session has passed the
-# full check for a group, it holds a pass for POLL_PASS_SECONDS, kept in the cache under a
+# check for a group, it holds a pass for POLL_PASS_SECONDS, kept in the cache under a
 # digest of the session key (never the key itself; a new login, a new key, needs a new
 # pass). Hundreds of open boards poll every few seconds:
 #
+# - a poll without a pass (a session's first, or every open board at once after a restart)
+#   reads the session and checks the user and password digest it names with the one query
+#   below, instead of loading the user, their role, the room and the membership; a session
+#   that query does not clear takes Django's full check, which says why it is refused.
 # - a poll that hears "nothing new" with a pass reads only the cache: no session, user,
 #   role or membership (four queries, most of such a poll's cost). Logging out or leaving
 #   the group may go unnoticed there for up to a minute, but such an answer shows nothing.
@@ -95,6 +105,23 @@ def grant_poll_pass(session_key: str | None, user: Any, event_id: int, group_id:
         # The session's password digest, as django.contrib.auth compares it on each request.
         held = {"user": user.pk, "hash": user.get_session_auth_hash()}
         cache.set(_pass_key(session_key, event_id, group_id), held, POLL_PASS_SECONDS)
+
+
+def pass_from_session(session: Any) -> dict | None:
+    """The user and password digest a session names, as a pass for pass_still_holds to
+    check, without loading the user as django.contrib.auth would; None when the session
+    names no one or was opened through an authentication backend no longer in use."""
+    user_id = session.get(SESSION_KEY)
+    digest = session.get(HASH_SESSION_KEY)
+    if not user_id or not digest:
+        return None
+    if session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    try:
+        user_id = get_user_model()._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    return {"user": user_id, "hash": digest}
 
 
 def renew_poll_pass(session_key: str, held: dict, event_id: int, group_id: int) -> None:
