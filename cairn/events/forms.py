@@ -151,6 +151,8 @@ def plain_registration(data: Any) -> tuple[str, list[int]] | None:
     access_needs = str(data.get("access_needs", "")).strip()
     if len(access_needs) > RegistrationForm.base_fields["access_needs"].max_length:
         return None
+    if "\x00" in access_needs:
+        return None  # the form refuses null characters
     ranks = [str(data.get(f"rank_{index}", "")) for index in range(1, MAX_RANKS + 1)]
     chosen = list(itertools.takewhile(bool, ranks))
     if any(ranks[len(chosen) :]):

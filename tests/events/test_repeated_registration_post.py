@@ -106,6 +106,7 @@ def test_another_members_repeat_does_not_answer_for_someone_unregistered(
         {"rank_1": "05"},  # not a choice the form offers
         {"rank_1": "٥"},  # a digit, but not an id
         {"access_needs": "x" * 2001},  # longer than the form allows
+        {"access_needs": "Captions\x00"},  # a null character, which the form refuses
     ],
 )
 def test_only_what_the_form_would_read_the_same_is_read_without_it(data):
@@ -118,3 +119,25 @@ def test_a_plain_post_reads_as_the_form_would():
         [7, 3],
     )
     assert plain_registration({}) == ("", [])
+
+
+def test_a_first_registration_with_nothing_ranked_reads_neither_themes_nor_role(
+    client, charlie, event
+):
+    client.force_login(charlie)
+    with CaptureQueriesContext(connection) as seen:
+        response = post(client, event, {"access_needs": "Captions"})
+    assert said(response) == "You are registered."
+    assert Registration.objects.get(person=charlie.person).access_needs == "Captions"
+    sql = " ".join(q["sql"] for q in seen.captured_queries)
+    assert "events_breakouttheme" not in sql and "auth_group" not in sql
+
+
+def test_a_draft_event_takes_no_registration_from_a_member(client, charlie, alice, event):
+    event.status = EventStatus.DRAFT
+    event.save()
+    client.force_login(charlie)
+    assert post(client, event).status_code == 404
+    client.force_login(alice)  # a coordinator sees the draft, which is not open yet
+    assert "not open" in said(post(client, event))
+    assert not Registration.objects.exists()

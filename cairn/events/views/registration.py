@@ -3,7 +3,7 @@ and giving breakout roles."""
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,17 +17,18 @@ from cairn.events.models import (
     Registration,
     RegistrationStatus,
 )
-from cairn.events.selectors import visible_events
+from cairn.events.selectors import visible_event, visible_events
 from cairn.events.services import registration as reg_services
 from cairn.events.views.events import my_person
 from cairn.lib.paging import paginate
 from cairn.lib.safety import safe_next
-from cairn.members.models import ConsentPurpose
+from cairn.members.models import ConsentPurpose, Person
 from cairn.members.services import PersonError
 
 
 @member_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
+    plain = None
     if request.method == "POST" and request.POST:
         # A double click or a second tab repeats a registration already made; when places
         # are scarce most POSTs are such repeats. They are answered from the registration
@@ -38,28 +39,42 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             if status is not None:
                 _registered(request, status)
                 return redirect("events:detail", pk)
-    event = get_object_or_404(visible_events(request.user, counted=False), pk=pk)
+    event = visible_event(request.user, pk)
+    if event is None:
+        raise Http404
     person = my_person(request)
     if person is None:
         messages.error(
             request, _("Your login is not linked to a member record; ask a coordinator.")
         )
         return redirect(event)
+    if plain is not None and not plain[1]:
+        # Nothing ranked: the form, built from the event's themes, would read the same.
+        return _register(request, event, person, plain[0], [])
     form = forms.RegistrationForm(request.POST or None, themes=event.breakout_themes.all())
     if request.method == "POST" and form.is_valid():
-        try:
-            registration = reg_services.register(
-                event.pk,
-                person,
-                access_needs=form.cleaned_data["access_needs"],
-                preferences=forms.ranked_preferences(form),
-            )
-        except reg_services.RegistrationError as exc:
-            messages.error(request, str(exc))
-            return redirect(event)
-        _registered(request, registration.status)
-        return redirect(event)
+        return _register(
+            request,
+            event,
+            person,
+            form.cleaned_data["access_needs"],
+            forms.ranked_preferences(form),
+        )
     return render(request, "events/register.html", {"event": event, "form": form})
+
+
+def _register(
+    request: HttpRequest, event: Event, person: Person, access_needs: str, preferences: list[int]
+) -> HttpResponse:
+    try:
+        registration = reg_services.register(
+            event.pk, person, access_needs=access_needs, preferences=preferences
+        )
+    except reg_services.RegistrationError as exc:
+        messages.error(request, str(exc))
+        return redirect(event)
+    _registered(request, registration.status)
+    return redirect(event)
 
 
 def _registered(request: HttpRequest, status: str) -> None:
