@@ -2,18 +2,16 @@
 row that points at them."""
 
 from contextlib import suppress
-from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from cairn.lib import storage
 from cairn.members.models import ConsentPurpose
 from cairn.outreach.models import DeliveryAttachment, DeliveryStatus
-from cairn.outreach.services import deliveries, notify_many, retry_failed_emails
-from tests.outreach.conftest import free_port, smtp_settings
+from cairn.outreach.services import notify_many, retry_failed_emails
+from tests.outreach.conftest import counted_attachment_work, free_port, smtp_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +73,7 @@ def _attachment_queries(queries) -> int:
 
 
 def _send_to(people, data=PDF):
-    with (
-        mock.patch.object(
-            deliveries, "stored_attachment", wraps=deliveries.stored_attachment
-        ) as store,
-        mock.patch.object(storage, "read", wraps=storage.read) as read,
-        CaptureQueriesContext(connection) as queries,
-    ):
+    with counted_attachment_work() as (store, read), CaptureQueriesContext(connection) as queries:
         sent = _send_all(people, data)
     assert all(d.status == DeliveryStatus.SENT for d in sent)
     return store.call_count, read.call_count, _attachment_queries(queries)
@@ -108,7 +100,7 @@ def test_retrying_a_batch_reads_its_shared_file_once(smtp_server, settings, pers
     failed = _send_all(people)
     assert all(d.status == DeliveryStatus.FAILED for d in failed)
     settings.MAILERS = smtp_settings(smtp_server.port)
-    with mock.patch.object(storage, "read", wraps=storage.read) as read:
+    with counted_attachment_work() as (_, read):
         assert retry_failed_emails(force=True)["sent"] == 4
     assert read.call_count == 1
     assert _received(smtp_server) == [PDF] * len(smtp_server.messages)
