@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cairn.members.models import ConsentPurpose
 from cairn.outreach.models import DeliveryAttachment, DeliveryStatus
-from cairn.outreach.services import notify_many, retry_failed_emails
+from cairn.outreach.services import notify_many, retry_delivery, retry_failed_emails
 from tests.outreach.conftest import counted_attachment_work, free_port, smtp_settings
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,19 @@ def test_the_last_row_takes_its_file_after_the_commit_and_a_rollback_keeps_it(
     for callback in callbacks:  # the commit: one callback checks for other rows and deletes
         callback()
     assert not default_storage.exists(name)
+
+
+def test_sending_again_to_someone_not_reached_reuses_the_stored_file(
+    smtp_server, settings, person_factory
+):
+    settings.MAILERS = smtp_settings(free_port())  # nothing listens
+    (first,) = _send_all([person_factory("Ann", email="ann@example.org")])
+    first.status = DeliveryStatus.NOT_REACHED  # as after its last attempt
+    first.save(update_fields=["status"])
+    settings.MAILERS = smtp_settings(smtp_server.port)
+    with counted_attachment_work() as (store, read):
+        fresh = retry_delivery(first, None)
+    assert fresh.status == DeliveryStatus.SENT
+    assert fresh.attachments.get().file.name == first.attachments.get().file.name
+    assert (store.call_count, read.call_count) == (0, 1)  # read once, to send it
+    assert _received(smtp_server) == [PDF]
