@@ -16,9 +16,12 @@ It prints requests/s, p50/p95/p99 latency and errors, board-poll p95, the time
 until a posted note is visible to another member of its room, and whether any
 registration was overfilled or duplicated. `--json` prints one line per setting.
 
-The client is a small asyncio HTTP/1.1 client (one connection per request), in
-this same process: on a small machine it competes with the servers for the CPU,
-so read the figures as a lower bound and compare settings within one run.
+The client is a small asyncio HTTP/1.1 client in this same process: on a small
+machine it competes with the servers for the CPU, so read the figures as a lower
+bound and compare settings within one run. Each participant and visitor keeps one
+connection open between requests, as a browser does (HTTP keep-alive: `cairn
+serve` keeps an idle one 5 s, longer than a board's 3 s between polls); each
+registration POST opens a connection of its own, the costlier way.
 DATABASE_URL names the PostgreSQL database (created and migrated when missing);
 CAIRN_REDIS_URL, when set, gives the servers one shared cache (as in production).
 """
@@ -54,37 +57,114 @@ CSRF = "b" * 32  # an unmasked secret is a valid token; it saves a GET per POST
 # --- a very small HTTP client --------------------------------------------------------------
 
 
-async def http(
-    port: int, method: str, path: str, *, cookie: str = "", body: str = "", headers=None
-) -> tuple[int, dict[str, str], bytes]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
-        if cookie:
-            lines.append(f"Cookie: {cookie}")
-        for name, value in (headers or {}).items():
-            lines.append(f"{name}: {value}")
-        data = body.encode()
-        if method == "POST":
-            lines += [
-                "Content-Type: application/x-www-form-urlencoded",
-                f"Content-Length: {len(data)}",
-                "Referer: http://127.0.0.1/",
-            ]
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + data)
-        await writer.drain()
-        raw = await reader.read()
-    finally:
-        writer.close()
-    head, _, rest = raw.partition(b"\r\n\r\n")
+def _request_bytes(method, path, cookie, body, headers, keep_alive) -> bytes:
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Connection: keep-alive" if keep_alive else "Connection: close",
+    ]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    for name, value in (headers or {}).items():
+        lines.append(f"{name}: {value}")
+    data = body.encode()
+    if method == "POST":
+        lines += [
+            "Content-Type: application/x-www-form-urlencoded",
+            f"Content-Length: {len(data)}",
+            "Referer: http://127.0.0.1/",
+        ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + data
+
+
+def _parse_head(head: bytes) -> tuple[int, dict[str, str]]:
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     found = {}
     for line in header_lines:
         name, _, value = line.partition(":")
         found[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), found
+
+
+async def http(
+    port: int, method: str, path: str, *, cookie: str = "", body: str = "", headers=None
+) -> tuple[int, dict[str, str], bytes]:
+    """One request on a connection of its own, closed after the answer."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(_request_bytes(method, path, cookie, body, headers, keep_alive=False))
+        await writer.drain()
+        raw = await reader.read()
+    finally:
+        writer.close()
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    status, found = _parse_head(head)
     if found.get("transfer-encoding") == "chunked":
         rest = _unchunk(rest)
-    return int(status_line.split()[1]), found, rest
+    return status, found, rest
+
+
+class Browser:
+    """One person's persistent HTTP/1.1 connection, as a browser keeps one to a site.
+
+    Requests go one after the other on it. When the server has closed it meanwhile (its
+    keep-alive timeout), the request is sent again once on a new connection, as browsers
+    do, but only when not a byte of an answer had come back."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def http(
+        self, method: str, path: str, *, cookie: str = "", body: str = "", headers=None
+    ) -> tuple[int, dict[str, str], bytes]:
+        try:
+            for attempt in (1, 2):
+                reused = self.writer is not None
+                if not reused:
+                    self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+                try:
+                    self.writer.write(_request_bytes(method, path, cookie, body, headers, True))
+                    await self.writer.drain()
+                    head = await self.reader.readuntil(b"\r\n\r\n")
+                except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                    self.close()
+                    nothing_back = not getattr(exc, "partial", b"")
+                    if reused and nothing_back and attempt == 1:
+                        continue
+                    raise
+                status, found = _parse_head(head[:-4])
+                data = await self._body(status, found)
+                if found.get("connection", "").lower() == "close":
+                    self.close()
+                return status, found, data
+        except BaseException:
+            self.close()  # cut short (a timeout): what is left on it belongs to no one
+            raise
+        raise ConnectionError("unreachable")
+
+    async def _body(self, status: int, found: dict[str, str]) -> bytes:
+        if status in (204, 304) or status < 200:
+            return b""
+        if "content-length" in found:
+            return await self.reader.readexactly(int(found["content-length"]))
+        if found.get("transfer-encoding") == "chunked":
+            out = b""
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0].strip(), 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    return out
+                out += chunk[:-2]
+        data = await self.reader.read()  # no length: the answer ends with the connection
+        self.close()
+        return data
 
 
 def _unchunk(data: bytes) -> bytes:
@@ -262,7 +342,7 @@ async def timed(tally: Tally, kind: str, call, ok=(200, 201, 204, 302, 304)):
     start = time.perf_counter()
     try:
         status, headers, body = await asyncio.wait_for(call, timeout=30)
-    except (TimeoutError, OSError, ValueError, IndexError) as exc:
+    except (TimeoutError, OSError, EOFError, ValueError, IndexError) as exc:
         tally.error(f"{kind}: {type(exc).__name__}")
         return None
     elapsed = time.perf_counter() - start
@@ -282,6 +362,14 @@ NOTE_ID = re.compile(rb'data-note-id="(\d+)"')
 
 
 async def participant(port, tally, room, cookie, me, until, note_every=NOTE_EVERY_SECONDS):
+    browser = Browser(port)
+    try:
+        await _participate(browser, tally, room, cookie, me, until, note_every)
+    finally:
+        browser.close()
+
+
+async def _participate(browser, tally, room, cookie, me, until, note_every):
     await asyncio.sleep(random.uniform(0, POLL_SECONDS))
     # As a browser that has just loaded the board page: it polls for notes after the newest
     # one the page showed (so notes left by an earlier setting are not fetched again).
@@ -296,8 +384,7 @@ async def participant(port, tally, room, cookie, me, until, note_every=NOTE_EVER
             got = await timed(
                 tally,
                 "note",
-                http(
-                    port,
+                browser.http(
                     "POST",
                     room["url"],
                     cookie=cookie,
@@ -310,8 +397,7 @@ async def participant(port, tally, room, cookie, me, until, note_every=NOTE_EVER
         got = await timed(
             tally,
             "poll",
-            http(
-                port,
+            browser.http(
                 "GET",
                 f"{room['url']}notes/?after={last}",
                 cookie=cookie,
@@ -341,9 +427,13 @@ async def registrations(port, tally, registrants, event_id, until, per_second):
 
 
 async def visitor(port, tally, path, until):
-    while time.monotonic() < until:
-        await timed(tally, "public", http(port, "GET", path))
-        await asyncio.sleep(1.0)
+    browser = Browser(port)
+    try:
+        while time.monotonic() < until:
+            await timed(tally, "public", browser.http("GET", path))
+            await asyncio.sleep(1.0)
+    finally:
+        browser.close()
 
 
 async def play(port, data, seconds, event_id, per_second, note_every) -> tuple[Tally, float]:
@@ -393,8 +483,11 @@ def start_server(
     raise SystemExit(f"the server with {processes} processes did not start")
 
 
-def process_tree_cpu(root: int) -> float:
-    """CPU seconds used so far by a process and its children (Linux /proc; 0 elsewhere)."""
+def process_tree_cpu(root: int, reaped: bool = False) -> float:
+    """CPU seconds used so far by a process and its children (Linux /proc; 0 elsewhere).
+
+    `reaped` adds what the root's children that have exited used (the root has waited for
+    them): PostgreSQL's server reaps a backend when its connection closes."""
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
@@ -406,6 +499,8 @@ def process_tree_cpu(root: int) -> float:
         pid = int(entry.parent.name)
         parents[pid] = int(fields[1])
         times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        if reaped and pid == root:
+            times[pid] += (int(fields[13]) + int(fields[14])) / ticks
     tree, frontier = {root}, [root]
     while frontier:
         parent = frontier.pop()
@@ -413,6 +508,22 @@ def process_tree_cpu(root: int) -> float:
         tree.update(children)
         frontier += children
     return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def database_server_pid() -> int | None:
+    """The PostgreSQL server's main process, when it runs on this machine (else None):
+    the parent of the backend serving this connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    connection.close()
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1])
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -434,14 +545,17 @@ def run_setting(
 ) -> dict:
     event_id = new_registration_event()
     mark_newest_notes(data["rooms"])
+    database = data.get("database_pid")
     port = free_port()
     server = start_server(processes, port, threads, kind)
     try:
         asyncio.run(http(port, "GET", "/health/web/"))  # every process has imported Django
         server_cpu, client_cpu = process_tree_cpu(server.pid), time.process_time()
+        database_cpu = process_tree_cpu(database, reaped=True) if database else 0.0
         tally, elapsed = asyncio.run(play(port, data, seconds, event_id, per_second, note_every))
         server_cpu = process_tree_cpu(server.pid) - server_cpu
         client_cpu = time.process_time() - client_cpu
+        database_cpu = process_tree_cpu(database, reaped=True) - database_cpu if database else 0.0
         time.sleep(POLL_SECONDS)  # let the last notes be seen before counting
     finally:
         server.terminate()
@@ -471,6 +585,10 @@ def run_setting(
         # CPU per request, which other work on the machine does not inflate as it does latency.
         "server_cpu_ms": round(1000 * server_cpu / max(1, len(tally.latencies)), 2),
         "client_cpu_ms": round(1000 * client_cpu / max(1, len(tally.latencies)), 2),
+        # PostgreSQL's processes, all of them: other work on the same server counts too.
+        "database_cpu_ms": round(1000 * database_cpu / max(1, len(tally.latencies)), 2),
+        # The machine's cores the three of them kept busy, on average, while the event played.
+        "cores_busy": round((server_cpu + client_cpu + database_cpu) / elapsed, 2),
         "mean_ms": round(1000 * statistics.fmean(tally.latencies), 1) if tally.latencies else 0,
     }
 
@@ -509,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     data = prepare(args.participants)
+    data["database_pid"] = database_server_pid()
     from django.db import connection
 
     connection.close()
@@ -539,17 +658,17 @@ def main(argv: list[str] | None = None) -> int:
     cache = "Redis (CAIRN_REDIS_URL)" if os.environ.get("CAIRN_REDIS_URL") else "per process"
     print(
         f"{args.participants} participants, {seconds} s per setting, {os.cpu_count()} CPUs, "
-        f"cache {cache}, load average before {load_before:.1f}"
+        f"cache {cache}, load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f}"
     )
     head = ("server", "procs", "req/s", "p50 ms", "p95 ms", "p99 ms", "poll p95", "errors",
             "note p95 s", "notes", "unseen", "overfilled", "duplicates", "srv cpu ms",
-            "cli cpu ms")  # fmt: skip
+            "cli cpu ms", "db cpu ms", "cores busy")  # fmt: skip
     print("  ".join(f"{h:>10}" for h in head))
     for r in results:
         cells = (r["server"], r["processes"], r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
                  r["poll_p95_ms"], r["errors"], r["note_visible_p95_s"], r["notes_posted"],
                  r["notes_unseen"], r["overfilled"], r["duplicates"], r["server_cpu_ms"],
-                 r["client_cpu_ms"])  # fmt: skip
+                 r["client_cpu_ms"], r["database_cpu_ms"], r["cores_busy"])  # fmt: skip
         print("  ".join(f"{c!s:>10}" for c in cells))
         if r["error_kinds"]:
             print(f"{'':>10}  errors: {r['error_kinds']}")

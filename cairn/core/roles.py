@@ -25,8 +25,13 @@ class Role(IntEnum):
         return {1: "Members", 2: "Facilitators", 3: "Coordinators"}[self.value]
 
 
+def is_signed_in(user: Any) -> bool:
+    """Logged in with an active account: everyone who has a role, at least Member."""
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
 def role_of(user: Any) -> Role | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_signed_in(user):
         return None
     if user.is_superuser:
         return Role.COORDINATOR
@@ -44,6 +49,9 @@ def role_of(user: Any) -> Role | None:
 
 
 def has_role(user: Any, role: Role) -> bool:
+    if role == Role.MEMBER:
+        # Everyone signed in is a member: no need to read their groups (a query) to know it.
+        return is_signed_in(user)
     actual = role_of(user)
     return actual is not None and actual >= role
 

@@ -1,3 +1,4 @@
+import itertools
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -136,6 +137,29 @@ def check_ranks(form: forms.Form) -> None:
     chosen = [v for k, v in sorted(form.cleaned_data.items()) if k.startswith("rank_") and v]
     if len(chosen) != len(set(chosen)):
         raise forms.ValidationError(_("Choose each theme only once."))
+
+
+def plain_registration(data: Any) -> tuple[str, list[int]] | None:
+    """What RegistrationForm would clean from this POST (access needs, ranked theme ids),
+    where that can be told without the event's themes; None where only the form can tell.
+
+    The themes are the form's choices: without them a rank can be read only when it is
+    plainly written, first choice first, and then it must still be one of the event's
+    themes. Callers compare the result with what a registration already holds, which
+    only valid choices can be.
+    """
+    access_needs = str(data.get("access_needs", "")).strip()
+    if len(access_needs) > RegistrationForm.base_fields["access_needs"].max_length:
+        return None
+    ranks = [str(data.get(f"rank_{index}", "")) for index in range(1, MAX_RANKS + 1)]
+    chosen = list(itertools.takewhile(bool, ranks))
+    if any(ranks[len(chosen) :]):
+        return None  # a gap: the form would rank by field name, skipping the blank
+    if not all(
+        value.isascii() and value.isdigit() and value == str(int(value)) for value in chosen
+    ):
+        return None
+    return access_needs, [int(value) for value in chosen]
 
 
 class RegistrationForm(forms.Form):

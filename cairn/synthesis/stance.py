@@ -294,7 +294,8 @@ _NEGATED_MODAL = re.compile(r"\b(?:shouldn't|shouldnt|mustn't|ought not|needn't)
 _DENIED_BEFORE = re.compile(
     r"(?:\b(?:no|don't|dont|doesn't|doesnt|do not|does not|did not|didn't|not|never|hardly)"
     r"\s+(?:really\s+|even\s+|any\s+)?$)"
-    r"|(?:\bwhy\s+(?:\w+\s+){0,3}$)"
+    # ("which is why it should be funded" gives the reason for a proposal)
+    r"|(?:(?<!is )(?<!'s )\bwhy\s+(?:\w+\s+){0,3}$)"
     r"|(?:\b(?:don't|dont|do not|doesn't|does not|didn't|did not)\s+(?:think|believe|feel|agree)"
     r"\s+(?:that\s+)?(?:\w+\s+){0,2}$)"
     r"|(?:\b(?:can't|cannot|can not|couldn't)\s+afford\s+(?:to\s+)?$)"

@@ -83,6 +83,10 @@ def test_reviewers_cases(text: str, stance: str) -> None:
         ("Journalism doesn't need extra funding, it makes enough money", -1),
         ("We can't afford to subsidize journalism", -1),
         ("Why should we subsidize journalism when hospitals are short of money?", -1),
+        # "which is why" gives the reason for a proposal, it does not ask
+        ("It helps the poorest most, which is why it should be subsidized", 1),
+        ("It helps the poorest most, that's why we should fund it", 1),
+        ("There is no reason why we should ban it", 1),
         ("No school should be funded by taxpayers", -1),
         # the state kept decides, not "stay"; a denied ban is for the thing
         ("Sex selection should stay illegal", -1),

@@ -1,15 +1,23 @@
 """The live breakout board: notes posted during the discussion, each one a contribution."""
 
+import functools
 import hashlib
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.services import record_contribution
-from cairn.core.roles import Role, role_of
+from cairn.core.roles import Role, is_signed_in, role_of
 from cairn.events.models import BreakoutGroup
 from cairn.members.models import Consent, ConsentPurpose, Person
 
@@ -34,14 +42,14 @@ def can_use_board(user: Any, group: BreakoutGroup) -> bool:
 
 
 def _can_use_board(user: Any, group: BreakoutGroup) -> bool:
-    role = role_of(user)
-    if role is None:
+    if not is_signed_in(user):
         return False
-    if role >= Role.COORDINATOR:
-        return True
-    # Members, who make nearly every check, are found by their login alone; only the
-    # others load their person to compare with the group's leaders.
+    # Members, who make nearly every check, are found by their login alone, before their
+    # role (a query of its own) or their person is read; only the others need those.
     if group.members.filter(user_id=user.pk).exists():
+        return True
+    role = role_of(user)
+    if role is not None and role >= Role.COORDINATOR:
         return True
     person = getattr(user, "person", None)
     return person is not None and person.pk in (group.facilitator_id, group.note_taker_id)
@@ -59,12 +67,19 @@ def may_poll_board(user: Any, event_id: int, group_id: int) -> bool | None:
 
 
 # A poll answered "nothing new" tells its reader only that. Once a session has passed the
-# full check for a group, its polls skip loading the session, the user, the role and the
-# membership (four queries, most of a poll's cost) for POLL_PASS_SECONDS: hundreds of open
-# boards poll every few seconds. Anything a poll would show still takes the full check, so
-# logging out or leaving the group stops the notes at once; only "nothing new" answers may
-# go on for up to a minute. The pass is kept under a digest of the session key, never the
-# key itself, and a new login (a new session key) needs a new pass.
+# full check for a group, it holds a pass for POLL_PASS_SECONDS, kept in the cache under a
+# digest of the session key (never the key itself; a new login, a new key, needs a new
+# pass). Hundreds of open boards poll every few seconds:
+#
+# - a poll that hears "nothing new" with a pass reads only the cache: no session, user,
+#   role or membership (four queries, most of such a poll's cost). Logging out or leaving
+#   the group may go unnoticed there for up to a minute, but such an answer shows nothing.
+# - a poll that would show notes checks again everything the full check checks, from the
+#   database, in one query (pass_still_holds): the session is still there and unexpired,
+#   the password it was opened with is unchanged, the account is active, and its user is
+#   still a coordinator or a member or leader of the group. So logging out, being removed
+#   from the group or deactivated stops the notes at once, in every web process, with or
+#   without a shared cache: nothing needs to be told to forget a pass.
 POLL_PASS_SECONDS = 60
 
 
@@ -74,15 +89,114 @@ def _pass_key(session_key: str, event_id: int, group_id: int) -> str:
     return f"board:pass:{digest}"
 
 
-def grant_poll_pass(session_key: str | None, event_id: int, group_id: int) -> None:
-    if session_key:
-        cache.set(_pass_key(session_key, event_id, group_id), 1, POLL_PASS_SECONDS)
+def grant_poll_pass(session_key: str | None, user: Any, event_id: int, group_id: int) -> None:
+    """Record that this session's user passed the full check for the group, just now."""
+    if session_key and is_signed_in(user):
+        # The session's password digest, as django.contrib.auth compares it on each request.
+        held = {"user": user.pk, "hash": user.get_session_auth_hash()}
+        cache.set(_pass_key(session_key, event_id, group_id), held, POLL_PASS_SECONDS)
 
 
-def has_poll_pass(session_key: str | None, event_id: int, group_id: int) -> bool:
+def renew_poll_pass(session_key: str, held: dict, event_id: int, group_id: int) -> None:
+    """Another minute for a pass that pass_still_holds has just checked in full: a session
+    whose room keeps talking is not sent through the full check every minute."""
+    cache.set(_pass_key(session_key, event_id, group_id), held, POLL_PASS_SECONDS)
+
+
+def poll_pass(session_key: str | None, event_id: int, group_id: int) -> dict | None:
     if not session_key:
+        return None
+    held = cache.get(_pass_key(session_key, event_id, group_id))
+    return held if isinstance(held, dict) else None
+
+
+def pass_still_holds(session_key: str, held: dict, event_id: int, group_id: int) -> bool:
+    """Whether the user a pass names may still read the group, checked in one query.
+
+    The same rules as the full check (signed in with an active account whose password is
+    unchanged; a coordinator, or a member, facilitator or note-taker of the group, which
+    belongs to the event), read from the database, so a pass shows nothing its session could
+    no longer see. False (take the full check) where sessions are not kept in the database.
+    """
+    session_model = _session_model()
+    if session_model is None:
         return False
-    return cache.get(_pass_key(session_key, event_id, group_id)) is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _still_holds_sql(session_model),
+            [
+                held["user"],
+                session_key,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                group_id,
+                event_id,
+                Role.COORDINATOR.group_name,
+            ],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return False
+    user = get_user_model()(pk=held["user"], password=found[0])
+    return constant_time_compare(held["hash"], user.get_session_auth_hash())
+
+
+@functools.cache
+def _still_holds_sql(session_model: Any) -> str:
+    # Written out, not built with the ORM: this runs for every poll that brings notes (about
+    # one poll in three at a live event), and compiling four nested EXISTS through the ORM
+    # cost ten times the query itself. Names come from the models, so they follow them.
+    user_model = get_user_model()
+    person = BreakoutGroup.members.field.related_model
+    in_room = BreakoutGroup.members.through
+    in_groups = user_model.groups.through
+
+    def table(model: Any) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def col(model: Any, name: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    return f"""
+        SELECT u.{col(user_model, "password")} FROM {table(user_model)} u
+        WHERE u.{col(user_model, "id")} = %s AND u.{col(user_model, "is_active")}
+        AND EXISTS (
+            SELECT 1 FROM {table(session_model)} s
+            WHERE s.{col(session_model, "session_key")} = %s
+            AND s.{col(session_model, "expire_date")} > %s
+        )
+        AND EXISTS (
+            SELECT 1 FROM {table(BreakoutGroup)} g
+            WHERE g.{col(BreakoutGroup, "id")} = %s AND g.{col(BreakoutGroup, "event")} = %s
+            AND (
+                u.{col(user_model, "is_superuser")}
+                OR EXISTS (
+                    SELECT 1 FROM {table(in_groups)} ug
+                    JOIN {table(Group)} r ON r.{col(Group, "id")} = ug.{col(in_groups, "group")}
+                    WHERE ug.{col(in_groups, "user")} = u.{col(user_model, "id")}
+                    AND r.{col(Group, "name")} = %s
+                )
+                OR EXISTS (
+                    SELECT 1 FROM {table(in_room)} m
+                    JOIN {table(person)} p ON p.{col(person, "id")} = m.{col(in_room, "person")}
+                    WHERE m.{col(in_room, "breakoutgroup")} = g.{col(BreakoutGroup, "id")}
+                    AND p.{col(person, "user")} = u.{col(user_model, "id")}
+                )
+                OR EXISTS (
+                    SELECT 1 FROM {table(person)} p
+                    WHERE p.{col(person, "user")} = u.{col(user_model, "id")}
+                    AND p.{col(person, "id")} IN (
+                        g.{col(BreakoutGroup, "facilitator")}, g.{col(BreakoutGroup, "note_taker")}
+                    )
+                )
+            )
+        )
+    """  # noqa: S608 - names from the models' metadata, quoted; every value a parameter
+
+
+def _session_model() -> Any:
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    # Sessions kept in the database (db, cached_db): a logout deletes the row.
+    return store.get_model_class() if hasattr(store, "get_model_class") else None
 
 
 def groups_led_by(user: Any, groups: "list[BreakoutGroup]") -> "list[BreakoutGroup]":
@@ -159,5 +273,7 @@ def notes(group_id: int, after: int = 0) -> QuerySet[Contribution]:
             breakout_group_id=group_id, channel=ContributionChannel.BREAKOUT_NOTE, pk__gt=after
         )
         .select_related("author")
+        # What a note shows (events/_notes.html): not the rest of the contribution's row.
+        .only("text", "created_at", "author_name", "author__first_name", "author__last_name")
         .order_by("pk")
     )

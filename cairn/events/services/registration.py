@@ -10,10 +10,11 @@ the start: the same one-at-a-time order, for the whole file. The unique
 constraint on (event, person) is the last line against doubles.
 """
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,8 +81,7 @@ def register(
                     _("Registration for this event is not open (%(status)s).")
                     % {"status": event.get_status_display()}
                 )
-            themes = set(event.breakout_themes.values_list("pk", flat=True))
-            ranked = _clean_preferences(preferences, themes)
+            ranked = _clean_preferences(preferences, event)
             now = timezone.now()
             registration = Registration.objects.filter(event=event, person=person).first()
             is_new = registration is None or registration.status == RegistrationStatus.CANCELLED
@@ -231,19 +231,75 @@ def _unchanged_registration(
     registration, a cancelled one coming back, other access needs or preferences) takes
     the locked path below.
     """
-    registration = (
-        Registration.objects.filter(event_id=event_id, person=person)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("event")
-        .first()
-    )
-    if registration is None or registration.event.status != EventStatus.OPEN:
+    found = _unchanged(event_id, "person", person.pk, access_needs, preferences)
+    return None if found is None else Registration.objects.get(pk=found[0])
+
+
+def repeated_registration(
+    event_id: int, user: Any, access_needs: str, preferences: Sequence[int]
+) -> str | None:
+    """The status of the signed-in user's own registration when registering again would
+    change nothing; None: take the full path (`register`).
+
+    What `register` answers first, found by the login alone: a member's repeated POST (most
+    of the registration POSTs when places are scarce) needs neither their person, nor the
+    event and its themes, nor the form built from them.
+    """
+    if not getattr(user, "is_authenticated", False):
         return None
-    if registration.access_needs != access_needs.strip()[:2000]:
+    found = _unchanged(event_id, "user", user.pk, access_needs, preferences)
+    return None if found is None else found[1]
+
+
+def _unchanged(
+    event_id: int, by: str, who: int, access_needs: str, preferences: Sequence[int]
+) -> tuple[int, str] | None:
+    """The pk and status of the registration for the event, found by its person or its
+    person's login ("person", "user"), when registering again would change nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _repeat_sql(by), [event_id, who, RegistrationStatus.CANCELLED, EventStatus.OPEN]
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    pk, kept_status, kept_needs, has_preferences = found
+    if kept_needs != access_needs.strip()[:2000]:
         return None
     wanted = _ranked(preferences)
-    had = list(registration.preferences.order_by("rank").values_list("theme_id", flat=True))
-    return registration if wanted == had else None
+    if wanted:
+        had = BreakoutPreference.objects.filter(registration_id=pk).order_by("rank")
+        if wanted != list(had.values_list("theme_id", flat=True)):
+            return None
+    elif has_preferences:
+        return None
+    return pk, kept_status
+
+
+@functools.cache
+def _repeat_sql(by: str) -> str:
+    # Written out, not built with the ORM: it answers most of the registration POSTs when
+    # places are scarce (50 a second at a busy opening), and compiling it through the ORM
+    # cost several times the query. Names come from the models, so they follow them.
+    def table(model: Any) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def col(model: Any, name: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    r, p, e, b = Registration, Person, Event, BreakoutPreference
+    whose = {"person": f"r.{col(r, 'person')}", "user": f"p.{col(p, 'user')}"}[by]
+    return f"""
+        SELECT r.{col(r, "id")}, r.{col(r, "status")}, r.{col(r, "access_needs")},
+            EXISTS (
+                SELECT 1 FROM {table(b)} b WHERE b.{col(b, "registration")} = r.{col(r, "id")}
+            )
+        FROM {table(r)} r
+        JOIN {table(p)} p ON p.{col(p, "id")} = r.{col(r, "person")}
+        JOIN {table(e)} e ON e.{col(e, "id")} = r.{col(r, "event")}
+        WHERE r.{col(r, "event")} = %s AND {whose} = %s
+        AND r.{col(r, "status")} <> %s AND e.{col(e, "status")} = %s
+    """  # noqa: S608 - names from the models' metadata, quoted; every value a parameter
 
 
 def _ranked(preferences: Sequence[int]) -> list[int]:
@@ -251,9 +307,13 @@ def _ranked(preferences: Sequence[int]) -> list[int]:
     return [int(theme_id) for theme_id in preferences if theme_id not in (None, "")]
 
 
-def _clean_preferences(preferences: Sequence[int], themes: set[int]) -> list[int]:
+def _clean_preferences(preferences: Sequence[int], event: Event) -> list[int]:
+    wanted = _ranked(preferences)
+    if not wanted:
+        return []  # nothing to check against the event's themes, so they are not read
+    themes = set(event.breakout_themes.values_list("pk", flat=True))
     ranked: list[int] = []
-    for theme_id in _ranked(preferences):
+    for theme_id in wanted:
         if theme_id not in themes:
             raise RegistrationError(_("That breakout theme is not part of this event."))
         if theme_id in ranked:

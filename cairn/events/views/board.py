@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,12 +81,18 @@ def group_notes(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
         after = int(request.GET.get("after", "0"))
     except ValueError:
         after = 0
-    # A session that passed the full check a moment ago hears "nothing new" without it.
+    # A session that passed the full check a moment ago holds a pass (services/board.py):
+    # with it "nothing new" is answered from the cache, and new notes after one query that
+    # checks again, from the database, everything the full check would.
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if board.has_poll_pass(session_key, pk, gid):
+    held = board.poll_pass(session_key, pk, gid)
+    if held is not None:
         last = board.last_note_id(gid)
         if after >= last or request.headers.get("If-None-Match") == _etag(gid, last):
             return _unchanged(gid, last, after)
+        if board.pass_still_holds(session_key, held, pk, gid):
+            board.renew_poll_pass(session_key, held, pk, gid)
+            return _new_notes(gid, after, last)
     return _group_notes(request, pk, gid, after)
 
 
@@ -105,6 +112,16 @@ def _poll_headers(response: HttpResponse, gid: int, last: int) -> HttpResponse:
     return response
 
 
+def _new_notes(gid: int, after: int, last: int) -> HttpResponse:
+    notes = list(board.notes(gid, after))
+    if not notes:
+        return _unchanged(gid, last, last)
+    # The fragment needs no context processors (user, messages, nonce): rendered without
+    # the request, it reads nothing more than its notes.
+    html = render_to_string("events/_notes.html", {"notes": notes})
+    return _poll_headers(HttpResponse(html), gid, last)
+
+
 @member_required
 def _group_notes(request: HttpRequest, pk: int, gid: int, after: int) -> HttpResponse:
     allowed = board.may_poll_board(request.user, pk, gid)
@@ -112,11 +129,8 @@ def _group_notes(request: HttpRequest, pk: int, gid: int, after: int) -> HttpRes
         raise Http404
     if not allowed:
         raise PermissionDenied
-    board.grant_poll_pass(request.session.session_key, pk, gid)
+    board.grant_poll_pass(request.session.session_key, request.user, pk, gid)
     last = board.last_note_id(gid)
     if after >= last or request.headers.get("If-None-Match") == _etag(gid, last):
         return _unchanged(gid, last, after)
-    notes = list(board.notes(gid, after))
-    if not notes:
-        return _unchanged(gid, last, last)
-    return _poll_headers(render(request, "events/_notes.html", {"notes": notes}), gid, last)
+    return _new_notes(gid, after, last)

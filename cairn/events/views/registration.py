@@ -28,6 +28,16 @@ from cairn.members.services import PersonError
 
 @member_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST" and request.POST:
+        # A double click or a second tab repeats a registration already made; when places
+        # are scarce most POSTs are such repeats. They are answered from the registration
+        # alone: an open event's registration is one its member may see.
+        plain = forms.plain_registration(request.POST)
+        if plain is not None:
+            status = reg_services.repeated_registration(pk, request.user, *plain)
+            if status is not None:
+                _registered(request, status)
+                return redirect("events:detail", pk)
     event = get_object_or_404(visible_events(request.user, counted=False), pk=pk)
     person = my_person(request)
     if person is None:
@@ -47,12 +57,16 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         except reg_services.RegistrationError as exc:
             messages.error(request, str(exc))
             return redirect(event)
-        if registration.status == RegistrationStatus.WAITLISTED:
-            messages.info(request, _("The event is full: you are on the waiting list."))
-        else:
-            messages.success(request, _("You are registered."))
+        _registered(request, registration.status)
         return redirect(event)
     return render(request, "events/register.html", {"event": event, "form": form})
+
+
+def _registered(request: HttpRequest, status: str) -> None:
+    if status == RegistrationStatus.WAITLISTED:
+        messages.info(request, _("The event is full: you are on the waiting list."))
+    else:
+        messages.success(request, _("You are registered."))
 
 
 @member_required

@@ -45,6 +45,9 @@ def stop_task_worker(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
+KEEPALIVE_SECONDS = 5
+
+
 def serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -54,6 +57,11 @@ def serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> Non
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
             self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
+            # A browser keeps its connection between requests; gunicorn's default (2 s) would
+            # close it between a live board's polls (every 3 s), and each poll would pay for
+            # a new connection. An idle kept connection waits in the worker's poller, not in
+            # a thread (gthread); the sync worker closes every connection anyway.
+            self.cfg.set("keepalive", KEEPALIVE_SECONDS)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("proc_name", "cairn")

@@ -1,0 +1,171 @@
+"""A board poll that would show notes, made with a poll pass, is checked again from the
+database in one query: whatever ends a session's right to read the room stops the notes at
+once, in every web process, without anything having to forget the pass."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.contributions.models import ContributionChannel
+from cairn.contributions.services import record_contribution
+from cairn.core.roles import Role
+from cairn.events.models import BreakoutGroup
+from cairn.events.services import board
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def rooms(event, bob, charlie):
+    themes = list(event.breakout_themes.all())
+    led = BreakoutGroup.objects.create(
+        event=event, theme=themes[0], name="Technology 1", facilitator=bob.person
+    )
+    other = BreakoutGroup.objects.create(event=event, theme=themes[1], name="Sustainability 1")
+    other.members.add(charlie.person)
+    return led, other
+
+
+def notes_url(group) -> str:
+    return reverse("events:group_notes", args=[group.event_id, group.pk]) + "?after=0"
+
+
+def post_note(group, text: str) -> None:
+    record_contribution(text=text, channel=ContributionChannel.BREAKOUT_NOTE, breakout_group=group)
+    board.cache.delete(board._last_key(group.pk))
+
+
+def with_pass(client, user, group) -> None:
+    """Logged in, and the first poll (the full check) has granted the session its pass."""
+    client.force_login(User.objects.get(pk=user.pk))
+    assert client.get(notes_url(group)).status_code == 204
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert board.poll_pass(key, group.event_id, group.pk) is not None
+
+
+def test_a_poll_with_new_notes_on_a_pass_reads_one_check_and_the_notes(client, rooms, charlie):
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    post_note(other, "We need more buses")
+    board.last_note_id(other.pk)  # as an earlier poll of the room left it in the cache
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(notes_url(other))
+    assert response.status_code == 200 and b"more buses" in response.content
+    # The check (session, account, membership) and the notes: no session, user or role load.
+    assert len(seen.captured_queries) == 2
+    assert not any(q["sql"].startswith('SELECT "auth_group"') for q in seen.captured_queries)
+
+
+def test_after_logging_out_a_poll_with_new_notes_is_refused(client, rooms, charlie):
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.logout()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old_cookie  # a stolen or stale cookie
+    post_note(other, "A private thought")
+    response = client.get(notes_url(other))
+    assert response.status_code == 302 and b"private" not in response.content
+
+
+def test_an_expired_session_gets_no_new_notes(client, rooms, charlie):
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+    post_note(other, "A private thought")
+    assert client.get(notes_url(other)).status_code == 302
+
+
+def test_a_password_change_stops_the_notes_of_the_sessions_opened_before_it(client, rooms, charlie):
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    charlie.set_password("a-new-password")  # elsewhere: every older session is logged out
+    charlie.save()
+    post_note(other, "A private thought")
+    assert client.get(notes_url(other)).status_code == 302
+
+
+def test_a_deactivated_account_gets_no_new_notes(client, rooms, charlie):
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    User.objects.filter(pk=charlie.pk).update(is_active=False)
+    post_note(other, "A private thought")
+    assert client.get(notes_url(other)).status_code == 302
+
+
+def test_a_member_moved_to_another_room_gets_no_more_notes_of_the_first(client, rooms, charlie):
+    led, other = rooms
+    with_pass(client, charlie, other)
+    other.members.remove(charlie.person)
+    led.members.add(charlie.person)
+    post_note(other, "Said after Charlie left")
+    assert client.get(notes_url(other)).status_code == 403
+
+
+def test_a_facilitator_replaced_as_leader_gets_no_more_notes(client, rooms, bob):
+    led, _other = rooms
+    with_pass(client, bob, led)
+    led.facilitator = make_user("frank", Role.FACILITATOR).person
+    led.save()
+    post_note(led, "Said after Bob handed over")
+    assert client.get(notes_url(led)).status_code == 403
+
+
+def test_a_coordinator_who_no_longer_coordinates_gets_no_more_notes(client, rooms):
+    _led, other = rooms
+    cora = make_user("cora", Role.COORDINATOR)
+    with_pass(client, cora, other)
+    cora.groups.remove(Group.objects.get(name=Role.COORDINATOR.group_name))
+    post_note(other, "Said after Cora stepped down")
+    assert client.get(notes_url(other)).status_code == 403
+
+
+def test_the_one_query_check_agrees_with_the_full_check(client, rooms, alice, bob, charlie):
+    led, other = rooms
+    taker = make_user("eve", Role.FACILITATOR)
+    other.note_taker = taker.person
+    other.save()
+    root = User.objects.create_superuser("root", password="pw-root")
+    idle = make_user("ida", Role.MEMBER)
+    leaving = make_user("leo", Role.MEMBER)
+    other.members.add(leaving.person)
+    User.objects.filter(pk=leaving.pk).update(is_active=False)
+    people = [alice, bob, charlie, taker, root, idle, User.objects.get(pk=leaving.pk)]
+    seen = set()
+    for user in people:
+        client.force_login(user)
+        key = client.session.session_key
+        held = {"user": user.pk, "hash": user.get_session_auth_hash()}
+        for group in (led, other):
+            group = BreakoutGroup.objects.get(pk=group.pk)
+            expected = board.can_use_board(User.objects.get(pk=user.pk), group)
+            found = board.pass_still_holds(key, held, group.event_id, group.pk)
+            assert found == expected, (user.username, group.name)
+            seen.add(found)
+        # A pass names its group and event: the same room under another event's address fails.
+        assert not board.pass_still_holds(key, held, led.event_id + 1000, led.pk)
+    assert seen == {True, False}
+
+
+def test_a_poll_that_brings_notes_on_a_pass_renews_it(client, rooms, charlie, monkeypatch):
+    # Checked in full from the database, it earns the session another minute: a room that
+    # keeps talking does not send its members through the full check every minute.
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    renewed = []
+    monkeypatch.setattr(board, "renew_poll_pass", lambda *args: renewed.append(args))
+    post_note(other, "We need more buses")
+    assert client.get(notes_url(other)).status_code == 200
+    assert renewed == [
+        (key, board.poll_pass(key, other.event_id, other.pk), other.event_id, other.pk)
+    ]
+    # A refused one earns nothing.
+    other.members.remove(charlie.person)
+    post_note(other, "Said after Charlie left")
+    assert client.get(notes_url(other)).status_code == 403
+    assert len(renewed) == 1
