@@ -1,9 +1,14 @@
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
+from unittest import mock
 
 import pytest
 
+from cairn.lib import storage
 from cairn.members.models import Channel, ConsentPurpose, Person
+from cairn.outreach.services import deliveries
 from tests.conftest import grant_consent
 
 
@@ -71,3 +76,16 @@ def smtp_server(settings):
 def no_smtp_server(settings):
     """Django's mailer points at a localhost port where nothing listens."""
     settings.MAILERS = smtp_settings(free_port())
+
+
+@contextmanager
+def counted_attachment_work() -> Iterator[tuple[mock.MagicMock, mock.MagicMock]]:
+    """Counts, as they run, each attachment hashed and looked up (or stored) and each
+    stored file read back."""
+    with (
+        mock.patch.object(
+            deliveries, "stored_attachment", wraps=deliveries.stored_attachment
+        ) as store,
+        mock.patch.object(storage, "read", wraps=storage.read) as read,
+    ):
+        yield store, read

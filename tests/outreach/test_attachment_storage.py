@@ -2,18 +2,16 @@
 row that points at them."""
 
 from contextlib import suppress
-from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from cairn.lib import storage
 from cairn.members.models import ConsentPurpose
 from cairn.outreach.models import DeliveryAttachment, DeliveryStatus
-from cairn.outreach.services import deliveries, notify_many, retry_failed_emails
-from tests.outreach.conftest import free_port, smtp_settings
+from cairn.outreach.services import notify_many, retry_delivery, retry_failed_emails
+from tests.outreach.conftest import counted_attachment_work, free_port, smtp_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +73,7 @@ def _attachment_queries(queries) -> int:
 
 
 def _send_to(people, data=PDF):
-    with (
-        mock.patch.object(
-            deliveries, "stored_attachment", wraps=deliveries.stored_attachment
-        ) as store,
-        mock.patch.object(storage, "read", wraps=storage.read) as read,
-        CaptureQueriesContext(connection) as queries,
-    ):
+    with counted_attachment_work() as (store, read), CaptureQueriesContext(connection) as queries:
         sent = _send_all(people, data)
     assert all(d.status == DeliveryStatus.SENT for d in sent)
     return store.call_count, read.call_count, _attachment_queries(queries)
@@ -108,7 +100,7 @@ def test_retrying_a_batch_reads_its_shared_file_once(smtp_server, settings, pers
     failed = _send_all(people)
     assert all(d.status == DeliveryStatus.FAILED for d in failed)
     settings.MAILERS = smtp_settings(smtp_server.port)
-    with mock.patch.object(storage, "read", wraps=storage.read) as read:
+    with counted_attachment_work() as (_, read):
         assert retry_failed_emails(force=True)["sent"] == 4
     assert read.call_count == 1
     assert _received(smtp_server) == [PDF] * len(smtp_server.messages)
@@ -138,3 +130,19 @@ def test_the_last_row_takes_its_file_after_the_commit_and_a_rollback_keeps_it(
     for callback in callbacks:  # the commit: one callback checks for other rows and deletes
         callback()
     assert not default_storage.exists(name)
+
+
+def test_sending_again_to_someone_not_reached_reuses_the_stored_file(
+    smtp_server, settings, person_factory
+):
+    settings.MAILERS = smtp_settings(free_port())  # nothing listens
+    (first,) = _send_all([person_factory("Ann", email="ann@example.org")])
+    first.status = DeliveryStatus.NOT_REACHED  # as after its last attempt
+    first.save(update_fields=["status"])
+    settings.MAILERS = smtp_settings(smtp_server.port)
+    with counted_attachment_work() as (store, read):
+        fresh = retry_delivery(first, None)
+    assert fresh.status == DeliveryStatus.SENT
+    assert fresh.attachments.get().file.name == first.attachments.get().file.name
+    assert (store.call_count, read.call_count) == (0, 1)  # read once, to send it
+    assert _received(smtp_server) == [PDF]

@@ -116,20 +116,12 @@ def test_a_send_without_stored_pdfs_renders_each_once_and_keeps_them(
 
 
 def test_a_send_stores_each_pdf_once_and_never_reads_it_back(report, alice, fresh_storage):
-    from unittest import mock
-
-    from cairn.lib import storage
     from cairn.outreach.models import DeliveryAttachment
-    from cairn.outreach.services import deliveries
+    from tests.outreach.conftest import counted_attachment_work
 
     services.approve(report, alice)
     report = services.publish(report, alice)
-    with (
-        mock.patch.object(
-            deliveries, "stored_attachment", wraps=deliveries.stored_attachment
-        ) as store,
-        mock.patch.object(storage, "read", wraps=storage.read) as read,
-    ):
+    with counted_attachment_work() as (store, read):
         outcome = send_report(report, alice, audience="attendees")
     rows = DeliveryAttachment.objects.all()
     assert outcome["sent"] > 2 and rows.count() > 2

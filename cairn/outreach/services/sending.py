@@ -43,9 +43,7 @@ def _html_from_text(text: str) -> str:
     return linebreaks(escape(text))
 
 
-def _email_for(
-    delivery: Delivery, read: Callable[[str], bytes] = storage.read
-) -> mail.EmailMultiAlternatives:
+def _email_for(delivery: Delivery, read: Callable[[str], bytes]) -> mail.EmailMultiAlternatives:
     person = delivery.person
     link = unsubscribe_url(person, delivery.purpose)
     footer = _("To stop receiving %(purpose)s by email, open: %(link)s") % {
@@ -140,7 +138,7 @@ def send_email_delivery(
     connection: Any = None,
     *,
     connect_error: Exception | None = None,
-    read: Callable[[str], bytes] = storage.read,
+    read: Callable[[str], bytes] | None = None,
 ) -> bool:
     """Try once to hand the email to the mail server; record what happened. `read` gives
     the bytes of a stored attachment (`storage.reader` shares them across a batch)."""
@@ -150,7 +148,7 @@ def send_email_delivery(
     try:
         if connect_error is not None:
             raise connect_error
-        msg = _email_for(delivery, read)
+        msg = _email_for(delivery, read or storage.read)
         if connection is None:
             connection = mail.mailers.default
         connection.send_messages([msg])

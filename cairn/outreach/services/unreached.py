@@ -14,7 +14,7 @@ from cairn.outreach.models import (
     DeliveryAttachment,
     DeliveryStatus,
 )
-from cairn.outreach.services.deliveries import Attachments, _build_delivery
+from cairn.outreach.services.deliveries import _build_delivery
 from cairn.outreach.services.errors import OutreachError
 from cairn.outreach.services.sending import send_email_delivery
 
@@ -39,9 +39,7 @@ def retry_delivery(delivery: Delivery, user: Any) -> Delivery:
     if person is None:
         raise OutreachError(_("This person's details were erased."))
     person.refresh_from_db()
-    attachments = Attachments(
-        (a.filename, a.read(), a.mimetype) for a in delivery.attachments.all()
-    )
+    attachments = list(delivery.attachments.all())
     with transaction.atomic():
         fresh = _build_delivery(
             person,
@@ -56,7 +54,17 @@ def retry_delivery(delivery: Delivery, user: Any) -> Delivery:
         )
         fresh.save()
         if attachments and fresh.status != DeliveryStatus.NOT_REACHED:
-            DeliveryAttachment.objects.bulk_create(attachments.rows_for(fresh))
+            # The same stored files: nothing to read, hash or store again.
+            DeliveryAttachment.objects.bulk_create(
+                DeliveryAttachment(
+                    delivery=fresh,
+                    filename=a.filename,
+                    mimetype=a.mimetype,
+                    file=a.file.name,
+                    sha256=a.sha256,
+                )
+                for a in attachments
+            )
         delivery.status = DeliveryStatus.RESOLVED
         delivery.reason = _("Sent again as delivery %(pk)d") % {"pk": fresh.pk}
         delivery.save(update_fields=["status", "reason"])
