@@ -6,7 +6,7 @@ from itertools import count
 import pytest
 from django.utils import timezone
 
-from cairn.events.models import BreakoutTheme, Event, EventFormat, EventStatus
+from cairn.events.models import BreakoutGroup, BreakoutTheme, Event, EventFormat, EventStatus
 from cairn.members.models import (
     Channel,
     ConsentPurpose,
@@ -72,3 +72,15 @@ def event(db) -> Event:
 
 def themes(event: Event) -> dict[str, BreakoutTheme]:
     return {t.name: t for t in event.breakout_themes.all()}
+
+
+@pytest.fixture
+def rooms(event, bob, charlie):
+    """Two breakout rooms: one led by bob (facilitator), one with charlie as a member."""
+    themes = list(event.breakout_themes.all())
+    led = BreakoutGroup.objects.create(
+        event=event, theme=themes[0], name="Technology 1", facilitator=bob.person
+    )
+    other = BreakoutGroup.objects.create(event=event, theme=themes[1], name="Sustainability 1")
+    other.members.add(charlie.person)
+    return led, other

@@ -4,19 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cairn.core.roles import Role
-from cairn.events.models import BreakoutGroup
 from tests.conftest import make_user
-
-
-@pytest.fixture
-def rooms(event, bob, charlie):
-    themes = list(event.breakout_themes.all())
-    led = BreakoutGroup.objects.create(
-        event=event, theme=themes[0], name="Technology 1", facilitator=bob.person
-    )
-    other = BreakoutGroup.objects.create(event=event, theme=themes[1], name="Sustainability 1")
-    other.members.add(charlie.person)
-    return led, other
 
 
 def board_urls(group):

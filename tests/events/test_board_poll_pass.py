@@ -2,7 +2,6 @@
 database in one query: whatever ends a session's right to read the room stops the notes at
 once, in every web process, without anything having to forget the pass."""
 
-import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.sessions.models import Session
@@ -17,17 +16,6 @@ from cairn.core.roles import Role
 from cairn.events.models import BreakoutGroup
 from cairn.events.services import board
 from tests.conftest import make_user
-
-
-@pytest.fixture
-def rooms(event, bob, charlie):
-    themes = list(event.breakout_themes.all())
-    led = BreakoutGroup.objects.create(
-        event=event, theme=themes[0], name="Technology 1", facilitator=bob.person
-    )
-    other = BreakoutGroup.objects.create(event=event, theme=themes[1], name="Sustainability 1")
-    other.members.add(charlie.person)
-    return led, other
 
 
 def notes_url(group) -> str:
