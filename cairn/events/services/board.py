@@ -36,7 +36,9 @@ def can_use_board(user: Any, group: BreakoutGroup) -> bool:
     """Coordinators everywhere; everyone else only on a group they lead or sit in.
 
     A facilitator's role lets them lead groups, not read every group's board:
-    boards carry authors' names and draft events' discussions.
+    boards carry authors' names and draft events' discussions. The poll pass re-checks
+    these rules in one written-out query (_still_holds_sql): a rule changed here must be
+    changed there too; test_the_one_query_check_agrees_with_the_full_check compares them.
     """
     allowed = getattr(group, "_board_users", None)
     if allowed is not None and user.pk in allowed:
