@@ -330,7 +330,6 @@ def registration_outcome(event_id: int) -> tuple[int, int]:
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
-    polls: list[float] = field(default_factory=list)
     # (when it was sent, how long it took): polls after the opening are told apart below.
     poll_times: list[tuple[float, float]] = field(default_factory=list)
     started: float = 0.0
@@ -354,7 +353,6 @@ async def timed(tally: Tally, kind: str, call, ok=(200, 201, 204, 302, 304)):
     elapsed = time.perf_counter() - start
     tally.latencies.append(elapsed)
     if kind == "poll":
-        tally.polls.append(elapsed)
         tally.poll_times.append((start, elapsed))
     if status not in ok:
         tally.error(f"{kind}: HTTP {status}")
@@ -584,7 +582,7 @@ def run_setting(
         "note_visible_p95_s": round(percentile(visible, 95), 2) if visible else None,
         "overfilled": overfilled,
         "duplicates": duplicates,
-        "poll_p95_ms": round(1000 * percentile(tally.polls, 95), 1),
+        "poll_p95_ms": round(1000 * percentile([e for _, e in tally.poll_times], 95), 1),
         # Every board opens within the first 3 s (its first poll takes the full check) while
         # most first registrations arrive: polls sent after OPENING_SECONDS show what the
         # event costs once that queue has drained; None when the setting is not longer.

@@ -18,9 +18,7 @@ def visible_events(user: Any, *, counted: bool = True) -> QuerySet[Event]:
                 "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
             )
         )
-    if role_of(user) == Role.COORDINATOR:
-        return qs
-    return qs.exclude(status=EventStatus.DRAFT)
+    return qs if _sees_drafts(user) else qs.exclude(status=EventStatus.DRAFT)
 
 
 def visible_event(user: Any, pk: int) -> Event | None:
@@ -29,6 +27,11 @@ def visible_event(user: Any, pk: int) -> Event | None:
     event = Event.objects.filter(pk=pk).first()
     if event is None:
         return None
-    if event.status == EventStatus.DRAFT and role_of(user) != Role.COORDINATOR:
+    if event.status == EventStatus.DRAFT and not _sees_drafts(user):
         return None
     return event
+
+
+def _sees_drafts(user: Any) -> bool:
+    """Drafts are the coordinators' until they open; every other event is everyone's."""
+    return role_of(user) == Role.COORDINATOR

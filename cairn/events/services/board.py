@@ -25,6 +25,7 @@ from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.services import record_contribution
 from cairn.core.roles import Role, is_signed_in, role_of
 from cairn.events.models import BreakoutGroup
+from cairn.lib.sql import col, table
 from cairn.members.models import Consent, ConsentPurpose, Person
 
 
@@ -178,12 +179,6 @@ def _still_holds_sql(session_model: Any) -> str:
     person = BreakoutGroup.members.field.related_model
     in_room = BreakoutGroup.members.through
     in_groups = user_model.groups.through
-
-    def table(model: Any) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    def col(model: Any, name: str) -> str:
-        return connection.ops.quote_name(model._meta.get_field(name).column)
 
     return f"""
         SELECT u.{col(user_model, "password")} FROM {table(user_model)} u

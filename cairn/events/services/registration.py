@@ -31,6 +31,7 @@ from cairn.events.models import (
     RegistrationChannel,
     RegistrationStatus,
 )
+from cairn.lib.sql import col, table
 from cairn.members import services as member_services
 from cairn.members.models import Channel, ConsentMethod, ConsentPurpose, Person
 
@@ -281,12 +282,6 @@ def _repeat_sql(by: str) -> str:
     # Written out, not built with the ORM: it answers most of the registration POSTs when
     # places are scarce (50 a second at a busy opening), and compiling it through the ORM
     # cost several times the query. Names come from the models, so they follow them.
-    def table(model: Any) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    def col(model: Any, name: str) -> str:
-        return connection.ops.quote_name(model._meta.get_field(name).column)
-
     r, p, e, b = Registration, Person, Event, BreakoutPreference
     whose = {"person": f"r.{col(r, 'person')}", "user": f"p.{col(p, 'user')}"}[by]
     return f"""
