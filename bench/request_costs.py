@@ -107,7 +107,7 @@ def measure(app, counter, kind: str, requests, expect: tuple[int, ...]) -> dict:
     if kind in PROFILE:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
     for prepare in requests:
         env = prepare()
         if profiler:
