@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -260,3 +261,34 @@ def test_the_newest_note_id_is_the_rooms_own_and_0_for_an_empty_room(rooms):
         .first()
         .pk
     )
+
+
+def test_the_rooms_other_members_are_sent_the_same_new_notes_without_reading_them_again(
+    client, rooms, charlie
+):
+    _led, other = rooms
+    dora = make_user("dora", Role.MEMBER)
+    other.members.add(dora.person)
+    doras = Client()
+    with_pass(client, charlie, other)
+    with_pass(doras, dora, other)
+    post_note(other, "We need more buses")
+    first = client.get(notes_url(other))
+    assert first.status_code == 200 and b"more buses" in first.content
+    with CaptureQueriesContext(connection) as seen:
+        second = doras.get(notes_url(other))
+    assert second.content == first.content
+    assert len(seen.captured_queries) == 1  # the check alone: each member is still checked
+    # Someone who has left the room is refused before any kept fragment is looked at.
+    other.members.remove(dora.person)
+    assert doras.get(notes_url(other)).status_code == 403
+
+
+def test_a_newer_note_is_sent_at_once_not_a_kept_fragment(client, rooms, charlie):
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    post_note(other, "We need more buses")
+    assert b"more buses" in client.get(notes_url(other)).content
+    post_note(other, "And trams")
+    again = client.get(notes_url(other))
+    assert b"more buses" in again.content and b"And trams" in again.content
