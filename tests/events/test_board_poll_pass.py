@@ -292,3 +292,24 @@ def test_a_newer_note_is_sent_at_once_not_a_kept_fragment(client, rooms, charlie
     post_note(other, "And trams")
     again = client.get(notes_url(other))
     assert b"more buses" in again.content and b"And trams" in again.content
+
+
+def test_opening_the_board_gives_its_first_poll_the_pass(client, rooms, charlie):
+    # The board's script polls from the page: that first poll needs no check of its own.
+    _led, other = rooms
+    client.force_login(charlie)
+    assert client.get(reverse("events:group", args=[other.event_id, other.pk])).status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert board.poll_pass(key, other.event_id, other.pk) is not None
+    board.last_note_id(other.pk)
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(notes_url(other)).status_code == 204
+    assert len(seen.captured_queries) == 0
+
+
+def test_a_board_refused_gives_no_pass(client, rooms, charlie):
+    led, _other = rooms
+    client.force_login(charlie)
+    assert client.get(reverse("events:group", args=[led.event_id, led.pk])).status_code == 403
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert board.poll_pass(key, led.event_id, led.pk) is None
