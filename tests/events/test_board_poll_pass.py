@@ -200,28 +200,12 @@ def test_a_first_poll_from_a_session_of_a_retired_login_method_takes_the_full_ch
     assert client.get(notes_url(other)).status_code == 302
 
 
-def test_a_first_poll_reads_the_session_row_without_the_orm_and_as_django_would(
-    client, rooms, charlie
-):
-    # Its one read of the session gives the pass Django's own load of the session gives.
-    _led, other = rooms
-    client.force_login(charlie)
-    key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    assert board.first_pass(key, None) == board.pass_from_session(client.session)
-    assert board.first_pass(key, None) == {
-        "user": charlie.pk,
-        "hash": User.objects.get(pk=charlie.pk).get_session_auth_hash(),
-    }
-    assert board.first_pass("no-such-session-key", None) is None
-
-
 def test_a_first_poll_from_an_expired_session_is_sent_to_log_in(client, rooms, charlie):
     _led, other = rooms
     client.force_login(charlie)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     Session.objects.filter(session_key=key).update(expire_date=timezone.now())
     post_note(other, "A private thought")
-    assert board.first_pass(key, None) is None
     response = client.get(notes_url(other))
     assert response.status_code == 302 and b"private" not in response.content
     assert board.poll_pass(key, other.event_id, other.pk) is None
@@ -234,7 +218,6 @@ def test_a_first_poll_whose_session_row_was_tampered_with_names_no_one(client, r
     row = Session.objects.get(session_key=key)
     # Signed with another key: the signature no longer matches what it says.
     Session.objects.filter(pk=key).update(session_data=row.session_data[:-3] + "xyz")
-    assert board.first_pass(key, None) is None
     post_note(other, "A private thought")
     assert client.get(notes_url(other)).status_code == 302
 
