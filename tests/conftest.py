@@ -78,12 +78,25 @@ def charlie(db) -> User:
 
 @pytest.fixture
 def demo(db):
-    from cairn.site.demo import load_demo
-
-    assert load_demo()
+    """The demo network, built once per test process and copied in for each test after
+    (tests/snapshots.py): loading it takes seconds, and a hundred tests use it."""
     from cairn.events.models import Event
+    from cairn.site.demo import load_demo
+    from tests.snapshots import built_once
 
+    def build() -> None:
+        assert load_demo()
+
+    built_once("demo", build)
     return Event.objects.order_by("pk").first()
+
+
+@pytest.fixture(autouse=True)
+def _demo_first(request):
+    """A test that uses the demo gets it before any other fixture writes a row, so the
+    database it starts from is the one the copy was made from (tests/snapshots.py)."""
+    if "demo" in request.fixturenames:
+        request.getfixturevalue("demo")
 
 
 @pytest.fixture(autouse=True)
