@@ -10,7 +10,8 @@ per request. CPU time is what other work on a shared machine inflates least; the
 database server's own CPU is not in it (see bench/load.py's srv/cli figures for that).
 
 Kinds, with their share of bench/load.py's ~230 requests a second at 500 participants:
-poll-unchanged (~105/s), poll-new (a poll that brings one new note, ~58/s),
+poll-unchanged (~105/s), poll-new (a poll that brings one new note, ~58/s: the first of
+the room's members to poll for it, ~8/s, renders it; poll-new-kept: the others, ~50/s),
 register-repeat and register-new (50/s together, mostly repeats), note (~8/s),
 public (5/s), and poll-first (a session's first poll of a room, the full check).
 """
@@ -107,7 +108,7 @@ def measure(app, counter, kind: str, requests, expect: tuple[int, ...]) -> dict:
     if kind in PROFILE:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
     for prepare in requests:
         env = prepare()
         if profiler:
@@ -216,6 +217,20 @@ def main(argv: list[str] | None = None) -> int:
         return environ("GET", f"{notes_url}?after={note.pk - 1}", members[1 + i[0] % 7], fetch=True)
 
     results.append(measure(app, counter, "poll-new", [new_note] * repeat, (200,)))
+
+    # The same note polled by another member of the room, after one member already had it
+    # (six of the seven polls that bring each note at a live event).
+    kept = board.post_note(group, "A note the whole room polls for", user=author)
+    client = call(
+        app, environ("GET", f"{notes_url}?after={kept.pk - 1}", members[1], fetch=True), counter
+    )
+    assert client[0] == 200
+
+    def new_note_kept(i=[0]):  # noqa: B006
+        i[0] += 1
+        return environ("GET", f"{notes_url}?after={kept.pk - 1}", members[1 + i[0] % 7], fetch=True)
+
+    results.append(measure(app, counter, "poll-new-kept", [new_note_kept] * repeat, (200,)))
 
     def note(i=[0]):  # noqa: B006
         i[0] += 1

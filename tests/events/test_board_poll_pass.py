@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -197,3 +198,97 @@ def test_a_first_poll_from_a_session_of_a_retired_login_method_takes_the_full_ch
     session.save()
     assert board.pass_from_session(session) is None
     assert client.get(notes_url(other)).status_code == 302
+
+
+def test_a_first_poll_reads_the_session_row_without_the_orm_and_as_django_would(
+    client, rooms, charlie
+):
+    # Its one read of the session gives the pass Django's own load of the session gives.
+    _led, other = rooms
+    client.force_login(charlie)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert board.first_pass(key, None) == board.pass_from_session(client.session)
+    assert board.first_pass(key, None) == {
+        "user": charlie.pk,
+        "hash": User.objects.get(pk=charlie.pk).get_session_auth_hash(),
+    }
+    assert board.first_pass("no-such-session-key", None) is None
+
+
+def test_a_first_poll_from_an_expired_session_is_sent_to_log_in(client, rooms, charlie):
+    _led, other = rooms
+    client.force_login(charlie)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+    post_note(other, "A private thought")
+    assert board.first_pass(key, None) is None
+    response = client.get(notes_url(other))
+    assert response.status_code == 302 and b"private" not in response.content
+    assert board.poll_pass(key, other.event_id, other.pk) is None
+
+
+def test_a_first_poll_whose_session_row_was_tampered_with_names_no_one(client, rooms, charlie):
+    _led, other = rooms
+    client.force_login(charlie)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    row = Session.objects.get(session_key=key)
+    # Signed with another key: the signature no longer matches what it says.
+    Session.objects.filter(pk=key).update(session_data=row.session_data[:-3] + "xyz")
+    assert board.first_pass(key, None) is None
+    post_note(other, "A private thought")
+    assert client.get(notes_url(other)).status_code == 302
+
+
+def test_the_newest_note_id_is_the_rooms_own_and_0_for_an_empty_room(rooms):
+    led, other = rooms
+    assert board.last_note_id(other.pk) == 0
+    post_note(other, "First")
+    post_note(led, "In the other room")
+    newest = other.contributions.order_by("-pk").first()
+    post_note(other, "Second")
+    board.cache.delete(board._last_key(other.pk))
+    assert board.last_note_id(other.pk) == other.contributions.order_by("-pk").first().pk
+    assert board.last_note_id(other.pk) != newest.pk
+    # A contribution of the room that is not a board note is not one.
+    record_contribution(
+        text="Typed up afterwards", channel=ContributionChannel.CHAT, breakout_group=other
+    )
+    board.cache.delete(board._last_key(other.pk))
+    assert (
+        board.last_note_id(other.pk)
+        == other.contributions.filter(channel=ContributionChannel.BREAKOUT_NOTE)
+        .order_by("-pk")
+        .first()
+        .pk
+    )
+
+
+def test_the_rooms_other_members_are_sent_the_same_new_notes_without_reading_them_again(
+    client, rooms, charlie
+):
+    _led, other = rooms
+    dora = make_user("dora", Role.MEMBER)
+    other.members.add(dora.person)
+    doras = Client()
+    with_pass(client, charlie, other)
+    with_pass(doras, dora, other)
+    post_note(other, "We need more buses")
+    first = client.get(notes_url(other))
+    assert first.status_code == 200 and b"more buses" in first.content
+    with CaptureQueriesContext(connection) as seen:
+        second = doras.get(notes_url(other))
+    assert second.content == first.content
+    assert len(seen.captured_queries) == 1  # the check alone: each member is still checked
+    # Someone who has left the room is refused before any kept fragment is looked at.
+    other.members.remove(dora.person)
+    assert doras.get(notes_url(other)).status_code == 403
+
+
+def test_a_newer_note_is_sent_at_once_not_a_kept_fragment(client, rooms, charlie):
+    _led, other = rooms
+    with_pass(client, charlie, other)
+    post_note(other, "We need more buses")
+    assert b"more buses" in client.get(notes_url(other)).content
+    post_note(other, "And trams")
+    again = client.get(notes_url(other))
+    assert b"more buses" in again.content and b"And trams" in again.content

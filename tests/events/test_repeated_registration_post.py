@@ -141,3 +141,31 @@ def test_a_draft_event_takes_no_registration_from_a_member(client, charlie, alic
     client.force_login(alice)  # a coordinator sees the draft, which is not open yet
     assert "not open" in said(post(client, event))
     assert not Registration.objects.exists()
+
+
+def test_a_first_registration_asks_once_whether_it_repeats_one(client, charlie, event):
+    # The view has just asked (by login); the service does not ask again (by person).
+    client.force_login(charlie)
+    with CaptureQueriesContext(connection) as seen:
+        response = post(client, event, {"access_needs": "Captions"})
+    assert said(response) == "You are registered."
+    repeat_checks = [q for q in seen.captured_queries if "events_breakoutpreference" in q["sql"]]
+    assert len(repeat_checks) == 1
+
+
+def test_registering_when_told_it_changes_something_is_right_even_when_it_does_not(
+    charlie, event, person_factory
+):
+    # checked_unchanged only skips the lock-free shortcut: the locked path keeps the place.
+    first = register(event.pk, charlie.person, access_needs="Captions")
+    again = register(event.pk, charlie.person, access_needs="Captions", checked_unchanged=True)
+    assert again.pk == first.pk and again.status == RegistrationStatus.REGISTERED
+    assert again.queued_at == first.queued_at
+    assert Registration.objects.filter(person=charlie.person).count() == 1
+    for _ in range(event.capacity - 1):
+        register(event.pk, person_factory(), checked_unchanged=True)
+    late = register(event.pk, person_factory(), checked_unchanged=True)
+    assert late.status == RegistrationStatus.WAITLISTED
+    assert (
+        Registration.objects.filter(status=RegistrationStatus.REGISTERED).count() == event.capacity
+    )

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cairn.core.roles import member_required
@@ -97,7 +99,7 @@ def group_notes(request: HttpRequest, pk: int, gid: int) -> HttpResponse:
     # No pass yet (the first poll, or after a restart: every open board at once). The user
     # and password digest the session names are checked in the same one query; only a
     # session it does not clear takes the full check, which answers why (log in, 403, 404).
-    held = board.pass_from_session(request.session)
+    held = board.first_pass(session_key, request.session)
     if held is not None and board.pass_still_holds(session_key, held, pk, gid):
         board.renew_poll_pass(session_key, held, pk, gid)
         last = board.last_note_id(gid)
@@ -123,13 +125,29 @@ def _poll_headers(response: HttpResponse, gid: int, last: int) -> HttpResponse:
     return response
 
 
+# Every member of a room polls for the same new note, a few seconds apart: the fragment that
+# brings it is the same for all of them (rendered without the request), so it is kept a
+# moment under the room, the note polled after, the newest note and the language, and the
+# room's other members are sent it without reading or rendering the notes again. Each of them
+# has passed the check first; a newer note is another key. Kept briefly, as the page would
+# show an edited or erased name no later than that.
+NOTES_FRAGMENT_SECONDS = 5
+
+
 def _new_notes(gid: int, after: int, last: int) -> HttpResponse:
-    notes = list(board.notes(gid, after))
-    if not notes:
-        return _unchanged(gid, last, last)
-    # The fragment needs no context processors (user, messages, nonce): rendered without
-    # the request, it reads nothing more than its notes.
-    html = render_to_string("events/_notes.html", {"notes": notes})
+    key = (
+        f"board:notes:{gid}:{after}:{last}:{get_language()}:{timezone.get_current_timezone_name()}"
+    )
+    html = cache.get(key)
+    if html is None:
+        notes = list(board.notes(gid, after))
+        if not notes:
+            return _unchanged(gid, last, last)
+        # The fragment needs no context processors (user, messages, nonce): rendered without
+        # the request, it reads nothing more than its notes.
+        html = render_to_string("events/_notes.html", {"notes": notes})
+        if notes[-1].pk >= last:  # never keep, under `last`, a fragment that lacks it
+            cache.set(key, html, NOTES_FRAGMENT_SECONDS)
     return _poll_headers(HttpResponse(html), gid, last)
 
 

@@ -49,8 +49,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(event)
     if plain is not None and not plain[1]:
-        # Nothing ranked: the form, built from the event's themes, would read the same.
-        return _register(request, event, person, plain[0], [])
+        # Nothing ranked: the form, built from the event's themes, would read the same; and
+        # repeated_registration above has just found that these would change something.
+        return _register(request, event, person, plain[0], [], checked_unchanged=True)
     form = forms.RegistrationForm(request.POST or None, themes=event.breakout_themes.all())
     if request.method == "POST" and form.is_valid():
         return _register(
@@ -64,11 +65,21 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _register(
-    request: HttpRequest, event: Event, person: Person, access_needs: str, preferences: list[int]
+    request: HttpRequest,
+    event: Event,
+    person: Person,
+    access_needs: str,
+    preferences: list[int],
+    *,
+    checked_unchanged: bool = False,
 ) -> HttpResponse:
     try:
         registration = reg_services.register(
-            event.pk, person, access_needs=access_needs, preferences=preferences
+            event.pk,
+            person,
+            access_needs=access_needs,
+            preferences=preferences,
+            checked_unchanged=checked_unchanged,
         )
     except reg_services.RegistrationError as exc:
         messages.error(request, str(exc))
