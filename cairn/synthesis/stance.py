@@ -6,6 +6,10 @@ a question mark or an opening question word wins, then suggestion cues
 challenge cues. A negation flips the cue that follows it within a few words
 ("no problems", "couldn't fault", "not helpful"), as VADER does; a negation
 with no cue after it ("the doctor didn't listen") counts as a challenge.
+Sides (for or against a statement's subject, for splitting themes) also
+read money "better spent" elsewhere as against, and a statement opening on
+its subject taken away ("without X, ...", "if we ended X, ...") as for X
+when it names the harms that would follow.
 Good enough to sort a report into what went well and what to do next; a
 person reviews it (``evals/score_stance.py`` scores it against human codes).
 """
@@ -142,7 +146,9 @@ _CHALLENGE = _lex(
     "drawbacks obsolete hinder hinders impede impedes interfere interferes interfering "
     "deny denies denied overpopulation overpopulated overcrowding overcrowded congestion "
     "persecution demoralization disservice problematic fruitless disparity "
-    "destruction devastation exclusion segregation"
+    "destruction devastation exclusion segregation distractions conflicts threats wars fears "
+    "isolation isolate isolates isolating deprive deprives deprived deprivation strips "
+    "redundant incompatible wasted wasting predators homelessness misery hypocritical"
 )
 # A verb that takes away what follows flips it: "reduces bullying", "prevents crime".
 _REDUCERS = _lex(
@@ -150,7 +156,9 @@ _REDUCERS = _lex(
     "eliminated prevent prevents prevented preventing stop stops avoid avoids avoiding "
     "alleviate alleviates lessen lessens lower lowers fight fights tackle tackles combat "
     "combats minimise minimises minimize minimizes ease eases end ends removes remove "
-    "free preclude precludes cut cuts less fewer verhindern verhindert reduziert vermeidet weniger"
+    "free preclude precludes cut cuts less fewer mitigate mitigates mitigated deter deters "
+    "deterred curb curbs curbed counter counters counteract counteracts relieve relieves "
+    "verhindern verhindert reduziert vermeidet weniger"
 )
 # A negation flips the next cue within this many words ("never had a problem");
 # alone it is a challenge ("the doctor didn't listen"), unless it is a pronoun
@@ -161,7 +169,7 @@ _NEGATORS = _lex(
 )
 _NEGATION_REACH = 3
 _UNFLIPPED = frozenset(["better", "enough"])
-_QUIET_NEGATORS = frozenset(["nothing", "none", "nobody", "no"])
+_QUIET_NEGATORS = frozenset(["nothing", "none", "nobody", "no", "without"])
 # Answers such as "Nothing" or "No" say there is nothing to improve: not a challenge.
 _NOTHING = frozenset(["nothing", "no", "none", "n/a", "na", "nil", "nothing really"])
 
@@ -169,7 +177,7 @@ _NOTHING = frozenset(["nothing", "no", "none", "n/a", "na", "nil", "nothing real
 # "Nothing could be better", "you cannot improve": praise, in any position.
 _NO_BETTER = re.compile(
     r"\b(?:not|no|nothing|cannot|can't|couldn't|could not|don't|didn't|won't|wouldn't|never|"
-    r"hardly|nicht|nichts|kein|keine)\b[^,.;!?]{0,40}?\b(?:better|improve|improved|"
+    r"hardly|nicht|nichts|kein|keine)\b(?:(?!because\b|weil\b)[^,.;!?]){0,40}?\b(?:better|improve|improved|"
     r"improvement|fault|complain|moan|criticise|criticize|besser|verbessern)\b"
 )
 # "Don't know", "not sure": no side at all.
@@ -193,6 +201,10 @@ def read(text: str) -> tuple[Stance, int, int]:
         return "other", 0, 0
     # Stance shows in the opening; long texts are judged on their first part.
     lowered = stripped[:600].casefold().replace("’", "'")
+    # Typed apostrophes vary ("can`t", "don´t"); the lexicons spell them "'".
+    # (``in`` first: ``replace`` and ``translate`` cost more on every text.)
+    if "`" in lowered or "´" in lowered:
+        lowered = lowered.replace("`", "'").replace("´", "'")
     cache: list[tuple[int, int]] = []
 
     def polarity() -> tuple[int, int]:
@@ -349,6 +361,38 @@ _NEEDED = re.compile(
 )
 
 
+# The money or effort "would be better spent" elsewhere, on "more important
+# things": an argument against the subject, whatever good words follow.
+_ELSEWHERE = re.compile(
+    r"\b(?:better|best|more wisely)\s+(?:be\s+)?(?:spent|used|invested)\b"
+    r"|\bmore\s+(?:important|pressing|urgent|worthy|worthwhile)\s+"
+    r"(?:things|issues|causes|priorities|problems|matters|areas|needs)\b"
+    r"|\bthings\s+that\s+(?:truly\s+|really\s+)?matter\b"
+    r"|\bbesser\s+(?:investiert|ausgegeben|eingesetzt)\b"
+    r"|\bwichtigere\s+(?:dinge|probleme|themen|aufgaben)\b"
+)
+# Words one of those phrases must hold: a cheap test before the search.
+_ELSEWHERE_HINTS = ("spent", "used", "invested", "more ", "matter", "besser", "wichtigere")
+
+
+# A statement opening on the subject taken away ("without X, ...", "if we
+# ended X, ...", "if we didn't have X, ...") argues by what losing it would
+# bring: the harms it then names speak for X, the goods against it.
+_REMOVED = re.compile(
+    r"\W*(?:without|ohne)\b"
+    r"|\W*if\s+(?:we|you|they|people|there|society)\s+(?:don't|do\s+not|didn't|did\s+not|"
+    r"no\s+longer|can't|cannot|could\s+not|couldn't)\s+(?:have|had|allow|keep|use|were|was)\b"
+    r"|\W*if\s+(?:we|you|they|people|society|governments?)\s+(?:end|ended|ban|banned|abolish|"
+    r"abolished|close|closed|remove|removed|lose|lost|scrap|scrapped|stop|stopped|"
+    r"get\s+rid\s+of|got\s+rid\s+of|abandon|abandoned|eliminate|eliminated|fight|fought|"
+    r"prohibit|prohibited|outlaw|outlawed)\b"
+    r"|\W*if\s+(?:\w+\s+){1,5}(?:was|were|is|are|got|gets)\s+(?:abolished|abandoned|banned|"
+    r"ended|removed|closed|scrapped|eliminated|prohibited|outlawed|taken\s+away)\b"
+    r"|\W*if\s+(?:not|no)\b"
+    r"|\W*wenn\s+(?:es\s+)?(?:kein|keine|keinen)\b"
+)
+
+
 def _proposal_side(lowered: str) -> int:
     """The side of the first proposal in the text, 0 when there is none or it names no action."""
     m = _PROPOSAL.search(lowered)
@@ -428,7 +472,12 @@ def _side(
     proposed = _proposal_side(lowered)
     if proposed:
         return proposed, proposed
+    if any(h in lowered for h in _ELSEWHERE_HINTS) and _ELSEWHERE.search(lowered):
+        return -1, 0
     pos, neg = polarity()
+    if _REMOVED.match(lowered):
+        # "Without X, ... would collapse": the harm named is of losing X.
+        pos, neg = neg, pos
     return (pos > neg) - (neg > pos), 0
 
 

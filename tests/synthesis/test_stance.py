@@ -104,6 +104,28 @@ def test_reviewers_cases(text: str, stance: str) -> None:
         ("Cameras mean less crime", 1),
         ("It is the most cost effective way", 1),
         ("New towns alleviate the overpopulation of cities", 1),
+        # a typed apostrophe is an apostrophe: "can`t see any problem" is for it
+        ("If parents agree, I can`t see any problem with it", 1),
+        ("Child acting is fine, I don´t see any problem", 1),
+        # "mitigates", "deters", "curbs" take a harm away as "reduces" does
+        ("Affirmative action mitigates racism", 1),
+        ("Capital punishment deters crime", 1),
+        # harms the lexicon once missed
+        ("Homeschooling leads to isolation", -1),
+        ("It deprives children of a normal childhood", -1),
+        # money "better spent" elsewhere, "more important things": against it
+        ("There are more important things to spend public funds on, like health care", -1),
+        ("The money would be better spent on schools and hospitals", -1),
+        ("Das Geld wäre in Schulen besser investiert", -1),
+        # opening on the subject taken away: the harms that follow speak for it
+        ("Without child actors, many films simply couldn't be made", 1),
+        ("If we end affirmative action, discrimination will return", 1),
+        ("If guns were banned, violent crime would rise", 1),
+        ("Ohne Radwege ist die Straße gefährlich", 1),
+        # "without" alone names no harm: "learn without shootings" is praise
+        ("Home schooling is a safe place to learn without school shootings", 1),
+        # a negation reaches no "better" past "because"
+        ("We should not adopt austerity because the better path is to invest in people", -1),
         # German
         ("Der Radweg sollte nicht entfernt werden", 1),
         ("Die Parkplätze sollten abgeschafft werden", -1),
