@@ -55,6 +55,7 @@ def warm_site() -> Any:
     that request is one of hundreds arriving at once (every open board polls)."""
     from django.urls import get_resolver
 
+    # Local: the site is built after collectstatic, so WhiteNoise indexes the collected files.
     from cairn.wsgi import application
 
     resolver = get_resolver()
