@@ -215,6 +215,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
+# Django's database sessions, read with one written-out query (cairn/accounts/sessions.py).
+SESSION_ENGINE = "cairn.accounts.sessions"
 if REDIS_URL:
     CACHES = {
         "default": {

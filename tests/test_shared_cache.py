@@ -41,9 +41,7 @@ def _settings(**env: str) -> str:
 
 
 def test_without_redis_each_process_keeps_its_own_cache_and_sessions_are_in_the_database():
-    assert _settings() == (
-        "django.core.cache.backends.locmem.LocMemCache django.contrib.sessions.backends.db"
-    )
+    assert _settings() == ("django.core.cache.backends.locmem.LocMemCache cairn.accounts.sessions")
 
 
 def test_with_redis_the_cache_is_shared_and_sessions_are_read_through_it():

@@ -200,28 +200,12 @@ def test_a_first_poll_from_a_session_of_a_retired_login_method_takes_the_full_ch
     assert client.get(notes_url(other)).status_code == 302
 
 
-def test_a_first_poll_reads_the_session_row_without_the_orm_and_as_django_would(
-    client, rooms, charlie
-):
-    # Its one read of the session gives the pass Django's own load of the session gives.
-    _led, other = rooms
-    client.force_login(charlie)
-    key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    assert board.first_pass(key, None) == board.pass_from_session(client.session)
-    assert board.first_pass(key, None) == {
-        "user": charlie.pk,
-        "hash": User.objects.get(pk=charlie.pk).get_session_auth_hash(),
-    }
-    assert board.first_pass("no-such-session-key", None) is None
-
-
 def test_a_first_poll_from_an_expired_session_is_sent_to_log_in(client, rooms, charlie):
     _led, other = rooms
     client.force_login(charlie)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     Session.objects.filter(session_key=key).update(expire_date=timezone.now())
     post_note(other, "A private thought")
-    assert board.first_pass(key, None) is None
     response = client.get(notes_url(other))
     assert response.status_code == 302 and b"private" not in response.content
     assert board.poll_pass(key, other.event_id, other.pk) is None
@@ -234,7 +218,6 @@ def test_a_first_poll_whose_session_row_was_tampered_with_names_no_one(client, r
     row = Session.objects.get(session_key=key)
     # Signed with another key: the signature no longer matches what it says.
     Session.objects.filter(pk=key).update(session_data=row.session_data[:-3] + "xyz")
-    assert board.first_pass(key, None) is None
     post_note(other, "A private thought")
     assert client.get(notes_url(other)).status_code == 302
 
@@ -292,3 +275,24 @@ def test_a_newer_note_is_sent_at_once_not_a_kept_fragment(client, rooms, charlie
     post_note(other, "And trams")
     again = client.get(notes_url(other))
     assert b"more buses" in again.content and b"And trams" in again.content
+
+
+def test_opening_the_board_gives_its_first_poll_the_pass(client, rooms, charlie):
+    # The board's script polls from the page: that first poll needs no check of its own.
+    _led, other = rooms
+    client.force_login(charlie)
+    assert client.get(reverse("events:group", args=[other.event_id, other.pk])).status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert board.poll_pass(key, other.event_id, other.pk) is not None
+    board.last_note_id(other.pk)
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(notes_url(other)).status_code == 204
+    assert len(seen.captured_queries) == 0
+
+
+def test_a_board_refused_gives_no_pass(client, rooms, charlie):
+    led, _other = rooms
+    client.force_login(charlie)
+    assert client.get(reverse("events:group", args=[led.event_id, led.pk])).status_code == 403
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert board.poll_pass(key, led.event_id, led.pk) is None

@@ -92,3 +92,43 @@ def test_published_reports_are_listed_for_everyone_and_drafts_are_not(
     client.force_login(charlie)
     body = client.get("/reports/published/").content.decode()
     assert report.get_public_url() in body
+
+
+def test_the_public_article_is_rendered_once_per_publication_not_per_reader(
+    client, report, alice, monkeypatch
+):
+    from cairn.reports import views
+
+    services.approve(report, alice)
+    services.publish(report, alice)
+    rendered = []
+    real = views.renderers.with_svg
+    monkeypatch.setattr(views.renderers, "with_svg", lambda doc: rendered.append(1) or real(doc))
+    first = client.get(report.get_public_url()).content.decode()
+    second = client.get(report.get_public_url()).content.decode()
+    assert len(rendered) == 1
+    assert "<svg" in second and "Voices by channel" in second and report.title in second
+    assert "&lt;svg" not in second  # kept as markup, not escaped text
+    assert (
+        first.split("<article", 1)[1].split("</article>")[0]
+        == (second.split("<article", 1)[1].split("</article>")[0])
+    )
+
+
+def test_publishing_again_shows_the_new_version_at_once(client, report, alice):
+    services.approve(report, alice)
+    services.publish(report, alice)
+    assert (
+        "Words of the second edition." not in client.get(report.get_public_url()).content.decode()
+    )
+    services.edit_section(
+        section(report, "Thank you"),
+        alice,
+        heading="Thank you",
+        body="Words of the second edition.",
+    )
+    services.approve(report, alice)
+    services.publish(report, alice)
+    assert "Words of the second edition." in client.get(report.get_public_url()).content.decode()
+    services.unpublish(report, alice)
+    assert client.get(report.get_public_url()).status_code == 404

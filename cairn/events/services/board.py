@@ -110,30 +110,6 @@ def grant_poll_pass(session_key: str | None, user: Any, event_id: int, group_id:
         cache.set(_pass_key(session_key, event_id, group_id), held, POLL_PASS_SECONDS)
 
 
-def first_pass(session_key: str | None, session: Any) -> dict | None:
-    """pass_from_session for a poll without a pass, which needs nothing else of its session.
-
-    Where sessions are kept in the database alone, their row is read with one written-out
-    query (the ORM's compilation of that read cost as much as the check that follows it);
-    elsewhere (cached_db: the cache holds them) through the session as Django reads it."""
-    if not session_key or settings.SESSION_ENGINE != _DB_SESSIONS:
-        return pass_from_session(session)
-    store = import_module(_DB_SESSIONS).SessionStore
-    model = store.get_model_class()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.{col(model, 'session_data')} FROM {table(model)} s "  # noqa: S608
-            f"WHERE s.{col(model, 'session_key')} = %s AND s.{col(model, 'expire_date')} > %s",
-            [session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
-        )
-        found = cursor.fetchone()
-    # As the store reads it: a row it cannot decode (tampered, another key) names no one.
-    return None if found is None else pass_from_session(store().decode(found[0]))
-
-
-_DB_SESSIONS = "django.contrib.sessions.backends.db"
-
-
 def pass_from_session(session: Any) -> dict | None:
     """The user and password digest a session names, as a pass for pass_still_holds to
     check, without loading the user as django.contrib.auth would; None when the session
