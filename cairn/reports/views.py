@@ -1,13 +1,11 @@
+import functools
+
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -430,30 +428,30 @@ def published_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/published.html", {"page_obj": paginate(request, reports)})
 
 
-# The article of a published report (its text, quotes and charts) is the published snapshot's
-# alone, the same for every reader: rendered once per publication and language and kept, not
-# for each of the visitors reading it during a live event. The page around it (navigation,
-# the CSP nonce) is rendered per request. Publishing again stamps a new published_at, a new
-# key; taking it down answers 404 before the cache is read. Kept a minute, as a backstop
-# for a snapshot changed some other way (the admin, a shell).
+# How long the public article is kept: a backstop for a snapshot changed some other way
+# (the admin, a shell).
 ARTICLE_SECONDS = 60
 
 
 def public_report(request: HttpRequest, slug: str) -> HttpResponse:
-    """Published reports are for everyone, funders included: no login."""
+    """Published reports are for everyone, funders included: no login.
+
+    The article (text, quotes, charts) is the published snapshot's alone, the same for every
+    reader, so the template keeps it in Django's fragment cache per publication and language
+    and does not draw the charts again for each visitor of a live event; the page around it
+    (navigation, the CSP nonce) is rendered per request. Publishing again stamps a new
+    published_at, a new key; taking it down answers 404 before the template is reached."""
     report = _published(slug)
-    stamp = report.published_at.timestamp() if report.published_at else ""
-    key = f"reports:article:{report.pk}:{stamp}:{get_language()}"
-    article = cache.get(key)
-    if article is None:
-        doc = renderers.with_svg(report.published_doc)
-        article = render_to_string("reports/_article.html", {"doc": doc})
-        cache.set(key, article, ARTICLE_SECONDS)
     return render(
         request,
         "reports/public.html",
-        # Markup Cairn rendered from the snapshot's escaped text, as the include did.
-        {"report": report, "doc": report.published_doc, "article": mark_safe(article)},  # noqa: S308
+        {
+            "report": report,
+            "doc": report.published_doc,
+            # Called by the template only when the cache has no article.
+            "doc_with_charts": functools.partial(renderers.with_svg, report.published_doc),
+            "article_seconds": ARTICLE_SECONDS,
+        },
     )
 
 
