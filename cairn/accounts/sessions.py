@@ -9,28 +9,21 @@ Django's own: only the read differs.
 from typing import Any
 
 from django.contrib.sessions.backends import db
-from django.db import connection
-from django.utils import timezone
 
-from cairn.lib.sql import col, table
+from cairn.lib.sql import col, first_row, now, table
 
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Any:
         key = self.session_key  # None when absent or malformed, as Django's store reads it
-        found = None
-        if key is not None:
-            model = self.model
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT s.{col(model, 'session_data')} FROM {table(model)} s "  # noqa: S608
-                    f"WHERE s.{col(model, 'session_key')} = %s "
-                    f"AND s.{col(model, 'expire_date')} > %s",
-                    [key, connection.ops.adapt_datetimefield_value(timezone.now())],
-                )
-                found = cursor.fetchone()
-        if found is None:
+        model = self.model
+        found = key and first_row(
+            f"SELECT s.{col(model, 'session_data')} FROM {table(model)} s "  # noqa: S608
+            f"WHERE s.{col(model, 'session_key')} = %s AND s.{col(model, 'expire_date')} > %s",
+            [key, now()],
+        )
+        if not found:
             self._session_key = None  # as Django's store: a new session, under a new key
             return None
         # What load() reads of it; the expiry is in the query.
-        return self.model(session_key=key, session_data=found[0])
+        return model(session_key=key, session_data=found[0])

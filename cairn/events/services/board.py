@@ -15,9 +15,7 @@ from django.contrib.auth import (
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
@@ -25,7 +23,7 @@ from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.services import record_contribution
 from cairn.core.roles import Role, is_signed_in, role_of
 from cairn.events.models import BreakoutGroup
-from cairn.lib.sql import col, table
+from cairn.lib.sql import col, first_row, now, table
 from cairn.members.models import Consent, ConsentPurpose, Person
 
 
@@ -151,19 +149,17 @@ def pass_still_holds(session_key: str, held: dict, event_id: int, group_id: int)
     session_model = _session_model()
     if session_model is None:
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _still_holds_sql(session_model),
-            [
-                held["user"],
-                session_key,
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                group_id,
-                event_id,
-                Role.COORDINATOR.group_name,
-            ],
-        )
-        found = cursor.fetchone()
+    found = first_row(
+        _still_holds_sql(session_model),
+        [
+            held["user"],
+            session_key,
+            now(),
+            group_id,
+            event_id,
+            Role.COORDINATOR.group_name,
+        ],
+    )
     if found is None:
         return False
     user = get_user_model()(pk=held["user"], password=found[0])
@@ -282,14 +278,12 @@ def last_note_id(group_id: int) -> int:
         # (without a shared cache, each process for itself), and compiling it through the
         # ORM cost twice the query. The same index scan as .order_by("-pk").first().
         c = Contribution
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT c.{col(c, 'id')} FROM {table(c)} c "  # noqa: S608
-                f"WHERE c.{col(c, 'breakout_group')} = %s AND c.{col(c, 'channel')} = %s "
-                f"ORDER BY c.{col(c, 'id')} DESC LIMIT 1",
-                [group_id, ContributionChannel.BREAKOUT_NOTE],
-            )
-            found = cursor.fetchone()
+        found = first_row(
+            f"SELECT c.{col(c, 'id')} FROM {table(c)} c "  # noqa: S608
+            f"WHERE c.{col(c, 'breakout_group')} = %s AND c.{col(c, 'channel')} = %s "
+            f"ORDER BY c.{col(c, 'id')} DESC LIMIT 1",
+            [group_id, ContributionChannel.BREAKOUT_NOTE],
+        )
         last = found[0] if found else 0
         cache.set(key, last, LAST_NOTE_SECONDS)
     return last

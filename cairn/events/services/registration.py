@@ -14,7 +14,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from cairn.events.models import (
     RegistrationChannel,
     RegistrationStatus,
 )
-from cairn.lib.sql import col, table
+from cairn.lib.sql import col, first_row, table
 from cairn.members import services as member_services
 from cairn.members.models import Channel, ConsentMethod, ConsentPurpose, Person
 
@@ -231,12 +231,9 @@ def _held_and_taken(event_id: int, person_id: int) -> tuple[int | None, int]:
     """The person's registration for the event (its pk, whatever its status) and the
     places taken (places_taken), in one query: read with the event locked, each query there
     makes every other registration for the event wait a little longer."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _held_and_taken_sql(),
-            [event_id, person_id, event_id, RegistrationStatus.REGISTERED],
-        )
-        found, taken = cursor.fetchone()
+    found, taken = first_row(
+        _held_and_taken_sql(), [event_id, person_id, event_id, RegistrationStatus.REGISTERED]
+    )
     return found, taken
 
 
@@ -291,11 +288,9 @@ def _unchanged(
 ) -> tuple[int, str] | None:
     """The pk and status of the registration for the event, found by its person or its
     person's login ("person", "user"), when registering again would change nothing."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _repeat_sql(by), [event_id, who, RegistrationStatus.CANCELLED, EventStatus.OPEN]
-        )
-        found = cursor.fetchone()
+    found = first_row(
+        _repeat_sql(by), [event_id, who, RegistrationStatus.CANCELLED, EventStatus.OPEN]
+    )
     if found is None:
         return None
     pk, kept_status, kept_needs, has_preferences = found
