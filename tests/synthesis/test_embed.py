@@ -119,3 +119,86 @@ def test_static_model_word_by_word_equals_model2vec() -> None:
     fast = embed.l2_normalise(embed.static_wordwise(model, texts))
     slow = embed.l2_normalise(model.encode(texts, show_progress_bar=False))
     assert np.allclose(fast, slow, atol=1e-5)
+
+
+def test_the_full_minilm_embedder_keeps_each_vector_with_its_text() -> None:
+    # The real class is otherwise replaced by FakeMiniLM, which once hid an encode that
+    # asked the model for model2vec's attributes and failed on every call. The model here
+    # is a stand-in whose vector spells out its text, so a row out of place shows.
+    torch = pytest.importorskip("torch")
+
+    class ShapeOfText(torch.nn.Module):
+        device = torch.device("cpu")
+
+        def get_embedding_dimension(self) -> int:
+            return 3
+
+        def preprocess(self, texts: list[str]) -> dict:
+            return {"shape": torch.tensor([[len(t), t.count("o"), 1.0] for t in texts])}
+
+        def forward(self, features: dict) -> dict:
+            return {"sentence_embedding": features["shape"] * 2}
+
+    emb = embed.SentenceTransformerEmbedder(batch_size=4)
+    emb._model = ShapeOfText()
+    texts = [("o" * (i % 7)) + "x" * (i % 5) for i in range(23)]
+    seen: list[float] = []
+    vectors = emb.encode(texts, progress=lambda stage, frac: seen.append(frac))
+    expected = np.array([[len(t), t.count("o"), 1.0] for t in texts], dtype=np.float32)
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    assert np.allclose(vectors, expected, atol=1e-6)
+    assert seen[-1] == 1.0 and emb.encode([]).shape == (0, 3)
+
+
+def test_hybrid_side_by_side_on_an_accelerator_gives_the_same_vectors(
+    contextual: FakeMiniLM,
+) -> None:
+    texts = [f"the bus to {place} is late" for place in ("town", "school", "clinic", "park")]
+    sequential = HybridEmbedder(static=contextual).encode(texts)
+    contextual.on_accelerator = True
+    side_by_side = HybridEmbedder(static=contextual).encode(texts)
+    assert np.array_equal(sequential, side_by_side)
+
+
+def test_batches_tokenised_ahead_equal_the_models_own_preprocessing() -> None:
+    # The fast path builds features from the Rust tokenizer's ids on threads; they must be
+    # the tensors the model's own preprocess() would give, batch by batch and in order.
+    torch = pytest.importorskip("torch")
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    words = ["[PAD]", "[UNK]", "the", "bus", "is", "late", "again", "clinic", "helps"]
+    rust = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
+    rust.pre_tokenizer = pre_tokenizers.Whitespace()
+
+    class Slow:
+        backend_tokenizer = rust
+        pad_token, pad_token_id = "[PAD]", 0
+
+        def __call__(self, texts: list[str]) -> dict:
+            ids = [rust.encode(t).ids[:4] for t in texts]
+            width = max(len(i) for i in ids)
+            rows = [i + [0] * (width - len(i)) for i in ids]
+            mask = [[1] * len(i) + [0] * (width - len(i)) for i in ids]
+            return {
+                "input_ids": torch.tensor(rows),
+                "attention_mask": torch.tensor(mask),
+                "token_type_ids": torch.zeros((len(ids), width), dtype=torch.int64),
+                "modality": "text",
+            }
+
+    class Model:
+        tokenizer = Slow()
+        max_seq_length = 4
+
+        def preprocess(self, texts: list[str]) -> dict:
+            return self.tokenizer(texts)
+
+    texts = ["the bus is late again and again", "clinic helps", "the clinic", "bus", "late"] * 7
+    batches = [texts[i : i + 3] for i in range(0, len(texts), 3)]
+    ahead = list(embed._tokenised_ahead(Model(), batches))
+    assert len(ahead) == len(batches)
+    for batch, got in zip(batches, ahead, strict=True):
+        want = Model().preprocess(batch)
+        assert got.keys() == want.keys() and got["modality"] == "text"
+        for key in ("input_ids", "attention_mask", "token_type_ids"):
+            assert torch.equal(got[key], want[key]), key
