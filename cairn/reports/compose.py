@@ -426,7 +426,7 @@ def cross_cutting(themes: list[Theme], already: set[int] | None = None) -> Draft
             None,
         )
         if chosen is not None:
-            line += f": {as_reported(chosen.text)}"
+            line += f": {as_reported(chosen.text, index=len(d.cited))}"
             d.cited.add(chosen.contribution_id)
         else:
             line += "."
@@ -457,7 +457,10 @@ def by_stance(
         return None
     d = Draft(key, heading)
     d.paragraphs.append([(lead, [])])
-    d.paragraphs.append([(f"- {as_reported(a.text)}", [a.contribution_id]) for a in rows[:5]])
+    # Numbered so that quoted bullets one after another do not open with the same words.
+    d.paragraphs.append(
+        [(f"- {as_reported(a.text, index=i)}", [a.contribution_id]) for i, a in enumerate(rows[:5])]
+    )
     return d
 
 

@@ -44,3 +44,10 @@ def test_a_theme_named_after_a_statement_is_not_followed_by_the_same_words(seed_
         if line.startswith(f"- {label} (")
     )
     assert line.count(label) == 1, line
+
+
+def test_quoted_bullets_of_a_section_do_not_all_open_with_the_same_words(report):
+    for section in report.sections.all():
+        bullets = [line for line in section.body.splitlines() if line.startswith("- ")]
+        openings = [line.split("“")[0] for line in bullets if "“" in line]
+        assert all(a != b for a, b in zip(openings, openings[1:], strict=False)), section.body
