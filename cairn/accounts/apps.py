@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Local: apps.py is imported before any model may be.
-        from cairn.accounts.services import follow_person_email
+        from allauth.account.signals import password_reset
+
+        from cairn.accounts.services import follow_person_email, password_reset_by_link
         from cairn.members.signals import person_email_changed
 
         def _follow(sender: object, *, person, old: str, new: str, actor, **kwargs) -> None:
@@ -19,3 +21,9 @@ class AccountsConfig(AppConfig):
         person_email_changed.connect(
             _follow, weak=False, dispatch_uid="accounts.follow_person_email"
         )
+
+        def _reset(sender: object, *, user, **kwargs) -> None:
+            password_reset_by_link(user)
+
+        # After a reset by emailed link the new password works at once, locked out or not.
+        password_reset.connect(_reset, weak=False, dispatch_uid="accounts.password_reset_by_link")

@@ -69,11 +69,14 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             # The code exists only now: keep it for the next page, which shows it once.
             request.session[SESSION_CODE] = {"person": person.pk, "code": issued.code}
             return redirect("accounts:invite_sent", pk=person.pk)
-    problems = {value: services.invite_problem(person, value) for value in InviteChannel.values}
+    # Not "problems": that name is the error summary's list of messages (includes/error_summary.html).
+    channel_problems = {
+        value: services.invite_problem(person, value) for value in InviteChannel.values
+    }
     return render(
         request,
         "accounts/invite.html",
-        {"p": person, "form": form, "problems": problems},
+        {"p": person, "form": form, "channel_problems": channel_problems},
     )
 
 

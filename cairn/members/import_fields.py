@@ -40,6 +40,8 @@ FIELDS: dict[str, str] = {
     "attendee_status": _("Attendee status (cancelled and refunded rows are left out)"),
     "email_optin_time": _("Email opt-in time (becomes newsletter consent on that date)"),
     "email_optin_ip": _("Email opt-in IP address (noted with the consent)"),
+    "email_unsub_time": _("Email unsubscribe time (withdraws newsletter consent on that date)"),
+    "email_unsub_reason": _("Email unsubscribe reason (noted with the withdrawal; joined)"),
     "refuse_email": _("Do not email (yes records a refusal of email)"),
     "refuse_post": _("Do not post (yes records a refusal of letters)"),
     "refuse_phone": _("Do not phone (yes records a refusal of calls)"),
@@ -56,7 +58,7 @@ CONSENT_FIELDS = {
     "consent_research": ConsentPurpose.RESEARCH,
     "consent_quote": ConsentPurpose.QUOTE,
 }
-MULTI_COLUMN_FIELDS = {"address", "home_address"}
+MULTI_COLUMN_FIELDS = {"address", "home_address", "email_unsub_reason"}
 NAME_FIELDS = {"first_name", "full_name"}
 
 SYNONYMS: dict[str, list[str]] = {
@@ -212,6 +214,10 @@ _MORE_SYNONYMS: dict[str, list[str]] = {
     "attendee_status": ["attendee status", "registration status", "ticket status"],
     "email_optin_time": ["optin time"],
     "email_optin_ip": ["optin ip"],
+    # Mailchimp's export of unsubscribed contacts (UNSUB_REASON_OTHER: the words given
+    # when the reason is "Other").
+    "email_unsub_time": ["unsub time"],
+    "email_unsub_reason": ["unsub reason", "unsub reason other"],
     # CiviCRM's privacy flags (1 = do not), and the plain names a spreadsheet uses.
     "refuse_email": ["do not email", "no email"],
     "refuse_post": ["do not mail", "do not post", "no post"],

@@ -187,6 +187,7 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
     raw: dict[str, str] = {}
     address_parts: list[str] = []
     home_parts: list[str] = []
+    unsub_reasons: list[str] = []
     extra = [c for c in cells[len(headers) :] if c]
     for header, cell in zip(headers, cells, strict=False):
         target = mapping.get(header, "")
@@ -196,6 +197,8 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
             address_parts.append(cell)
         elif target == "home_address":
             home_parts.append(cell)
+        elif target == "email_unsub_reason":
+            unsub_reasons.append(cell)
         else:
             raw[target] = cell
     if not raw.get("postcode") and (home_parts or raw.get("home_postcode")):
@@ -259,6 +262,20 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
             consent_note = f"Opted in {raw['email_optin_time']}"
             if raw.get("email_optin_ip"):
                 consent_note += f" from {raw['email_optin_ip']}"
+            consent_note = consent_note[:300]
+    if raw.get("email_unsub_time"):
+        # Mailchimp's export of unsubscribed contacts still carries their opt-in time:
+        # the unsubscribe came after it and is the choice that stands.
+        try:
+            consent_date = F.parse_date(raw["email_unsub_time"][:10])
+        except F.CellError as error:
+            errors.append(f"{F.FIELDS['email_unsub_time']}: {error}")
+        else:
+            consents[str(ConsentPurpose.NEWSLETTERS)] = False
+            consent_method = ConsentMethod.EMAIL
+            consent_note = f"Unsubscribed {raw['email_unsub_time']}"
+            if unsub_reasons:
+                consent_note += f": {': '.join(unsub_reasons)}"
             consent_note = consent_note[:300]
     refused: list[str] = []
     for key, channel in F.REFUSAL_FIELDS.items():
@@ -393,6 +410,7 @@ class _Known:
     organisation_name: str
     consents: dict[str, bool]
     refused_channels: set[str] = field(default_factory=set)
+    withdrawn: dict[str, Any] = field(default_factory=dict)  # purpose -> when
 
     @property
     def full_name(self) -> str:
@@ -411,11 +429,14 @@ def _known_people(ids: list[int]) -> dict[int, _Known]:
     if not ids:
         return {}
     consents: dict[int, dict[str, bool]] = {pk: {} for pk in ids}
+    withdrawn: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
     # The same order as person.consents.all(), so a repeated purpose resolves the same way.
-    for person_id, purpose, granted in Consent.objects.filter(person_id__in=ids).values_list(
-        "person_id", "purpose", "granted"
-    ):
+    for person_id, purpose, granted, recorded_at in Consent.objects.filter(
+        person_id__in=ids
+    ).values_list("person_id", "purpose", "granted", "recorded_at"):
         consents[person_id][purpose] = granted
+        if not granted:
+            withdrawn[person_id][purpose] = recorded_at
     refused: dict[int, set[str]] = {pk: set() for pk in ids}
     for person_id, channel in ChannelConsent.objects.filter(
         person_id__in=ids, granted=False
@@ -423,7 +444,11 @@ def _known_people(ids: list[int]) -> dict[int, _Known]:
         refused[person_id].add(channel)
     return {
         row["id"]: _Known(
-            row, row.pop("organisation__name") or "", consents[row["id"]], refused[row["id"]]
+            row,
+            row.pop("organisation__name") or "",
+            consents[row["id"]],
+            refused[row["id"]],
+            withdrawn[row["id"]],
         )
         for row in Person.objects.filter(pk__in=ids).values(*_PERSON_COLUMNS, "organisation__name")
     }
@@ -449,6 +474,8 @@ def _changes(person: _Known, row: ParsedRow) -> list[str]:
         changes.append(f"organisation: {current_org or '—'} → {row.organisation}")
     granted = person.consents
     for purpose, answer in row.consents.items():
+        if _keeps_withdrawal(row, answer, person.withdrawn.get(purpose)):
+            continue
         if granted.get(purpose) != answer:
             changes.append(f"consent {purpose}: {'yes' if answer else 'no'}")
     for channel in row.refused_channels:
@@ -817,6 +844,18 @@ def _create_organisations(
         existing.organisations[org.name.lower()] = org.pk
 
 
+def _keeps_withdrawal(row: ParsedRow, answer: bool, withdrawn_at: Any) -> bool:
+    """Whether a consent the person withdrew stays withdrawn although the row grants it.
+
+    A list exported before someone unsubscribed (Mailchimp's audience keeps its old
+    opt-in times) must not sign them up again: only a grant dated after the withdrawal
+    overturns it; an undated one never does.
+    """
+    if not answer or withdrawn_at is None:
+        return False
+    return row.consent_date is None or row.consent_date <= timezone.localdate(withdrawn_at)
+
+
 def _consent_time(row: ParsedRow, now: Any) -> Any:
     if row.consent_date is None:
         return now
@@ -973,17 +1012,20 @@ def _write(
                         note=row.consent_note,
                     )
                 )
-            elif consent.granted != granted:
+            elif consent.granted != granted and not _keeps_withdrawal(
+                row, granted, None if consent.granted else consent.recorded_at
+            ):
                 consent.granted = granted
-                consent.method = ConsentMethod.IMPORT
+                consent.method = row.consent_method or ConsentMethod.IMPORT
                 consent.recorded_at = _consent_time(row, now)
+                consent.note = row.consent_note
                 consent_updates.append(consent)
     if updated_people and changed_fields:
         for person in updated_people:
             person.updated_at = now
         Person.objects.bulk_update(updated_people, [*changed_fields, "updated_at"])
     if consent_updates:
-        Consent.objects.bulk_update(consent_updates, ["granted", "method", "recorded_at"])
+        Consent.objects.bulk_update(consent_updates, ["granted", "method", "recorded_at", "note"])
     Consent.objects.bulk_create(consents)
     ChannelConsent.objects.bulk_create(refusals)
     return created_ids

@@ -247,3 +247,20 @@ def test_an_email_address_another_login_uses_stays_with_that_login(alice, erin):
         services.accept_invite(issued.invite, username="erin", password=None)
     user = services.accept_invite(issued.invite, username="erin", password="a-long-passphrase")
     assert not user.emailaddress_set.exists()
+
+
+@pytest.mark.django_db
+def test_the_invitation_page_shows_no_problem_before_anything_is_sent(client, alice, erin):
+    # The page lists why each channel might not work beside it; that list once reached
+    # the form's error summary too, so every fresh page opened on "There is a problem".
+    erin.phone = ""
+    erin.save()
+    client.force_login(alice)
+    page = client.get(reverse("accounts:invite", args=[erin.pk])).content.decode()
+    assert "There is no phone number on file for this person." in page
+    assert "data-error-summary" not in page
+    assert "There is a problem" not in page
+    # A refusal still shows in the summary, with its reason.
+    page = client.post(reverse("accounts:invite", args=[erin.pk]), {"channel": "phone"})
+    summary = page.content.decode().split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert "There is no phone number on file for this person." in summary

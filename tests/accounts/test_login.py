@@ -116,3 +116,37 @@ def test_a_new_email_address_is_verified_by_an_emailed_link(client, dora):
     client.post(link.group(1))
     address.refresh_from_db()
     assert address.verified
+
+
+def _reset_by_link(client, address: str, password: str) -> None:
+    client.post(reverse("account_reset_password"), {"email": address})
+    link = re.search(r"https?://\S+/password/reset/key/\S+", mail.outbox[-1].body).group(0)
+    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"password1": password, "password2": password}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_member_locked_out_resets_the_password_by_email_and_logs_in_at_once(client, dora):
+    from cairn.core.models import AuditEntry
+
+    for _ in range(5):
+        client.post(reverse("login"), {"login": "dora", "password": "wrong"})
+    locked = client.post(reverse("login"), {"login": "dora", "password": "pw-dora"})
+    assert locked.status_code == 429
+    # The locked-out page shows the ways on: a reset link by email, or a login code.
+    page = locked.content.decode()
+    assert reverse("account_reset_password") in page
+    assert reverse("account_request_login_code") in page
+
+    _reset_by_link(client, "dora@example.org", "a-new-long-passphrase")
+    client.logout()
+    for login in ("dora", "dora@example.org"):
+        response = client.post(
+            reverse("login"), {"login": login, "password": "a-new-long-passphrase"}
+        )
+        assert response.status_code == 302, login
+        client.logout()
+    assert AuditEntry.objects.filter(action="account.password_reset").count() == 1

@@ -138,3 +138,42 @@ def test_an_eventbrite_report_registers_its_attendees_for_a_chosen_event(db, cap
     call_command("register-attendees", str(event.pk), str(path))  # again: nothing new
     assert "already registered: 2" in capsys.readouterr().out
     assert Registration.objects.count() == 2
+
+
+def test_mailchimp_unsubscribed_export_records_withdrawn_newsletter_consent(db):
+    report = run_import(_data("mailchimp_unsubscribed.csv"), "unsubscribed.csv", apply=True)
+    assert report.ok and report.created == 2
+    assert report.mapping["UNSUB_TIME"] == "email_unsub_time"
+    rhea = Person.objects.get(email="rhea@example.org")
+    consent = Consent.objects.get(person=rhea, purpose="newsletters")
+    # They opted in in 2019 and unsubscribed in 2021: the later choice is the one kept.
+    assert not consent.granted
+    assert consent.recorded_at.date().isoformat() == "2021-06-03"
+    assert consent.note.startswith("Unsubscribed 2021-06-03 18:22:09")
+    assert "I no longer want to receive these emails" in consent.note
+    sam = Person.objects.get(email="sam@example.org")
+    assert not Consent.objects.get(person=sam, purpose="newsletters").granted
+    assert "Too many emails" in Consent.objects.get(person=sam, purpose="newsletters").note
+
+
+def test_mailchimp_unsubscribed_export_withdraws_consent_of_someone_on_file(db):
+    from tests.conftest import grant_consent
+
+    rhea = Person.objects.create(first_name="Rhea", last_name="Stone", email="rhea@example.org")
+    grant_consent(rhea, "newsletters")
+    report = run_import(_data("mailchimp_unsubscribed.csv"), "unsubscribed.csv", apply=True)
+    assert report.updated == 1
+    consent = Consent.objects.get(person=rhea, purpose="newsletters")
+    assert not consent.granted and consent.note.startswith("Unsubscribed 2021-06-03")
+
+
+def test_reimporting_an_audience_export_does_not_resubscribe_someone_who_unsubscribed(db):
+    from cairn.outreach.services.consent import unsubscribe, unsubscribe_token
+
+    run_import(_data("mailchimp_audience.csv"), "members_export.csv", apply=True)
+    maya = Person.objects.get(email="maya@example.org")
+    unsubscribe(unsubscribe_token(maya, "newsletters"))  # the link in one of Cairn's emails
+    again = run_import(_data("mailchimp_audience.csv"), "members_export.csv", apply=True)
+    consent = Consent.objects.get(person=maya, purpose="newsletters")
+    assert not consent.granted and consent.note == "Unsubscribe link"
+    assert again.updated == 0 and again.unchanged == 2

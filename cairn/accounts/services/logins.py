@@ -128,12 +128,35 @@ def _reset_password(invite: Invite, person: Person, password: str | None) -> Use
             address.save(update_fields=["verified"])
     _use_up(invite, person)
     # A member locked out after forgetting their password can use the new one at once.
-    from axes.utils import reset as reset_lockouts
-
-    for name in {user.get_username().lower(), (user.email or "").lower()} - {""}:
-        reset_lockouts(username=name)
+    lift_lockouts(user)
     audit.record(user, "account.password_set", person, _("New password set from an invitation"))
     return user
+
+
+def lift_lockouts(user: User) -> None:
+    """Forget the failed logins Axes counted against this login, under its username and
+    every email address it logs in with."""
+    # Local: axes.utils reads its settings and models when imported.
+    from axes.utils import reset as reset_lockouts
+
+    names = {user.get_username(), user.email or ""}
+    names |= set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    for name in {name.strip().lower() for name in names} - {""}:
+        reset_lockouts(username=name)
+
+
+def password_reset_by_link(user: User) -> None:
+    """A login's owner chose a new password from an emailed reset link: the lock that
+    their failed attempts set no longer guards anything, so the new password works now
+    (the locked-out page sends people to that link)."""
+    lift_lockouts(user)
+    person = Person.objects.filter(user=user).first()
+    audit.record(
+        user,
+        "account.password_reset",
+        person if person is not None else user,
+        _("New password set from an emailed reset link"),
+    )
 
 
 def follow_person_email(person: Person, *, old: str, new: str, actor: Any) -> None:
