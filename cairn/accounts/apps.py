@@ -11,8 +11,12 @@ class AccountsConfig(AppConfig):
         # Local: apps.py is imported before any model may be.
         from allauth.account.signals import password_reset
 
-        from cairn.accounts.services import follow_person_email, password_reset_by_link
-        from cairn.members.signals import person_email_changed
+        from cairn.accounts.services import (
+            follow_person_email,
+            password_reset_by_link,
+            refuse_erasing_last_coordinator,
+        )
+        from cairn.members.signals import person_email_changed, person_erasing
 
         def _follow(sender: object, *, person, old: str, new: str, actor, **kwargs) -> None:
             follow_person_email(person, old=old, new=new, actor=actor)
@@ -27,3 +31,10 @@ class AccountsConfig(AppConfig):
 
         # After a reset by emailed link the new password works at once, locked out or not.
         password_reset.connect(_reset, weak=False, dispatch_uid="accounts.password_reset_by_link")
+
+        def _erasing(sender: object, *, person, **kwargs) -> None:
+            refuse_erasing_last_coordinator(person)
+
+        person_erasing.connect(
+            _erasing, weak=False, dispatch_uid="accounts.refuse_erasing_last_coordinator"
+        )
