@@ -2,11 +2,12 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cairn.lib.safety import id_param
 from cairn.members.models import Channel, ConsentPurpose, Sector
 from cairn.outreach.audience import audience_sources
-from cairn.outreach.merge import MERGE_FIELDS, unknown_fields
+from cairn.outreach.merge import MERGE_FIELDS, about_fields, unknown_fields
 from cairn.outreach.models import CallOutcomeKind
 
 
@@ -47,15 +48,45 @@ class ComposeForm(forms.Form):
             )
         self.order_fields(["subject", "body", "purpose", "sector", "region", *keys, "channel"])
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        unknown = unknown_fields(body)
+    def _known_fields_only(self, text: str) -> str:
+        unknown = unknown_fields(text)
         if unknown:
             raise forms.ValidationError(
                 _("Unknown merge field: %(fields)s")
                 % {"fields": ", ".join("{" + f + "}" for f in unknown)}
             )
-        return body
+        return text
+
+    def clean_subject(self):
+        return self._known_fields_only(self.cleaned_data["subject"])
+
+    def clean_body(self):
+        return self._known_fields_only(self.cleaned_data["body"])
+
+    def clean(self):
+        data = super().clean()
+        sources = audience_sources()
+        if any(data.get(source.key) for source in sources):
+            return data
+        for name in ("body", "subject"):
+            used = about_fields(data.get(name) or "")
+            if used and sources:
+                self.add_error(
+                    name,
+                    ngettext(
+                        "%(fields)s is filled in from the event chosen under “%(label)s”: "
+                        "choose one, or take it out.",
+                        "%(fields)s are filled in from the event chosen under “%(label)s”: "
+                        "choose one, or take them out.",
+                        len(used),
+                    )
+                    % {
+                        "fields": " and ".join("{" + f + "}" for f in used),
+                        "label": sources[0].label,
+                    },
+                )
+                break
+        return data
 
     def audience_dict(self) -> dict:
         data = self.cleaned_data

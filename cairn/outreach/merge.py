@@ -23,6 +23,10 @@ MERGE_FIELDS = (
     "network",
 )
 
+# Filled from the record a message is about (the event of "Registered for event"): with
+# no record chosen they would go out blank.
+ABOUT_FIELDS = ("event", "event_date")
+
 
 def merge_values(person: Person, context: Mapping[str, str] | None = None) -> dict[str, str]:
     """The person's values, then the caller's context for the fields about the subject."""
@@ -54,3 +58,9 @@ def fill(template: str, values: dict[str, str], *, html: bool = False) -> str:
 
 def unknown_fields(template: str) -> list[str]:
     return sorted({m for m in FIELD.findall(template) if m not in MERGE_FIELDS})
+
+
+def about_fields(template: str) -> list[str]:
+    """The fields about the message's record that ``template`` uses, in their order."""
+    used = set(FIELD.findall(template))
+    return [name for name in ABOUT_FIELDS if name in used]

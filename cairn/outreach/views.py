@@ -139,16 +139,21 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 def _preview(form: ComposeForm, audience: Audience) -> dict:
     people = audience.people()
+    # Counted and shown as sending will treat them: those without consent for the
+    # purpose or a way to reach them by their channel are listed as not reached.
+    reached = services.reachable(people, form.cleaned_data["purpose"])
     by_channel = {
         row["preferred_channel"]: row["n"]
-        for row in people.values("preferred_channel").annotate(n=Count("id")).order_by()
+        for row in reached.values("preferred_channel")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
     }
     samples = []
     about = audience.about()
     for channel, label in Channel.choices:
-        person = people.filter(preferred_channel=channel).first()
-        if person is None:
+        if not by_channel.get(channel):
             continue
+        person = reached.filter(preferred_channel=channel).first()
         values = merge_values(person, merge_context_for(about))
         sample = Delivery(
             person=person,
@@ -167,14 +172,14 @@ def _preview(form: ComposeForm, audience: Audience) -> dict:
                 "script": call_script(sample) if channel == Channel.PHONE else [],
             }
         )
-    consented = people.filter(
-        consents__purpose=form.cleaned_data["purpose"], consents__granted=True
-    ).count()
+    reached_count = sum(by_channel.values())
+    audience_count = people.count()
     return {
         "preview": True,
-        "consented": consented,
+        "reached_count": reached_count,
+        "not_reached_count": audience_count - reached_count,
         "audience_label": audience.label(),
-        "audience_count": sum(by_channel.values()),
+        "audience_count": audience_count,
         "samples": samples,
     }
 

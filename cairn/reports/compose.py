@@ -39,6 +39,9 @@ class Draft:
     quotes: list[tuple[int, str]] = field(default_factory=list)
     charts: list[dict[str, Any]] = field(default_factory=list)
     theme_id: int | None = None
+    # Contributions whose words a sentence with many sources quotes (a cross-cutting
+    # theme's line): later sections leave them out, as they do single-source sentences.
+    cited: set[int] = field(default_factory=set)
 
     def structured(self) -> Paragraphs:
         """The paragraphs as a section stores them; "- " marks a list item while composing."""
@@ -386,9 +389,17 @@ def breakout_fallback(theme: BreakoutTheme) -> Draft:
     return d
 
 
-def cross_cutting(themes: list[Theme]) -> Draft | None:
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def cross_cutting(themes: list[Theme], already: set[int] | None = None) -> Draft | None:
+    """One line per theme that no breakout room holds, with one statement in its words:
+    one the report has not used yet, and not the one the label was taken from (the line
+    would say the same words twice)."""
     if not themes:
         return None
+    already = already or set()
     d = Draft("cross_cutting", _("Themes across the groups"))
     d.paragraphs.append(
         [
@@ -405,8 +416,18 @@ def cross_cutting(themes: list[Theme]) -> Draft | None:
         rows = _assignments(theme)
         quotable = _quotable(rows)
         line = f"- {theme.label} ({ngettext('%(n)d point', '%(n)d points', len(rows)) % {'n': len(rows)}}, {channel_phrase((theme.counts or {}).get('channel', {}))})"
-        if quotable:
-            line += f": {as_reported(quotable[0].text)}"
+        label = _words(theme.label)
+        chosen = next(
+            (
+                a
+                for a in quotable
+                if a.contribution_id not in already | d.cited and label not in _words(a.text)
+            ),
+            None,
+        )
+        if chosen is not None:
+            line += f": {as_reported(chosen.text, index=len(d.cited))}"
+            d.cited.add(chosen.contribution_id)
         else:
             line += "."
         bullets.append((line, [a.contribution_id for a in rows]))
@@ -436,7 +457,10 @@ def by_stance(
         return None
     d = Draft(key, heading)
     d.paragraphs.append([(lead, [])])
-    d.paragraphs.append([(f"- {as_reported(a.text)}", [a.contribution_id]) for a in rows[:5]])
+    # Numbered so that quoted bullets one after another do not open with the same words.
+    d.paragraphs.append(
+        [(f"- {as_reported(a.text, index=i)}", [a.contribution_id]) for i, a in enumerate(rows[:5])]
+    )
     return d
 
 
@@ -480,6 +504,16 @@ def thanks(facts: EventFacts) -> Draft:
     return d
 
 
+def _used(drafts: list[Draft | None]) -> set[int]:
+    """Contributions whose words these drafts already give (a sentence, a quote)."""
+    present = [d for d in drafts if d is not None]
+    return (
+        {ids[0] for d in present for ids in d.provenance.values() if len(ids) == 1}
+        | {cid for d in present for cid, _text in d.quotes}
+        | {cid for d in present for cid in d.cited}
+    )
+
+
 def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
     facts = EventFacts(event, run)
     drafts: list[Draft | None] = [intro(facts), speakers(facts)]
@@ -489,10 +523,10 @@ def event_report_drafts(event: Event, run: SynthesisRun | None) -> list[Draft]:
         theme = placed.get(bt.pk)
         # Keyed by the breakout theme, which outlives any one synthesis run.
         drafts.append(theme_section(theme, f"breakout:{bt.pk}") if theme else breakout_fallback(bt))
-    drafts.append(cross_cutting([t for t in themes if not t.breakout_theme_id and t.size]))
-    used = {
-        ids[0] for d in drafts if d is not None for ids in d.provenance.values() if len(ids) == 1
-    } | {cid for d in drafts if d is not None for cid, _text in d.quotes}
+    drafts.append(
+        cross_cutting([t for t in themes if not t.breakout_theme_id and t.size], _used(drafts))
+    )
+    used = _used(drafts)
     if run is not None:
         drafts.append(
             by_stance(
@@ -533,10 +567,9 @@ def draft_for_key(event: Event, run: SynthesisRun | None, key: str) -> Draft | N
             return None
         placed = run.themes.filter(breakout_theme=bt).first() if run else None
         return theme_section(placed, key) if placed else breakout_fallback(bt)
-    if key == "cross_cutting":
-        themes = list(run.themes.filter(breakout_theme__isnull=True, size__gt=0)) if run else []
-        return cross_cutting(themes)
-    if key in ("positive", "challenges", "going_forward"):
+    if key in ("cross_cutting", "positive", "challenges", "going_forward"):
+        # These leave out words the sections before them already give, so they are built
+        # after those.
         return next((d for d in event_report_drafts(event, run) if d.key == key), None)
     facts = EventFacts(event, run)
     builders = {"intro": intro, "speakers": speakers, "thanks": thanks}

@@ -132,3 +132,30 @@ def test_publishing_again_shows_the_new_version_at_once(client, report, alice):
     assert "Words of the second edition." in client.get(report.get_public_url()).content.decode()
     services.unpublish(report, alice)
     assert client.get(report.get_public_url()).status_code == 404
+
+
+def test_a_published_report_edited_afterwards_can_be_approved_and_published_again_from_its_page(
+    client, alice, report
+):
+    """A typo found after publishing: the edit is a new draft (the public page keeps the
+    version published) and the report page offers Approve, then Publish, again; without
+    this the only way to publish the fix was to take the report off the public site."""
+    services.approve(report, alice)
+    services.publish(report, alice)
+    client.force_login(alice)
+    thanks = section(report, "Thank you")
+    client.post(
+        f"/reports/{report.pk}/sections/{thanks.pk}/edit/",
+        {"heading": "Thank you", "body": "Thanks to everyone, with the typo fixed."},
+    )
+    report.refresh_from_db()
+    assert report.status == "draft" and report.approved_by is None
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f'action="/reports/{report.pk}/approve/"' in page
+    assert "shows the version published" in page
+    assert "typo fixed" not in client.get(report.get_public_url()).content.decode()
+    client.post(f"/reports/{report.pk}/approve/")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f'action="/reports/{report.pk}/publish/"' in page
+    client.post(f"/reports/{report.pk}/publish/")
+    assert "typo fixed" in client.get(report.get_public_url()).content.decode()

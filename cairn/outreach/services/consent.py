@@ -5,6 +5,7 @@ in every email.
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,27 @@ def channel_problem(person: Person, channel: str) -> str:
             "channel": Channel(channel).label.lower()
         }
     return ""
+
+
+def reachable(people: QuerySet[Person], purpose: str) -> QuerySet[Person]:
+    """Those of ``people`` a message for ``purpose`` reaches by their own channel: what
+    `consented` and `channel_problem` decide one person at a time, as one query, so a
+    preview can count thousands the way sending will treat them."""
+    blank = r"^\s*$"
+    refused = ChannelConsent.objects.filter(
+        person=OuterRef("pk"), channel=OuterRef("preferred_channel"), granted=False
+    )
+    granted = Consent.objects.filter(person=OuterRef("pk"), purpose=purpose, granted=True)
+    return (
+        people.filter(Exists(granted), anonymised_at__isnull=True)
+        .exclude(
+            Q(preferred_channel=Channel.EMAIL, email="")
+            | Q(preferred_channel=Channel.POST, address__regex=blank)
+            | Q(preferred_channel=Channel.PHONE, phone__regex=blank)
+            | Q(preferred_channel=Channel.WEB, user__isnull=True)
+        )
+        .exclude(Exists(refused))
+    )
 
 
 def unsubscribe_token(person: Person, purpose: str) -> str:

@@ -50,11 +50,12 @@ def _revise(
         before=before,
         after=after,
     )
-    # An edit after approval needs a fresh approval; the published snapshot stays as it was.
+    # An edit after approval, or after publishing, needs a fresh approval; the published
+    # snapshot stays on the public site as it was until the new draft is published.
     if action not in ("approve", "publish", "generate"):
-        Report.objects.filter(pk=report.pk, status=ReportStatus.APPROVED).update(
-            status=ReportStatus.DRAFT, approved_by=None, approved_at=None
-        )
+        Report.objects.filter(
+            pk=report.pk, status__in=(ReportStatus.APPROVED, ReportStatus.PUBLISHED)
+        ).update(status=ReportStatus.DRAFT, approved_by=None, approved_at=None)
     audit.record(actor, f"report.{action}", report, summary)
 
 
