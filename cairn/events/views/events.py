@@ -94,7 +94,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waiting_position": waiting_position,
         "my_groups": BreakoutGroup.objects.filter(event=event, members=person) if person else [],
         "register_form": forms.RegistrationForm(themes=event.breakout_themes.all())
-        if event.status == EventStatus.OPEN and person and not registered_now
+        if event.status == EventStatus.OPEN
+        and not event.has_ended
+        and person
+        and not registered_now
         else None,
         "event_is_past": event.ends_at <= timezone.now(),
         "can_give_feedback": registered_now
