@@ -186,6 +186,7 @@ RULES: dict[str, Rule] = {
     "insights:statements": Rule(COORDINATORS),
     # accounts (ours) and django-allauth's pages
     "old_password_reset": Rule(EVERYONE, notes="redirects to allauth's reset page"),
+    "accounts:delete_me": Rule(SIGNED_IN, notes="their own account only"),
     "accounts:redeem": Rule(EVERYONE),
     "accounts:accept": Rule(EVERYONE, notes="the invitation code is the permission"),
     "accounts:invite": Rule(COORDINATORS),

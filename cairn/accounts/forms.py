@@ -182,3 +182,14 @@ class JoinDecisionForm(forms.Form):
             "invalid_choice": _("Choose to approve or to decline the request."),
         },
     )
+
+
+class DeleteAccountForm(forms.Form):
+    # A tick rather than a typed phrase: as sure a step, and as easy with a switch or a
+    # screen reader as with a keyboard.
+    confirm = forms.BooleanField(
+        label=_("I understand that my details and my login are removed for good."),
+        error_messages={
+            "required": _("Tick the box to confirm that you want your account deleted.")
+        },
+    )

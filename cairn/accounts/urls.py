@@ -5,6 +5,7 @@ from cairn.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("me/delete/", views.delete_me, name="delete_me"),
     path("invite/", views.redeem, name="redeem"),
     path("invite/<str:code>/", views.accept, name="accept"),
     path("people/<int:pk>/invite/", views.invite, name="invite"),

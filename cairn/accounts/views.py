@@ -2,7 +2,7 @@ from allauth.account.views import LoginView
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from cairn.accounts import services
 from cairn.accounts.forms import (
     AcceptForm,
     ActiveForm,
+    DeleteAccountForm,
     InviteForm,
     JoinDecisionForm,
     JoinForm,
@@ -22,7 +23,7 @@ from cairn.accounts.forms import (
     RoleForm,
 )
 from cairn.accounts.models import InviteChannel, JoinRequest, JoinStatus
-from cairn.core.roles import Role, coordinator_required
+from cairn.core.roles import Role, coordinator_required, member_required
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 from cairn.members.models import Person
@@ -38,6 +39,34 @@ class CairnLoginView(LoginView):
 def old_password_reset(request: HttpRequest) -> HttpResponse:
     """Django's familiar address for resetting a password, kept working."""
     return redirect("account_reset_password", permanent=True)
+
+
+@member_required
+def delete_me(request: HttpRequest) -> HttpResponse:
+    """A member deletes their own account: what goes and what stays, the export offered
+    first, and a tick before anything is erased."""
+    person = Person.objects.filter(user=request.user, anonymised_at__isnull=True).first()
+    if person is None:
+        raise Http404
+    # Not `request.POST or None`: an unticked box posts nothing, and must still be an error.
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delete_own_account(request.user)
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            logout(request)
+            messages.success(
+                request,
+                _("Your account was deleted. Thank you for taking part in the network."),
+            )
+            return redirect("home")
+    return render(
+        request,
+        "accounts/delete_me.html",
+        {"p": person, "form": form, "contributions": person.contributions.count()},
+    )
 
 
 # --- invitations (coordinators) ------------------------------------------------------------

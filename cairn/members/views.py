@@ -359,9 +359,13 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Person, pk=pk, anonymised_at__isnull=True)
     form = EraseForm(request.POST or None, person=p)
     if request.method == "POST" and form.is_valid():
-        services.erase_person(p, request.user)
-        messages.success(request, _("The person's identity was erased."))
-        return redirect("members:people")
+        try:
+            services.erase_person(p, request.user)
+        except services.PersonError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The person's identity was erased."))
+            return redirect("members:people")
     return render(
         request,
         "members/person_erase.html",

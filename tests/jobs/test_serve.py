@@ -78,3 +78,23 @@ def test_warming_the_site_resolves_its_urls_before_any_request():
 
     assert serve.warm_site() is application
     assert get_resolver().reverse_dict  # built: no request has to build it
+
+
+@pytest.mark.django_db
+def test_links_in_emails_lead_to_the_port_served_when_no_site_url_is_set(
+    settings, no_server, popen, monkeypatch
+):
+    # The demo on a port of its own sent unsubscribe and invitation links to port 8000.
+    monkeypatch.setenv("SITE_URL", "")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call_command("serve", no_migrate=True, port=8765)
+    assert settings.SITE_URL == "http://127.0.0.1:8765"
+    assert popen.call_args.kwargs["env"]["SITE_URL"] == "http://127.0.0.1:8765"  # the worker
+
+
+@pytest.mark.django_db
+def test_a_site_url_that_is_set_is_kept(settings, no_server, popen, monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://network.example")
+    settings.SITE_URL = "https://network.example"
+    call_command("serve", no_migrate=True, host="127.0.0.2", port=8765)
+    assert settings.SITE_URL == "https://network.example"

@@ -30,13 +30,19 @@ from cairn.accounts.services.join_requests import (
 from cairn.accounts.services.logins import (
     accept_invite,
     clear_expired_sign_in_codes,
+    delete_own_account,
     follow_person_email,
     lift_lockouts,
     password_reset_by_link,
     suggest_username,
     username_taken,
 )
-from cairn.accounts.services.roles import active_coordinators, role_in_groups, set_role
+from cairn.accounts.services.roles import (
+    active_coordinators,
+    refuse_erasing_last_coordinator,
+    role_in_groups,
+    set_role,
+)
 
 __all__ = [
     "AccountError",
@@ -49,6 +55,7 @@ __all__ = [
     "clear_expired_sign_in_codes",
     "create_invite",
     "decline_join_request",
+    "delete_own_account",
     "entry_url",
     "find_invite",
     "follow_person_email",
@@ -58,6 +65,7 @@ __all__ = [
     "matching_person",
     "normalise_code",
     "password_reset_by_link",
+    "refuse_erasing_last_coordinator",
     "request_to_join",
     "role_in_groups",
     "set_active",

@@ -22,7 +22,7 @@ from cairn.accounts.services.roles import _role_group
 from cairn.core import audit
 from cairn.core.roles import Role
 from cairn.members.models import Person
-from cairn.members.services import PersonError
+from cairn.members.services import PersonError, erase_person
 
 
 def username_taken(username: str) -> bool:
@@ -157,6 +157,19 @@ def password_reset_by_link(user: User) -> None:
         person if person is not None else user,
         _("New password set from an emailed reset link"),
     )
+
+
+def delete_own_account(user: User) -> Person:
+    """The person erases their own record at their request: their name, contact details and
+    login go, their contributions stay anonymously (members' `erase_person`, audited as
+    their own doing). Refused with `AccountError` for the network's last coordinator."""
+    person = Person.objects.filter(user=user, anonymised_at__isnull=True).first()
+    if person is None:
+        raise AccountError(_("There is no record of you to delete."))
+    try:
+        return erase_person(person, user)
+    except PersonError as error:
+        raise AccountError(str(error)) from error
 
 
 def follow_person_email(person: Person, *, old: str, new: str, actor: Any) -> None:

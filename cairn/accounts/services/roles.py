@@ -11,6 +11,7 @@ from cairn.accounts.services.errors import AccountError
 from cairn.core import audit
 from cairn.core.roles import Role
 from cairn.members.models import Person
+from cairn.members.services import PersonError
 
 
 def _role_group(role: Role) -> Group:
@@ -75,3 +76,23 @@ def set_role(person: Person, role: Role, actor: Any) -> bool:
         new=role.name.lower(),
     )
     return True
+
+
+def refuse_erasing_last_coordinator(person: Person) -> None:
+    """Erasing a record closes its login: refuse it (`PersonError`, which the erasure
+    answers with a message) when that login is the network's last active coordinator.
+
+    Called inside the erasure's transaction, through members' `person_erasing` signal.
+    """
+    if person.user_id is None:
+        return
+    _lock_coordinators()
+    user = User.objects.get(pk=person.user_id)
+    if not user.is_active:
+        return
+    if (user.is_superuser or role_in_groups(user) == Role.COORDINATOR) and not (
+        active_coordinators().exclude(pk=user.pk).exists()
+    ):
+        raise PersonError(
+            _("This is the network's last coordinator: make someone else a coordinator first.")
+        )

@@ -14,6 +14,7 @@ from cairn.lib.pdf import render_pdf
 from cairn.members.models import AccessNeed, Person
 from cairn.members.services.errors import PersonError
 from cairn.members.services.people import PERSON_DETAIL_FIELDS
+from cairn.members.signals import person_erasing
 
 ERASED_NAME = "Erased"
 
@@ -137,6 +138,7 @@ def erase_person(person: Person, user: Any) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at is not None:
         raise PersonError("This person's details were already erased.")
+    person_erasing.send(sender=Person, person=person, actor=user)
     sector = person.effective_sector
     changed = {
         entry.key: entry.erase(person)

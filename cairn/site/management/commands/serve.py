@@ -150,6 +150,13 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        if not os.environ.get("SITE_URL"):
+            # Links in emails and letters (unsubscribe, invitations) lead to where this
+            # server listens, not to the default port; the worker inherits it.
+            wildcard = host in ("0.0.0.0", "::", "")  # noqa: S104 - a name for it, no binding
+            shown = "127.0.0.1" if wildcard else host
+            shown = f"[{shown}]" if ":" in shown else shown
+            os.environ["SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
         # Web processes and the worker open their own connections; none is shared.
         connections.close_all()
         worker = None if no_worker else start_task_worker(self.stdout)
