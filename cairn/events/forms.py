@@ -463,3 +463,5 @@ class BreakoutActionForm(forms.Form):
             "invalid_choice": _("Choose what to do with the breakouts."),
         },
     )
+    # Allocating again replaces the groups, moves made by hand included.
+    replace = forms.BooleanField(required=False)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cairn.members.models import Organisation, Person
@@ -55,6 +56,10 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.pk])
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_at <= timezone.now()
 
     @property
     def speakers(self) -> list[Person]:

@@ -203,3 +203,27 @@ def test_a_theme_added_from_the_page_is_audited_and_a_second_of_that_name_refuse
     assert AuditEntry.objects.filter(action="breakouts.theme_added").exists()
     response = client.post(f"/events/{event.pk}/breakouts/", data, follow=True)
     assert "already has a theme with that name" in response.content.decode()
+
+
+def test_allocating_again_from_the_page_asks_first_and_keeps_moves_by_hand_until_confirmed(
+    client, event, crowd, alice
+):
+    """One click on "Allocate again" replaced every group, and the moves made by hand with
+    them; now the page asks for a tick first, and says what would be lost."""
+    allocate_event(event.pk, actor=alice)
+    client.force_login(alice)
+    person = crowd[-1]
+    target = BreakoutGroup.objects.exclude(members=person).first()
+    client.post(
+        f"/events/{event.pk}/breakouts/",
+        {"action": "move", "person": person.pk, "group": target.pk},
+    )
+    page = client.get(f"/events/{event.pk}/breakouts/").content.decode()
+    assert 'name="replace"' in page
+    response = client.post(f"/events/{event.pk}/breakouts/", {"action": "allocate"}, follow=True)
+    assert "Tick the box" in response.content.decode()
+    assert target.members.filter(pk=person.pk).exists()
+    response = client.post(
+        f"/events/{event.pk}/breakouts/", {"action": "allocate", "replace": "yes"}, follow=True
+    )
+    assert "Allocated 16 people" in response.content.decode()

@@ -55,3 +55,22 @@ def test_a_board_used_before_the_event_warns_and_after_it_does_not(client, alice
     event.starts_at = timezone.now() - timedelta(hours=1)
     event.save()
     assert "board-not-started" not in client.get(group.get_absolute_url()).content.decode()
+
+
+def test_a_member_cannot_register_for_an_event_that_has_taken_place_though_left_open(
+    client, event, charlie
+):
+    """The public page already refused it; a member's own page offered the form, and took
+    the registration (with a confirmation and a calendar file for a day gone by)."""
+    event.starts_at = timezone.now() - timedelta(days=2)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    client.force_login(charlie)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert f'action="/events/{event.pk}/register/"' not in page
+    assert "Open for registration" not in page
+    response = client.post(f"/events/{event.pk}/register/", {"access_needs": ""}, follow=True)
+    assert "has taken place" in response.content.decode()
+    assert not Registration.objects.filter(event=event).exists()
+    listing = client.get("/events/?when=past").content.decode()
+    assert "Open for registration" not in listing

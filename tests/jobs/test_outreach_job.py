@@ -103,3 +103,24 @@ def test_retrying_failed_emails_from_the_page_answers_at_once_and_the_worker_sen
     assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Tried 1 emails: 1 sent, 0 still failing." in page
+
+
+def test_a_send_while_the_mail_server_is_down_says_the_emails_wait_for_a_retry(
+    alice, five, settings
+):
+    from cairn.members.models import Channel
+    from cairn.outreach.audience import send_message_job
+    from tests.outreach.conftest import free_port, smtp_settings
+
+    make_person("Pat", preferred_channel=Channel.POST, address="1 Road", postcode="NS1 1AB")
+    settings.MAILERS = smtp_settings(free_port())  # nothing listens there
+    message = _message(alice)
+    result = send_message_job(lambda *a, **k: None, message.pk, alice.pk)
+    # It had said "Sent to 6 people" though not one email had left.
+    assert result["message"] == (
+        "Sent to 1 person by their own channel. "
+        "5 emails could not be sent yet (the mail server did not take them): "
+        "they will be tried again, or retry them from the outreach page. "
+        "1 could not be reached: see the not-reached list."
+    )
+    assert result["sent"] == 1 and result["failed"] == 5 and result["not_reached"] == 1

@@ -43,6 +43,19 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Theme added."))
                     return redirect("events:breakouts", pk)
+            elif (
+                action == "allocate"
+                and not button.cleaned_data["replace"]
+                and (event.breakout_groups.exists())
+            ):
+                messages.error(
+                    request,
+                    _(
+                        "Tick the box to replace the current groups: allocating again undoes "
+                        "the moves made by hand and the facilitators chosen for each room."
+                    ),
+                )
+                return redirect("events:breakouts", pk)
             elif action == "allocate":
                 result = breakouts.allocate_event(event.pk, actor=request.user)
                 messages.success(

@@ -54,6 +54,9 @@ def my_person(request: HttpRequest):
     return getattr(request.user, "person", None)
 
 
+SHOWN_PER_LIST = 10
+
+
 @member_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(
@@ -65,10 +68,25 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     role = role_of(request.user)
     person = my_person(request)
-    contributions = visible_contributions(request.user).filter(event=event)
-    notes_by_theme = {}
-    for theme in event.breakout_themes.all():
-        notes_by_theme[theme] = [c for c in contributions if c.theme_id == theme.pk]
+    can_read_notes = role is not None and role >= Role.FACILITATOR
+    # A few contributions per list, newest first, and how many there are: a transcript
+    # or a busy chat runs to thousands of lines, all of them on the contributions list.
+    notes_by_theme: dict = {theme: [] for theme in event.breakout_themes.all()}
+    other_contributions: list = []
+    counts: dict = {}
+    if can_read_notes:
+        contributions = visible_contributions(request.user).filter(event=event)
+        counts = dict(
+            contributions.order_by()
+            .values_list("theme_id")
+            .annotate(n=Count("id"))
+            .values_list("theme_id", "n")
+        )
+        for theme in notes_by_theme:
+            if counts.get(theme.pk):
+                notes_by_theme[theme] = list(contributions.filter(theme=theme)[:SHOWN_PER_LIST])
+        if counts.get(None):
+            other_contributions = list(contributions.filter(theme__isnull=True)[:SHOWN_PER_LIST])
     channel_counts = (
         Contribution.objects.filter(event=event)
         .values("channel")
@@ -94,15 +112,21 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waiting_position": waiting_position,
         "my_groups": BreakoutGroup.objects.filter(event=event, members=person) if person else [],
         "register_form": forms.RegistrationForm(themes=event.breakout_themes.all())
-        if event.status == EventStatus.OPEN and person and not registered_now
+        if event.status == EventStatus.OPEN
+        and not event.has_ended
+        and person
+        and not registered_now
         else None,
         "event_is_past": event.ends_at <= timezone.now(),
         "can_give_feedback": registered_now
         and event.ends_at <= timezone.now()
         and not Feedback.objects.filter(event=event, person=person).exists(),
-        "notes_by_theme": notes_by_theme,
-        "can_read_notes": role is not None and role >= Role.FACILITATOR,
-        "other_contributions": [c for c in contributions if c.theme_id is None],
+        "notes_by_theme": [
+            (theme, notes, counts.get(theme.pk, 0)) for theme, notes in notes_by_theme.items()
+        ],
+        "other_count": counts.get(None, 0),
+        "can_read_notes": can_read_notes,
+        "other_contributions": other_contributions,
         "channel_counts": [
             (channel_labels.get(r["channel"], r["channel"]), r["n"]) for r in channel_counts
         ],

@@ -42,6 +42,10 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     event = visible_event(request.user, pk)
     if event is None:
         raise Http404
+    if event.has_ended:
+        # Left open by mistake, perhaps; the public page refuses it in the same way.
+        messages.error(request, _("This event has taken place: registration is closed."))
+        return redirect(event)
     person = my_person(request)
     if person is None:
         messages.error(
