@@ -3,7 +3,9 @@
     python evals/score_labels.py                        # working tree vs 17b1128
     python evals/score_labels.py --baseline-ref main --sources argkp,nhs
 
-Both run the torch-free default (``hybrid`` embedder), seed 0. The baseline is
+Both run the torch-free default (``hybrid`` embedder), seed 0; ``--embedder auto``
+runs today's method with what ``auto`` picks (the full MiniLM for English where
+the ``synthesis-full`` extra is installed). The baseline is
 the library as it was at ``--baseline-ref``, exported with ``git archive`` and
 run in a child process, so the comparison is with the real earlier code.
 Per source it prints:
@@ -62,7 +64,8 @@ JUNK = [
 def _run(texts: list[str]) -> dict:
     from cairn.synthesis import Options, Statement, synthesize
 
-    r = synthesize([Statement(str(i), t) for i, t in enumerate(texts)], Options(embedder="hybrid"))
+    embedder = os.environ.get("CAIRN_EVAL_EMBEDDER", "hybrid")
+    r = synthesize([Statement(str(i), t) for i, t in enumerate(texts)], Options(embedder=embedder))
     reason = {}
     for g in getattr(r, "set_aside", []):
         for sid in g.statement_ids:
@@ -281,7 +284,7 @@ def _baseline_results(ref: str, sources: list[str]) -> dict:
         if not models.exists():
             models.symlink_to(ROOT / "cairn" / "synthesis" / "models")
         out = Path(tmp) / "out.json"
-        env = {**os.environ, "PYTHONPATH": tmp}
+        env = {**os.environ, "PYTHONPATH": tmp, "CAIRN_EVAL_EMBEDDER": "hybrid"}
         subprocess.run(
             [sys.executable, __file__, "--child", str(out), "--sources", ",".join(sources)],
             check=True,
@@ -295,8 +298,15 @@ def main() -> None:
     ap.add_argument("--sources", default="argkp,nhs,cimt")
     ap.add_argument("--baseline-ref", default="17b1128", help="git ref of the earlier method")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument(
+        "--embedder",
+        default="hybrid",
+        help="for today's method only: hybrid (the torch-free default) or auto "
+        "(the full MiniLM where the synthesis-full extra is installed)",
+    )
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    os.environ.setdefault("CAIRN_EVAL_EMBEDDER", args.embedder)
     sources = args.sources.split(",")
     if args.child:
         child(sources, args.child)
@@ -307,7 +317,8 @@ def main() -> None:
         base = _baseline_results(args.baseline_ref, sources)
         table += [{"method": f"before ({args.baseline_ref})", **r} for r in score(base, sources)]
     now = {f"{kind}|{name}": _run(texts) for kind, name, texts in _jobs(sources)}
-    table += [{"method": "now", **r} for r in score(now, sources)]
+    now_name = "now" if args.embedder == "hybrid" else f"now, {args.embedder}"
+    table += [{"method": now_name, **r} for r in score(now, sources)]
     cols = ["AMI", "themes", "claims", "kp_f1", "kp_cos", "mixed", "junk"]
     print(f"\n{'source':7} {'method':16} {'n':>3} " + " ".join(f"{c:>7}" for c in cols))
     for src in sources:

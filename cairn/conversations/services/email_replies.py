@@ -14,7 +14,9 @@ the new words are posted. Anything unreadable is refused with a message that say
 
 import hashlib
 import hmac
+import mailbox
 import re
+import tempfile
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -40,6 +42,28 @@ PERSONAL_ADDRESS_RE = re.compile(r"\+t(\d+)\.p(\d+)\.([0-9a-f]{16})@", re.IGNORE
 
 class EmailReplyError(ValueError):
     pass
+
+
+class AlreadyReceived(EmailReplyError):
+    """The same message (by its Message-ID) was posted before: nothing to do."""
+
+
+def is_mailbox(raw: bytes) -> bool:
+    """A mailbox file (mbox, as Thunderbird, Apple Mail and Gmail's Takeout save many
+    messages in one): it opens on a "From " separator line, which no header does."""
+    return raw.startswith(b"From ")
+
+
+def split_mailbox(raw: bytes) -> list[bytes]:
+    """Each message of a mailbox file, in order, read by the standard library's mbox."""
+    with tempfile.NamedTemporaryFile(suffix=".mbox") as file:
+        file.write(raw)
+        file.flush()
+        box = mailbox.mbox(file.name, create=False)
+        try:
+            return [box.get_bytes(key) for key in box.iterkeys()]
+        finally:
+            box.close()
 
 
 def _signature(thread_id: int, person_id: int, thread_key: str) -> str:
@@ -179,6 +203,10 @@ def parse_reply(raw: bytes) -> ParsedReply:
     if not text:
         raise EmailReplyError("The reply has no new text once the quoted message is removed.")
     message_id = str(message.get("Message-ID", "") or "").strip()[:300]
+    if not message_id:
+        # Mail servers add one; a message saved without it is known by its bytes, so
+        # reading the same file (or mailbox) again posts it once.
+        message_id = f"<{hashlib.sha256(raw.strip()).hexdigest()[:40]}@no-message-id.cairn>"
     return ParsedReply(thread, person, sender, text, message_id, "; ".join(reasons))
 
 
@@ -187,6 +215,8 @@ def ingest_email(raw: bytes) -> Post | HeldReply:
     reply = parse_reply(raw)
     if reply.hold_reason:
         return hold_reply(reply)
+    if reply.message_id and Post.objects.filter(message_id=reply.message_id).exists():
+        raise AlreadyReceived("This email reply was already received.")
     try:
         return add_post(
             reply.thread,
