@@ -340,12 +340,9 @@ def test_the_worker_prepares_public_files_a_published_report_lacks(
     assert files.prepare_missing_public_files() == 0
 
 
+@pytest.mark.usefixtures("db_queue")
 def test_a_file_waiting_for_a_worker_tells_the_coordinator_when_none_is_running(
-    client,
-    alice,
-    report,
-    db_queue,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    client, alice, report, django_capture_on_commit_callbacks
 ):
     client.force_login(alice)
     _prepare(client, report, django_capture_on_commit_callbacks)
