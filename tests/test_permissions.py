@@ -222,6 +222,7 @@ RULES: dict[str, Rule] = {
     # the public front door and the health checks
     "health": Rule(EVERYONE, notes="for the load balancer; says nothing private"),
     "health_web": Rule(EVERYONE),
+    "public:events": Rule(EVERYONE),
     "public:event": Rule(EVERYONE),
     "public:registered": Rule(EVERYONE),
     "public:start_here": Rule(EVERYONE),

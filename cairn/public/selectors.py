@@ -6,6 +6,7 @@ the same upcoming events and contact details."""
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from cairn.consultations.models import Consultation, ConsultationStatus
 from cairn.events.models import Event, EventStatus, RegistrationStatus
 
 PUBLIC_STATUSES = [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]
@@ -26,3 +27,11 @@ def public_events() -> QuerySet[Event]:
             "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
         )
     )
+
+
+def public_consultations() -> QuerySet[Consultation]:
+    """Consultations anyone may answer without logging in, as the consultations list shows
+    them to visitors."""
+    return Consultation.objects.filter(
+        status=ConsultationStatus.OPEN, allow_anonymous=True
+    ).select_related("asked_by")

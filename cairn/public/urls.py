@@ -4,6 +4,7 @@ from cairn.public import views
 
 app_name = "public"
 urlpatterns = [
+    path("events/", views.events, name="events"),
     path("events/<int:pk>/", views.event, name="event"),
     path("events/<int:pk>/registered/", views.registered, name="registered"),
     path("start-here/", views.start_here, name="start_here"),

@@ -30,6 +30,16 @@ def _my_registration(request: HttpRequest, event: Event) -> Registration | None:
     )
 
 
+def events(request: HttpRequest) -> HttpResponse:
+    """Every public event still to come, soonest first: the front door shows the first few."""
+    upcoming = public_events().filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")
+    return render(
+        request,
+        "public/events.html",
+        {"page_obj": paginate(request, upcoming), "contact": contact()},
+    )
+
+
 def event(request: HttpRequest, pk: int) -> HttpResponse:
     ev = get_object_or_404(
         public_events().prefetch_related("agenda_items", "breakout_themes"), pk=pk

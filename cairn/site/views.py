@@ -9,7 +9,7 @@ from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.core.roles import Role, role_of
 from cairn.events.selectors import visible_events
 from cairn.members.models import Organisation, Person
-from cairn.public.selectors import contact, public_events
+from cairn.public.selectors import contact, public_consultations, public_events
 from cairn.reports.models import Report
 from cairn.site.dashboard import needs_now
 
@@ -30,7 +30,8 @@ def front_door(request: HttpRequest) -> HttpResponse:
         request,
         "site/front_door.html",
         {
-            "upcoming": public_events().filter(ends_at__gte=now).order_by("starts_at")[:6],
+            "upcoming": public_events().filter(ends_at__gte=now).order_by("starts_at", "pk")[:6],
+            "consultations": public_consultations().order_by("closes_on", "-created_at")[:5],
             "reports": Report.objects.filter(published_doc__isnull=False).order_by("-published_at")[
                 :5
             ],

@@ -338,3 +338,13 @@ def test_the_worker_prepares_public_files_a_published_report_lacks(
 
     RenderedFile.objects.filter(pk=pdf.pk).update(status=RenderStatus.FAILED)
     assert files.prepare_missing_public_files() == 0
+
+
+@pytest.mark.usefixtures("db_queue")
+def test_a_file_waiting_for_a_worker_tells_the_coordinator_when_none_is_running(
+    client, alice, report, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    _prepare(client, report, django_capture_on_commit_callbacks)
+    page = client.get(_file_url(report)).content.decode()
+    assert "Preparing the PDF" in page and "No worker is running" in page

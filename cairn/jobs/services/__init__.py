@@ -73,6 +73,16 @@ def last_heartbeat() -> datetime | None:
     return WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
 
 
+def no_worker_running() -> bool:
+    """Whether work queued now would wait for ever: no worker has beaten lately. Tasks that
+    run inside the request (the immediate backend) wait for none."""
+    backend = settings.TASKS["default"]["BACKEND"].lower()
+    if "immediate" in backend or "dummy" in backend:
+        return False
+    seen = last_heartbeat()
+    return seen is None or timezone.now() - seen > stale_after()
+
+
 def recover_lost_tasks(now: datetime | None = None) -> dict[str, int]:
     """Re-queue (or fail, after the last attempt) running tasks whose worker stopped.
 
