@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from cairn.lib.forms import flag
 from cairn.lib.safety import SingleLineFields, id_param
 from cairn.members.import_fields import FIELDS
-from cairn.members.models import AccessNeed, ConsentMethod, ConsentPurpose, Organisation, Person
+from cairn.members.models import (
+    AccessNeed,
+    Channel,
+    ConsentMethod,
+    ConsentPurpose,
+    Organisation,
+    Person,
+)
 from cairn.members.services import PERSON_DETAIL_FIELDS
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -86,6 +93,32 @@ class MyDetailsForm(PersonForm):
             "show_email",
             "show_phone",
         ]
+
+    # The contact detail each channel needs, and what to say when it is missing.
+    NEEDS = {
+        Channel.EMAIL: (
+            "email",
+            _("You chose to hear from us by email: add your email address, or choose another way."),
+        ),
+        Channel.PHONE: (
+            "phone",
+            _("You chose to hear from us by phone: add your phone number, or choose another way."),
+        ),
+        Channel.POST: (
+            "address",
+            _("You chose to hear from us by post: add your postal address, or choose another way."),
+        ),
+    }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        need = self.NEEDS.get(data.get("preferred_channel"))
+        if need is not None:
+            field, message = need
+            # A field with its own error (an email that is not one) already says enough.
+            if field not in self.errors and not (data.get(field) or "").strip():
+                self.add_error(field, message)
+        return data
 
 
 class ConsentForm(forms.Form):

@@ -37,7 +37,7 @@ def test_changing_my_email_moves_my_login_to_the_new_address(client, charlie):
 def test_emptying_my_email_leaves_my_login_without_one(client, charlie):
     _login_with_address(charlie, "charlie@old.example")
     client.force_login(charlie)
-    client.post("/me/", {"preferred_channel": "post", "email": ""})
+    client.post("/me/", {"preferred_channel": "web", "email": ""})
     charlie.refresh_from_db()
     assert charlie.email == "" and not EmailAddress.objects.filter(user=charlie).exists()
 
