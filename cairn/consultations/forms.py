@@ -1,3 +1,4 @@
+import secrets
 from typing import Any
 
 from django import forms
@@ -133,9 +134,12 @@ class EntryForm(forms.Form):
         label=_("They agreed to be quoted without their name"), required=False
     )
     incomplete = forms.BooleanField(required=False)
+    # One per filling-in of the form: sent twice, it is saved once (answering.enter_response).
+    entry_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
         super().__init__(*args, auto_id="%s", **kwargs)
+        self.fields["entry_key"].initial = secrets.token_urlsafe(16)
         if channel == ResponseChannel.PAPER:
             for name in ("person", "respondent_name", "sector"):
                 del self.fields[name]

@@ -304,6 +304,7 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
                 paper_code=code,
                 incomplete=form.cleaned_data["incomplete"],
                 consent_to_quote=form.cleaned_data["consent_to_quote"],
+                entry_key=form.cleaned_data["entry_key"],
             )
         except answering.AnswerErrors as exc:
             errors = exc.errors

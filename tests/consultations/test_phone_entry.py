@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from cairn.consultations.models import Response, ResponseStatus
@@ -86,3 +88,44 @@ def test_members_cannot_enter_responses_or_see_results(consultation, charlie, cl
     assert client.get(f"/consultations/{consultation.pk}/enter/").status_code == 403
     assert client.get(f"/consultations/{consultation.pk}/results/").status_code == 403
     assert client.get(f"/consultations/{consultation.pk}/paper-forms.pdf").status_code == 403
+
+
+def test_a_phone_entry_sent_twice_is_saved_once(consultation, bob, bill, client):
+    # A double click, or a browser resending the POST on a slow line, without JavaScript.
+    client.force_login(bob)
+    page = client.get(f"/consultations/{consultation.pk}/enter/").content.decode()
+    key = re.search(r'name="entry_key" value="([^"]+)"', page).group(1)
+    q = list(consultation.questions.all())
+    form = {
+        "channel": "phone",
+        "entry_key": key,
+        "person": bill.pk,
+        f"q{q[0].pk}": "1",
+        f"q{q[3].pk}": "Keep the phone tree.",
+    }
+    first = client.post(f"/consultations/{consultation.pk}/enter/", form, follow=True)
+    again = client.post(f"/consultations/{consultation.pk}/enter/", form, follow=True)
+    response = Response.objects.get()
+    reference = f"Saved response {response.reference} for Bill"
+    assert reference in first.content.decode() and reference in again.content.decode()
+    assert Contribution.objects.count() == 1
+    # The next call is a new form, with a key of its own.
+    next_page = again.content.decode()
+    assert re.search(r'name="entry_key" value="([^"]+)"', next_page).group(1) != key
+
+
+def test_the_same_entry_key_from_the_service_returns_the_response_already_saved(
+    consultation, bob, bill
+):
+    raw = raw_for(consultation)
+    first = answering.enter_response(
+        consultation, raw, channel="phone", actor=bob, person=bill, entry_key="k1"
+    )
+    again = answering.enter_response(
+        consultation, raw, channel="phone", actor=bob, person=bill, entry_key="k1"
+    )
+    assert again.pk == first.pk and Response.objects.count() == 1
+    other = answering.enter_response(
+        consultation, raw, channel="phone", actor=bob, person=bill, entry_key="k2"
+    )
+    assert other.pk != first.pk

@@ -6,6 +6,7 @@ scale values are the scale point itself. Everything is checked before anything i
 and a failed check returns every problem at once so nothing typed is lost.
 """
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -260,6 +261,12 @@ def find_paper_form(consultation: Consultation, code: str) -> PaperForm:
     return form
 
 
+def entry_token(entry_key: str) -> str:
+    """The response token an entry form's key becomes: a digest, so no typed-in key can
+    name (or open) a web response's own link."""
+    return hashlib.sha256(f"cairn.entry:{entry_key}".encode()).hexdigest()
+
+
 @transaction.atomic
 def enter_response(
     consultation: Consultation,
@@ -273,13 +280,19 @@ def enter_response(
     paper_code: str = "",
     incomplete: bool = False,
     consent_to_quote: bool = False,
+    entry_key: str = "",
 ) -> Response:
     """Staff or a volunteer types in answers given by phone or on a returned paper form.
 
     A paper code is used once: checked here with a clear message, and guarded by a unique
     column so two volunteers entering the same form at once cannot both succeed.
     `incomplete` records a call that ended early: required questions may then be empty.
+    `entry_key` names one filling-in of the entry form: the same form sent twice (a
+    double click, a resent POST) returns the response it saved the first time.
     """
+    token = entry_token(entry_key) if entry_key else ""
+    if token and (saved := Response.objects.filter(token=token).first()) is not None:
+        return saved
     if channel not in (ResponseChannel.PHONE, ResponseChannel.PAPER):
         raise AnswerErrors({0: "Staff entry is for phone and paper answers."})
     if consultation.status == "draft":
@@ -309,8 +322,11 @@ def enter_response(
                 paper_form=paper_form,
                 consent_to_quote=consent_to_quote,
                 source="Paper form returned by post" if paper_form else "Phone call",
+                **({"token": token} if token else {}),
             )
     except IntegrityError as exc:
+        if token and (saved := Response.objects.filter(token=token).first()) is not None:
+            return saved  # the same form, sent twice at once
         raise AnswerErrors(
             {0: f"The form {paper_code} was entered by someone else a moment ago."}
         ) from exc
