@@ -154,6 +154,12 @@ LOGOUT_REDIRECT_URL = "home"
 # email for members not used to passwords; reset by emailed link. Nobody signs themselves
 # up through allauth: people are invited, or ask to join (CAIRN_SIGNUP) and are approved.
 ACCOUNT_ADAPTER = "cairn.accounts.adapter.AccountAdapter"
+# allauth's own password forms, with Cairn's words for their fields.
+ACCOUNT_FORMS = {
+    "reset_password_from_key": "cairn.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "cairn.accounts.forms.ChangePasswordForm",
+    "set_password": "cairn.accounts.forms.SetPasswordForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"

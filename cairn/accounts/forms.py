@@ -1,3 +1,6 @@
+from typing import Any
+
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
@@ -193,3 +196,36 @@ class DeleteAccountForm(forms.Form):
             "required": _("Tick the box to confirm that you want your account deleted.")
         },
     )
+
+
+# allauth's password forms with Cairn's words for their fields (ACCOUNT_FORMS in settings),
+# and no placeholders repeating the label in other words.
+def _relabel(form: forms.Form, labels: dict[str, str]) -> None:
+    for name, label in labels.items():
+        form.fields[name].label = label
+        form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, {"password1": _("New password"), "password2": _("New password again")})
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(
+            self,
+            {
+                "oldpassword": _("Current password"),
+                "password1": _("New password"),
+                "password2": _("New password again"),
+            },
+        )
+
+
+class SetPasswordForm(allauth_forms.SetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, {"password1": _("Password"), "password2": _("Password again")})

@@ -20,8 +20,9 @@ REMINDER_LEAD = timedelta(hours=24)
 
 
 def _when(event: Event) -> str:
-    start = timezone.localtime(event.starts_at)
-    end = timezone.localtime(event.ends_at)
+    # In the zone the line names: the server's clock would move an event abroad by hours.
+    start = timezone.localtime(event.starts_at, event.zone)
+    end = timezone.localtime(event.ends_at, event.zone)
     return f"{start:%A %-d %B %Y, %H:%M}–{end:%H:%M} ({event.timezone})"
 
 
@@ -44,7 +45,7 @@ def merge_context(event: Event) -> dict[str, str]:
     """Outreach's merge fields about an event: `{event}` and `{event_date}`."""
     return {
         "event": event.title,
-        "event_date": f"{timezone.localtime(event.starts_at):%A %-d %B %Y, %H:%M}",
+        "event_date": f"{timezone.localtime(event.starts_at, event.zone):%A %-d %B %Y, %H:%M}",
     }
 
 

@@ -171,7 +171,7 @@ class EventFacts:
 
 def intro(facts: EventFacts) -> Draft:
     event = facts.event
-    when = date_format(localtime(event.starts_at), "j F Y")
+    when = date_format(localtime(event.starts_at, event.zone), "j F Y")
     d = Draft("intro", _("Introduction"))
     first = (event.description or event.summary).split("\n\n")[0].strip()
     # An invitation's call to action ("Join us...") does not belong in a report.

@@ -94,7 +94,7 @@ def _speakers(report: Report) -> set[int]:
 
 def _subtitle(report: Report) -> str:
     if report.kind == ReportKind.EVENT and report.event:
-        return date_format(localtime(report.event.starts_at), "l j F Y")
+        return date_format(localtime(report.event.starts_at, report.event.zone), "l j F Y")
     # The same scope the briefing's summary states, so the two always agree.
     return report_scope(report).subtitle()
 

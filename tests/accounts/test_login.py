@@ -150,3 +150,41 @@ def test_a_member_locked_out_resets_the_password_by_email_and_logs_in_at_once(cl
         assert response.status_code == 302, login
         client.logout()
     assert AuditEntry.objects.filter(action="account.password_reset").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_password_reset_pages_speak_plainly_and_lead_back_to_logging_in(client, dora):
+    page = client.get(reverse("account_reset_password")).content.decode()
+    assert "Forgotten your password?" in page and "Email me a link" in page
+    assert reverse("account_request_login_code") in page
+    done = client.post(
+        reverse("account_reset_password"), {"email": "dora@example.org"}, follow=True
+    )
+    assert "Check your email" in done.content.decode()
+    message = mail.outbox[-1]
+    assert message.subject.endswith("Choose a new password")
+    assert "Your username is dora." in message.body
+    link = re.search(r"https?://\S+/password/reset/key/\S+", message.body).group(0)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    form = form_page.content.decode()
+    assert "Choose a new password" in form and ">New password again<" in form
+    saved = client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"},
+        follow=True,
+    ).content.decode()
+    assert "Your new password is saved" in saved and f'href="{reverse("login")}"' in saved
+    # The link works once; opened again it says so in words, and how to get another.
+    again = client.get(path, follow=True).content.decode()
+    assert "This link no longer works" in again and "Bad Token" not in again
+    assert reverse("account_reset_password") in again
+
+
+@pytest.mark.django_db
+def test_changing_my_password_uses_plain_labels(client, dora):
+    client.force_login(dora)
+    page = client.get(reverse("account_change_password")).content.decode()
+    assert "Change my password" in page
+    assert ">Current password<" in page and ">New password again<" in page
+    assert "placeholder=" not in page

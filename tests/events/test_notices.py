@@ -71,3 +71,22 @@ def test_no_reminders_go_out_for_a_cancelled_event(event, person_factory, alice)
     _start_soon(event, 5)
     cancel_event(event.pk, actor=alice)
     assert due_reminders() == []
+
+
+def test_notices_give_the_time_in_the_events_own_time_zone_as_they_say(
+    event, person_factory, django_capture_on_commit_callbacks
+):
+    """The confirmation said "(America/New_York)" beside the server's London clock time:
+    an event at 14:00 in New York read as 19:00."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    event.timezone = "America/New_York"
+    event.starts_at = datetime(2030, 3, 20, 14, 0, tzinfo=new_york)
+    event.ends_at = datetime(2030, 3, 20, 16, 0, tzinfo=new_york)
+    event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event.pk, person_factory("Emma"))
+    body = Delivery.objects.get(person__first_name="Emma").body
+    assert "Wednesday 20 March 2030, 14:00–16:00 (America/New_York)" in body

@@ -74,3 +74,22 @@ def test_a_member_cannot_register_for_an_event_that_has_taken_place_though_left_
     assert not Registration.objects.filter(event=event).exists()
     listing = client.get("/events/?when=past").content.decode()
     assert "Open for registration" not in listing
+
+
+def test_a_registration_cancelled_after_the_event_promotes_nobody_from_the_waiting_list(
+    client, alice, event, person_factory, django_capture_on_commit_callbacks
+):
+    """Tidying the list after the day (a no-show cancelled by staff) gave the first person
+    waiting "a place has come free" for an event that was over."""
+    from cairn.outreach.models import Delivery
+
+    regs = [register(event.pk, person_factory()) for _ in range(4)]  # capacity 3: one waits
+    event.starts_at = timezone.now() - timedelta(days=2)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/events/{event.pk}/registrations/{regs[0].pk}/cancel/")
+    assert Registration.objects.get(pk=regs[0].pk).status == RegistrationStatus.CANCELLED
+    assert Registration.objects.get(pk=regs[3].pk).status == RegistrationStatus.WAITLISTED
+    assert not Delivery.objects.filter(subject__startswith="A place has come free").exists()

@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 
 from cairn.contributions.models import ContributionChannel
 from cairn.contributions.services import record_contribution
@@ -180,3 +181,23 @@ def test_the_typed_result_is_stored_with_the_pipelines_counts_and_set_aside_grou
     assert theme.summary == ["a#1", "a#2"]  # the headline's statement, then the summary's
     assert seed_run.stats["set_aside"] == {"greeting": 1}
     assert Assignment.objects.get(run=seed_run, statement_id="b").theme is None
+
+
+def test_a_second_click_on_start_while_the_first_waits_follows_the_same_run(client, alice, demo):
+    """A double click, or a second coordinator starting the same synthesis while the first
+    is still waiting, queued the whole work twice; now the second follows the first."""
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(alice)
+    form = {"scope": f"e{demo.pk}", "mode": RunMode.DISCOVER}
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        first = client.post("/insights/start/", form)
+        second = client.post("/insights/start/", form)
+    assert SynthesisRun.objects.filter(event=demo, mode=RunMode.DISCOVER).count() == 1
+    assert first["Location"] == second["Location"]
+    assert DBTaskResult.objects.filter(task_path__endswith="synthesis_task").count() <= 1
+    # Another mode is another synthesis.
+    guided = SynthesisRun.objects.filter(event=demo, mode=RunMode.GUIDED)
+    before = guided.count()
+    client.post("/insights/start/", {**form, "mode": RunMode.GUIDED})
+    assert guided.count() == before + 1

@@ -212,3 +212,19 @@ def test_no_page_of_the_docx_but_the_last_is_left_mostly_blank_in_libreoffice(
     text = "\n".join(page_texts(data))
     for chart in (c for s in doc["sections"] for c in s["charts"]):
         assert chart["title"] in text
+
+
+def test_the_report_is_dated_on_the_events_own_day(report):
+    """An evening event in New York falls on the next day on a London server's clock."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cairn.reports.document import build_document
+
+    event = report.event
+    new_york = ZoneInfo("America/New_York")
+    event.timezone = "America/New_York"
+    event.starts_at = datetime(2030, 3, 20, 21, 30, tzinfo=new_york)
+    event.ends_at = datetime(2030, 3, 20, 23, 0, tzinfo=new_york)
+    event.save()
+    assert build_document(report, public=True)["subtitle"] == "Wednesday 20 March 2030"

@@ -392,8 +392,11 @@ def waiting_list(event: Event):
 
 
 def promote_waiting(event: Event) -> list[Registration]:
-    """Fill free places from the waiting list, in order. Call with the event locked."""
-    if event.status in (EventStatus.CANCELLED,):
+    """Fill free places from the waiting list, in order. Call with the event locked.
+
+    Nobody is promoted once the event is over: a place freed by tidying the list after
+    the day is no place at all, and the notice would offer one."""
+    if event.status in (EventStatus.CANCELLED,) or event.has_ended:
         return []
     free = None if event.capacity is None else event.capacity - places_taken(event)
     waiting = waiting_list(event)

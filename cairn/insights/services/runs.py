@@ -40,20 +40,44 @@ def start_synthesis(
 ) -> SynthesisRun:
     """Create a synthesis and queue it; the task runs after the transaction commits.
 
-    `inline` runs it here and now instead (the demo loader needs the result at once).
+    The same synthesis (scope, mode, options) asked for again while one is still waiting
+    or running is that one: a double click or a second coordinator does not queue the
+    whole work twice. `inline` runs it here and now instead (the demo loader needs the
+    result at once).
     """
     if event is None and not scope and not contribution_ids:
         raise InsightsError(_("Choose an event, a consultation or some contributions."))
     if mode == RunMode.GUIDED and (event is None or not event.breakout_themes.exists()):
         mode = RunMode.DISCOVER
+    ids = sorted(set(contribution_ids or []))
+    options = {**DEFAULT_OPTIONS, **(options or {})}
     with transaction.atomic():
+        if event is not None:
+            # Two starts for one event queue behind this lock (PostgreSQL; SQLite's
+            # transactions are one at a time already), so the second sees the first.
+            Event.objects.select_for_update().filter(pk=event.pk).first()
+        waiting = next(
+            (
+                r
+                for r in SynthesisRun.objects.filter(
+                    event=event,
+                    scope=scope,
+                    mode=mode,
+                    status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
+                )
+                if r.contribution_ids == ids and r.options == options
+            ),
+            None,
+        )
+        if waiting is not None and not inline:
+            return waiting
         run = SynthesisRun.objects.create(
             event=event,
             scope=scope,
-            contribution_ids=sorted(set(contribution_ids or [])),
+            contribution_ids=ids,
             title=title or (event.title if event is not None else _("Synthesis")),
             mode=mode,
-            options={**DEFAULT_OPTIONS, **(options or {})},
+            options=options,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         if not scope_contributions(run).exists():

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +45,19 @@ def stop_task_worker(process: subprocess.Popen | None) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def unwind_on_sigterm() -> Any:
+    """Make SIGTERM stop the server the way Ctrl-C does, so ``finally`` stops the worker too.
+
+    Python's default for SIGTERM ends the process on the spot: ``kill``, a service
+    manager or a container stop left the worker running on its own, still taking tasks,
+    and the next start added a second one. Waitress takes the ``SystemExit`` as its
+    signal to stop serving; gunicorn's arbiter sets its own handler and exits the same way.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
 
 
 KEEPALIVE_SECONDS = 5
@@ -172,6 +186,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Cairn is serving on http://{host}:{port}/ ({server})")
         )
         self.stdout.flush()
+        previous = unwind_on_sigterm()
         try:
             if use_gunicorn:
                 serve_with_gunicorn(host, port, workers, threads)
@@ -184,3 +199,5 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot listen on {host}:{port}: {exc}") from exc
         finally:
             stop_task_worker(worker)
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
