@@ -129,3 +129,22 @@ def test_the_logins_page_lists_roles_and_filters_coordinators(client, alice, bob
     assert "Alice" in coordinators and "Bob</a>" not in coordinators
     off = client.get(reverse("accounts:logins") + "?status=deactivated").content.decode()
     assert "Charlie</a>" in off and "Alice</a>" not in off
+
+
+@pytest.mark.django_db
+def test_a_deactivated_member_who_logs_in_is_told_what_happened_and_what_to_do(client, charlie):
+    charlie.is_active = False
+    charlie.save()
+    response = client.post(
+        reverse("login"), {"login": "charlie", "password": "pw-charlie"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Your login is turned off" in page and "Account Inactive" not in page
+    assert "ask the network to turn it back on" in page
+
+
+@pytest.mark.django_db
+def test_the_logout_page_says_log_out_like_every_other_page(client, charlie):
+    client.force_login(charlie)
+    page = client.get(reverse("account_logout")).content.decode()
+    assert "Log out" in page and "Sign Out" not in page and "sign out" not in page
