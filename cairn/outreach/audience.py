@@ -5,13 +5,15 @@ Those links are audience sources another app registers (events does, in its
 `audiences` module), so outreach offers them without importing that app.
 """
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -155,9 +157,16 @@ class Audience:
 
 @transaction.atomic
 def create_message(
-    *, subject: str, body: str, purpose: str, audience: Audience, user: Any
+    *,
+    subject: str,
+    body: str,
+    purpose: str,
+    audience: Audience,
+    user: Any,
+    send_key: str | None = None,
 ) -> Message:
     message = Message.objects.create(
+        send_key=send_key,
         subject=subject.strip(),
         body=body.strip(),
         purpose=purpose,
@@ -168,6 +177,30 @@ def create_message(
     )
     audit.record(user, "outreach.message_created", message, message.subject)
     return message
+
+
+def compose_once(
+    *, form_key: str, subject: str, body: str, purpose: str, audience: Audience, user: Any
+) -> tuple[Message, bool]:
+    """`create_message` for the compose page: the same send arriving twice (a double click,
+    a POST resent) returns the message made the first time, with False. ``form_key`` is
+    the page's own; a message changed before sending again is a new one."""
+    content = json.dumps([form_key, subject, body, purpose, audience.as_dict()], sort_keys=True)
+    send_key = hashlib.sha256(content.encode()).hexdigest() if form_key else None
+    if send_key and (sent := Message.objects.filter(send_key=send_key).first()) is not None:
+        return sent, False
+    try:
+        message = create_message(
+            subject=subject,
+            body=body,
+            purpose=purpose,
+            audience=audience,
+            user=user,
+            send_key=send_key,
+        )
+    except IntegrityError:
+        return Message.objects.get(send_key=send_key), False  # both arrived at once
+    return message, True
 
 
 def send_message(

@@ -1,3 +1,4 @@
+import secrets
 from typing import Any
 
 from django import forms
@@ -33,9 +34,17 @@ class ComposeForm(forms.Form):
         choices=[("", _("Any channel")), *Channel.choices],
         required=False,
     )
+    # This page's own key, kept through the preview: the same send twice is sent once.
+    send_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["send_key"].initial = secrets.token_urlsafe(16)
+        if self.is_bound and not self.data.get("send_key"):
+            # A page posted without one (an old tab, a hand-made request) gets one now,
+            # shown again with the preview, so its send is still made once.
+            self.data = self.data.copy()
+            self.data["send_key"] = self.fields["send_key"].initial
         # Links to other apps' records ("registered for event") come from their sources.
         keys = []
         for source in audience_sources():

@@ -56,6 +56,9 @@ class Message(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The compose page's send, as a digest of its form's key and the message: the same
+    # send arriving twice (a double click, a resent POST) makes one message.
+    send_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -16,7 +16,7 @@ from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 from cairn.members.models import Channel
 from cairn.outreach import services
-from cairn.outreach.audience import Audience, create_message, merge_context_for, message_title
+from cairn.outreach.audience import Audience, compose_once, merge_context_for, message_title
 from cairn.outreach.forms import (
     BatchActionForm,
     CallOutcomeForm,
@@ -118,13 +118,20 @@ def compose(request: HttpRequest) -> HttpResponse:
             if not button.cleaned_data["confirm"]:
                 messages.error(request, _("Tick the box to confirm sending."))
             else:
-                message = create_message(
+                message, created = compose_once(
+                    form_key=form.cleaned_data["send_key"],
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
                     purpose=form.cleaned_data["purpose"],
                     audience=audience,
                     user=request.user,
                 )
+                if not created:
+                    messages.info(
+                        request,
+                        _("This message was already sent (Send reached us twice): here it is."),
+                    )
+                    return redirect(message.get_absolute_url())
                 job = start_job(
                     request.user,
                     _("Send “%(subject)s”") % {"subject": message.subject},

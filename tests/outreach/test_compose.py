@@ -107,3 +107,37 @@ def test_reachable_agrees_with_the_one_person_rules_sending_uses(demo):
             if consented(p, purpose) and not channel_problem(p, p.preferred_channel)
         }
         assert counted == decided and decided, purpose
+
+
+def _send_key(html: str) -> str:
+    return re.search(r'name="send_key" value="([^"]+)"', html).group(1)
+
+
+def test_send_pressed_twice_sends_the_message_once(client, alice, person_factory, mailoutbox):
+    # A double click, or the POST resent by the browser's back button, without JavaScript.
+    person_factory("Emma", consent=[NEWS], region=HERE)
+    client.force_login(alice)
+    preview = client.post("/outreach/compose/", _form(region=HERE)).content.decode()
+    form = _form(region=HERE, action="send", confirm="1", send_key=_send_key(preview))
+    first = client.post("/outreach/compose/", form)
+    again = client.post("/outreach/compose/", form, follow=True)
+    message = Message.objects.get()
+    assert first.status_code == 302
+    assert again.redirect_chain[-1][0] == message.get_absolute_url()
+    assert "was already sent" in again.content.decode()
+    assert [m.subject for m in mailoutbox] == ["Autumn news"]
+
+
+def test_a_changed_message_sent_from_the_same_page_is_a_new_message(
+    client, alice, person_factory, mailoutbox
+):
+    person_factory("Emma", consent=[NEWS], region=HERE)
+    client.force_login(alice)
+    key = _send_key(client.get("/outreach/compose/").content.decode())
+    client.post("/outreach/compose/", _form(region=HERE, action="send", confirm="1", send_key=key))
+    client.post(
+        "/outreach/compose/",
+        _form(region=HERE, subject="Correction", action="send", confirm="1", send_key=key),
+    )
+    assert sorted(m.subject for m in mailoutbox) == ["Autumn news", "Correction"]
+    assert Message.objects.count() == 2

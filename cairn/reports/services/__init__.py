@@ -11,6 +11,8 @@ from cairn.core import audit
 from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun
 from cairn.insights.services import latest_run_for_event, rename_theme
+from cairn.jobs.models import Job, JobStatus
+from cairn.jobs.services import start_job
 from cairn.reports import briefing, compose, files, paragraphs
 from cairn.reports.document import build_document
 from cairn.reports.models import (
@@ -323,6 +325,41 @@ def unpublish(report: Report, actor: Any) -> Report:
     _revise(report, actor, "unpublish", _("Taken down from the public site"))
     transaction.on_commit(lambda: files.forget_public_files(report))
     return report
+
+
+SEND_RUNNER = "cairn.reports.sending.send_report_job"
+
+
+def start_send(report: Report, actor: Any, audience: str) -> Job:
+    """Queue the sending of a published report to an audience, as a background job.
+
+    A send of this report to that audience still waiting or running is the one returned:
+    a double click or a second tab would otherwise queue a second job, and everyone would
+    get the report twice. The report row is locked while looking, so two requests at once
+    see each other.
+    """
+    with transaction.atomic():
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        active = Job.objects.filter(
+            runner=SEND_RUNNER,
+            status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+            params__report_id=report.pk,
+            params__audience=audience,
+        ).first()
+        if active is not None:
+            return active
+        return start_job(
+            actor,
+            _("Send the report “%(title)s”") % {"title": report.title},
+            SEND_RUNNER,
+            {
+                "report_id": report.pk,
+                "audience": audience,
+                "user_id": getattr(actor, "pk", None),
+                "since": timezone.now().isoformat(),
+            },
+            next_url=report.get_absolute_url(),
+        )
 
 
 # What a coordinator may ask to have rendered: the draft with its sources, the public
