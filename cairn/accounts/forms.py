@@ -39,6 +39,7 @@ class RedeemForm(forms.Form):
         label=_("Your code"),
         max_length=20,
         help_text=_("Eight letters and numbers, from your letter or phone call, e.g. ABCD-EF23."),
+        error_messages={"required": _("Type the code from your letter or phone call.")},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -58,6 +59,7 @@ class AcceptForm(forms.Form):
         help_text=_(
             "Letters, numbers and . _ - only. You can also log in with your email address."
         ),
+        error_messages={"required": _("Choose a username.")},
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password1 = forms.CharField(
@@ -120,7 +122,11 @@ class AcceptForm(forms.Form):
 
 
 class JoinForm(SingleLineFields, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages={"required": _("Give your first name.")},
+    )
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     organisation_name = forms.CharField(
         label=_("Organisation or group"),
@@ -131,6 +137,7 @@ class JoinForm(SingleLineFields, forms.Form):
     sector = forms.ChoiceField(
         label=_("Which best describes you?"),
         choices=[("", _("Choose one")), *Sector.choices],
+        error_messages={"required": _("Choose which best describes you.")},
     )
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -154,6 +161,11 @@ class JoinForm(SingleLineFields, forms.Form):
     )
     privacy = forms.BooleanField(
         label=_("I agree that the network keeps these details to deal with my request."),
+        error_messages={
+            "required": _(
+                "Tick the box so that we may keep your details to deal with your request."
+            )
+        },
     )
     # A field people never see; bots fill in everything (includes/field.html hides it).
     honeypot = "website"

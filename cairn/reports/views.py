@@ -5,14 +5,12 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cairn.consultations.models import Consultation
 from cairn.core.roles import coordinator_required
 from cairn.events.models import Event
-from cairn.jobs.services import start_job
 from cairn.jobs.views import follow
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
@@ -48,8 +46,19 @@ def generate_event_report(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect("reports:list")
-    report = services.generate_event_report(form.cleaned_data["event"], request.user)
-    messages.success(request, _("Draft report generated. Read it through, edit, then approve it."))
+    report, made = services.draft_event_report(form.cleaned_data["event"], request.user)
+    if made:
+        messages.success(
+            request, _("Draft report generated. Read it through, edit, then approve it.")
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "This draft was already generated from the latest synthesis a few minutes "
+                "ago and nobody has edited it yet: here it is."
+            ),
+        )
     return redirect(report)
 
 
@@ -250,19 +259,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
                 "preview": sending.preview(report, audience),
             },
         )
-    job = start_job(
-        request.user,
-        _("Send the report “%(title)s”") % {"title": report.title},
-        "cairn.reports.sending.send_report_job",
-        {
-            "report_id": report.pk,
-            "audience": audience,
-            "user_id": request.user.pk,
-            "since": timezone.now().isoformat(),
-        },
-        next_url=report.get_absolute_url(),
-    )
-    return follow(request, job)
+    return follow(request, services.start_send(report, request.user, audience))
 
 
 @coordinator_required

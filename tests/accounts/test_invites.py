@@ -264,3 +264,16 @@ def test_the_invitation_page_shows_no_problem_before_anything_is_sent(client, al
     page = client.post(reverse("accounts:invite", args=[erin.pk]), {"channel": "phone"})
     summary = page.content.decode().split("data-error-summary", 1)[1].split("</div>", 1)[0]
     assert "There is no phone number on file for this person." in summary
+
+
+@pytest.mark.django_db
+def test_an_empty_code_or_username_is_asked_for_in_words(client, alice, erin):
+    page = client.post(reverse("accounts:redeem"), {"code": ""}).content.decode()
+    assert "Type the code from your letter or phone call." in page
+    assert "This field is required" not in page
+    client.force_login(alice)
+    client.post(reverse("accounts:invite", args=[erin.pk]), {"channel": "email"})
+    client.logout()
+    path = link_in(mail.outbox[-1].body)
+    page = client.post(path, {"username": "", "password1": "", "password2": ""}).content.decode()
+    assert "Choose a username." in page and "This field is required" not in page

@@ -101,3 +101,15 @@ def test_requests_to_join_are_rate_limited(client, signup):
 def test_only_coordinators_see_requests(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("accounts:join_requests")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_request_missing_what_is_needed_says_what_to_do_in_words(client, signup):
+    data = {**FORM, "first_name": "", "sector": "", "privacy": ""}
+    page = client.post(reverse("join"), data).content.decode()
+    assert "This field is required" not in page
+    assert "Give your first name." in page
+    assert "Choose which best describes you." in page
+    assert "Tick the box so that we may keep your details" in page
+    # What was typed stays.
+    assert 'value="femi@example.org"' in page and not JoinRequest.objects.exists()

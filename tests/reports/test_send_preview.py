@@ -7,6 +7,7 @@ from cairn.events.models import Registration, RegistrationStatus
 from cairn.outreach.models import Delivery
 from cairn.reports import services
 from cairn.reports.sending import preview, recipients
+from tests.jobs.conftest import db_queue  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,25 @@ def test_send_shows_a_preview_with_channels_and_sends_only_once_confirmed(client
     unconfirmed = client.post(f"/reports/{published.pk}/send/", {"audience": "attendees"})
     assert "Tick the box" in unconfirmed.content.decode()
     assert not Delivery.objects.filter(subject=published.title).exists()
+
+
+@pytest.mark.usefixtures("db_queue")
+def test_a_double_click_on_send_sends_the_report_once(
+    client, alice, published, django_capture_on_commit_callbacks
+):
+    """Two confirmed POSTs (a double click, a second tab) queued two send jobs, and every
+    attendee got two emails or two letters."""
+    from cairn.jobs.models import Job
+    from tests.jobs.conftest import run_worker
+
+    client.force_login(alice)
+    form = {"audience": "attendees", "confirm": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(f"/reports/{published.pk}/send/", form)
+        second = client.post(f"/reports/{published.pk}/send/", form)
+    assert Job.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    run_worker()
+    sent = Delivery.objects.filter(subject=published.title)
+    assert sent.exists()
+    assert sent.count() == sent.values("person").distinct().count()

@@ -1,5 +1,6 @@
 """Writes for reports: generate, edit (with revisions), regenerate a section, approve, publish, send."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +12,8 @@ from cairn.core import audit
 from cairn.events.models import Event
 from cairn.insights.models import SynthesisRun
 from cairn.insights.services import latest_run_for_event, rename_theme
+from cairn.jobs.models import Job, JobStatus
+from cairn.jobs.services import start_job
 from cairn.reports import briefing, compose, files, paragraphs
 from cairn.reports.document import build_document
 from cairn.reports.models import (
@@ -98,6 +101,36 @@ def generate_event_report(event: Event, actor: Any, run: SynthesisRun | None = N
         _save_draft(report, draft, position)
     _revise(report, actor, "generate", _("Draft generated from the event and its synthesis"))
     return report
+
+
+# A draft this recent, untouched and from the same synthesis, is what a second "Generate"
+# (a double click, a second tab, a colleague) would make again.
+SAME_DRAFT_WITHIN = timedelta(minutes=10)
+
+
+def draft_event_report(event: Event, actor: Any) -> tuple[Report, bool]:
+    """The event's draft from its latest synthesis, and whether it was made now: a draft
+    made minutes ago from that synthesis, that nobody has edited, is returned instead of
+    a second one with the same title for two people to edit apart."""
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).first()
+        run = latest_run_for_event(event)
+        recent = (
+            Report.objects.filter(
+                kind=ReportKind.EVENT,
+                event=event,
+                synthesis=run,
+                status=ReportStatus.DRAFT,
+                published_doc__isnull=True,
+                created_at__gte=timezone.now() - SAME_DRAFT_WITHIN,
+            )
+            # Anything done to it since it was generated makes it someone's work.
+            .exclude(pk__in=Revision.objects.exclude(action="generate").values("report_id"))
+            .first()
+        )
+        if recent is not None:
+            return recent, False
+        return generate_event_report(event, actor, run), True
 
 
 @transaction.atomic
@@ -323,6 +356,41 @@ def unpublish(report: Report, actor: Any) -> Report:
     _revise(report, actor, "unpublish", _("Taken down from the public site"))
     transaction.on_commit(lambda: files.forget_public_files(report))
     return report
+
+
+SEND_RUNNER = "cairn.reports.sending.send_report_job"
+
+
+def start_send(report: Report, actor: Any, audience: str) -> Job:
+    """Queue the sending of a published report to an audience, as a background job.
+
+    A send of this report to that audience still waiting or running is the one returned:
+    a double click or a second tab would otherwise queue a second job, and everyone would
+    get the report twice. The report row is locked while looking, so two requests at once
+    see each other.
+    """
+    with transaction.atomic():
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        active = Job.objects.filter(
+            runner=SEND_RUNNER,
+            status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+            params__report_id=report.pk,
+            params__audience=audience,
+        ).first()
+        if active is not None:
+            return active
+        return start_job(
+            actor,
+            _("Send the report “%(title)s”") % {"title": report.title},
+            SEND_RUNNER,
+            {
+                "report_id": report.pk,
+                "audience": audience,
+                "user_id": getattr(actor, "pk", None),
+                "since": timezone.now().isoformat(),
+            },
+            next_url=report.get_absolute_url(),
+        )
 
 
 # What a coordinator may ask to have rendered: the draft with its sources, the public
