@@ -46,8 +46,19 @@ def generate_event_report(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect("reports:list")
-    report = services.generate_event_report(form.cleaned_data["event"], request.user)
-    messages.success(request, _("Draft report generated. Read it through, edit, then approve it."))
+    report, made = services.draft_event_report(form.cleaned_data["event"], request.user)
+    if made:
+        messages.success(
+            request, _("Draft report generated. Read it through, edit, then approve it.")
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "This draft was already generated from the latest synthesis a few minutes "
+                "ago and nobody has edited it yet: here it is."
+            ),
+        )
     return redirect(report)
 
 

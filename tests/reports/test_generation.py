@@ -104,3 +104,27 @@ def test_what_went_well_does_not_repeat_what_a_theme_section_already_said(report
         s = report.sections.filter(key=key).first()
         if s is not None:
             assert not {ids[0] for ids in s.provenance.values()} & used
+
+
+def test_a_double_click_on_generate_gives_one_draft_and_a_later_edit_allows_another(
+    client, alice, seed_run
+):
+    """Two POSTs of "Generate a draft" made two identical drafts with the same title, for
+    two people to edit apart. A draft nobody has touched yet, from the same synthesis,
+    made minutes ago, is that draft; once edited, generating again makes a new one."""
+    from cairn.reports import services
+    from cairn.reports.models import Report
+
+    client.force_login(alice)
+    event = seed_run.event
+    reports = Report.objects.filter(event=event, synthesis=seed_run)
+    first = client.post("/reports/generate/", {"event": event.pk})
+    second = client.post("/reports/generate/", {"event": event.pk}, follow=True)
+    assert reports.count() == 1
+    assert first["Location"] == second.redirect_chain[0][0]
+    assert "already" in second.content.decode()
+    services.edit_section(
+        section(reports.get(), "Thank you"), alice, heading="Thanks", body="Thank you."
+    )
+    client.post("/reports/generate/", {"event": event.pk})
+    assert reports.count() == 2

@@ -1,5 +1,6 @@
 """Writes for reports: generate, edit (with revisions), regenerate a section, approve, publish, send."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -100,6 +101,36 @@ def generate_event_report(event: Event, actor: Any, run: SynthesisRun | None = N
         _save_draft(report, draft, position)
     _revise(report, actor, "generate", _("Draft generated from the event and its synthesis"))
     return report
+
+
+# A draft this recent, untouched and from the same synthesis, is what a second "Generate"
+# (a double click, a second tab, a colleague) would make again.
+SAME_DRAFT_WITHIN = timedelta(minutes=10)
+
+
+def draft_event_report(event: Event, actor: Any) -> tuple[Report, bool]:
+    """The event's draft from its latest synthesis, and whether it was made now: a draft
+    made minutes ago from that synthesis, that nobody has edited, is returned instead of
+    a second one with the same title for two people to edit apart."""
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).first()
+        run = latest_run_for_event(event)
+        recent = (
+            Report.objects.filter(
+                kind=ReportKind.EVENT,
+                event=event,
+                synthesis=run,
+                status=ReportStatus.DRAFT,
+                published_doc__isnull=True,
+                created_at__gte=timezone.now() - SAME_DRAFT_WITHIN,
+            )
+            # Anything done to it since it was generated makes it someone's work.
+            .exclude(pk__in=Revision.objects.exclude(action="generate").values("report_id"))
+            .first()
+        )
+        if recent is not None:
+            return recent, False
+        return generate_event_report(event, actor, run), True
 
 
 @transaction.atomic
