@@ -171,3 +171,25 @@ def test_no_answer_and_call_back_keep_the_call_on_the_list(alice, person_factory
     with pytest.raises(OutreachError, match="reached"):
         log_call(delivery, outcome=CallOutcomeKind.NO_ANSWER, user=alice, passed_on="words")
     assert not Contribution.objects.exists()
+
+
+def test_a_reached_call_logged_twice_passes_the_words_on_once(client, bob, person_factory):
+    # The volunteer's Save sent twice (a double click, a resent POST on a poor line).
+    bill = person_factory("Bill", preferred_channel=Channel.PHONE, phone="01632 960001")
+    delivery = notify(bill, subject="S", body="B", purpose=INVITE)
+    client.force_login(bob)
+    form = {"outcome": CallOutcomeKind.REACHED, "passed_on": "The shed needs a ramp."}
+    assert client.post(f"/outreach/calls/{delivery.pk}/", form).status_code == 302
+    again = client.post(f"/outreach/calls/{delivery.pk}/", form)
+    assert "already logged" in again.content.decode()
+    assert Contribution.objects.count() == 1 and delivery.calls.count() == 1
+    with pytest.raises(OutreachError, match="already logged"):
+        log_call(delivery, outcome=CallOutcomeKind.WRONG_NUMBER, user=bob)
+
+
+def test_a_voicemail_can_be_followed_by_the_call_back_that_reaches_them(alice, person_factory):
+    bill = person_factory("Bill", preferred_channel=Channel.PHONE, phone="01632 960001")
+    delivery = notify(bill, subject="S", body="B", purpose=INVITE)
+    log_call(delivery, outcome=CallOutcomeKind.VOICEMAIL, user=alice)
+    log_call(delivery, outcome=CallOutcomeKind.REACHED, user=alice, passed_on="Count me in.")
+    assert Contribution.objects.get().text == "Count me in."

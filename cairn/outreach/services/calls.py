@@ -48,6 +48,27 @@ def log_call(
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.channel != Channel.PHONE:
         raise OutreachError(_("Only phone deliveries have calls."))
+    if delivery.status in (
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.NOT_REACHED,
+        DeliveryStatus.RESOLVED,
+    ):
+        # Off the call list: a Save sent twice must not pass the same words on twice.
+        # (A voicemail stays open to the call back that reaches them.)
+        last = delivery.calls.select_related("logged_by").order_by("-id").first()
+        if last is None:
+            raise OutreachError(
+                _("This call is not on the call list (%(reason)s): nothing was logged.")
+                % {"reason": delivery.reason or delivery.get_status_display()}
+            )
+        raise OutreachError(
+            _("This call was already logged: %(outcome)s, %(when)s by %(who)s. Nothing was added.")
+            % {
+                "outcome": last.get_outcome_display(),
+                "when": timezone.localtime(last.logged_at).strftime("%d %b %Y %H:%M"),
+                "who": last.logged_by.get_username() if last.logged_by_id else _("someone"),
+            }
+        )
     if outcome not in CallOutcomeKind.values:
         raise OutreachError(_("Choose what happened on the call."))
     if outcome == CallOutcomeKind.CALL_BACK and call_back_on is None:
