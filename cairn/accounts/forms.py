@@ -12,6 +12,12 @@ from cairn.lib.forms import flag
 from cairn.lib.safety import SingleLineFields
 from cairn.members.models import ConsentPurpose, Person, Sector
 
+ROLE_CHOICES = [
+    (Role.MEMBER.value, _("Member: takes part, sees events and the directory")),
+    (Role.FACILITATOR.value, _("Facilitator: also runs breakouts and reads contributions")),
+    (Role.COORDINATOR.value, _("Coordinator: runs the network, people and logins")),
+]
+
 
 class InviteForm(forms.Form):
     channel = forms.ChoiceField(
@@ -19,16 +25,27 @@ class InviteForm(forms.Form):
         choices=InviteChannel.choices,
         widget=forms.RadioSelect,
     )
+    role = forms.TypedChoiceField(
+        label=_("What may they do once logged in?"),
+        choices=ROLE_CHOICES,
+        coerce=int,
+        initial=Role.MEMBER.value,
+        required=False,
+        empty_value=Role.MEMBER.value,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, new_login: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not new_login:
+            # An invitation to someone with a login only sets a new password.
+            del self.fields["role"]
 
 
 class RoleForm(forms.Form):
     role = forms.TypedChoiceField(
         label=_("Role"),
-        choices=[
-            (Role.MEMBER.value, _("Member: takes part, sees events and the directory")),
-            (Role.FACILITATOR.value, _("Facilitator: also runs breakouts and reads contributions")),
-            (Role.COORDINATOR.value, _("Coordinator: runs the network, people and logins")),
-        ],
+        choices=ROLE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
     )

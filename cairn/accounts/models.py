@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cairn.core.roles import Role
 from cairn.members.models import Person, Sector
 
 
@@ -30,6 +31,13 @@ class Invite(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The role the new login gets: a facilitator is invited as one, not as a member whose
+    # role someone must remember to change. Not used by an invitation to a new password.
+    role = models.PositiveSmallIntegerField(
+        _("role"),
+        choices=[(r.value, r.name.title()) for r in Role],
+        default=Role.MEMBER.value,
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -79,11 +79,16 @@ def _person_for_coordinator(pk: int) -> Person:
 @coordinator_required
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for_coordinator(pk)
-    form = InviteForm(request.POST or None, initial={"channel": _default_channel(person)})
+    form = InviteForm(
+        request.POST or None,
+        initial={"channel": _default_channel(person)},
+        new_login=person.user_id is None,
+    )
     if request.method == "POST" and form.is_valid():
         channel = form.cleaned_data["channel"]
+        role = Role(form.cleaned_data.get("role") or Role.MEMBER)
         try:
-            issued = services.create_invite(person, channel, request.user)
+            issued = services.create_invite(person, channel, request.user, role=role)
         except services.AccountError as error:
             form.add_error("channel", str(error))
         else:

@@ -39,6 +39,12 @@ class EventForm(SingleLineFields, forms.ModelForm):
     """Times are typed as wall-clock times in the event's own time zone."""
 
     timezone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
+    tell_registered = forms.BooleanField(
+        label=_("Tell everyone registered or waiting if the time, link, dial-in or venue changes"),
+        help_text=_("Each by their own channel, with the calendar entry replaced."),
+        required=False,
+        initial=True,
+    )
 
     class Meta:
         model = Event
@@ -67,6 +73,8 @@ class EventForm(SingleLineFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         zone = self.instance.timezone if self.instance.pk else "Europe/London"
+        if not self.instance.pk:
+            del self.fields["tell_registered"]  # nobody to tell yet
         self.fields["timezone"].initial = zone
         self.fields["status"].choices = [
             c for c in self.fields["status"].choices if c[0] != "cancelled"

@@ -102,6 +102,26 @@ def reminder(registration: Registration) -> Any:
     return _send(registration, subject, body, calendar=True)
 
 
+def change_notice(registration: Registration) -> Any:
+    event = registration.event
+    subject = _("Changed: %(title)s") % {"title": event.title}
+    body = _(
+        "Dear %(name)s,\n\nThe details of %(title)s have changed. This is how it is now:"
+        "\n\n%(join)s"
+    ) % {"name": registration.person.first_name, "title": event.title, "join": _how_to_join(event)}
+    if registration.status == RegistrationStatus.WAITLISTED:
+        body += "\n\n" + _(
+            "You are still on the waiting list; we will tell you if a place comes free."
+        )
+    # The calendar entry (same UID, a higher SEQUENCE) replaces the one they saved.
+    return _send(
+        registration,
+        subject,
+        body,
+        calendar=registration.status == RegistrationStatus.REGISTERED,
+    )
+
+
 def cancellation(registration: Registration, reason: str = "") -> Any:
     event = registration.event
     subject = _("Cancelled: %(title)s") % {"title": event.title}

@@ -79,6 +79,23 @@ def send_due_reminders() -> int:
 
 
 @task
+def send_change_notices(event_id: int) -> int:
+    """The event's new time, link, dial-in or venue, to everyone registered or waiting."""
+    event = Event.objects.get(pk=event_id)
+    if event.status == EventStatus.CANCELLED:
+        return 0
+    sent = 0
+    for registration in (
+        event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("event", "person")
+        .order_by("pk")
+    ):
+        notices.change_notice(registration)
+        sent += 1
+    return sent
+
+
+@task
 def send_cancellation_notices(event_id: int, reason: str = "") -> int:
     event = Event.objects.get(pk=event_id)
     sent = 0

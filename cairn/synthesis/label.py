@@ -19,6 +19,7 @@ languages, from stopwords-iso (``stopwordsiso``); URLs never become keyphrases.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -113,6 +114,36 @@ def strip_urls(text: str) -> str:
     return _URL.sub(" ", text)
 
 
+# Where a phrase ends: punctuation between words (a hyphen or apostrophe inside a word is not).
+_PHRASE_BREAK = re.compile(r"[^\w\s'’-]+|\s[-'’]+|[-'’]+\s")
+_LETTER_WORD = re.compile(LETTER_WORDS)
+
+
+def phrase_terms(stop: frozenset[str]) -> Callable[[str], list[str]]:
+    """Words and two-word phrases of a text, as they stand in it, for ``CountVectorizer``.
+
+    scikit-learn's n-grams join the words left after stop words are taken out, so
+    "we could act in days, not months" gave "act days" and "days months": phrases
+    nobody said. Here a stop word or punctuation ends a phrase.
+    """
+
+    def analyse(text: str) -> list[str]:
+        terms: list[str] = []
+        for part in _PHRASE_BREAK.split(text.lower()):
+            prev = None
+            for word in _LETTER_WORD.findall(part):
+                if word in stop:
+                    prev = None
+                    continue
+                terms.append(word)
+                if prev is not None and prev != word:
+                    terms.append(f"{prev} {word}")
+                prev = word
+        return terms
+
+    return analyse
+
+
 def keyphrases(
     docs_by_theme: list[list[str]],
     weights_by_theme: list[list[float]],
@@ -129,13 +160,7 @@ def keyphrases(
         return [[] for _ in range(k)]
     owner = np.repeat(np.arange(k), [len(d) for d in docs_by_theme])
     w = np.concatenate([np.asarray(x, dtype=np.float64) for x in weights_by_theme])
-    vec = CountVectorizer(
-        ngram_range=(1, 2),
-        stop_words=sorted(stop_words(tuple(langs))),
-        token_pattern=LETTER_WORDS,
-        min_df=1,
-        lowercase=True,
-    )
+    vec = CountVectorizer(analyzer=phrase_terms(stop_words(tuple(langs))), min_df=1)
     try:
         x = vec.fit_transform(flat)
     except ValueError:

@@ -277,3 +277,48 @@ def test_an_empty_code_or_username_is_asked_for_in_words(client, alice, erin):
     path = link_in(mail.outbox[-1].body)
     page = client.post(path, {"username": "", "password1": "", "password2": ""}).content.decode()
     assert "Choose a username." in page and "This field is required" not in page
+
+
+@pytest.mark.django_db
+def test_a_new_facilitator_is_invited_as_one_and_logs_in_as_one(client, alice, erin):
+    from cairn.core.roles import Role, role_of
+
+    client.force_login(alice)
+    page = client.get(reverse("accounts:invite", args=[erin.pk])).content.decode()
+    assert 'name="role"' in page  # chosen here, not remembered for later
+    response = client.post(
+        reverse("accounts:invite", args=[erin.pk]),
+        {"channel": "email", "role": Role.FACILITATOR.value},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="account.invited", object_id=str(erin.pk))
+    assert entry.detail["role"] == "facilitator" and "Facilitator" in entry.summary
+    client.logout()
+    client.post(
+        link_in(mail.outbox[-1].body), {"username": "erin", "password1": "", "password2": ""}
+    )
+    erin.refresh_from_db()
+    assert role_of(erin.user) == Role.FACILITATOR
+
+
+@pytest.mark.django_db
+def test_an_invitation_without_a_role_makes_a_member(client, alice, erin):
+    from cairn.core.roles import Role, role_of
+
+    client.force_login(alice)
+    client.post(reverse("accounts:invite", args=[erin.pk]), {"channel": "email"})
+    client.logout()
+    client.post(
+        link_in(mail.outbox[-1].body), {"username": "erin", "password1": "", "password2": ""}
+    )
+    erin.refresh_from_db()
+    assert role_of(erin.user) == Role.MEMBER
+
+
+@pytest.mark.django_db
+def test_a_new_password_invitation_asks_no_role(client, alice, charlie):
+    client.force_login(alice)
+    charlie.person.email = "charlie@example.org"
+    charlie.person.save()
+    page = client.get(reverse("accounts:invite", args=[charlie.person.pk])).content.decode()
+    assert 'name="role"' not in page

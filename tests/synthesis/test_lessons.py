@@ -349,6 +349,23 @@ def test_url_fragments_never_become_keyphrases() -> None:
     assert not words & {"https", "goo", "gl", "http", "www"}
 
 
+def test_two_word_keyphrases_are_phrases_someone_said() -> None:
+    # Stop words and punctuation end a phrase: "act in days, not months" once gave the
+    # chips "act days" and "days months".
+    texts = [
+        "Relationships we already had let us act in days, not months.",
+        "Because we knew each other, we could act in days, not months.",
+        "Local relationships: we act in days; the council in months.",
+    ]
+    other = ["The bus to the clinic is late", "Bus fares are too high"]
+    phrases = label.keyphrases([texts, other], [[1.0] * 3, [1.0] * 2], n=8)[0]
+    said = " ".join(texts).lower()
+    pairs = [p for p in phrases if " " in p]
+    assert "days" in phrases and "months" in phrases
+    assert not {"act days", "days months", "relationships act"} & set(phrases)
+    assert all(p in said for p in pairs)
+
+
 def test_the_language_warning_gives_the_share_of_statements_whose_language_is_known(
     fast: Options,
 ) -> None:

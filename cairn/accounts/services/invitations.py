@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cairn.accounts.models import Invite, InviteChannel
 from cairn.accounts.services.errors import AccountError
 from cairn.core import audit
+from cairn.core.roles import Role
 from cairn.members.models import Channel, Person
 from cairn.outreach.services import OutreachError, queue_service_message
 
@@ -107,12 +108,15 @@ def _invite_text(person: Person, issued: IssuedInvite, channel: str) -> tuple[st
 
 
 @transaction.atomic
-def create_invite(person: Person, channel: str, actor: Any) -> IssuedInvite:
+def create_invite(
+    person: Person, channel: str, actor: Any, role: Role = Role.MEMBER
+) -> IssuedInvite:
     """Invite a person on file to log in: email a link now, or queue a letter or a call.
 
-    Earlier open invitations of the person stop working. If the email cannot be sent
-    nothing is kept, and the error says why.
+    The login made from it gets `role`. Earlier open invitations of the person stop
+    working. If the email cannot be sent nothing is kept, and the error says why.
     """
+    role = Role(role)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if channel not in InviteChannel.values:
         raise AccountError(_("Choose how to send the invitation."))
@@ -127,6 +131,7 @@ def create_invite(person: Person, channel: str, actor: Any) -> IssuedInvite:
         code_hash=_hash(code),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         expires_at=now + timedelta(days=settings.CAIRN_INVITE_DAYS),
+        role=role.value,
     )
     issued = IssuedInvite(invite, code)
     subject, body = _invite_text(person, issued, channel)
@@ -154,16 +159,18 @@ def create_invite(person: Person, channel: str, actor: Any) -> IssuedInvite:
             )
         except OutreachError as error:
             raise AccountError(str(error)) from error
+    detail = {"channel": channel}
     if person.user_id is not None:
         summary = _("Sent a way to set a new password: %(how)s")
     else:
-        summary = _("Invited to log in: %(how)s")
+        summary = _("Invited to log in as %(role)s: %(how)s")
+        detail["role"] = role.name.lower()
     audit.record(
         actor,
         "account.invited",
         person,
-        summary % {"how": InviteChannel(channel).label},
-        channel=channel,
+        summary % {"how": InviteChannel(channel).label, "role": role.name.title()},
+        **detail,
     )
     return issued
 

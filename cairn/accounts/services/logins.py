@@ -82,7 +82,7 @@ def accept_invite(invite: Invite, *, username: str, password: str | None) -> Use
     else:
         user.set_unusable_password()
     user.save()
-    user.groups.add(_role_group(Role.MEMBER))
+    user.groups.add(_role_group(Role(invite.role)))
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     if person.email and not shared:
@@ -98,7 +98,8 @@ def accept_invite(invite: Invite, *, username: str, password: str | None) -> Use
         user,
         "account.created",
         person,
-        _("Login %(username)s created from an invitation") % {"username": username},
+        _("Login %(username)s created from an invitation, as %(role)s")
+        % {"username": username, "role": Role(invite.role).name.title()},
     )
     return user
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cairn.contributions.models import Contribution, ContributionChannel
-from cairn.contributions.services import record_contribution
+from cairn.contributions.services import record_contributions
 from cairn.core import audit
 from cairn.events import chat_formats
 from cairn.events.models import Event, RegistrationStatus
@@ -222,24 +222,30 @@ def import_chat(
     report.would_import = len(new)
     if dry_run:
         return report
+    rows = []
+    for index in new:
+        message = parsed.messages[index]
+        author = speakers.get(message.speaker)
+        ref = f"line {message.line}"
+        if message.reply_to is not None:
+            ref += f", replying to line {parsed.messages[message.reply_to].line}"
+        rows.append(
+            {
+                "text": message.text,
+                "channel": channel,
+                "event_id": event.pk,
+                "author": author,
+                "author_name": "" if author else (message.speaker or unknown_label()).strip()[:200],
+                "author_sector": author.effective_sector if author else "",
+                "consent_to_quote": author is not None and author.pk in quote_ok,
+                "source": filename,
+                "source_ref": ref,
+                "said_at": times[index],
+            }
+        )
     with transaction.atomic():
-        for index in new:
-            message = parsed.messages[index]
-            author = speakers.get(message.speaker)
-            ref = f"line {message.line}"
-            if message.reply_to is not None:
-                ref += f", replying to line {parsed.messages[message.reply_to].line}"
-            record_contribution(
-                text=message.text,
-                channel=channel,
-                event=event,
-                author=author,
-                author_name=message.speaker or unknown_label(),
-                consent_to_quote=author is not None and author.pk in quote_ok,
-                source=filename[:200],
-                source_ref=ref[:100],
-                said_at=times[index],
-            )
+        # In batches: a long transcript has thousands of cues, each was an INSERT of its own.
+        record_contributions(rows, entered_by=None)
         audit.record(
             actor,
             "event.chat_imported",

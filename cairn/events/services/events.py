@@ -58,17 +58,33 @@ def _calendar_view(event: Event) -> tuple:
     return tuple(getattr(event, name) for name in CALENDAR_FIELDS)
 
 
+# What people need to turn up: a change to any of these is worth telling them.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "video_link", "dial_in", "venue")
+
+
+def _when_and_where(event: Event) -> tuple:
+    # To the minute, as the form writes times: an event stored with seconds (made by a
+    # script or the demo) is not "moved" by being saved from the form unchanged.
+    return tuple(
+        value.replace(second=0, microsecond=0) if isinstance(value, datetime) else value
+        for value in (getattr(event, name) for name in WHEN_AND_WHERE)
+    )
+
+
 def save_event(
     fields: dict[str, Any],
     agenda: Sequence[AgendaLine] | None,
     *,
     actor: Any,
     event_id: int | None = None,
+    tell_registered: bool = False,
 ) -> Event:
     """Create an event, or update one; the agenda given replaces the old one.
 
-    Raising the capacity (or lifting it) promotes people from the waiting list.
-    Cancelling goes through `cancel_event`, which tells everyone.
+    Raising the capacity (or lifting it) promotes people from the waiting list. A new
+    time, link, dial-in or venue is told to everyone registered or waiting when
+    `tell_registered` (each by their channel); a new start time makes the reminder due
+    again. Cancelling goes through `cancel_event`, which tells everyone.
     """
     with transaction.atomic():
         if event_id is None:
@@ -80,6 +96,7 @@ def save_event(
         else:
             event = _lock_event(event_id)
             shown_before = _calendar_view(event)
+            where_before = _when_and_where(event)
             for key, value in fields.items():
                 if key in EVENT_FIELDS and key != "status":
                     setattr(event, key, value)
@@ -90,6 +107,17 @@ def save_event(
                 event.calendar_sequence += 1  # calendars replace the entry they hold
             event.save()
             action = "event.updated"
+            if _when_and_where(event)[0] != where_before[0]:
+                # The reminder sent for the old day says nothing true about the new one.
+                event.registrations.update(reminder_sent_at=None)
+            moved = _when_and_where(event) != where_before
+            if (
+                moved
+                and tell_registered
+                and event.status != EventStatus.CANCELLED
+                and not event.has_ended
+            ):
+                transaction.on_commit(lambda: tasks.send_change_notices.enqueue(event.pk))
         if agenda is not None:
             event.agenda_items.all().delete()
             AgendaItem.objects.bulk_create(

@@ -199,6 +199,7 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 _agenda_lines(formset, form),
                 actor=request.user,
                 event_id=event.pk if event else None,
+                tell_registered=form.cleaned_data.get("tell_registered", False),
             )
             messages.success(request, _("Event saved."))
             return redirect(saved)
