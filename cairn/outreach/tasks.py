@@ -23,6 +23,15 @@ def retry_failed_emails_job(progress: Callable[..., None]) -> dict:
     progress(0, None, _("Trying the failed emails again"))
     result = retry_failed_emails(force=True)
     text = _("Tried %(tried)d emails: %(sent)d sent, %(still_failing)d still failing.") % result
+    if result["not_sent"]:
+        text += (
+            " "
+            + _(
+                "%(not_sent)d not sent: their person unsubscribed or asked not to be emailed "
+                "meanwhile (see the not-reached list)."
+            )
+            % result
+        )
     return {"message": text, **result}
 
 

@@ -79,7 +79,7 @@ def test_an_unreachable_smtp_server_keeps_the_email_and_a_later_retry_sends_it(
         result = retry_failed_emails(now=timezone.now() + timedelta(hours=1))
     finally:
         controller.stop()
-    assert result == {"tried": 1, "sent": 1, "still_failing": 0}
+    assert result == {"tried": 1, "sent": 1, "still_failing": 0, "not_sent": 0}
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
     assert delivery.attempts == 2
@@ -173,3 +173,41 @@ def test_a_failed_email_schedules_its_retry_on_a_backend_that_can_defer(
     [result] = default_task_backend.results
     assert result.task.name == "retry_failed_emails_task"
     assert result.task.run_after == delivery.next_attempt_at
+
+
+def test_an_email_waiting_for_its_retry_is_not_sent_to_someone_who_unsubscribed_meanwhile(
+    settings, person_factory
+):
+    from cairn.members.models import Channel, ChannelConsent, ConsentMethod
+    from cairn.outreach.services import unsubscribe
+    from tests.outreach.conftest import free_port, smtp_settings
+
+    settings.MAILERS = smtp_settings(free_port())  # the mail server is down
+    jean = person_factory("Jean", consent=[ConsentPurpose.NEWSLETTERS])
+    ewan = person_factory("Ewan", consent=[ConsentPurpose.NEWSLETTERS])
+    rosa = person_factory("Rosa", consent=[ConsentPurpose.NEWSLETTERS])
+    failed = notify_many(
+        [jean, ewan, rosa], subject="News", body="News", purpose=ConsentPurpose.NEWSLETTERS
+    )
+    assert {d.status for d in failed} == {DeliveryStatus.FAILED}
+    # Before the retry (up to hours later): Jean unsubscribes from an earlier email, and
+    # Ewan tells the coordinator not to email him at all.
+    unsubscribe(unsubscribe_token(jean, ConsentPurpose.NEWSLETTERS))
+    ChannelConsent.objects.create(
+        person=ewan,
+        channel=Channel.EMAIL,
+        granted=False,
+        method=ConsentMethod.PHONE,
+        recorded_at=timezone.now(),
+    )
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    from django.core import mail
+
+    result = retry_failed_emails(force=True)
+    assert [m.to for m in mail.outbox] == [["rosa@example.org"]]
+    assert result == {"tried": 3, "sent": 1, "still_failing": 0, "not_sent": 2}
+    by_name = {d.person.first_name: d for d in Delivery.objects.select_related("person")}
+    assert by_name["Jean"].status == DeliveryStatus.NOT_REACHED
+    assert "No consent for" in by_name["Jean"].reason
+    assert by_name["Ewan"].status == DeliveryStatus.NOT_REACHED
+    assert "Asked not to be contacted by email" in by_name["Ewan"].reason

@@ -27,7 +27,7 @@ from cairn.outreach.models import (
     Delivery,
     DeliveryStatus,
 )
-from cairn.outreach.services.consent import unsubscribe_url
+from cairn.outreach.services.consent import channel_problem, consented, unsubscribe_url
 from cairn.outreach.tasks import retry_failed_emails_task
 
 log = logging.getLogger(__name__)
@@ -272,6 +272,36 @@ def retry_failed_emails(*, now: Any = None, force: bool = False) -> dict[str, in
     if not force:
         due = due.filter(next_attempt_at__lte=now)
     deliveries = list(due.select_related("person").order_by("next_attempt_at", "pk")[:500])
-    _send_emails(deliveries)
-    sent = sum(d.status == DeliveryStatus.SENT for d in deliveries)
-    return {"tried": len(deliveries), "sent": sent, "still_failing": len(deliveries) - sent}
+    # Hours may pass before a retry: whoever unsubscribed or refused email meanwhile is
+    # not sent it (checked again, as the first send did).
+    wanted = [d for d in deliveries if not _no_longer_wanted(d)]
+    _send_emails(wanted)
+    sent = sum(d.status == DeliveryStatus.SENT for d in wanted)
+    return {
+        "tried": len(deliveries),
+        "sent": sent,
+        "still_failing": len(wanted) - sent,
+        "not_sent": len(deliveries) - len(wanted),
+    }
+
+
+def _no_longer_wanted(delivery: Delivery) -> bool:
+    """Record a failed email as not reached if its person can no longer be emailed for its
+    purpose; True when so."""
+    person = delivery.person
+    if person is None:
+        problem = _("This person's details were erased.")
+    elif not consented(person, delivery.purpose):
+        problem = _("No consent for: %(purpose)s.") % {
+            "purpose": ConsentPurpose(delivery.purpose).label
+        }
+    else:
+        problem = channel_problem(person, Channel.EMAIL)
+    if not problem:
+        return False
+    reason = _("Not sent again: %(problem)s") % {"problem": problem}
+    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.NOT_REACHED, reason=reason[:300], next_attempt_at=None
+    )
+    delivery.status, delivery.reason = DeliveryStatus.NOT_REACHED, reason[:300]
+    return True

@@ -17,5 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = retry_failed_emails(force=options["all"])
         self.stdout.write(
-            f"tried {result['tried']}, sent {result['sent']}, still failing {result['still_failing']}"
+            f"tried {result['tried']}, sent {result['sent']}, still failing "
+            f"{result['still_failing']}, not sent (unsubscribed or refused email meanwhile) "
+            f"{result['not_sent']}"
         )
