@@ -71,3 +71,20 @@ def test_the_attendance_page_checks_in_without_javascript(client, event, person_
     assert registration.attended and registration.checked_in_at
     page = client.get(f"/events/{event.pk}/attendance/").content.decode()
     assert "By sector" in page and "By registration channel" in page
+
+
+def test_the_check_in_list_finds_someone_by_name_among_many(client, alice, event, person_factory):
+    """At the door of a 300-person event, someone's name was on one of six pages."""
+    from cairn.events.services.registration import register
+
+    event.capacity = None
+    event.save()
+    for i in range(120):
+        register(event.pk, person_factory(f"Guest{i:03d}", "Crowd"))
+    register(event.pk, person_factory("Morag", "Lennox"))
+    client.force_login(alice)
+    page = client.get(f"/events/{event.pk}/attendance/?q=lennox").content.decode()
+    assert 'name="q"' in page
+    assert "Morag Lennox" in page and "Guest000" not in page
+    empty = client.get(f"/events/{event.pk}/attendance/?q=nobody-called-this").content.decode()
+    assert "Nobody matches" in empty

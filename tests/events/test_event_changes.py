@@ -62,3 +62,15 @@ def test_an_edit_that_moves_nothing_or_is_not_ticked_tells_nobody(
         _edit(client, event, summary="A better summary", tell_registered="on")
         _edit(client, event, video_link="https://meet.example/new-room")
     assert not Delivery.objects.filter(subject__startswith="Changed:").exists()
+
+
+def test_lowering_the_capacity_below_the_places_taken_says_what_it_does(
+    client, alice, event, person_factory
+):
+    for _ in range(3):
+        register(event.pk, person_factory())
+    client.force_login(alice)
+    response = _edit(client, event, capacity="1")
+    page = client.get(response["Location"]).content.decode()
+    assert "3 people already have a place" in page
+    assert Registration.objects.filter(event=event, status="registered").count() == 3

@@ -1,6 +1,7 @@
 """Who came: the video tool's participant report, and checking people in by hand."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,6 +39,14 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("person__organisation")
         .order_by("person__last_name", "person__first_name")
     )
+    # At the door: find someone by name or email instead of paging through everyone.
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(person__first_name__icontains=q)
+            | Q(person__last_name__icontains=q)
+            | Q(person__email__icontains=q)
+        )
     return render(
         request,
         "events/attendance.html",
@@ -46,6 +55,7 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "report": report,
             "page_obj": paginate(request, qs, 50),
+            "q": q,
             "figures": attendance.attendance_figures(event),
         },
     )

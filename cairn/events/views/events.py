@@ -202,6 +202,17 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 tell_registered=form.cleaned_data.get("tell_registered", False),
             )
             messages.success(request, _("Event saved."))
+            taken = reg_services.places_taken(saved)
+            if saved.capacity is not None and taken > saved.capacity:
+                messages.warning(
+                    request,
+                    _(
+                        "%(taken)d people already have a place, more than the new capacity of "
+                        "%(capacity)d: nobody loses their place, and nobody more is given one "
+                        "until enough people cancel."
+                    )
+                    % {"taken": taken, "capacity": saved.capacity},
+                )
             return redirect(saved)
     else:
         form = forms.EventForm(instance=event)
