@@ -1,5 +1,6 @@
 from allauth.account.views import LoginView
 from allauth.core import ratelimit
+from allauth.core.internal import ratelimit as internal_ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -284,11 +285,12 @@ def redeem(request: HttpRequest) -> HttpResponse:
 def accept(request: HttpRequest, code: str) -> HttpResponse:
     found = services.find_invite(code)
     if found is None or not found.is_open:
-        # Guessing links is rate-limited like typing codes.
-        if not ratelimit.consume(request, action="invite_code"):
-            return HttpResponse(
-                _("Too many tries. Please wait a minute and try again."), status=429
-            )
+        # Guessing links is rate-limited like typing codes. allauth's public consume()
+        # lets every GET through, so a link opened over and over was never counted.
+        if not internal_ratelimit.consume(
+            request, app="allauth.account", action="invite_code", limit_get=True
+        ):
+            return render(request, "accounts/invite_invalid.html", {"too_many": True}, status=429)
         return render(request, "accounts/invite_invalid.html", status=404)
     if request.user.is_authenticated:
         return render(request, "accounts/invite_invalid.html", {"logged_in": True}, status=409)

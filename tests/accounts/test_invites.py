@@ -322,3 +322,14 @@ def test_a_new_password_invitation_asks_no_role(client, alice, charlie):
     charlie.person.save()
     page = client.get(reverse("accounts:invite", args=[charlie.person.pk])).content.decode()
     assert 'name="role"' not in page
+
+
+@pytest.mark.django_db
+def test_too_many_dead_invitation_links_get_a_page_that_says_to_wait(client):
+    statuses = [client.get(f"/accounts/invite/DEAD{n:04d}/").status_code for n in range(15)]
+    assert statuses[0] == 404 and statuses[-1] == 429
+    response = client.get("/accounts/invite/DEAD9999/")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "<h1>" in page and "Too many tries" in page
+    assert reverse("login") in page  # the page, with its way out, not a line of plain text
