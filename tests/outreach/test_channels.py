@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.members.models import AccessNeed, Channel, ConsentPurpose
@@ -193,3 +194,40 @@ def test_a_voicemail_can_be_followed_by_the_call_back_that_reaches_them(alice, p
     log_call(delivery, outcome=CallOutcomeKind.VOICEMAIL, user=alice)
     log_call(delivery, outcome=CallOutcomeKind.REACHED, user=alice, passed_on="Count me in.")
     assert Contribution.objects.get().text == "Count me in."
+
+
+def test_letters_waiting_for_the_batch_are_not_printed_for_someone_who_said_stop(
+    alice, person_factory
+):
+    from cairn.members.models import ChannelConsent, Consent, ConsentMethod
+    from cairn.outreach.services import create_letter_batch
+
+    def letter(name):
+        person = person_factory(name, preferred_channel=Channel.POST, address="1 Road")
+        return notify(person, subject="S", body="B", purpose=INVITE)
+
+    jean, maggie, helen = letter("Jean"), letter("Maggie"), letter("Helen")
+    # Days may pass before the batch is printed: Jean phones to ask for no more letters
+    # (the letter's own footer says to), Maggie withdraws her consent.
+    ChannelConsent.objects.create(
+        person=jean.person,
+        channel=Channel.POST,
+        granted=False,
+        method=ConsentMethod.PHONE,
+        recorded_at=timezone.now(),
+    )
+    Consent.objects.filter(person=maggie.person).update(granted=False)
+    batch = create_letter_batch(alice)
+    assert list(batch.letters.all()) == [helen]
+    for skipped in (jean, maggie):
+        skipped.refresh_from_db()
+        assert skipped.status == DeliveryStatus.NOT_REACHED and skipped.batch is None
+    assert "Not printed: Asked not to be contacted by post" in jean.reason
+    assert "Not printed: No consent for" in maggie.reason
+    # With nobody left to print for, the batch is refused and the reasons still kept.
+    Consent.objects.filter(person=helen.person).update(granted=False)
+    batch.letters.update(batch=None)
+    with pytest.raises(OutreachError, match="no letters waiting"):
+        create_letter_batch(alice)
+    helen.refresh_from_db()
+    assert helen.status == DeliveryStatus.NOT_REACHED

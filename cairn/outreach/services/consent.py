@@ -47,6 +47,17 @@ def channel_problem(person: Person, channel: str) -> str:
     return ""
 
 
+def delivery_problem(person: Person | None, purpose: str, channel: str) -> str:
+    """Why a waiting delivery (a failed email, a queued letter) should no longer go to its
+    person, or "": asked again when it is about to go, as on the day it was made. A
+    service message (no purpose) needs no consent, only a way to reach them."""
+    if person is None:
+        return _("This person's details were erased.")
+    if purpose and not consented(person, purpose):
+        return _("No consent for: %(purpose)s.") % {"purpose": ConsentPurpose(purpose).label}
+    return channel_problem(person, channel)
+
+
 def reachable(people: QuerySet[Person], purpose: str) -> QuerySet[Person]:
     """Those of ``people`` a message for ``purpose`` reaches by their own channel: what
     `consented` and `channel_problem` decide one person at a time, as one query, so a

@@ -26,6 +26,7 @@ from cairn.outreach.models import (
     LetterFile,
     LetterFileKind,
 )
+from cairn.outreach.services.consent import delivery_problem
 from cairn.outreach.services.errors import OutreachError
 
 
@@ -35,18 +36,39 @@ def queued_letters():
     )
 
 
-@transaction.atomic
 def create_letter_batch(user: Any, deliveries: Iterable[Delivery] | None = None) -> LetterBatch:
-    """Gather queued letters into a batch to print; raise when there is nothing to print."""
-    qs = queued_letters().select_for_update()
-    if deliveries is not None:
-        qs = qs.filter(pk__in=[d.pk for d in deliveries])
-    ids = list(qs.values_list("pk", flat=True))
+    """Gather queued letters into a batch to print; raise when there is nothing to print.
+
+    Letters wait days for a batch: one whose person asked meanwhile for no more letters,
+    withdrew consent or was erased is not printed but listed as not reached, saying why
+    (kept even when no letter is left to print).
+    """
+    with transaction.atomic():
+        qs = queued_letters().select_for_update().select_related("person")
+        if deliveries is not None:
+            qs = qs.filter(pk__in=[d.pk for d in deliveries])
+        ids = []
+        for letter in qs:
+            if problem := delivery_problem(letter.person, letter.purpose, Channel.POST):
+                reason = _("Not printed: %(problem)s") % {"problem": problem}
+                Delivery.objects.filter(pk=letter.pk).update(
+                    status=DeliveryStatus.NOT_REACHED, reason=reason[:300]
+                )
+            else:
+                ids.append(letter.pk)
     if not ids:
         raise OutreachError(_("There are no letters waiting to be printed."))
-    batch = LetterBatch.objects.create(created_by=user if user and user.is_authenticated else None)
-    Delivery.objects.filter(pk__in=ids).update(batch=batch)
-    audit.record(user, "outreach.letters_batched", batch, f"{len(ids)} letters batched")
+    with transaction.atomic():
+        ids = list(
+            queued_letters().select_for_update().filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        if not ids:
+            raise OutreachError(_("There are no letters waiting to be printed."))
+        batch = LetterBatch.objects.create(
+            created_by=user if user and user.is_authenticated else None
+        )
+        Delivery.objects.filter(pk__in=ids).update(batch=batch)
+        audit.record(user, "outreach.letters_batched", batch, f"{len(ids)} letters batched")
     return batch
 
 

@@ -27,7 +27,7 @@ from cairn.outreach.models import (
     Delivery,
     DeliveryStatus,
 )
-from cairn.outreach.services.consent import channel_problem, consented, unsubscribe_url
+from cairn.outreach.services.consent import delivery_problem, unsubscribe_url
 from cairn.outreach.tasks import retry_failed_emails_task
 
 log = logging.getLogger(__name__)
@@ -288,15 +288,7 @@ def retry_failed_emails(*, now: Any = None, force: bool = False) -> dict[str, in
 def _no_longer_wanted(delivery: Delivery) -> bool:
     """Record a failed email as not reached if its person can no longer be emailed for its
     purpose; True when so."""
-    person = delivery.person
-    if person is None:
-        problem = _("This person's details were erased.")
-    elif not consented(person, delivery.purpose):
-        problem = _("No consent for: %(purpose)s.") % {
-            "purpose": ConsentPurpose(delivery.purpose).label
-        }
-    else:
-        problem = channel_problem(person, Channel.EMAIL)
+    problem = delivery_problem(delivery.person, delivery.purpose, Channel.EMAIL)
     if not problem:
         return False
     reason = _("Not sent again: %(problem)s") % {"problem": problem}
