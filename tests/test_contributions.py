@@ -83,3 +83,28 @@ def test_a_theme_from_another_event_is_refused(event):
 def test_naming_needs_consent_to_quote(event):
     c = record_contribution(text="x", channel="email", event=event, consent_to_name=True)
     assert c.consent_to_name is False
+
+
+def test_counts_by_channel_read_as_messages_and_transcript_passages_with_grouped_thousands():
+    """An imported transcript's cues are counted one by one: "12023 meeting transcripts"
+    read as if twelve thousand transcripts had come in, and chat messages as "meeting chats"."""
+    from cairn.contributions.wording import channel_phrase
+
+    assert channel_phrase({"transcript": 12023, "chat": 3, "letter": 2, "phone": 1}) == (
+        "12,023 passages of the meeting transcript, 3 chat messages, 2 letters and 1 phone call"
+    )
+    assert channel_phrase({"chat": 1, "transcript": 1}) == (
+        "1 chat message and 1 passage of the meeting transcript"
+    )
+
+
+def test_the_report_introduction_groups_thousands(demo):
+    from cairn.contributions.models import Contribution, ContributionChannel
+    from cairn.reports import compose
+
+    Contribution.objects.bulk_create(
+        Contribution(event=demo, text=f"Cue {i}", channel=ContributionChannel.TRANSCRIPT)
+        for i in range(1000)
+    )
+    intro = compose.intro(compose.EventFacts(demo, None)).body
+    assert "We received 1,034 contributions: 1,000 passages of the meeting transcript" in intro

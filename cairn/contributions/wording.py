@@ -1,7 +1,8 @@
 """How the ledger's closed vocabularies read in sentences: channels, sectors and lists of them."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from cairn.contributions.models import ContributionChannel
 from cairn.members.models import Sector
@@ -42,12 +43,28 @@ def listing(items: list[str]) -> str:
     return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
+# Channels whose contributions are parts of one thing said: a chat's messages, a
+# transcript's passages. "3 meeting chats" read as three chats, not three messages.
+COUNTED_AS = {
+    "chat": ngettext_lazy("%(n)s chat message", "%(n)s chat messages", "count"),
+    "transcript": ngettext_lazy(
+        "%(n)s passage of the meeting transcript",
+        "%(n)s passages of the meeting transcript",
+        "count",
+    ),
+}
+
+
 def channel_phrase(counts: dict[str, int]) -> str:
-    """ "11 breakout notes, 4 letters and 3 phone calls"."""
+    """ "11 breakout notes, 4 letters and 3 phone calls"; thousands grouped (12,023)."""
     parts = []
     for code, n in counts.items():
+        shown = number_format(n, force_grouping=True)
+        if code in COUNTED_AS:
+            parts.append(COUNTED_AS[code] % {"n": shown, "count": n})
+            continue
         name = channel_label(code).lower()
-        parts.append(f"{n} {name}{'' if n == 1 or name.endswith('s') else 's'}")
+        parts.append(f"{shown} {name}{'' if n == 1 or name.endswith('s') else 's'}")
     return listing(parts)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -212,12 +212,12 @@ def intro(facts: EventFacts) -> Draft:
         lines.append(
             (
                 ngettext(
-                    "We received %(n)d contribution: %(channels)s.",
-                    "We received %(n)d contributions: %(channels)s.",
+                    "We received %(n)s contribution: %(channels)s.",
+                    "We received %(n)s contributions: %(channels)s.",
                     facts.contributions,
                 )
                 % {
-                    "n": facts.contributions,
+                    "n": number_format(facts.contributions, force_grouping=True),
                     "channels": channel_phrase(dict(facts.channels.most_common())),
                 },
                 ids,
