@@ -129,7 +129,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
     own = getattr(request.user, "person", None) == p
     coordinator = is_coordinator(request.user)
-    if not (coordinator or own or p.visible_in_directory):
+    listed = p.visible_in_directory and p.archived_at is None
+    if not (coordinator or own or listed):
         return render(request, "404.html", status=404)
     context: dict = {"p": p, "show_private": coordinator or own}
     if coordinator or own:
@@ -462,7 +463,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def directory_people(request: HttpRequest) -> HttpResponse:
     qs = Person.objects.select_related("organisation").filter(
-        anonymised_at__isnull=True, visible_in_directory=True
+        anonymised_at__isnull=True, archived_at__isnull=True, visible_in_directory=True
     )
     q = request.GET.get("q", "").strip()
     sector = request.GET.get("sector", "")

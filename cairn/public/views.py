@@ -4,6 +4,7 @@ Reads only; the one write (registering for an event) goes through the events ser
 every other registration uses, so capacity and the waiting list behave the same."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -204,7 +205,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         "public/directory.html",
         {
             "page_obj": paginate(request, orgs.order_by("name"), 30),
-            "people": people[:100],
+            # A page of its own, so turning the people's pages keeps the organisations' page.
+            "people": Paginator(people.order_by("last_name", "first_name", "pk"), 50).get_page(
+                request.GET.get("people_page")
+            ),
+            "searching": bool(q or sector in Sector.values),
             "q": q,
             "sector": sector,
             "sectors": Sector.choices,
