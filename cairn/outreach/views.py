@@ -34,7 +34,15 @@ from cairn.outreach.script import call_script
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     # A GET only shows the button so that link scanners cannot unsubscribe people.
     if request.method != "POST":
-        return render(request, "outreach/unsubscribe.html", {"token": token})
+        # Said at once: what the button stops, or that the link is broken (cut by a mail
+        # client), instead of after the button is pressed.
+        try:
+            _person, purpose = services.unsubscribe_purpose(token)
+        except services.OutreachError as error:
+            return render(
+                request, "outreach/unsubscribe.html", {"problems": [str(error)]}, status=400
+            )
+        return render(request, "outreach/unsubscribe.html", {"token": token, "purpose": purpose})
     try:
         consent = services.unsubscribe(token)
     except services.OutreachError as error:

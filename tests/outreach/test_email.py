@@ -211,3 +211,17 @@ def test_an_email_waiting_for_its_retry_is_not_sent_to_someone_who_unsubscribed_
     assert "No consent for" in by_name["Jean"].reason
     assert by_name["Ewan"].status == DeliveryStatus.NOT_REACHED
     assert "Asked not to be contacted by email" in by_name["Ewan"].reason
+
+
+def test_the_unsubscribe_page_names_what_it_stops_and_refuses_a_bad_link_at_once(
+    client, person_factory
+):
+    jean = person_factory("Jean", consent=[ConsentPurpose.NEWSLETTERS])
+    token = unsubscribe_token(jean, ConsentPurpose.NEWSLETTERS)
+    page = client.get(f"/outreach/unsubscribe/{token}/")
+    assert "stop receiving “Newsletters and network news” by email" in page.content.decode()
+    assert Consent.objects.get(person=jean, purpose=ConsentPurpose.NEWSLETTERS).granted
+    # A link cut short by a mail client: said before the button, not after pressing it.
+    broken = client.get(f"/outreach/unsubscribe/{token[:-2]}xx/")
+    assert broken.status_code == 400 and b"not valid" in broken.content
+    assert b'type="submit"' not in broken.content.split(b"<main", 1)[-1]

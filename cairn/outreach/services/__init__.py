@@ -16,6 +16,7 @@ from cairn.outreach.services.consent import (
     consented,
     reachable,
     unsubscribe,
+    unsubscribe_purpose,
     unsubscribe_token,
     unsubscribe_url,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "send_email_delivery",
     "send_pending_emails",
     "unsubscribe",
+    "unsubscribe_purpose",
     "unsubscribe_token",
     "unsubscribe_url",
 ]

@@ -88,14 +88,20 @@ def unsubscribe_url(person: Person, purpose: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def unsubscribe(token: str) -> Consent:
-    """Withdraw one purpose's consent from a link in an email; no login needed."""
+def unsubscribe_purpose(token: str) -> tuple[Person, ConsentPurpose]:
+    """Whom an unsubscribe link is for and what it stops; reads only (the page's GET)."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         person = Person.objects.get(pk=data["p"], anonymised_at__isnull=True)
         purpose = ConsentPurpose(data["u"])
     except (signing.BadSignature, Person.DoesNotExist, KeyError, ValueError) as error:
         raise OutreachError(_("This unsubscribe link is not valid.")) from error
+    return person, purpose
+
+
+def unsubscribe(token: str) -> Consent:
+    """Withdraw one purpose's consent from a link in an email; no login needed."""
+    person, purpose = unsubscribe_purpose(token)
     with transaction.atomic():
         consent, _created = Consent.objects.update_or_create(
             person=person,
