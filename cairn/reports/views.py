@@ -71,7 +71,7 @@ def generate_briefing(request: HttpRequest) -> HttpResponse:
         return redirect("reports:list")
     data = form.cleaned_data
     try:
-        report = services.generate_briefing(
+        report, made = services.draft_briefing(
             list(data["events"]),
             request.user,
             data["title"],
@@ -80,6 +80,14 @@ def generate_briefing(request: HttpRequest) -> HttpResponse:
     except services.ReportError as exc:
         messages.error(request, str(exc))
         return redirect("reports:list")
+    if not made:
+        messages.info(
+            request,
+            _(
+                "This briefing was already generated a few minutes ago and nobody has edited "
+                "it yet: here it is."
+            ),
+        )
     return redirect(report)
 
 

@@ -231,3 +231,31 @@ def test_letters_waiting_for_the_batch_are_not_printed_for_someone_who_said_stop
         create_letter_batch(alice)
     helen.refresh_from_db()
     assert helen.status == DeliveryStatus.NOT_REACHED
+
+
+def test_the_call_list_leaves_out_people_who_asked_not_to_be_phoned_since(alice, person_factory):
+    from cairn.members.models import ChannelConsent, Consent, ConsentMethod
+    from cairn.outreach.services import queue_service_message
+
+    def call(name):
+        person = person_factory(name, preferred_channel=Channel.PHONE, phone="01632 960001")
+        return notify(person, subject="S", body="B", purpose=INVITE)
+
+    bill, joe, ruth = call("Bill"), call("Joe"), call("Ruth")
+    invitation = queue_service_message(
+        ruth.person, channel=Channel.PHONE, subject="Your login code", body="Code"
+    )
+    assert set(call_list()) == {bill, joe, ruth, invitation}
+    ChannelConsent.objects.create(
+        person=bill.person,
+        channel=Channel.PHONE,
+        granted=False,
+        method=ConsentMethod.POST,
+        recorded_at=timezone.now(),
+    )
+    Consent.objects.filter(person=ruth.person).update(granted=False)
+    # Ruth still gets the call she asked for (no consent purpose); Joe his invitation.
+    assert set(call_list()) == {joe, invitation}
+    # Said yes again, Bill is back on the list: nothing was lost meanwhile.
+    ChannelConsent.objects.filter(person=bill.person).delete()
+    assert set(call_list()) == {bill, joe, invitation}

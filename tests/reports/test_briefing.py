@@ -176,3 +176,18 @@ def test_a_coordinator_drafts_a_report_of_one_consultation_from_the_web(
     assert response.url == report.get_absolute_url()
     assert list(report.consultations.all()) == [consultation]
     assert consultation.title in report.sections.get(key="summary").body
+
+
+def test_a_double_click_on_generate_a_briefing_gives_one_briefing(client, seed_run, alice):
+    from cairn.reports.models import Report, ReportKind
+
+    client.force_login(alice)
+    form = {"events": [seed_run.event.pk], "title": ""}
+    first = client.post("/reports/briefing/", form)
+    second = client.post("/reports/briefing/", form, follow=True)
+    assert Report.objects.filter(kind=ReportKind.BRIEFING).count() == 1
+    assert first["Location"] == second.redirect_chain[0][0]
+    assert "already" in second.content.decode()
+    # Other events, or another title, are another briefing.
+    client.post("/reports/briefing/", {**form, "title": "For the council"})
+    assert Report.objects.filter(kind=ReportKind.BRIEFING).count() == 2

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from cairn.outreach.models import Delivery
+from tests.conftest import grant_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,7 @@ def _needs(page: str) -> dict[str, tuple[int, str]]:
 
 def test_the_coordinator_sees_counts_and_links_for_waiting_work(client, alice, charlie):
     person = charlie.person
+    grant_consent(person, "event_invitations")  # as every queued call had when queued
     for channel, status in [("phone", "queued"), ("phone", "queued"), ("post", "queued")]:
         Delivery.objects.create(
             person=person,

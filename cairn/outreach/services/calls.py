@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,8 @@ from cairn.contributions.services import record_contribution
 from cairn.core import audit
 from cairn.members.models import (
     Channel,
+    ChannelConsent,
+    Consent,
 )
 from cairn.outreach.models import (
     CallOutcome,
@@ -23,7 +26,20 @@ from cairn.outreach.services.errors import OutreachError
 
 
 def call_list():
-    return Delivery.objects.filter(channel=Channel.PHONE, status=DeliveryStatus.QUEUED)
+    """Calls to make. Someone who asked since the call was queued not to be phoned, or who
+    withdrew consent for its purpose, is left off while they say so (a call they asked
+    for, with no purpose, needs no consent); the call stays queued, not lost."""
+    refused = ChannelConsent.objects.filter(
+        person=OuterRef("person"), channel=Channel.PHONE, granted=False
+    )
+    consents = Consent.objects.filter(
+        person=OuterRef("person"), purpose=OuterRef("purpose"), granted=True
+    )
+    return (
+        Delivery.objects.filter(channel=Channel.PHONE, status=DeliveryStatus.QUEUED)
+        .exclude(Exists(refused))
+        .filter(Q(purpose="") | Exists(consents))
+    )
 
 
 def _event_of(about: models.Model | None) -> Any:

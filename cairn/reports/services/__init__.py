@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cairn.consultations.models import Consultation
 from cairn.core import audit
@@ -115,22 +116,44 @@ def draft_event_report(event: Event, actor: Any) -> tuple[Report, bool]:
     with transaction.atomic():
         Event.objects.select_for_update().filter(pk=event.pk).first()
         run = latest_run_for_event(event)
-        recent = (
-            Report.objects.filter(
-                kind=ReportKind.EVENT,
-                event=event,
-                synthesis=run,
-                status=ReportStatus.DRAFT,
-                published_doc__isnull=True,
-                created_at__gte=timezone.now() - SAME_DRAFT_WITHIN,
-            )
-            # Anything done to it since it was generated makes it someone's work.
-            .exclude(pk__in=Revision.objects.exclude(action="generate").values("report_id"))
-            .first()
-        )
+        # Anything done to a draft since it was generated makes it someone's work.
+        recent = _untouched_recent_drafts(kind=ReportKind.EVENT, event=event, synthesis=run).first()
         if recent is not None:
             return recent, False
         return generate_event_report(event, actor, run), True
+
+
+def _untouched_recent_drafts(**match: Any):
+    return Report.objects.filter(
+        status=ReportStatus.DRAFT,
+        published_doc__isnull=True,
+        created_at__gte=timezone.now() - SAME_DRAFT_WITHIN,
+        **match,
+    ).exclude(pk__in=Revision.objects.exclude(action="generate").values("report_id"))
+
+
+def draft_briefing(
+    events: list[Event], actor: Any, title: str = "", consultation_ids: list[int] | None = None
+) -> tuple[Report, bool]:
+    """A briefing, and whether it was made now: the same one asked for again minutes
+    later (same events, consultations and title, nobody has touched it) is returned."""
+    wanted = (title or str(BRIEFING_TITLE), {e.pk for e in events}, set(consultation_ids or []))
+    with transaction.atomic():
+        recent = _untouched_recent_drafts(kind=ReportKind.BRIEFING).prefetch_related(
+            "events", "consultations"
+        )
+        for candidate in recent:
+            seen = (
+                candidate.title,
+                {e.pk for e in candidate.events.all()},
+                {c.pk for c in candidate.consultations.all()},
+            )
+            if seen == wanted:
+                return candidate, False
+        return generate_briefing(events, actor, title, consultation_ids=consultation_ids), True
+
+
+BRIEFING_TITLE = _lazy("What we have learned: a briefing for funders and policy makers")
 
 
 @transaction.atomic
@@ -153,7 +176,7 @@ def generate_briefing(
         )
     report = Report.objects.create(
         kind=ReportKind.BRIEFING,
-        title=title or _("What we have learned: a briefing for funders and policy makers"),
+        title=title or str(BRIEFING_TITLE),
         created_by=_user(actor),
     )
     report.events.set(events)
