@@ -44,7 +44,7 @@ def create_letter_batch(user: Any, deliveries: Iterable[Delivery] | None = None)
     (kept even when no letter is left to print).
     """
     with transaction.atomic():
-        qs = queued_letters().select_for_update().select_related("person")
+        qs = queued_letters().select_for_update(of=("self",)).select_related("person")
         if deliveries is not None:
             qs = qs.filter(pk__in=[d.pk for d in deliveries])
         ids = []
