@@ -207,6 +207,9 @@ class ActiveForm(forms.Form):
 
 
 class JoinDecisionForm(forms.Form):
+    # Declining deletes the visitor's details at once: the second press, on the page that
+    # says so, posts confirm=1.
+    confirm = flag(default=False)
     action = forms.ChoiceField(
         choices=[("approve", "approve"), ("decline", "decline")],
         error_messages={

@@ -393,6 +393,8 @@ def join_request(request: HttpRequest, pk: int) -> HttpResponse:
                     else _("%(name)s is now on file.") % {"name": person.full_name},
                 )
                 return redirect(person)
+            if action == "decline" and not form.cleaned_data["confirm"]:
+                return _join_request_page(request, join_req, confirm_decline=True)
             if action == "decline":
                 services.decline_join_request(join_req, request.user)
                 messages.success(request, _("Request declined; the contact details were not kept."))
@@ -400,6 +402,12 @@ def join_request(request: HttpRequest, pk: int) -> HttpResponse:
         except services.AccountError as error:
             messages.error(request, str(error))
         return redirect(join_req)
+    return _join_request_page(request, join_req)
+
+
+def _join_request_page(
+    request: HttpRequest, join_req: JoinRequest, *, confirm_decline: bool = False
+) -> HttpResponse:
     return render(
         request,
         "accounts/join_request.html",
@@ -409,5 +417,6 @@ def join_request(request: HttpRequest, pk: int) -> HttpResponse:
             if join_req.status == JoinStatus.PENDING
             else None,
             "back": reverse("accounts:join_requests"),
+            "confirm_decline": confirm_decline,
         },
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
+from cairn.core.models import AuditEntry
 from cairn.events.models import RegistrationStatus
 from cairn.members.models import AccessNeed, Channel, Consent, ConsentPurpose, Person
 from cairn.outreach import services as outreach
@@ -83,6 +84,12 @@ def preview(report: Report, audience: str) -> dict[str, Any]:
         "unreachable": sorted(unreachable.items()),
         "subject": report.title,
         "body": _body(report, people[0].first_name if people else _("(first name)")),
+        # Sending again sends everyone the report again: the page says when it went before.
+        "sent_before": list(
+            AuditEntry.objects.filter(
+                action="report.sent", object_type=Report._meta.label_lower, object_id=str(report.pk)
+            ).values_list("created_at", "summary")[:5]
+        ),
     }
 
 

@@ -68,9 +68,23 @@ def test_declining_keeps_no_contact_details(client, alice, signup):
     client.post(reverse("join"), FORM)
     client.force_login(alice)
     request = JoinRequest.objects.get()
-    client.post(request.get_absolute_url(), {"action": "decline"})
+    client.post(request.get_absolute_url(), {"action": "decline", "confirm": "1"})
     request.refresh_from_db()
     assert request.status == JoinStatus.DECLINED and request.email == ""
+
+
+@pytest.mark.django_db
+def test_declining_asks_first_because_the_details_go_at_once(client, alice, signup):
+    # Decline sits beside Approve and deletes the visitor's details: a slip loses them.
+    client.post(reverse("join"), FORM)
+    client.force_login(alice)
+    request = JoinRequest.objects.get()
+    response = client.post(request.get_absolute_url(), {"action": "decline"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cannot be brought back" in page and 'name="confirm" value="1"' in page
+    request.refresh_from_db()
+    assert request.status == JoinStatus.PENDING and request.email == "femi@example.org"
 
 
 @pytest.mark.django_db

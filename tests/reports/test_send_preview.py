@@ -73,3 +73,15 @@ def test_a_double_click_on_send_sends_the_report_once(
     sent = Delivery.objects.filter(subject=published.title)
     assert sent.exists()
     assert sent.count() == sent.values("person").distinct().count()
+
+
+def test_the_preview_says_when_the_report_was_sent_before(client, alice, published):
+    """Sending again days later sends everyone the report again; the preview said nothing."""
+    from cairn.reports.sending import send_report
+
+    client.force_login(alice)
+    url = f"/reports/{published.pk}/send/?audience=attendees"
+    assert "already sent" not in client.get(url).content.decode()
+    send_report(published, alice, audience="attendees")
+    page = client.get(url).content.decode()
+    assert "This report was already sent" in page and "Report sent to" in page
