@@ -31,6 +31,15 @@ def test_sign_up_is_off_by_default(client):
 
 
 @pytest.mark.django_db
+def test_the_header_offers_ask_to_join_once_beside_log_in(client, signup):
+    # It stood in the menu and again beside "Log in", and the narrow screen's menu repeats
+    # the menu's links: three times in one header.
+    page = client.get(reverse("login")).content.decode()
+    header = page[page.index("<header") : page.index("</header>")]
+    assert header.count(f'href="{reverse("join")}"') == 1
+
+
+@pytest.mark.django_db
 def test_a_visitor_asks_to_join_and_a_coordinator_approves(client, alice, signup):
     response = client.post(reverse("join"), FORM)
     assert response.status_code == 302
