@@ -17,13 +17,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import ngettext
 
 from cairn.core import audit
 from cairn.members.models import Channel, Person, Sector
 from cairn.outreach.merge import fill
 from cairn.outreach.models import DeliveryStatus, Message
-from cairn.outreach.services import notify_many, send_pending_emails
+from cairn.outreach.services import notify_many, send_pending_emails, sending_outcome
 
 
 @dataclass(frozen=True)
@@ -244,39 +243,6 @@ def send_message(
 
 def send_message_job(progress: Callable[..., None], message_id: int, user_id: int | None) -> dict:
     """The background job behind "Send" on the compose page."""
-    count = send_message(message_id, user_id, progress=progress)
+    send_message(message_id, user_id, progress=progress)
     message = Message.objects.get(pk=message_id)
-    not_reached = message.deliveries.filter(status=DeliveryStatus.NOT_REACHED).count()
-    # Emails the mail server did not take (or may not have) are not sent: said apart, so
-    # a send while the server is down does not read as a success.
-    failed = message.deliveries.filter(status=DeliveryStatus.FAILED).count()
-    unsure = message.deliveries.filter(
-        status__in=[DeliveryStatus.SENDING, DeliveryStatus.UNKNOWN]
-    ).count()
-    reached = count - not_reached - failed - unsure
-    text = ngettext(
-        "Sent to %(n)d person by their own channel.",
-        "Sent to %(n)d people by their own channel.",
-        reached,
-    ) % {"n": reached}
-    if failed:
-        text += " " + ngettext(
-            "%(n)d email could not be sent yet (the mail server did not take it): "
-            "it will be tried again, or retry it from the outreach page.",
-            "%(n)d emails could not be sent yet (the mail server did not take them): "
-            "they will be tried again, or retry them from the outreach page.",
-            failed,
-        ) % {"n": failed}
-    if unsure:
-        text += " " + ngettext(
-            "%(n)d email may or may not have left: check it on the message's page.",
-            "%(n)d emails may or may not have left: check them on the message's page.",
-            unsure,
-        ) % {"n": unsure}
-    if not_reached:
-        text += " " + ngettext(
-            "%(n)d could not be reached: see the not-reached list.",
-            "%(n)d could not be reached: see the not-reached list.",
-            not_reached,
-        ) % {"n": not_reached}
-    return {"message": text, "sent": reached, "failed": failed, "not_reached": not_reached}
+    return sending_outcome(message.deliveries.values_list("status", flat=True))

@@ -18,7 +18,7 @@ from cairn.core.models import AuditEntry
 from cairn.events.models import RegistrationStatus
 from cairn.members.models import AccessNeed, Channel, Consent, ConsentPurpose, Person
 from cairn.outreach import services as outreach
-from cairn.outreach.models import Delivery
+from cairn.outreach.models import Delivery, DeliveryStatus
 from cairn.reports import files
 from cairn.reports.models import Report, ReportKind
 
@@ -146,13 +146,13 @@ def send_report(
     regular = _pdf(report, "report.pdf", large_print=False)
     large = None
     subject = report.title
-    sent = not_reached = 0
+    statuses: list[str] = []
     done_before = _already_sent(report, since) if since else set()
     for position, person in enumerate(people):
         if progress is not None:
             progress(position, len(people), _("Sending the report"))
         if person.pk in done_before:
-            sent += 1
+            statuses.append(DeliveryStatus.SENT)
             continue
         needs_large = person.has_access_need(AccessNeed.LARGE_PRINT)
         if needs_large and large is None:
@@ -168,14 +168,17 @@ def send_report(
             attachments=attachments,
             sender=actor,
         )
-        if getattr(delivery, "status", "") == "not_reached":
-            not_reached += 1
-        else:
-            sent += 1
+        statuses.append(getattr(delivery, "status", DeliveryStatus.SENT))
+    # Emails the mail server did not take are said apart: a send while it is down is no success.
+    outcome = outreach.sending_outcome(statuses, unsure_where=_("on the person's page"))
     audit.record(
-        actor, "report.sent", report, f"Report sent to {sent} {audience}; {not_reached} not reached"
+        actor,
+        "report.sent",
+        report,
+        f"Report sent to {outcome['sent']} {audience}; {outcome['failed']} emails waiting "
+        f"for a retry; {outcome['not_reached']} not reached",
     )
-    return {"sent": sent, "not_reached": not_reached}
+    return outcome
 
 
 def send_report_job(
@@ -186,8 +189,6 @@ def send_report_job(
 
     report = Report.objects.get(pk=report_id)
     actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    outcome = send_report(
+    return send_report(
         report, actor, audience=audience, progress=progress, since=datetime.fromisoformat(since)
     )
-    outcome["message"] = _("Sent to %(n)d people by their own channel.") % {"n": outcome["sent"]}
-    return outcome

@@ -64,3 +64,25 @@ def test_the_send_button_answers_at_once_and_the_worker_sends(client, published,
     assert job.status == JobStatus.DONE, job.error
     assert _deliveries(published).count() == len(recipients(published, "attendees"))
     assert "Sent to" in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_a_report_send_while_the_mail_server_is_down_says_the_emails_wait_for_a_retry(
+    published, alice, settings
+):
+    from cairn.members.models import Channel
+    from cairn.outreach.models import DeliveryStatus
+    from tests.outreach.conftest import free_port, smtp_settings
+
+    settings.MAILERS = smtp_settings(free_port())  # nothing listens there
+    people = recipients(published, "attendees")
+    by_email = [p for p in people if p.preferred_channel == Channel.EMAIL and p.email]
+    assert by_email, "the report's attendees include people reached by email"
+    outcome = send_report_job(
+        lambda *a: None, published.pk, "attendees", alice.pk, timezone.now().isoformat()
+    )
+    failed = _deliveries(published).filter(status=DeliveryStatus.FAILED).count()
+    # It said "Sent to N people" though not one email had left.
+    assert failed and outcome["failed"] == failed
+    assert outcome["sent"] + outcome["failed"] + outcome["not_reached"] == len(people)
+    assert f"Sent to {outcome['sent']} " in outcome["message"]
+    assert "could not be sent yet (the mail server did not take" in outcome["message"]

@@ -25,6 +25,7 @@ from cairn.outreach.services.deliveries import (
     notify,
     notify_many,
     queue_service_message,
+    sending_outcome,
 )
 from cairn.outreach.services.errors import OutreachError
 from cairn.outreach.services.letters import (
@@ -70,6 +71,7 @@ __all__ = [
     "notify_many",
     "prepare_batch_files",
     "queue_service_message",
+    "sending_outcome",
     "queued_letters",
     "reachable",
     "resolve_delivery",

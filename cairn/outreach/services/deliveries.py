@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cairn.lib import storage
 from cairn.members.models import (
@@ -261,3 +262,51 @@ def queue_service_message(
         large_print=person.has_access_need(AccessNeed.LARGE_PRINT),
         address=_address_for(person, channel),
     )
+
+
+def sending_outcome(statuses: Iterable[str], unsure_where: str | None = None) -> dict[str, Any]:
+    """What a send did, counted from the status of each delivery it made, and said in words.
+
+    Emails the mail server did not take (``failed``) or may not have taken (``unsure``)
+    are counted apart from those sent, so a send while the server is down does not read
+    as a success.
+    """
+    from collections import Counter
+
+    counts = Counter(statuses)
+    failed = counts[DeliveryStatus.FAILED]
+    unsure = counts[DeliveryStatus.SENDING] + counts[DeliveryStatus.UNKNOWN]
+    not_reached = counts[DeliveryStatus.NOT_REACHED]
+    sent = sum(counts.values()) - failed - unsure - not_reached
+    text = ngettext(
+        "Sent to %(n)d person by their own channel.",
+        "Sent to %(n)d people by their own channel.",
+        sent,
+    ) % {"n": sent}
+    if failed:
+        text += " " + ngettext(
+            "%(n)d email could not be sent yet (the mail server did not take it): "
+            "it will be tried again, or retry it from the outreach page.",
+            "%(n)d emails could not be sent yet (the mail server did not take them): "
+            "they will be tried again, or retry them from the outreach page.",
+            failed,
+        ) % {"n": failed}
+    if unsure:
+        text += " " + ngettext(
+            "%(n)d email may or may not have left: check it %(where)s.",
+            "%(n)d emails may or may not have left: check them %(where)s.",
+            unsure,
+        ) % {"n": unsure, "where": unsure_where or _("on the message's page")}
+    if not_reached:
+        text += " " + ngettext(
+            "%(n)d could not be reached: see the not-reached list.",
+            "%(n)d could not be reached: see the not-reached list.",
+            not_reached,
+        ) % {"n": not_reached}
+    return {
+        "message": text,
+        "sent": sent,
+        "failed": failed,
+        "unsure": unsure,
+        "not_reached": not_reached,
+    }
