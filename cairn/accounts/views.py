@@ -27,7 +27,7 @@ from cairn.accounts.models import InviteChannel, JoinRequest, JoinStatus
 from cairn.core.roles import Role, coordinator_required, member_required
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
-from cairn.members.models import Person
+from cairn.members.models import Person, person_matches
 
 SESSION_CODE = "cairn_invite_code"
 
@@ -210,12 +210,7 @@ def logins(request: HttpRequest) -> HttpResponse:
     )
     q = request.GET.get("q", "").strip()
     if q:
-        people = people.filter(
-            Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-            | Q(user__username__icontains=q)
-            | Q(email__icontains=q)
-        )
+        people = people.filter(person_matches(q) | Q(user__username__icontains=q))
     role = request.GET.get("role", "")
     if role == "coordinator":
         people = people.filter(

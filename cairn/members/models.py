@@ -78,6 +78,16 @@ class Organisation(models.Model):
         return [t.strip() for t in self.topics.split(",") if t.strip()]
 
 
+def person_matches(q: str, via: str = "") -> models.Q:
+    """People whose first name, last name or email holds ``q``, for a list's search box;
+    ``via`` is the path to the person from the rows searched ("person__")."""
+    return (
+        models.Q(**{f"{via}first_name__icontains": q})
+        | models.Q(**{f"{via}last_name__icontains": q})
+        | models.Q(**{f"{via}email__icontains": q})
+    )
+
+
 class Person(models.Model):
     """A member of the network, with or without a login and with or without internet."""
 

@@ -1,7 +1,6 @@
 """Who came: the video tool's participant report, and checking people in by hand."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from cairn.events.models import (
 from cairn.events.services import attendance
 from cairn.lib.paging import paginate
 from cairn.lib.safety import safe_next
+from cairn.members.models import person_matches
 
 
 @coordinator_required
@@ -42,11 +42,7 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
     # At the door: find someone by name or email instead of paging through everyone.
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(
-            Q(person__first_name__icontains=q)
-            | Q(person__last_name__icontains=q)
-            | Q(person__email__icontains=q)
-        )
+        qs = qs.filter(person_matches(q, via="person__"))
     return render(
         request,
         "events/attendance.html",

@@ -2,7 +2,6 @@
 and giving breakout roles."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from cairn.events.services import registration as reg_services
 from cairn.events.views.events import my_person
 from cairn.lib.paging import paginate
 from cairn.lib.safety import safe_next
-from cairn.members.models import ConsentPurpose, Person
+from cairn.members.models import ConsentPurpose, Person, person_matches
 from cairn.members.services import PersonError
 
 
@@ -134,11 +133,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
         qs = qs.filter(status=status)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(
-            Q(person__first_name__icontains=q)
-            | Q(person__last_name__icontains=q)
-            | Q(person__email__icontains=q)
-        )
+        qs = qs.filter(person_matches(q, via="person__"))
     return render(
         request,
         "events/registrations.html",
