@@ -73,11 +73,16 @@ def last_heartbeat() -> datetime | None:
     return WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
 
 
+def uses_queue() -> bool:
+    """Whether tasks go to a queue a worker must run (not in-process)."""
+    backend = settings.TASKS["default"]["BACKEND"].lower()
+    return "immediate" not in backend and "dummy" not in backend
+
+
 def no_worker_running() -> bool:
     """Whether work queued now would wait for ever: no worker has beaten lately. Tasks that
     run inside the request (the immediate backend) wait for none."""
-    backend = settings.TASKS["default"]["BACKEND"].lower()
-    if "immediate" in backend or "dummy" in backend:
+    if not uses_queue():
         return False
     seen = last_heartbeat()
     return seen is None or timezone.now() - seen > stale_after()

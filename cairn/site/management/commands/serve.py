@@ -19,11 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-
-def uses_queue() -> bool:
-    """Whether tasks go to a queue a worker must run (not in-process)."""
-    backend = settings.TASKS["default"]["BACKEND"]
-    return "immediate" not in backend.lower() and "dummy" not in backend.lower()
+from cairn.jobs.services import uses_queue
 
 
 def start_task_worker(stdout) -> subprocess.Popen | None:
