@@ -117,9 +117,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and person
         and not registered_now
         else None,
-        "event_is_past": event.ends_at <= timezone.now(),
+        "event_is_past": event.has_ended,
         "can_give_feedback": registered_now
-        and event.ends_at <= timezone.now()
+        and event.has_ended
         and not Feedback.objects.filter(event=event, person=person).exists(),
         "notes_by_theme": [
             (theme, notes, counts.get(theme.pk, 0)) for theme, notes in notes_by_theme.items()

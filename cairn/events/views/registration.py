@@ -4,7 +4,6 @@ and giving breakout roles."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,7 +106,7 @@ def cancel_mine(request: HttpRequest, pk: int) -> HttpResponse:
         event=event,
         person=person,
     )
-    if event.ends_at <= timezone.now():
+    if event.has_ended:
         # Who registered for a past event is part of its history (and its report).
         messages.error(
             request, _("This event has taken place: its registrations can no longer be cancelled.")
