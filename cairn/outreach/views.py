@@ -283,6 +283,7 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
             "files": files,
             "job": files.job,
             "letters": batch.letters.select_related("person"),
+            "left_out": batch.left_out.select_related("person"),
             "sender_missing": _letter_sender_missing(),
         },
         status=202 if files.state == "preparing" else 200,
