@@ -178,6 +178,8 @@ ACCOUNT_RATE_LIMITS = {
     # Cairn's own: typing invitation codes, and asking to join.
     "invite_code": "10/m/ip",
     "join_request": "5/h/ip",
+    # Confirming one's own account deletion with a password: as slow to guess as a login.
+    "delete_account": "5/m/user",
 }
 CAIRN_SIGNUP = env_bool("CAIRN_SIGNUP", False)
 CAIRN_INVITE_DAYS = env_int("CAIRN_INVITE_DAYS", 30)

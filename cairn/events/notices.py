@@ -49,11 +49,25 @@ def merge_context(event: Event) -> dict[str, str]:
     }
 
 
-def _send(registration: Registration, subject: str, body: str, *, calendar: bool) -> Any:
+def _send(
+    registration: Registration, subject: str, body: str, *, calendar: bool, more: str = ""
+) -> Any:
+    """Send one notice: ``subject`` and ``body`` are translated texts that may name the
+    event's %(title)s, the person's %(name)s, %(when)s it is and %(join)s (how to join);
+    ``more`` (a cancellation's reason, typed by a person) is added as it is."""
     event = registration.event
+    values = {
+        "name": registration.person.first_name,
+        "title": event.title,
+        "when": _when(event),
+        "join": _how_to_join(event),
+    }
+    body = body % values
+    if more:
+        body += "\n\n" + more
     return notify(
         registration.person,
-        subject=subject,
+        subject=subject % values,
         body=body,
         purpose=ConsentPurpose.EVENT_INVITATIONS,
         about=event,
@@ -63,73 +77,57 @@ def _send(registration: Registration, subject: str, body: str, *, calendar: bool
 
 
 def registration_notice(registration: Registration) -> Any:
-    event = registration.event
-    name = registration.person.first_name
     if registration.status == RegistrationStatus.WAITLISTED:
-        subject = _("You are on the waiting list: %(title)s") % {"title": event.title}
+        subject = _("You are on the waiting list: %(title)s")
         body = _(
             "Dear %(name)s,\n\n%(title)s is full, so we have put you on the waiting list. "
             "If a place comes free it goes to the next person on the list and we will tell you "
             "straight away.\n\n%(join)s"
-        ) % {"name": name, "title": event.title, "join": _how_to_join(event)}
+        )
         return _send(registration, subject, body, calendar=False)
-    subject = _("Your place is booked: %(title)s") % {"title": event.title}
+    subject = _("Your place is booked: %(title)s")
     body = _(
         "Dear %(name)s,\n\nYou have a place at %(title)s.\n\n%(join)s\n\n"
         "If you can no longer come, please tell us so we can offer your place to someone else."
-    ) % {"name": name, "title": event.title, "join": _how_to_join(event)}
+    )
     return _send(registration, subject, body, calendar=True)
 
 
 def promotion_notice(registration: Registration) -> Any:
-    event = registration.event
-    subject = _("A place has come free for you: %(title)s") % {"title": event.title}
+    subject = _("A place has come free for you: %(title)s")
     body = _(
         "Dear %(name)s,\n\nGood news: a place has come free at %(title)s and it is yours. "
         "You do not need to do anything.\n\n%(join)s"
-    ) % {"name": registration.person.first_name, "title": event.title, "join": _how_to_join(event)}
+    )
     return _send(registration, subject, body, calendar=True)
 
 
 def reminder(registration: Registration) -> Any:
-    event = registration.event
-    subject = _("Reminder: %(title)s") % {"title": event.title}
-    body = _("Dear %(name)s,\n\nA reminder that %(title)s is coming up.\n\n%(join)s") % {
-        "name": registration.person.first_name,
-        "title": event.title,
-        "join": _how_to_join(event),
-    }
+    subject = _("Reminder: %(title)s")
+    body = _("Dear %(name)s,\n\nA reminder that %(title)s is coming up.\n\n%(join)s")
     return _send(registration, subject, body, calendar=True)
 
 
 def change_notice(registration: Registration) -> Any:
-    event = registration.event
-    subject = _("Changed: %(title)s") % {"title": event.title}
+    subject = _("Changed: %(title)s")
     body = _(
         "Dear %(name)s,\n\nThe details of %(title)s have changed. This is how it is now:"
         "\n\n%(join)s"
-    ) % {"name": registration.person.first_name, "title": event.title, "join": _how_to_join(event)}
+    )
+    more = ""
     if registration.status == RegistrationStatus.WAITLISTED:
-        body += "\n\n" + _(
-            "You are still on the waiting list; we will tell you if a place comes free."
-        )
+        more = _("You are still on the waiting list; we will tell you if a place comes free.")
     # The calendar entry (same UID, a higher SEQUENCE) replaces the one they saved.
     return _send(
         registration,
         subject,
         body,
         calendar=registration.status == RegistrationStatus.REGISTERED,
+        more=more,
     )
 
 
 def cancellation(registration: Registration, reason: str = "") -> Any:
-    event = registration.event
-    subject = _("Cancelled: %(title)s") % {"title": event.title}
-    body = _("Dear %(name)s,\n\nWe are sorry: %(title)s on %(when)s has been cancelled.") % {
-        "name": registration.person.first_name,
-        "title": event.title,
-        "when": _when(event),
-    }
-    if reason:
-        body += "\n\n" + reason
-    return _send(registration, subject, body, calendar=True)
+    subject = _("Cancelled: %(title)s")
+    body = _("Dear %(name)s,\n\nWe are sorry: %(title)s on %(when)s has been cancelled.")
+    return _send(registration, subject, body, calendar=True, more=reason)

@@ -470,3 +470,39 @@ def split_full_name(text: str) -> tuple[str, str]:
         last, _, first = text.partition(",")
         return first.strip(), last.strip()
     return " ".join(parts[:-1]), parts[-1]
+
+
+# A phone cell as spreadsheets leave it: Excel stores "07700 900123" typed without the
+# quote as the number 7700900123, and a CSV saved from it has lost the 0 for good.
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().\u00a0/]")
+_PHONE_EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|#)\s*\d{1,6}$", re.IGNORECASE)
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
+# Ten digits without their 0: UK mobiles (07...) and geographic numbers (01...). No US
+# number starts with 1; a 10-digit 7... is taken as a UK mobile, the network being in the UK.
+_UK_WITHOUT_ZERO = re.compile(r"^[17]\d{9}$")
+PHONE_DIGITS = (7, 15)  # the shortest real numbers, and E.164's longest
+
+
+def parse_phone(text: str) -> tuple[str, str]:
+    """The phone number to keep, and a note for the row report ("" when it is fine).
+
+    A number the spreadsheet stripped of its leading 0 gets it back (and says so); one
+    that cannot be a phone number is kept as given, with a note, so nobody's other
+    details are lost over a typo in one cell.
+    """
+    value = text.strip()
+    if _SCIENTIFIC.fullmatch(value):
+        return value, (
+            f"phone {value!r} was shortened by a spreadsheet (scientific notation): the "
+            "digits are lost, so check it"
+        )
+    bare = _PHONE_PUNCTUATION.sub("", _PHONE_EXTENSION.sub("", value))
+    digits = bare[1:] if bare.startswith("+") else bare
+    if value.isdigit() and _UK_WITHOUT_ZERO.fullmatch(value):
+        return f"0{value}", f"phone {value} had lost its leading 0: imported as 0{value}"
+    if value.isdigit() and len(value) == 12 and value.startswith("44"):
+        return f"+{value}", f"phone {value} had lost its leading +: imported as +{value}"
+    low, high = PHONE_DIGITS
+    if not digits.isdigit() or not low <= len(digits) <= high:
+        return value, f"phone {value!r} does not look like a phone number: imported as given"
+    return value, ""

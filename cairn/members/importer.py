@@ -80,6 +80,8 @@ class ImportReport:
     organisations_created: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
+    # Rows imported with something to check: a phone number repaired or not a phone number.
+    notes: list[RowError] = field(default_factory=list)
     applied: bool = False
     preset: str = ""  # the export recognised from its headers, if any
     header_line: int = 1  # the row the header was found on (title rows above it skipped)
@@ -104,6 +106,7 @@ class ImportReport:
         data = dict(data)
         data["duplicates"] = [Duplicate(**d) for d in data.get("duplicates", [])]
         data["rejected"] = [RowError(**r) for r in data.get("rejected", [])]
+        data["notes"] = [RowError(**r) for r in data.get("notes", [])]
         return cls(**data)
 
     @property
@@ -123,6 +126,7 @@ class ImportReport:
             f" kept separate: {sum(d.decision == KEEP for d in self.duplicates)})",
             f"organisations {verb} created: {self.organisations_created}",
             f"rows rejected: {len(self.rejected)}",
+            *([f"rows imported with a note to check: {len(self.notes)}"] if self.notes else []),
             *([f"rows left out (cancelled or refunded): {self.left_out}"] if self.left_out else []),
             *([f"recognised as: {self.preset}"] if self.preset else []),
             *([self.followup] if self.followup else []),
@@ -154,6 +158,7 @@ class ParsedRow:
     consent_note: str = ""
     refused_channels: tuple[str, ...] = ()
     preview: str = ""  # the row's cells, for the report if it is refused as a repeat
+    notes: tuple[str, ...] = ()  # imported, but worth a look (a phone number repaired)
 
     @cached_property
     def name_key(self) -> str:
@@ -180,6 +185,27 @@ _CELL_PARSERS = {
     "visible_in_directory": F.parse_bool,
 }
 _CHANNEL_NEEDS = {Channel.EMAIL: "email", Channel.PHONE: "phone", Channel.POST: "address"}
+
+
+# Mailchimp's columns for the emails: when (and from which IP address) the person opted
+# in, and when they unsubscribed. Its export of unsubscribed contacts carries both: the
+# unsubscribe came after the opt-in and is the choice that stands, so it is read last.
+_NEWSLETTER_CHOICES = (
+    ("email_optin_time", True, ConsentMethod.WEB),
+    ("email_unsub_time", False, ConsentMethod.EMAIL),
+)
+
+
+def _newsletter_note(key: str, raw: dict[str, str], unsub_reasons: list[str]) -> str:
+    if key == "email_optin_time":
+        note = f"Opted in {raw[key]}"
+        if raw.get("email_optin_ip"):
+            note += f" from {raw['email_optin_ip']}"
+    else:
+        note = f"Unsubscribed {raw[key]}"
+        if unsub_reasons:
+            note += f": {': '.join(unsub_reasons)}"
+    return note[:300]
 
 
 def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> ParsedRow | str:
@@ -221,9 +247,14 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
         values["last_name"] = raw.get("last_name", "")
     if not values["first_name"]:
         errors.append("no name")
-    for key in ("phone", "postcode", "region", "job_title", "language"):
+    for key in ("postcode", "region", "job_title", "language"):
         if raw.get(key):
             values[key] = raw[key]
+    notes: list[str] = []
+    if raw.get("phone"):
+        values["phone"], note = F.parse_phone(raw["phone"])
+        if note:
+            notes.append(note)
     if address_parts:
         values["address"] = "\n".join(address_parts)
     if raw.get("postcode"):
@@ -250,33 +281,17 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
                 consents[str(purpose)] = answer
     consent_date = None
     consent_method, consent_note = "", ""
-    if raw.get("email_optin_time"):
-        # Mailchimp: the time (and IP) the person opted in to the emails.
+    for key, granted, method in _NEWSLETTER_CHOICES:
+        if not raw.get(key):
+            continue
         try:
-            consent_date = F.parse_date(raw["email_optin_time"][:10])
+            consent_date = F.parse_date(raw[key][:10])
         except F.CellError as error:
-            errors.append(f"{F.FIELDS['email_optin_time']}: {error}")
-        else:
-            consents[str(ConsentPurpose.NEWSLETTERS)] = True
-            consent_method = ConsentMethod.WEB
-            consent_note = f"Opted in {raw['email_optin_time']}"
-            if raw.get("email_optin_ip"):
-                consent_note += f" from {raw['email_optin_ip']}"
-            consent_note = consent_note[:300]
-    if raw.get("email_unsub_time"):
-        # Mailchimp's export of unsubscribed contacts still carries their opt-in time:
-        # the unsubscribe came after it and is the choice that stands.
-        try:
-            consent_date = F.parse_date(raw["email_unsub_time"][:10])
-        except F.CellError as error:
-            errors.append(f"{F.FIELDS['email_unsub_time']}: {error}")
-        else:
-            consents[str(ConsentPurpose.NEWSLETTERS)] = False
-            consent_method = ConsentMethod.EMAIL
-            consent_note = f"Unsubscribed {raw['email_unsub_time']}"
-            if unsub_reasons:
-                consent_note += f": {': '.join(unsub_reasons)}"
-            consent_note = consent_note[:300]
+            errors.append(f"{F.FIELDS[key]}: {error}")
+            continue
+        consents[str(ConsentPurpose.NEWSLETTERS)] = granted
+        consent_method = method
+        consent_note = _newsletter_note(key, raw, unsub_reasons)
     refused: list[str] = []
     for key, channel in F.REFUSAL_FIELDS.items():
         if raw.get(key):
@@ -316,6 +331,7 @@ def parse_row(cells: list[str], headers: list[str], mapping: dict[str, str]) -> 
         consent_method,
         consent_note,
         tuple(refused),
+        notes=tuple(notes),
     )
 
 
@@ -668,6 +684,7 @@ def _parsed_chunks(table: Table, report: ImportReport) -> Iterator[list[ParsedRo
             else:
                 result.line = line
                 result.preview = _preview(cells)
+                report.notes += [RowError(line, note, result.preview) for note in result.notes]
                 parsed.append(result)
         if parsed:
             yield parsed
@@ -697,6 +714,7 @@ def astuple_row(row: ParsedRow) -> tuple:
         row.consent_note,
         row.refused_channels,
         row.preview,
+        row.notes,
     )
 
 
@@ -717,6 +735,9 @@ def _process(
         keys.close()
     # Rows refused while parsing and while matching, in the file's order.
     report.rejected.sort(key=lambda rejected: rejected.line)
+    # A note is about a row that is imported: one refused later (a repeat) has its reason.
+    refused = {rejected.line for rejected in report.rejected}
+    report.notes = [note for note in report.notes if note.line not in refused]
 
 
 def _process_chunks(

@@ -566,6 +566,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "columns": columns,
             "field_choices": mapping_choices(),
             "rejected": report.rejected[:PREVIEW_LIMIT],
+            "notes": report.notes[:PREVIEW_LIMIT],
             "duplicates": report.duplicates[:PREVIEW_LIMIT],
             "limit": PREVIEW_LIMIT,
             "offers": offers,

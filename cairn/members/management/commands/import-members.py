@@ -76,3 +76,7 @@ class Command(BaseCommand):
             self.stdout.write("Rejected rows:")
         for error in report.rejected:
             self.stdout.write(f"  line {error.line}: {error.reason}")
+        if report.notes:
+            self.stdout.write("Imported, but check these rows:")
+        for note in report.notes:
+            self.stdout.write(f"  line {note.line}: {note.reason}")
