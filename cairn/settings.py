@@ -168,7 +168,7 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # long enough to find the email on a slow phone
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NETWORK_NAME}] "
+# The subject prefix is the network's current name: cairn.accounts.adapter.format_email_subject.
 ACCOUNT_RATE_LIMITS = {
     # Per address only: the per-username lockout is Axes' job (below), with its own page.
     "login_failed": "10/m/ip",
@@ -178,6 +178,8 @@ ACCOUNT_RATE_LIMITS = {
     # Cairn's own: typing invitation codes, and asking to join.
     "invite_code": "10/m/ip",
     "join_request": "5/h/ip",
+    # Confirming one's own account deletion with a password: as slow to guess as a login.
+    "delete_account": "5/m/user",
 }
 CAIRN_SIGNUP = env_bool("CAIRN_SIGNUP", False)
 CAIRN_INVITE_DAYS = env_int("CAIRN_INVITE_DAYS", 30)

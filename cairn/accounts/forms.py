@@ -220,6 +220,24 @@ class JoinDecisionForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
+    """The last step before a member's own account is erased: their current password, as
+    GitHub and Decidim ask, so that a session left open on a shared computer cannot delete
+    it. A login with no password (they log in by emailed code) types its username instead."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        error_messages={"required": _("Type your current password to delete your account.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    username = forms.CharField(
+        label=_("Your username"),
+        help_text=_("You log in with a code by email, so type your username to confirm."),
+        error_messages={"required": _("Type your username to delete your account.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
     # A tick rather than a typed phrase: as sure a step, and as easy with a switch or a
     # screen reader as with a keyboard.
     confirm = forms.BooleanField(
@@ -228,6 +246,25 @@ class DeleteAccountForm(forms.Form):
             "required": _("Tick the box to confirm that you want your account deleted.")
         },
     )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        del self.fields["username" if user.has_usable_password() else "password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("That is not your current password. Nothing has been deleted.")
+            )
+        return password
+
+    def clean_username(self) -> str:
+        typed = self.cleaned_data["username"].strip()
+        if typed.casefold() != self.user.get_username().casefold():
+            raise forms.ValidationError(_("That is not your username. Nothing has been deleted."))
+        return typed
 
 
 # allauth's password forms with Cairn's words for their fields (ACCOUNT_FORMS in settings),

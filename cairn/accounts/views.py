@@ -24,6 +24,7 @@ from cairn.accounts.forms import (
     RoleForm,
 )
 from cairn.accounts.models import InviteChannel, JoinRequest, JoinStatus
+from cairn.core.network import network
 from cairn.core.roles import Role, coordinator_required, member_required
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
@@ -45,13 +46,20 @@ def old_password_reset(request: HttpRequest) -> HttpResponse:
 @member_required
 def delete_me(request: HttpRequest) -> HttpResponse:
     """A member deletes their own account: what goes and what stays, the export offered
-    first, and a tick before anything is erased."""
+    first, then their current password and a tick before anything is erased."""
     person = Person.objects.filter(user=request.user, anonymised_at__isnull=True).first()
     if person is None:
         raise Http404
     # Not `request.POST or None`: an unticked box posts nothing, and must still be an error.
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    problems = []
+    if request.method == "POST" and not ratelimit.consume(
+        request, action="delete_account", user=request.user
+    ):
+        # Checked before the form, so guessing a password here is as slow as at the login.
+        form = DeleteAccountForm(user=request.user)
+        problems.append(_("Too many tries. Please wait a minute and try again."))
+    elif request.method == "POST" and form.is_valid():
         try:
             services.delete_own_account(request.user)
         except services.AccountError as error:
@@ -66,7 +74,12 @@ def delete_me(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/delete_me.html",
-        {"p": person, "form": form, "contributions": person.contributions.count()},
+        {
+            "p": person,
+            "form": form,
+            "problems": problems,
+            "contributions": person.contributions.count(),
+        },
     )
 
 
@@ -139,7 +152,7 @@ def invite_sent(request: HttpRequest, pk: int) -> HttpResponse:
             "invite": invite,
             "code": services.format_code(code),
             "entry_url": services.entry_url(),
-            "network_name": settings.NETWORK_NAME,
+            "network_name": network().name,
         },
     )
 

@@ -5,10 +5,11 @@ briefing, consultation summary) goes through `may_quote_publicly` and
 `public_attribution`. These are the ledger's own rules: the consent lives here.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution
@@ -136,3 +137,39 @@ def public_name_filter(named_anyway: Iterable[int] = ()) -> NameFilter:
 def quotable_words(text: str) -> str:
     """A contribution's words as a quote: without the sign-off and signature of a letter or email."""
     return strip_sign_off(text)
+
+
+def voices_by(contributions: QuerySet[Contribution], field: str) -> Counter[str]:
+    """How many people were heard for each value of `field` ("channel", "author_sector").
+
+    A member counts once per value however many lines they said: ten chat lines are one
+    voice, not ten. A contribution linked to no member (anonymous, or a name in a chat
+    that matched nobody) cannot be told apart from the next, so each counts as one.
+    Someone heard by two channels counts once under each.
+    """
+    # order_by(): the model's default ordering would split the groups.
+    linked = (
+        contributions.filter(author__isnull=False)
+        .order_by()
+        .values_list(field)
+        .annotate(n=Count("author", distinct=True))
+    )
+    unlinked = (
+        contributions.filter(author__isnull=True)
+        .order_by()
+        .values_list(field)
+        .annotate(n=Count("pk"))
+    )
+    counts: Counter[str] = Counter()
+    for value, n in [*linked, *unlinked]:
+        counts[value or ""] += n
+    return counts
+
+
+def voices_note() -> str:
+    """The caption under a chart of voices: what one unit is."""
+    return _(
+        "Counted in people: a member counts once however often they spoke. "
+        "Contributions not linked to a member (anonymous, or a name that matched no one) "
+        "count one each."
+    )

@@ -17,7 +17,12 @@ from cairn.consultations.models import Consultation
 from cairn.consultations.services.results import consultation_synthesis
 from cairn.consultations.synthesis_scopes import answer_contribution_ids
 from cairn.contributions.models import Contribution, ContributionChannel
-from cairn.contributions.selectors import may_quote_publicly, quotable_words
+from cairn.contributions.selectors import (
+    may_quote_publicly,
+    quotable_words,
+    voices_by,
+    voices_note,
+)
 from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
 from cairn.events.models import Event, EventStatus
 from cairn.insights.models import SynthesisRun, Theme
@@ -196,7 +201,7 @@ def _when(source: Source) -> str:
     return date_format(localtime(source.when), "j F Y")
 
 
-def _summary(scope: Scope, contributions, channels: Counter, sectors: Counter) -> Draft:
+def _summary(scope: Scope, contributions, channels: Counter) -> Draft:
     summary = Draft("summary", _("Summary"))
     titles = listing([f"{s.title} ({_when(s)})" for s in scope.sources])
     lines = []
@@ -246,20 +251,26 @@ def _summary(scope: Scope, contributions, channels: Counter, sectors: Counter) -
         )
     )
     summary.paragraphs.append(lines)
+    # The charts count people, not lines: one voice with ten chat lines is one voice.
+    sectors: Counter[str] = Counter()
+    for sector, n in voices_by(contributions, "author_sector").items():
+        sectors[sector or "unknown"] += n
     summary.charts.append(
         chart_data(
             "sectors",
             _("Voices by sector"),
             [(sector_label(s), n) for s, n in sectors.most_common()],
-            _("contributions"),
+            _("people"),
+            voices_note(),
         )
     )
     summary.charts.append(
         chart_data(
             "channels",
             _("Voices by channel"),
-            [(channel_label(c), n) for c, n in channels.most_common()],
-            _("contributions"),
+            [(channel_label(c), n) for c, n in voices_by(contributions, "channel").most_common()],
+            _("people"),
+            voices_note(),
         )
     )
     return summary
@@ -439,7 +450,7 @@ def briefing_drafts(events: list[Event], consultations: Iterable[Consultation] =
     )
     sectors = Counter(s or "unknown" for s in contributions.values_list("author_sector", flat=True))
     channels = Counter(contributions.values_list("channel", flat=True))
-    summary = _summary(scope, contributions, channels, sectors)
+    summary = _summary(scope, contributions, channels)
     key = _key_lessons(scope, lessons)
 
     unheard = Draft("not_heard", _("Who was not heard"))

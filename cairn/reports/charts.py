@@ -12,11 +12,19 @@ INK = "#1b1f24"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def chart_data(key: str, title: str, counts: list[tuple[str, int]], unit: str) -> dict[str, Any]:
-    """A bar chart's data and its text alternative (the same figures, in words)."""
+def chart_data(
+    key: str, title: str, counts: list[tuple[str, int]], unit: str, note: str = ""
+) -> dict[str, Any]:
+    """A bar chart's data and its text alternative (the same figures, in words).
+
+    `note` says what one unit is when the title alone could mislead (people, not lines);
+    every format prints it under the chart.
+    """
     data = "; ".join(f"{label}: {n}" for label, n in counts) + "."
     alt = _("%(title)s, in %(unit)s. %(data)s") % {"title": title, "unit": unit, "data": data}
-    return {"key": key, "title": title, "bars": counts, "alt": alt, "data": data}
+    if note:
+        alt = f"{alt} {note}"
+    return {"key": key, "title": title, "bars": counts, "alt": alt, "data": data, "note": note}
 
 
 # Font sizes in chart units (a chart is 640 units wide, printed about 15-17 cm wide):

@@ -11,15 +11,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from cairn.contributions.models import Contribution
-from cairn.contributions.selectors import may_quote_publicly, quotable_words
+from cairn.contributions.selectors import (
+    may_quote_publicly,
+    quotable_words,
+    voices_by,
+    voices_note,
+)
 from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
+from cairn.core.network import network
 from cairn.events.models import BreakoutTheme, Event, RegistrationStatus
 from cairn.insights.models import Assignment, SynthesisRun, Theme
 from cairn.lib.names import may_be_name
@@ -69,7 +74,7 @@ def network_name(event: Event | None = None) -> str:
     """Who speaks in the report: the event's organiser, else the network running Cairn."""
     if event is not None and event.organiser_id:
         return event.organiser.name
-    return getattr(settings, "NETWORK_NAME", "") or "Cairn"
+    return network().name
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -161,9 +166,11 @@ class EventFacts:
         contributions = Contribution.objects.filter(event=event)
         self.contributions = contributions.count()
         self.channels = Counter(contributions.values_list("channel", flat=True))
-        self.voice_sectors = Counter(
-            s or "unknown" for s in contributions.values_list("author_sector", flat=True)
-        )
+        # The charts count people, not lines: one voice with ten chat lines is one voice.
+        self.voice_sectors = Counter()
+        for sector, n in voices_by(contributions, "author_sector").items():
+            self.voice_sectors[sector or "unknown"] += n
+        self.voice_channels = voices_by(contributions, "channel")
         self.offline = sum(
             n for c, n in self.channels.items() if c in ("letter", "phone", "paper_form")
         )
@@ -242,16 +249,18 @@ def intro(facts: EventFacts) -> Draft:
                     ((sector_label(s), n) for s, n in facts.voice_sectors.most_common()),
                     key=lambda item: item[0] == sector_label("unknown"),
                 ),
-                _("contributions"),
+                _("people"),
+                voices_note(),
             )
         )
-    if facts.channels:
+    if facts.voice_channels:
         d.charts.append(
             chart_data(
                 "channels",
                 _("Voices by channel"),
-                [(channel_label(c), n) for c, n in facts.channels.most_common()],
-                _("contributions"),
+                [(channel_label(c), n) for c, n in facts.voice_channels.most_common()],
+                _("people"),
+                voices_note(),
             )
         )
     return d

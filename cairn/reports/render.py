@@ -80,6 +80,8 @@ def markdown(doc: dict[str, Any], *, large_print: bool = False) -> str:
         for chart in section.get("charts", []):
             lines += [f"**{_md(chart['title'])}**", ""]
             lines += [f"- {_md(label)}: {n}" for label, n in chart["bars"]] + [""]
+            if chart.get("note"):
+                lines += [f"*{_md(chart['note'])}*", ""]
         for quote in section["quotes"]:
             lines += [f"> “{_md(quote['text'])}”", f"> — {_md(quote['by'])}", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -276,6 +278,8 @@ def _chart_table(document: Any, chart: dict[str, Any], *, large_print: bool) -> 
         for paragraph in (name, drawn, figure):
             paragraph.paragraph_format.space_after = Pt(1)
             paragraph.paragraph_format.keep_with_next = i in keep
+    if chart.get("note"):
+        document.add_paragraph(chart["note"], style="Caption")
     # Space after the chart, as a paragraph would have.
     document.add_paragraph().paragraph_format.space_after = Pt(0)
 

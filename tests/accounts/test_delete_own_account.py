@@ -1,5 +1,6 @@
 """A member deletes their own account from "My details": a page that says what goes and
-what stays, offers the export first and asks for a tick before anything is erased. The
+what stays, offers the export first and asks for the current password and a tick before
+anything is erased. The
 network's last coordinator can erase neither their own record nor be erased by anyone."""
 
 import pytest
@@ -32,7 +33,9 @@ def test_a_member_deletes_their_account_after_confirming(client, charlie):
     person.refresh_from_db()
     assert person.anonymised_at is None and person.email == "charlie@example.org"
 
-    response = client.post(reverse("accounts:delete_me"), {"confirm": "on"})
+    response = client.post(
+        reverse("accounts:delete_me"), {"confirm": "on", "password": "pw-charlie"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("home")
     person.refresh_from_db()
     charlie.refresh_from_db()
@@ -49,6 +52,54 @@ def test_a_member_deletes_their_account_after_confirming(client, charlie):
 
 
 @pytest.mark.django_db
+def test_a_wrong_or_missing_password_deletes_nothing(client, charlie):
+    client.force_login(charlie)
+    page = client.get(reverse("accounts:delete_me")).content.decode()
+    assert 'autocomplete="current-password"' in page and "Forgotten your password?" in page
+    for data, says in (
+        ({"confirm": "on"}, "Type your current password"),
+        ({"confirm": "on", "password": "not-it"}, "That is not your current password"),
+    ):
+        response = client.post(reverse("accounts:delete_me"), data)
+        assert response.status_code == 200
+        assert says in response.content.decode()
+        assert "Nothing has been deleted" in response.content.decode() or "password" not in data
+    charlie.refresh_from_db()
+    assert charlie.is_active and charlie.person.anonymised_at is None
+    assert not AuditEntry.objects.filter(action="person.erased").exists()
+
+
+@pytest.mark.django_db
+def test_guessing_the_password_here_is_rate_limited(client, charlie):
+    client.force_login(charlie)
+    for _ in range(5):
+        client.post(reverse("accounts:delete_me"), {"confirm": "on", "password": "guess"})
+    response = client.post(
+        reverse("accounts:delete_me"), {"confirm": "on", "password": "pw-charlie"}
+    )
+    assert "Too many tries" in response.content.decode()
+    charlie.refresh_from_db()
+    assert charlie.is_active
+
+
+@pytest.mark.django_db
+def test_a_login_without_a_password_confirms_with_its_username(client, charlie):
+    charlie.set_unusable_password()
+    charlie.save()
+    client.force_login(charlie)
+    page = client.get(reverse("accounts:delete_me")).content.decode()
+    assert "current-password" not in page and "type your username" in page
+    response = client.post(reverse("accounts:delete_me"), {"confirm": "on", "username": "alice"})
+    assert "That is not your username" in response.content.decode()
+    charlie.refresh_from_db()
+    assert charlie.is_active
+    response = client.post(reverse("accounts:delete_me"), {"confirm": "on", "username": "Charlie"})
+    assert response.status_code == 302
+    charlie.refresh_from_db()
+    assert not charlie.is_active
+
+
+@pytest.mark.django_db
 def test_the_page_needs_a_login(client):
     response = client.get(reverse("accounts:delete_me"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
@@ -57,7 +108,7 @@ def test_the_page_needs_a_login(client):
 @pytest.mark.django_db
 def test_the_last_coordinator_cannot_delete_their_own_account(client, alice):
     client.force_login(alice)
-    response = client.post(reverse("accounts:delete_me"), {"confirm": "on"})
+    response = client.post(reverse("accounts:delete_me"), {"confirm": "on", "password": "pw-alice"})
     assert response.status_code == 200
     assert "last coordinator" in response.content.decode()
     alice.refresh_from_db()

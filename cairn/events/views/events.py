@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution, ContributionChannel
-from cairn.contributions.selectors import visible_contributions
+from cairn.contributions.selectors import visible_contributions, voices_by, voices_note
 from cairn.core.roles import Role, coordinator_required, member_required, role_of
 from cairn.events import forms
 from cairn.events.calendar import event_ics
@@ -87,12 +87,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 notes_by_theme[theme] = list(contributions.filter(theme=theme)[:SHOWN_PER_LIST])
         if counts.get(None):
             other_contributions = list(contributions.filter(theme__isnull=True)[:SHOWN_PER_LIST])
-    channel_counts = (
-        Contribution.objects.filter(event=event)
-        .values("channel")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
+    said_here = Contribution.objects.filter(event=event)
+    channel_counts = said_here.values("channel").annotate(n=Count("id")).order_by("-n")
+    # Lines and the people who said them: ten chat lines from one person are one voice.
+    channel_voices = voices_by(said_here, "channel") if channel_counts else {}
     channel_labels = dict(ContributionChannel.choices)
     mine = Registration.objects.filter(event=event, person=person).first() if person else None
     waiting_position = None
@@ -128,8 +126,14 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_read_notes": can_read_notes,
         "other_contributions": other_contributions,
         "channel_counts": [
-            (channel_labels.get(r["channel"], r["channel"]), r["n"]) for r in channel_counts
+            (
+                channel_labels.get(r["channel"], r["channel"]),
+                r["n"],
+                channel_voices.get(r["channel"], 0),
+            )
+            for r in channel_counts
         ],
+        "voices_note": voices_note(),
         "waitlisted_count": event.registrations.filter(
             status=RegistrationStatus.WAITLISTED
         ).count(),
