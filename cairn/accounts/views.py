@@ -25,6 +25,7 @@ from cairn.accounts.forms import (
     RoleForm,
 )
 from cairn.accounts.models import InviteChannel, JoinRequest, JoinStatus
+from cairn.core.network import network
 from cairn.core.roles import Role, coordinator_required, member_required
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
@@ -160,7 +161,7 @@ def invite_sent(request: HttpRequest, pk: int) -> HttpResponse:
             "invite": invite,
             "code": services.format_code(code),
             "entry_url": services.entry_url(),
-            "network_name": settings.NETWORK_NAME,
+            "network_name": network().name,
         },
     )
 

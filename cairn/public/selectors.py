@@ -3,21 +3,22 @@
 Shared by the visitor pages here and the home page (`cairn.site`), which shows visitors
 the same upcoming events and contact details."""
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from cairn.consultations.models import Consultation, ConsultationStatus
+from cairn.core.network import network
 from cairn.events.models import Event, EventStatus, RegistrationStatus
 
 PUBLIC_STATUSES = [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]
 
 
 def contact() -> dict:
+    net = network()
     return {
-        "phone": settings.NETWORK_PHONE,
-        "email": settings.NETWORK_EMAIL,
-        "postal_address": settings.NETWORK_POSTAL_ADDRESS,
-        "about": settings.NETWORK_ABOUT,
+        "phone": net.phone,
+        "email": net.email,
+        "postal_address": net.postal_address,
+        "about": net.about,
     }
 
 

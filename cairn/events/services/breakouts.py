@@ -2,10 +2,13 @@
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cairn.core import audit
@@ -20,6 +23,8 @@ from cairn.events.models import (
     RegistrationStatus,
 )
 from cairn.events.services.registration import _lock_event
+from cairn.jobs.models import Job, JobStatus
+from cairn.jobs.services import start_job
 from cairn.members.models import Person
 
 ZOOM_CSV_HEADER = ["Pre-assign Room Name", "Email Address"]
@@ -64,7 +69,21 @@ def group_name(theme: BreakoutTheme, number: int) -> str:
     return f"{theme.name} {number}"[:100]
 
 
-def allocate_event(event_id: int, *, actor: Any, dry_run: bool = False) -> allocation.Allocation:
+def _no_themes() -> str:
+    return _("Add breakout themes before allocating groups.")
+
+
+def _nobody() -> str:
+    return _("Nobody is registered yet, so there is nobody to allocate.")
+
+
+def allocate_event(
+    event_id: int,
+    *,
+    actor: Any,
+    dry_run: bool = False,
+    progress: Callable[..., None] | None = None,
+) -> allocation.Allocation:
     """Allocate everyone registered; unless dry_run, replace the event's groups with the result.
 
     Groups keep their rows (and so their notes) when a room of the same name comes
@@ -73,10 +92,10 @@ def allocate_event(event_id: int, *, actor: Any, dry_run: bool = False) -> alloc
     event = Event.objects.get(pk=event_id)
     themes = themes_for(event)
     if not themes:
-        raise BreakoutError(_("Add breakout themes before allocating groups."))
+        raise BreakoutError(_no_themes())
     people = participants_for(event)
     if not people:
-        raise BreakoutError(_("Nobody is registered yet, so there is nobody to allocate."))
+        raise BreakoutError(_nobody())
     result = allocation.allocate(people, themes)
     if dry_run:
         return result
@@ -85,7 +104,9 @@ def allocate_event(event_id: int, *, actor: Any, dry_run: bool = False) -> alloc
         _lock_event(event_id)
         existing = {g.name: g for g in BreakoutGroup.objects.filter(event=event)}
         kept = set()
-        for planned in result.groups:
+        for number, planned in enumerate(result.groups):
+            if progress is not None:
+                progress(number, len(result.groups), _("Saving the groups"))
             theme = theme_rows[planned.theme_id]
             name = group_name(theme, planned.number)
             group = existing.get(name) or BreakoutGroup(event=event, name=name)
@@ -113,6 +134,76 @@ def allocate_event(event_id: int, *, actor: Any, dry_run: bool = False) -> alloc
             **result.quality.as_dict(),
         )
     return result
+
+
+# --- allocation as background work ---------------------------------------------------------
+
+ALLOCATION_RUNNER = "cairn.events.services.breakouts.run_allocation_job"
+
+
+def allocation_jobs(event: Event) -> QuerySet[Job]:
+    """The event's allocations started from its page, newest first."""
+    return Job.objects.filter(runner=ALLOCATION_RUNNER, params__event_id=event.pk)
+
+
+def start_allocation(event_id: int, *, actor: Any, replace: bool) -> tuple[Job, bool]:
+    """Queue the event's allocation; returns the job and whether this call started it.
+
+    Under the event's row lock, so of two coordinators pressing "Allocate" at once the
+    second gets the first one's job instead of a second allocation. What would stop
+    the allocation (no themes, nobody registered, groups not to be replaced) is said
+    here, before anything is queued; the job checks the first two again when it runs.
+    """
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        running = allocation_jobs(event).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        if job := running.first():
+            return job, False
+        if not replace and event.breakout_groups.exists():
+            raise BreakoutError(
+                _(
+                    "Tick the box to replace the current groups: allocating again undoes "
+                    "the moves made by hand and the facilitators chosen for each room."
+                )
+            )
+        if not event.breakout_themes.exists():
+            raise BreakoutError(_no_themes())
+        if not event.registrations.filter(status=RegistrationStatus.REGISTERED).exists():
+            raise BreakoutError(_nobody())
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        # Started inside the lock: the queued task commits with it (the in-process
+        # backend used by tests runs it here, still holding the lock).
+        job = start_job(
+            actor,
+            _("Allocate breakout groups for %(event)s") % {"event": event.title},
+            ALLOCATION_RUNNER,
+            {"event_id": event.pk, "user_id": user.pk if user else None},
+            next_url=reverse("events:breakouts", args=[event.pk]),
+        )
+    return job, True
+
+
+def run_allocation_job(
+    progress: Callable[..., None], event_id: int, user_id: int | None = None
+) -> dict[str, Any]:
+    """The job's runner. Run again (a retry, "Run it again"), it allocates again from the
+    registrations as they are then: the groups are replaced, never added to."""
+    actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    progress(0, None, _("Allocating"))
+    result = allocate_event(event_id, actor=actor, progress=progress)
+    return {
+        "message": allocated_message(result.quality.participants, result.quality.groups),
+        "next_url": reverse("events:breakouts", args=[event_id]),
+        "people": result.quality.participants,
+        "groups": result.quality.groups,
+    }
+
+
+def allocated_message(people: int, groups: int) -> str:
+    return _("Allocated %(people)s people into %(groups)s groups.") % {
+        "people": people,
+        "groups": groups,
+    }
 
 
 def groups_of(event: Event) -> list[BreakoutGroup]:

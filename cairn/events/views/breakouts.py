@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cairn.core.roles import Role, coordinator_required, member_required, role_of
@@ -15,6 +16,7 @@ from cairn.events.models import (
     RegistrationStatus,
 )
 from cairn.events.services import board, breakouts
+from cairn.jobs.models import Job, JobStatus
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
 
@@ -43,27 +45,19 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Theme added."))
                     return redirect("events:breakouts", pk)
-            elif (
-                action == "allocate"
-                and not button.cleaned_data["replace"]
-                and (event.breakout_groups.exists())
-            ):
-                messages.error(
-                    request,
-                    _(
-                        "Tick the box to replace the current groups: allocating again undoes "
-                        "the moves made by hand and the facilitators chosen for each room."
-                    ),
-                )
-                return redirect("events:breakouts", pk)
             elif action == "allocate":
-                result = breakouts.allocate_event(event.pk, actor=request.user)
-                messages.success(
-                    request,
-                    _("Allocated %(people)s people into %(groups)s groups.")
-                    % {"people": result.quality.participants, "groups": result.quality.groups},
+                job, started = breakouts.start_allocation(
+                    event.pk, actor=request.user, replace=button.cleaned_data["replace"]
                 )
-                return redirect("events:breakouts", pk)
+                if not started:
+                    messages.info(
+                        request,
+                        _("An allocation for this event is already under way; here it is."),
+                    )
+                if job.status == JobStatus.DONE:  # tasks run in the request: nothing to follow
+                    messages.success(request, job.message)
+                    return redirect("events:breakouts", pk)
+                return redirect(f"{reverse('events:breakouts', args=[pk])}?job={job.pk}")
             elif action == "preview":
                 preview = breakouts.allocate_event(event.pk, actor=request.user, dry_run=True)
             elif action == "move":
@@ -95,6 +89,7 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             "groups_page": paginate(request, groups, 24),
             "quality": breakouts.quality_of(event) if groups else None,
             "preview": preview,
+            "allocation_job": _allocation_job(request, event),
             "leads": event.registrations.filter(status=RegistrationStatus.REGISTERED)
             .exclude(breakout_role="")
             .select_related("person"),
@@ -103,6 +98,19 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             ).select_related("person"),
         },
     )
+
+
+def _allocation_job(request: HttpRequest, event: Event) -> Job | None:
+    """The allocation this page follows: the one it started (`?job=`, kept in the address
+    so the page shows its result once it reloads), else one still under way, which
+    another coordinator may have started."""
+    jobs = breakouts.allocation_jobs(event)
+    asked = request.GET.get("job", "")
+    if asked.isdigit() and len(asked) < 12:
+        job = jobs.filter(pk=int(asked)).first()
+        if job is not None:
+            return job
+    return jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
 
 
 def _themes_with_demand(event: Event) -> list[BreakoutTheme]:

@@ -4,12 +4,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from cairn.core import audit, datarights
+from cairn.core.network import network
 from cairn.lib.pdf import render_pdf
 from cairn.members.models import AccessNeed, Person
 from cairn.members.services.errors import PersonError
@@ -67,7 +67,7 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
                 "exported_at": _readable(data["exported_at"]),
                 "person": person,
                 "sections": sections,
-                "network_name": settings.NETWORK_NAME,
+                "network_name": network().name,
                 # Printed for the person it describes: in large print if they need it.
                 "large_print": person.has_access_need(AccessNeed.LARGE_PRINT),
             },
