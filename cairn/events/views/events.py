@@ -23,6 +23,7 @@ from cairn.events.models import (
     Registration,
     RegistrationStatus,
 )
+from cairn.events.page_links import links_for
 from cairn.events.selectors import visible_events
 from cairn.events.services import board
 from cairn.events.services import events as event_services
@@ -140,6 +141,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": groups,
         # Board links only for the rooms this person leads (their own room is in my_groups).
         "board_ids": {g.pk for g in board.groups_led_by(request.user, groups)},
+        # Its reports, offered by the reports app (events does not import it).
+        "page_links": links_for(event, request.user),
     }
     if role == Role.COORDINATOR:
         context["registrations"] = event.registrations.select_related(
