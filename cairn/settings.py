@@ -168,7 +168,7 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # long enough to find the email on a slow phone
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NETWORK_NAME}] "
+# The subject prefix is the network's current name: cairn.accounts.adapter.format_email_subject.
 ACCOUNT_RATE_LIMITS = {
     # Per address only: the per-username lockout is Axes' job (below), with its own page.
     "login_failed": "10/m/ip",

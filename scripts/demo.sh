@@ -5,5 +5,4 @@ set -euo pipefail
 apt_install fonts-dejavu-core poppler-utils libharfbuzz-subset0
 # No DATABASE_URL of its own: the demo goes into the default database (cairn.sqlite3 at
 # the root), the one every `cairn` command of the README reads when nothing is set.
-export CAIRN_NETWORK_NAME=${CAIRN_NETWORK_NAME:-Northshire Co-production Network}
 exec cairn demo "$@"

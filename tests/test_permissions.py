@@ -51,6 +51,7 @@ class Rule:
 # URL name -> who may use it. Admin pages are covered by the "admin:" prefix rule.
 RULES: dict[str, Rule] = {
     "home": Rule(EVERYONE),
+    "network_settings": Rule(COORDINATORS),
     "login": Rule(EVERYONE),
     "logout": Rule(EVERYONE),
     # members
@@ -536,6 +537,7 @@ def pages(demo):
     job = Job.objects.create(title="Send a report", runner="cairn.jobs.services.queue_depth")
     return {
         "home": reverse("home"),
+        "network_settings": reverse("network_settings"),
         "events": reverse("events:list"),
         "event": reverse("events:detail", args=[demo.pk]),
         "registrations": reverse("events:registrations", args=[demo.pk]),
@@ -581,6 +583,7 @@ def pages(demo):
 # page -> status by role; 302 means "sent to log in" for anonymous visitors
 EXPECTED = {
     "home": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
+    "network_settings": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "events": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
     "event": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
     "registrations": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
@@ -611,7 +614,8 @@ EXPECTED = {
     "password_reset": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
     "login_code": {"anon": 200, "member": 302, "facilitator": 302, "coordinator": 302},
     "password_change": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
-    "email_addresses": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
+    # The address is managed on My details: allauth's page sends everyone there.
+    "email_addresses": {"anon": 302, "member": 302, "facilitator": 302, "coordinator": 302},
     "person_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "organisation_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "person_merge": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},

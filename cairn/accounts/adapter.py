@@ -5,8 +5,9 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
-from django.conf import settings
 from django.http import HttpRequest
+
+from cairn.core.network import network
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,8 +33,12 @@ class AccountAdapter(DefaultAccountAdapter):
             usage.rollback()  # only failures count against the address
         return user
 
+    def format_email_subject(self, subject: str) -> str:
+        # The name coordinators set now, not the one the settings read at start-up.
+        return f"[{network().name}] {subject}"
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        context = {"network_name": settings.NETWORK_NAME, **context}
+        context = {"network_name": network().name, **context}
         super().send_mail(template_prefix, email, context)
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from cairn.core.network import network
 from cairn.core.roles import Role, role_of
 from cairn.lib.mailers import catching
 
@@ -8,7 +9,7 @@ from cairn.lib.mailers import catching
 def cairn(request: HttpRequest) -> dict:
     role = role_of(request.user)
     return {
-        "network_name": settings.NETWORK_NAME,
+        "network_name": network().name,
         "user_role": role,
         "is_coordinator": role == Role.COORDINATOR,
         "is_facilitator": role is not None and role >= Role.FACILITATOR,

@@ -23,3 +23,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.summary}"
+
+
+class NetworkProfile(models.Model):
+    """The network running this Cairn: its name and how people without the internet reach
+    it. One row, edited by coordinators; a blank field falls back to its CAIRN_* setting,
+    so an install configured by environment keeps working."""
+
+    name = models.CharField(_("network name"), max_length=200, blank=True)
+    about = models.TextField(_("about the network"), max_length=2000, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("network profile")
+        verbose_name_plural = _("network profile")
+
+    def __str__(self) -> str:
+        return self.name or "network profile"

@@ -19,6 +19,7 @@ from django.conf import settings
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
 
+from cairn.core.network import network
 from cairn.events.models import Event, EventStatus
 
 REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
@@ -34,7 +35,7 @@ def _local(moment: datetime, zone: str) -> datetime:
 def _organizer() -> vCalAddress:
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "cairn@localhost"
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(settings.NETWORK_NAME)
+    organizer.params["cn"] = vText(network().name)
     return organizer
 
 
@@ -59,7 +60,7 @@ def event_ics(event: Event, *, attendee: Any = None, method: str = "", now: Any 
     if not method:
         method = (CANCEL if cancelled else REQUEST) if attendee is not None else PUBLISH
     cal = Calendar()
-    cal.add("prodid", f"-//{settings.NETWORK_NAME}//Cairn events//EN")
+    cal.add("prodid", f"-//{network().name}//Cairn events//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from cairn.core import audit
+from cairn.core.network import network
 from cairn.members.models import Channel, Person, Sector
 from cairn.outreach.merge import fill
 from cairn.outreach.models import DeliveryStatus, Message
@@ -74,7 +74,7 @@ def merge_context_for(about: models.Model | None) -> dict[str, str]:
 def message_title(message: Message, text: str | None = None) -> str:
     """A message's subject (or other text) as people read it: "{event}" and the other
     fields about the record (and the network) filled in; fields about each person stay."""
-    context = {"network": settings.NETWORK_NAME, **merge_context_for(message.about)}
+    context = {"network": network().name, **merge_context_for(message.about)}
     return fill(message.subject if text is None else text, context)
 
 

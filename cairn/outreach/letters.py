@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from cairn.core.network import network
 from cairn.lib import storage
 from cairn.lib.pdf import join_pdfs, render_pdf
 from cairn.outreach.models import Delivery
@@ -72,7 +73,7 @@ def _letters(deliveries: Iterable[Delivery]) -> list[Letter]:
 def _context(letters: list[Letter]) -> dict:
     return {
         "letters": letters,
-        "network_name": settings.NETWORK_NAME,
+        "network_name": network().name,
         "sender_lines": [
             line for line in getattr(settings, "NETWORK_POSTAL_ADDRESS", "").split("\n") if line
         ],

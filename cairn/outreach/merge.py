@@ -7,9 +7,9 @@ the message is about, as a context the sending app passes in (events.notices.mer
 import re
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.utils.html import escape
 
+from cairn.core.network import network
 from cairn.members.models import Person
 
 FIELD = re.compile(r"\{(\w+)\}")
@@ -35,7 +35,7 @@ def merge_values(person: Person, context: Mapping[str, str] | None = None) -> di
         "last_name": person.last_name,
         "full_name": person.full_name,
         "organisation": person.organisation.name if person.organisation_id else "",
-        "network": settings.NETWORK_NAME,
+        "network": network().name,
         "event": "",
         "event_date": "",
     }

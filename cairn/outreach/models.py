@@ -157,6 +157,11 @@ class Delivery(models.Model):
     batch = models.ForeignKey(
         LetterBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
     )
+    # A letter that was waiting when the batch was made but was not printed (no consent or
+    # address any more): the batch's page lists it with its reason.
+    left_out_of = models.ForeignKey(
+        LetterBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="left_out"
+    )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

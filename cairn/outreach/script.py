@@ -2,8 +2,7 @@
 
 import re
 
-from django.conf import settings
-
+from cairn.core.network import network
 from cairn.outreach.models import Delivery
 
 MAX_SENTENCES = 4
@@ -29,7 +28,7 @@ def call_script(delivery: Delivery) -> list[str]:
     person = delivery.person
     name = person.first_name if person else ""
     steps = [
-        f"Hello, may I speak to {name}? My name is …, and I'm calling from {settings.NETWORK_NAME}.",
+        f"Hello, may I speak to {name}? My name is …, and I'm calling from {network().name}.",
         f"I'm calling about: {delivery.subject}.",
     ]
     text = summary(delivery.body)

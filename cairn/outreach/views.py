@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db.models import Count
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from cairn.core.network import network
 from cairn.core.roles import coordinator_required, facilitator_required, member_required
 from cairn.jobs.services import start_job
 from cairn.jobs.views import follow
@@ -248,12 +248,13 @@ def letters(request: HttpRequest) -> HttpResponse:
 
 
 def _letter_sender_missing() -> list[str]:
-    """What the letters' sender block lacks, named by the setting that fills it."""
+    """What the letters' sender block lacks (set on the network settings page)."""
+    net = network()
     missing = []
-    if not settings.NETWORK_POSTAL_ADDRESS.strip():
-        missing.append("CAIRN_POSTAL_ADDRESS")
-    if settings.NETWORK_NAME.strip() in ("", "Cairn"):
-        missing.append("CAIRN_NETWORK_NAME")
+    if not net.postal_address:
+        missing.append("postal_address")
+    if not net.named:
+        missing.append("name")
     return missing
 
 
@@ -283,6 +284,7 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
             "files": files,
             "job": files.job,
             "letters": batch.letters.select_related("person"),
+            "left_out": batch.left_out.select_related("person"),
             "sender_missing": _letter_sender_missing(),
         },
         status=202 if files.state == "preparing" else 200,

@@ -3,21 +3,23 @@
 Shared by the visitor pages here and the home page (`cairn.site`), which shows visitors
 the same upcoming events and contact details."""
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from cairn.consultations.models import Consultation, ConsultationStatus
+from cairn.core.network import network
 from cairn.events.models import Event, EventStatus, RegistrationStatus
 
 PUBLIC_STATUSES = [EventStatus.OPEN, EventStatus.CLOSED, EventStatus.CANCELLED]
 
 
 def contact() -> dict:
+    net = network()
     return {
-        "phone": settings.NETWORK_PHONE,
-        "email": settings.NETWORK_EMAIL,
-        "postal_address": settings.NETWORK_POSTAL_ADDRESS,
-        "about": settings.NETWORK_ABOUT,
+        "phone": net.phone,
+        "email": net.email,
+        "postal_address": net.postal_address,
+        "about": net.about,
     }
 
 
@@ -32,6 +34,8 @@ def public_events() -> QuerySet[Event]:
 def public_consultations() -> QuerySet[Consultation]:
     """Consultations anyone may answer without logging in, as the consultations list shows
     them to visitors."""
-    return Consultation.objects.filter(
-        status=ConsultationStatus.OPEN, allow_anonymous=True
-    ).select_related("asked_by")
+    return (
+        Consultation.objects.filter(status=ConsultationStatus.OPEN, allow_anonymous=True)
+        .exclude(closes_on__lt=timezone.localdate())  # the closing date has gone by
+        .select_related("asked_by")
+    )

@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from cairn.contributions.selectors import (
     voices_note,
 )
 from cairn.contributions.wording import channel_label, channel_phrase, listing, sector_label
+from cairn.core.network import network
 from cairn.events.models import BreakoutTheme, Event, RegistrationStatus
 from cairn.insights.models import Assignment, SynthesisRun, Theme
 from cairn.lib.names import may_be_name
@@ -74,7 +74,7 @@ def network_name(event: Event | None = None) -> str:
     """Who speaks in the report: the event's organiser, else the network running Cairn."""
     if event is not None and event.organiser_id:
         return event.organiser.name
-    return getattr(settings, "NETWORK_NAME", "") or "Cairn"
+    return network().name
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

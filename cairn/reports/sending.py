@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.core.models import AuditEntry
+from cairn.core.network import network
 from cairn.events.models import RegistrationStatus
 from cairn.members.models import AccessNeed, Channel, Consent, ConsentPurpose, Person
 from cairn.outreach import services as outreach
@@ -101,7 +102,7 @@ def _body(report: Report, name: str) -> str:
         "name": name,
         "title": report.title,
         "link": settings.SITE_URL + report.get_public_url(),
-        "network": settings.NETWORK_NAME,
+        "network": network().name,
     }
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.services import record_contribution
+from cairn.core.network import update_network
 from cairn.core.roles import Role
 from cairn.events.models import (
     AgendaItem,
@@ -87,6 +88,7 @@ def load_demo() -> bool:
     """Load the demo network into an empty database; return False if data is already there."""
     if Event.objects.exists() or Organisation.objects.exists():
         return False
+    update_network(None, **read("network"))
     network = DemoNetwork()
     now = timezone.now()
     for row in read("organisations"):

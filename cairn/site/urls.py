@@ -4,4 +4,5 @@ from cairn.site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("settings/network/", views.network_settings, name="network_settings"),
 ]

@@ -1,17 +1,21 @@
 """The home page at `/`: members see their start page (and the coordinator what needs them
 now); everyone else the network's public front door."""
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution, ContributionChannel
-from cairn.core.roles import Role, role_of
+from cairn.core.network import defaults, network, saved_profile, update_network
+from cairn.core.roles import Role, coordinator_required, role_of
 from cairn.events.selectors import visible_events
 from cairn.members.models import Organisation, Person
 from cairn.public.selectors import contact, public_consultations, public_events
 from cairn.reports.models import Report
 from cairn.site.dashboard import needs_now
+from cairn.site.forms import NetworkForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,3 +61,14 @@ def start_context(request: HttpRequest, role: Role) -> dict:
             ).count(),
         }
     return context
+
+
+@coordinator_required
+def network_settings(request: HttpRequest) -> HttpResponse:
+    """The network's name and how to reach it; coordinators only, every change audited."""
+    form = NetworkForm(request.POST or None, initial=saved_profile(), defaults=defaults())
+    if request.method == "POST" and form.is_valid():
+        update_network(request.user, **form.cleaned_data)
+        messages.success(request, _("Network settings saved."))
+        return redirect("network_settings")
+    return render(request, "site/network_settings.html", {"form": form, "network": network()})

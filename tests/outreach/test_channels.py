@@ -227,7 +227,7 @@ def test_letters_waiting_for_the_batch_are_not_printed_for_someone_who_said_stop
     # With nobody left to print for, the batch is refused and the reasons still kept.
     Consent.objects.filter(person=helen.person).update(granted=False)
     batch.letters.update(batch=None)
-    with pytest.raises(OutreachError, match="no letters waiting"):
+    with pytest.raises(OutreachError, match="the 1 letter waiting can no longer be sent"):
         create_letter_batch(alice)
     helen.refresh_from_db()
     assert helen.status == DeliveryStatus.NOT_REACHED

@@ -103,8 +103,17 @@ def test_how_to_join_points_to_ask_to_join_when_it_is_open(client):
     assert 'href="/join/"' in how
 
 
-@override_settings(CAIRN_SIGNUP=False)
+@override_settings(CAIRN_SIGNUP=False, NETWORK_PHONE="0113 496 0123")
 def test_how_to_join_says_phone_or_write_when_sign_up_is_closed(client):
     home = client.get("/").content.decode()
     how = home.split("How to join", 1)[1].split("</ul>", 1)[0]
-    assert 'href="/join/"' not in how and "phone or write to us" in how
+    assert 'href="/join/"' not in how and "phone or write to us (below)" in how
+
+
+@override_settings(
+    CAIRN_SIGNUP=False, NETWORK_PHONE="", NETWORK_EMAIL="", NETWORK_POSTAL_ADDRESS=""
+)
+def test_how_to_join_promises_no_contact_below_when_none_is_set(client):
+    home = client.get("/").content.decode()
+    how = home.split("How to join", 1)[1].split("</ul>", 1)[0]
+    assert "(below)" not in how and "ask one of the network's coordinators" in how

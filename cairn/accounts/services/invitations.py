@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cairn.accounts.models import Invite, InviteChannel
 from cairn.accounts.services.errors import AccountError
 from cairn.core import audit
+from cairn.core.network import network
 from cairn.core.roles import Role
 from cairn.members.models import Channel, Person
 from cairn.outreach.services import OutreachError, queue_service_message
@@ -91,7 +92,7 @@ def invite_problem(person: Person, channel: str) -> str:
 def _invite_text(person: Person, issued: IssuedInvite, channel: str) -> tuple[str, str]:
     context = {
         "person": person,
-        "network_name": settings.NETWORK_NAME,
+        "network_name": network().name,
         "link": issued.link,
         "code": issued.display_code,
         "entry_url": entry_url(),
@@ -101,9 +102,9 @@ def _invite_text(person: Person, issued: IssuedInvite, channel: str) -> tuple[st
         "username": person.user.get_username() if person.user_id else "",
     }
     if person.user_id is not None:
-        subject = _("A new password for %(network)s") % {"network": settings.NETWORK_NAME}
+        subject = _("A new password for %(network)s") % {"network": network().name}
     else:
-        subject = _("Your login to %(network)s") % {"network": settings.NETWORK_NAME}
+        subject = _("Your login to %(network)s") % {"network": network().name}
     return subject, render_to_string("accounts/invite_message.txt", context).strip()
 
 

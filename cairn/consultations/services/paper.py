@@ -4,7 +4,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from cairn.consultations.models import (
     Response,
 )
 from cairn.core import audit
+from cairn.core.network import network
 from cairn.members.models import AccessNeed, Channel, Person
 from cairn.outreach.services import notify
 
@@ -128,11 +128,11 @@ def printed_hint(question: Question) -> str:
 
 def return_address(consultation: Consultation) -> str:
     """Where a paper form goes back to: the consultation's own address, else the
-    network's (CAIRN_POSTAL_ADDRESS) under its name; "" when neither is set."""
+    network's (network settings) under its name; "" when neither is set."""
     if consultation.return_address.strip():
         return consultation.return_address.strip()
-    postal = settings.NETWORK_POSTAL_ADDRESS.strip()
-    return f"{settings.NETWORK_NAME}\n{postal}" if postal else ""
+    net = network()
+    return f"{net.name}\n{net.postal_address}" if net.postal_address else ""
 
 
 def _two_columns(question: Question) -> bool:
@@ -151,7 +151,7 @@ def render_paper_forms(consultation: Consultation, forms: Iterable[PaperForm]) -
         "consultations/paper_form.html",
         {
             "consultation": consultation,
-            "network_name": settings.NETWORK_NAME,
+            "network_name": network().name,
             "return_address": return_address(consultation),
             "questions": [
                 {"q": q, "hint": printed_hint(q), "two_columns": _two_columns(q)}

@@ -4,41 +4,31 @@ from datetime import date
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.services import record_contribution
 from cairn.core import audit
-from cairn.members.models import (
-    Channel,
-    ChannelConsent,
-    Consent,
-)
+from cairn.members.models import Channel
 from cairn.outreach.models import (
     CallOutcome,
     CallOutcomeKind,
     Delivery,
     DeliveryStatus,
 )
+from cairn.outreach.services.consent import reach_rule
 from cairn.outreach.services.errors import OutreachError
 
 
 def call_list():
-    """Calls to make. Someone who asked since the call was queued not to be phoned, or who
-    withdrew consent for its purpose, is left off while they say so (a call they asked
-    for, with no purpose, needs no consent); the call stays queued, not lost."""
-    refused = ChannelConsent.objects.filter(
-        person=OuterRef("person"), channel=Channel.PHONE, granted=False
-    )
-    consents = Consent.objects.filter(
-        person=OuterRef("person"), purpose=OuterRef("purpose"), granted=True
-    )
-    return (
-        Delivery.objects.filter(channel=Channel.PHONE, status=DeliveryStatus.QUEUED)
-        .exclude(Exists(refused))
-        .filter(Q(purpose="") | Exists(consents))
+    """Calls to make. Someone who since the call was queued asked not to be phoned, withdrew
+    consent for its purpose, lost their phone number or was erased is left off while that
+    holds (a call they asked for, with no purpose, needs no consent); the call stays
+    queued, not lost. The rule is the one every channel uses (`reach_rule`)."""
+    return Delivery.objects.filter(channel=Channel.PHONE, status=DeliveryStatus.QUEUED).filter(
+        reach_rule(channel_field="channel", purpose=OuterRef("purpose"), via="person__")
     )
 
 

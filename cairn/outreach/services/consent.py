@@ -58,25 +58,41 @@ def delivery_problem(person: Person | None, purpose: str, channel: str) -> str:
     return channel_problem(person, channel)
 
 
-def reachable(people: QuerySet[Person], purpose: str) -> QuerySet[Person]:
-    """Those of ``people`` a message for ``purpose`` reaches by their own channel: what
-    `consented` and `channel_problem` decide one person at a time, as one query, so a
-    preview can count thousands the way sending will treat them."""
+def reach_rule(*, channel_field: str, purpose: str | OuterRef, via: str = "") -> Q:
+    """What `delivery_problem` decides one person at a time, as one filter: the rule the
+    compose page's count (`reachable`) and the call list (`call_list`) both use, so a
+    preview counts people the way sending and calling will treat them.
+
+    ``via`` is the path from the rows filtered to the person ("" for people, "person__"
+    for deliveries); ``channel_field`` the rows' field naming the channel to use (the
+    person's "preferred_channel", a delivery's "channel"); ``purpose`` a purpose, or
+    OuterRef to the rows' purpose field, where "" needs no consent (a service message).
+    """
+    person = OuterRef(via.removesuffix("__") or "pk")
     blank = r"^\s*$"
+    on_file = Q(**{f"{via}anonymised_at__isnull": True})
+    if via:
+        on_file &= Q(**{f"{via.removesuffix('__')}__isnull": False})
+    granted = Exists(Consent.objects.filter(person=person, purpose=purpose, granted=True))
+    if isinstance(purpose, str):
+        consent = Q(granted) if purpose else Q()
+    else:
+        consent = Q(granted) | Q(**{purpose.name: ""})
+    no_details = (
+        Q(**{channel_field: Channel.EMAIL, f"{via}email": ""})
+        | Q(**{channel_field: Channel.POST, f"{via}address__regex": blank})
+        | Q(**{channel_field: Channel.PHONE, f"{via}phone__regex": blank})
+        | Q(**{channel_field: Channel.WEB, f"{via}user__isnull": True})
+    )
     refused = ChannelConsent.objects.filter(
-        person=OuterRef("pk"), channel=OuterRef("preferred_channel"), granted=False
+        person=person, channel=OuterRef(channel_field), granted=False
     )
-    granted = Consent.objects.filter(person=OuterRef("pk"), purpose=purpose, granted=True)
-    return (
-        people.filter(Exists(granted), anonymised_at__isnull=True)
-        .exclude(
-            Q(preferred_channel=Channel.EMAIL, email="")
-            | Q(preferred_channel=Channel.POST, address__regex=blank)
-            | Q(preferred_channel=Channel.PHONE, phone__regex=blank)
-            | Q(preferred_channel=Channel.WEB, user__isnull=True)
-        )
-        .exclude(Exists(refused))
-    )
+    return on_file & consent & ~no_details & ~Q(Exists(refused))
+
+
+def reachable(people: QuerySet[Person], purpose: str) -> QuerySet[Person]:
+    """Those of ``people`` a message for ``purpose`` reaches by their own channel."""
+    return people.filter(reach_rule(channel_field="preferred_channel", purpose=purpose))
 
 
 def unsubscribe_token(person: Person, purpose: str) -> str:

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cairn.core import audit
 from cairn.jobs.models import Job, JobStatus
@@ -40,35 +41,62 @@ def create_letter_batch(user: Any, deliveries: Iterable[Delivery] | None = None)
     """Gather queued letters into a batch to print; raise when there is nothing to print.
 
     Letters wait days for a batch: one whose person asked meanwhile for no more letters,
-    withdrew consent or was erased is not printed but listed as not reached, saying why
-    (kept even when no letter is left to print).
+    withdrew consent or was erased is not printed but listed as not reached, saying why,
+    each in the audit log and on the batch's page (kept even when no letter is left to
+    print, and then no batch is made).
     """
     with transaction.atomic():
         qs = queued_letters().select_for_update(of=("self",)).select_related("person")
         if deliveries is not None:
             qs = qs.filter(pk__in=[d.pk for d in deliveries])
-        ids = []
+        ids: list[int] = []
+        left_out: list[tuple[Delivery, str]] = []
         for letter in qs:
             if problem := delivery_problem(letter.person, letter.purpose, Channel.POST):
-                reason = _("Not printed: %(problem)s") % {"problem": problem}
-                Delivery.objects.filter(pk=letter.pk).update(
-                    status=DeliveryStatus.NOT_REACHED, reason=reason[:300]
-                )
+                left_out.append((letter, problem))
             else:
                 ids.append(letter.pk)
-    if not ids:
+        batch = None
+        if ids:
+            batch = LetterBatch.objects.create(
+                created_by=user if user and user.is_authenticated else None
+            )
+            Delivery.objects.filter(pk__in=ids).update(batch=batch)
+            audit.record(
+                user,
+                "outreach.letters_batched",
+                batch,
+                f"{len(ids)} letters batched, {len(left_out)} not printed",
+                not_printed=len(left_out),
+            )
+        for letter, problem in left_out:
+            reason = _("Not printed: %(problem)s") % {"problem": problem}
+            Delivery.objects.filter(pk=letter.pk).update(
+                status=DeliveryStatus.NOT_REACHED, reason=reason[:300], left_out_of=batch
+            )
+            # On the person's own record when there is one: their history shows why the
+            # letter never came.
+            audit.record(
+                user,
+                "outreach.letter_not_printed",
+                letter.person or letter,
+                f"{letter.subject}: {problem}",
+                delivery=letter.pk,
+                batch=batch.pk if batch else None,
+            )
+    if batch is None:
+        if left_out:
+            raise OutreachError(
+                ngettext(
+                    "There are no letters to print: the %(n)d letter waiting can no longer "
+                    "be sent. It is listed under Not reached, with the reason.",
+                    "There are no letters to print: the %(n)d letters waiting can no longer "
+                    "be sent. They are listed under Not reached, with the reasons.",
+                    len(left_out),
+                )
+                % {"n": len(left_out)}
+            )
         raise OutreachError(_("There are no letters waiting to be printed."))
-    with transaction.atomic():
-        ids = list(
-            queued_letters().select_for_update().filter(pk__in=ids).values_list("pk", flat=True)
-        )
-        if not ids:
-            raise OutreachError(_("There are no letters waiting to be printed."))
-        batch = LetterBatch.objects.create(
-            created_by=user if user and user.is_authenticated else None
-        )
-        Delivery.objects.filter(pk__in=ids).update(batch=batch)
-        audit.record(user, "outreach.letters_batched", batch, f"{len(ids)} letters batched")
     return batch
 
 

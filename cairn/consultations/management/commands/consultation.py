@@ -47,7 +47,8 @@ class Command(BaseCommand):
         if not paper.return_address(consultation):
             self.stderr.write(
                 "Warning: these forms have no return address. Set the consultation's return "
-                "address, or CAIRN_POSTAL_ADDRESS (lines separated by |) for the network's."
+                "address, or the network's postal address (network settings page, or "
+                "CAIRN_POSTAL_ADDRESS with lines separated by |)."
             )
         self.stdout.write(f"Wrote {len(forms)} paper forms to {out}:")
         for form in forms:
