@@ -66,7 +66,12 @@ def test_staff_still_enter_a_late_phone_answer_marked_late(consultation, bob, bi
     q = list(consultation.questions.all())
     saved = client.post(
         f"/consultations/{consultation.pk}/enter/",
-        {"channel": "phone", "person": bill.pk, f"q{q[0].pk}": "1", f"q{q[3].pk}": "Late word"},
+        {
+            "channel": "phone",
+            "person": f"Bill Henderson · #{bill.pk}",
+            f"q{q[0].pk}": "1",
+            f"q{q[3].pk}": "Late word",
+        },
         follow=True,
     )
     response = Response.objects.get()
