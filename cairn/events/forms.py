@@ -391,6 +391,11 @@ class ChatImportForm(forms.Form):
         label=_("Import although the event has not started yet"), required=False
     )
 
+    def __init__(self, *args: Any, not_started: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not not_started:
+            del self.fields["not_started_ok"]  # asked only of an event still to come
+
     def clean_recorded_timezone(self) -> str:
         value = self.cleaned_data["recorded_timezone"].strip()
         if value:

@@ -4,6 +4,7 @@ the job, then shows the counts; a failure leaves nothing written, and running it
 request, with every line that cannot be read."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -175,3 +176,13 @@ def test_the_same_chat_imported_twice_at_the_same_moment_adds_each_message_once(
     assert Contribution.objects.filter(event=event).count() == 3
     statuses = sorted(ChatImport.objects.values_list("status", flat=True))
     assert statuses == ["applied", "refused", "refused"]  # "imported before, nothing imported"
+
+
+def test_only_an_event_still_to_come_asks_to_import_anyway(client, event, alice):
+    client.force_login(alice)
+    url = f"/events/{event.pk}/import-chat/"
+    assert 'name="not_started_ok"' in client.get(url).content.decode()
+    event.starts_at -= timedelta(days=20)
+    event.ends_at -= timedelta(days=20)
+    event.save()
+    assert 'name="not_started_ok"' not in client.get(url).content.decode()

@@ -19,15 +19,17 @@ from cairn.events.services import chat_import
 @coordinator_required
 def import_chat_page(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
-    form = forms.ChatImportForm(request.POST or None, request.FILES or None)
-    report = None
     not_started = event.starts_at > timezone.now()
+    form = forms.ChatImportForm(
+        request.POST or None, request.FILES or None, not_started=not_started
+    )
+    report = None
     if (
         request.method == "POST"
         and form.is_valid()
         and not_started
         and not form.cleaned_data["dry_run"]
-        and not form.cleaned_data["not_started_ok"]
+        and not form.cleaned_data.get("not_started_ok")
     ):
         form.add_error(
             "not_started_ok",
@@ -59,15 +61,17 @@ def import_chat_result(request: HttpRequest, pk: int, import_id: int) -> HttpRes
     event = get_object_or_404(Event, pk=pk)
     record = get_object_or_404(ChatImport.objects.select_related("job"), pk=import_id, event=event)
     report = chat_import.ChatImportReport.from_dict(record.report) if record.report else None
+    not_started = event.starts_at > timezone.now()
+    form = forms.ChatImportForm(not_started=not_started)
     return render(
         request,
         "events/import_chat.html",
         {
             "event": event,
-            "form": forms.ChatImportForm(),
+            "form": form,
             "report": report,
             "record": record,
             "waiting": record.status == ChatImportStatus.WAITING,
-            "not_started": event.starts_at > timezone.now(),
+            "not_started": not_started,
         },
     )
