@@ -95,6 +95,10 @@ RULES: dict[str, Rule] = {
     "events:group": Rule(ITS_MEMBER),
     "events:group_notes": Rule(ITS_MEMBER),
     "events:import_chat": Rule(COORDINATORS),
+    "events:import_chat_result": Rule(
+        COORDINATORS,
+        args=lambda w: {"pk": w["event"].pk, "import_id": w["chat_import"].pk},
+    ),
     "events:feedback": Rule(SIGNED_IN),
     "events:feedback_enter": Rule(COORDINATORS),
     # contributions
@@ -311,7 +315,7 @@ def world(demo):
     from cairn.contributions.services import record_contribution
     from cairn.conversations.models import HeldReply, Thread
     from cairn.core.roles import Role
-    from cairn.events.models import BreakoutGroup, Registration
+    from cairn.events.models import BreakoutGroup, ChatImport, Registration
     from cairn.exchange.models import Listing
     from cairn.insights.models import SynthesisRun
     from cairn.jobs.models import Job
@@ -368,6 +372,9 @@ def world(demo):
         "consultation": consultation,
         "question": consultation.questions.first(),
         "response": Response.objects.create(consultation=consultation, channel="web"),
+        "chat_import": ChatImport.objects.create(
+            event=demo, filename="chat.txt", file=as_upload("chat.txt", b"10:00:00 From A : hi\n")
+        ),
         "response_import": ResponseImport.objects.create(
             consultation=consultation,
             filename="answers.csv",
@@ -607,7 +614,8 @@ EXPECTED = {
     "password_reset": {"anon": 200, "member": 200, "facilitator": 200, "coordinator": 200},
     "login_code": {"anon": 200, "member": 302, "facilitator": 302, "coordinator": 302},
     "password_change": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
-    "email_addresses": {"anon": 302, "member": 200, "facilitator": 200, "coordinator": 200},
+    # The address is managed on My details: allauth's page sends everyone there.
+    "email_addresses": {"anon": 302, "member": 302, "facilitator": 302, "coordinator": 302},
     "person_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "organisation_add": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},
     "person_merge": {"anon": 302, "member": 403, "facilitator": 403, "coordinator": 200},

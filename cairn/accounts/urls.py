@@ -23,4 +23,6 @@ login_urlpatterns = [
     path("login/", views.CairnLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("password_reset/", views.old_password_reset, name="old_password_reset"),
+    # Before allauth's own: the address is managed on My details (see the view).
+    path("email/", views.email_addresses, name="account_email"),
 ]

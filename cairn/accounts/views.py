@@ -4,6 +4,7 @@ from allauth.core.internal import ratelimit as internal_ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +42,14 @@ class CairnLoginView(LoginView):
 def old_password_reset(request: HttpRequest) -> HttpResponse:
     """Django's familiar address for resetting a password, kept working."""
     return redirect("account_reset_password", permanent=True)
+
+
+@login_required
+def email_addresses(request: HttpRequest) -> HttpResponse:
+    """allauth's "Email addresses" page, sent to My details: a member's address is kept on
+    their record there (outreach writes to it) and the login follows it. allauth's own page
+    could add or make primary an address the record never hears of."""
+    return redirect(reverse("members:me") + "#id_email")
 
 
 @member_required

@@ -1,7 +1,9 @@
+import re
 import secrets
 from typing import Any
 
 from django import forms
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from cairn.consultations.models import (
@@ -15,7 +17,7 @@ from cairn.consultations.services import paper
 from cairn.consultations.services.importing import MAX_BYTES as MAX_IMPORT_BYTES
 from cairn.consultations.services.importing import too_large
 from cairn.lib.forms import direction
-from cairn.members.models import Channel, Person, Sector
+from cairn.members.models import Channel, Person, Sector, caller_matches
 
 
 class ConsultationForm(forms.ModelForm):
@@ -105,9 +107,60 @@ class AnswerDetailsForm(forms.Form):
             del self.fields["sector"]
 
 
-class _PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.full_name} — {obj.organisation}" if obj.organisation else obj.full_name
+PICKER_LIST_LIMIT = 1000  # people offered as you type; the search below finds anyone
+
+
+def _picker_choice(person: Person) -> str:
+    """How a person reads in the picker's list: name and organisation, the last digits of
+    their phone (enough to tell two Jeans apart by the caller's number, without putting
+    every member's number in the page of a volunteer who may not see them), and their
+    record's number (#42) last, which is how the choice is read back."""
+    digits = "".join(ch for ch in person.phone if ch.isdigit())
+    parts = [person.full_name, person.organisation.name if person.organisation_id else ""]
+    parts += [f"phone …{digits[-4:]}" if len(digits) >= 4 else "", f"#{person.pk}"]
+    return " · ".join(p for p in parts if p)
+
+
+class PersonPickerField(forms.CharField):
+    """Who is answering, typed and picked from a list that filters as you type (a
+    datalist: name, organisation, phone or email): usable with thousands of members, and
+    without JavaScript. Typed text that is not a list entry is searched for: one match is
+    taken, several or none are explained."""
+
+    default_error_messages = {
+        "none": _(
+            "Nobody on file matches “%(q)s”. Choose someone from the list, or leave this "
+            "empty and type the name they gave below."
+        ),
+        "several": _(
+            "%(n)d people match “%(q)s”: choose one from the list, which shows their "
+            "organisation and the last digits of their phone number."
+        ),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=300, required=False, strip=True, **kwargs)
+
+    @staticmethod
+    def people():
+        return Person.objects.filter(anonymised_at__isnull=True).select_related("organisation")
+
+    def clean(self, value: Any) -> Person | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        picked = re.search(r"#(\d+)\s*$", text)
+        if picked and (person := self.people().filter(pk=picked.group(1)).first()):
+            return person
+        matches = self.people().filter(caller_matches(text))
+        found = list(matches[:2])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(self.error_messages["none"] % {"q": text}, code="none")
+        raise forms.ValidationError(
+            self.error_messages["several"] % {"n": matches.count(), "q": text}, code="several"
+        )
 
 
 class EntryForm(forms.Form):
@@ -116,12 +169,15 @@ class EntryForm(forms.Form):
     On paper the form itself says who it was for, so only the two boxes are asked.
     """
 
-    person = _PersonChoiceField(
+    person = PersonPickerField(
         label=_("Who is answering"),
-        queryset=Person.objects.none(),
-        required=False,
-        empty_label=_("Someone not in the list (type their name below) or anonymous"),
-        widget=forms.Select(attrs={"autofocus": True}),
+        help_text=_(
+            "Type their name, phone number or email and choose them from the list. Leave it "
+            "empty for someone not on file (type the name they gave below) or anonymous."
+        ),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "list": "people-list", "autocomplete": "off"}
+        ),
     )
     respondent_name = forms.CharField(
         label=_("Name given (optional)"),
@@ -147,13 +203,19 @@ class EntryForm(forms.Form):
                 "Some required questions were left blank on the form: save what is there"
             )
         else:
-            self.fields["person"].queryset = Person.objects.filter(
-                preferred_channel=Channel.PHONE, anonymised_at__isnull=True
-            ).order_by("last_name", "first_name")
             self.fields["sector"].choices = _sector_choices(str(_("Not given")))
             self.fields["incomplete"].label = _(
                 "The call ended before every question was answered: save what we have"
             )
+
+    def people_list(self) -> list[str]:
+        """The picker's list: those who prefer phone first (most calls are theirs), then
+        everyone else, up to PICKER_LIST_LIMIT; typing a name or number finds anyone."""
+        if "person" not in self.fields:
+            return []
+        phone_first = Case(When(preferred_channel=Channel.PHONE, then=0), default=1)
+        people = PersonPickerField.people().order_by(phone_first, "last_name", "first_name")
+        return [_picker_choice(p) for p in people[:PICKER_LIST_LIMIT]]
 
 
 def posted_answers(

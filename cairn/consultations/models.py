@@ -3,6 +3,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cairn.contributions.models import Contribution, ContributionChannel
@@ -67,8 +70,27 @@ class Consultation(models.Model):
         return reverse("consultations:detail", args=[self.pk])
 
     @property
+    def past_closing_date(self) -> bool:
+        """The closing date is the last day answers are taken; it has gone by."""
+        return self.closes_on is not None and self.closes_on < timezone.localdate()
+
+    @property
     def is_open(self) -> bool:
-        return self.status == ConsultationStatus.OPEN
+        """Taking answers from respondents: opened, and its closing date not gone by."""
+        return self.status == ConsultationStatus.OPEN and not self.past_closing_date
+
+    @property
+    def closed_notice(self) -> str:
+        """Why no new answers are taken, in words for a respondent; "" while open."""
+        if self.is_open:
+            return ""
+        if self.status == ConsultationStatus.DRAFT:
+            return gettext("This consultation is not open for answers yet.")
+        if self.past_closing_date:
+            return gettext(
+                "This consultation closed on %(date)s. New answers can no longer be sent."
+            ) % {"date": date_format(self.closes_on, "j F Y")}
+        return gettext("This consultation is closed. New answers can no longer be sent.")
 
 
 class QuestionKind(models.TextChoices):
@@ -219,6 +241,9 @@ class Response(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token)
     source = models.CharField(_("source"), max_length=200, blank=True)
     consent_to_quote = models.BooleanField(_("may be quoted in reports"), default=False)
+    # Entered by staff after the consultation closed (a paper form that came late, a call
+    # returned after the closing date): counted, but marked so in the results.
+    late = models.BooleanField(_("came in after the consultation closed"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 

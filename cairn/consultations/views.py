@@ -110,6 +110,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(consultation)
     counts = {
         "responses": consultation.responses.exclude(status="draft").count(),
+        "late": consultation.responses.filter(late=True).count(),
         "drafts": consultation.responses.filter(status="draft").count(),
         "paper_forms": consultation.paper_forms.count(),
         "due": paper.people_due_a_form(consultation).count(),
@@ -177,8 +178,13 @@ def consultation_status(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_start(request: HttpRequest, pk: int) -> HttpResponse:
     """The introduction and privacy notice, then a button that starts (or resumes) answering."""
     consultation = get_object_or_404(Consultation, pk=pk)
-    if not consultation.is_open and not has_role(request.user, Role.COORDINATOR):
+    is_coordinator = has_role(request.user, Role.COORDINATOR)
+    if consultation.status == ConsultationStatus.DRAFT and not is_coordinator:
         raise Http404
+    if not consultation.is_open:
+        # An old link to a closed consultation says when it closed, login or not, and
+        # offers no Start button; nothing is written, whatever was posted.
+        return render(request, "consultations/start.html", {"consultation": consultation})
     if not consultation.allow_anonymous and not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
 
@@ -205,6 +211,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if response.is_submitted:
         return render(request, "consultations/thanks.html", {"consultation": consultation})
+    if not consultation.is_open:
+        # Answers saved before the closing date stay saved, but can no longer be sent.
+        return render(request, "consultations/start.html", {"consultation": consultation})
     errors: dict[int, str] = {}
     ask_sector = not response.person_id
     if request.method == "POST":
@@ -309,10 +318,13 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
         except answering.AnswerErrors as exc:
             errors = exc.errors
         else:
+            saved = (
+                _("Saved late response %(ref)s for %(name)s. Ready for the next one.")
+                if response.late
+                else _("Saved response %(ref)s for %(name)s. Ready for the next one.")
+            )
             messages.success(
-                request,
-                _("Saved response %(ref)s for %(name)s. Ready for the next one.")
-                % {"ref": response.reference, "name": response.display_name},
+                request, saved % {"ref": response.reference, "name": response.display_name}
             )
             return redirect(f"{request.path}?channel={channel}")
     return render(

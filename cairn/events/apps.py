@@ -9,9 +9,14 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at the top: models may only be imported once every app is loaded.
+        from django.db.models.signals import post_delete
+
+        from cairn.events.models import ChatImport
+        from cairn.lib.storage import remove_with_row
         from cairn.members.merge import people_merged
 
         people_merged.connect(_refill_after_merge, dispatch_uid="events-refill-after-merge")
+        post_delete.connect(remove_with_row, sender=ChatImport, dispatch_uid="events-chat-imports")
 
 
 def _refill_after_merge(sender, removed, **kwargs) -> None:

@@ -91,7 +91,10 @@ register(
         rows=feedback,
         # The rating and comment stay, unlinked, like the contribution the comment became.
         erase=feedback.anonymise(person=None),
-        kept={"events.Feedback.entered_by": STAFF},
+        kept={
+            "events.Feedback.entered_by": STAFF,
+            "events.ChatImport.created_by": STAFF,
+        },
         order=26,
     )
 )

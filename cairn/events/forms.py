@@ -1,9 +1,11 @@
 import itertools
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +106,29 @@ class EventForm(SingleLineFields, forms.ModelForm):
         return data
 
 
+def speaker_choices(keep: Iterable[int] = ()) -> list[tuple[Any, Any]]:
+    """The people a speaker is picked from, grouped by organisation (A to Z), then those
+    with none: in a network of hundreds a flat list is a long scroll, and a speaker is
+    usually looked for by where they work. Archived and erased people are left out,
+    except the speakers already chosen (`keep`), so editing an event never drops one."""
+    people = (
+        Person.objects.filter(anonymised_at__isnull=True)
+        .filter(Q(archived_at__isnull=True) | Q(pk__in=list(keep)))
+        .select_related("organisation")
+        .order_by("organisation__name", "first_name", "last_name", "pk")
+    )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    alone: list[tuple[int, str]] = []
+    for person in people:
+        where = groups.setdefault(person.organisation.name, []) if person.organisation_id else alone
+        where.append((person.pk, person.full_name))
+    choices: list[tuple[Any, Any]] = [("", "---------")]
+    choices += sorted(groups.items(), key=lambda group: group[0].casefold())
+    if alone:
+        choices.append((_("No organisation"), alone))
+    return choices
+
+
 class AgendaItemForm(forms.Form):
     time = forms.TimeField(
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
@@ -111,15 +136,14 @@ class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Item"), max_length=200, required=False)
     speaker = forms.ModelChoiceField(
         label=_("Speaker"),
-        queryset=Person.objects.filter(anonymised_at__isnull=True).select_related("organisation"),
+        queryset=Person.objects.filter(anonymised_at__isnull=True),
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, speakers: list[tuple[Any, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["speaker"].label_from_instance = lambda p: (
-            f"{p.full_name} ({p.organisation})" if p.organisation_id else p.full_name
-        )
+        # Built once for the whole agenda (`speaker_choices`) rather than a query per row.
+        self.fields["speaker"].choices = speakers if speakers is not None else speaker_choices()
 
 
 AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=40)
@@ -366,6 +390,11 @@ class ChatImportForm(forms.Form):
     not_started_ok = forms.BooleanField(
         label=_("Import although the event has not started yet"), required=False
     )
+
+    def __init__(self, *args: Any, not_started: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not not_started:
+            del self.fields["not_started_ok"]  # asked only of an event still to come
 
     def clean_recorded_timezone(self) -> str:
         value = self.cleaned_data["recorded_timezone"].strip()

@@ -286,3 +286,46 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.rating}/5"
+
+
+class ChatImportStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for the worker")
+    APPLIED = "applied", _("Imported")
+    CHECKED = "checked", _("Checked, nothing written")
+    REFUSED = "refused", _("Nothing imported: problems found")
+
+
+class ChatImport(models.Model):
+    """A chat or transcript imported by a worker: the file until it is read, then what the
+    import found. Writing the messages and marking the import applied are one
+    transaction, so a worker killed part way leaves nothing and a retry imports once."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="chat_imports")
+    filename = models.CharField(max_length=255)
+    # In the storage until the file is read through (applied, checked or refused).
+    file = models.FileField(upload_to="imports/chats/", max_length=300, blank=True)
+    recorded_timezone = models.CharField(max_length=64, blank=True)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=ChatImportStatus.choices, default=ChatImportStatus.WAITING
+    )
+    report = models.JSONField(default=dict, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("chat import")
+        verbose_name_plural = _("chat imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:import_chat_result", args=[self.event_id, self.pk])

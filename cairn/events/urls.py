@@ -28,6 +28,11 @@ urlpatterns = [
     path("<int:pk>/groups/<int:gid>/", views.group_board, name="group"),
     path("<int:pk>/groups/<int:gid>/notes/", views.group_notes, name="group_notes"),
     path("<int:pk>/import-chat/", views.import_chat_page, name="import_chat"),
+    path(
+        "<int:pk>/import-chat/<int:import_id>/",
+        views.import_chat_result,
+        name="import_chat_result",
+    ),
     path("<int:pk>/feedback/", views.feedback_page, name="feedback"),
     path("<int:pk>/feedback/enter/", views.feedback_enter, name="feedback_enter"),
 ]

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Replace
+from django.db.models.lookups import Contains
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +88,29 @@ def person_matches(q: str, via: str = "") -> models.Q:
         | models.Q(**{f"{via}last_name__icontains": q})
         | models.Q(**{f"{via}email__icontains": q})
     )
+
+
+def _bare_phone(via: str = "") -> models.Func:
+    """The phone number with the spaces, dashes, dots and brackets people type taken out."""
+    bare: models.Func | models.F = models.F(f"{via}phone")
+    for mark in (" ", "-", ".", "(", ")"):
+        bare = Replace(bare, models.Value(mark), models.Value(""))
+    return bare
+
+
+def caller_matches(q: str) -> models.Q:
+    """People a volunteer's search finds: every word in a name, email or organisation
+    ("jean mil" finds Jean Millar), or the digits of a phone number however it was
+    written ("07700900123" finds "07700 900123")."""
+    words = q.split()
+    found = models.Q()
+    for word in words:
+        found &= person_matches(word) | models.Q(organisation__name__icontains=word)
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if len(digits) >= 4 and not q.strip("+0123456789 -().").strip():
+        # Stored as typed, with or without the 0 a spreadsheet dropped: the last digits.
+        found = models.Q(Contains(_bare_phone(), digits.lstrip("0") or digits))
+    return found
 
 
 class Person(models.Model):

@@ -4,6 +4,7 @@ Shared by the visitor pages here and the home page (`cairn.site`), which shows v
 the same upcoming events and contact details."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from cairn.consultations.models import Consultation, ConsultationStatus
 from cairn.core.network import network
@@ -33,6 +34,8 @@ def public_events() -> QuerySet[Event]:
 def public_consultations() -> QuerySet[Consultation]:
     """Consultations anyone may answer without logging in, as the consultations list shows
     them to visitors."""
-    return Consultation.objects.filter(
-        status=ConsultationStatus.OPEN, allow_anonymous=True
-    ).select_related("asked_by")
+    return (
+        Consultation.objects.filter(status=ConsultationStatus.OPEN, allow_anonymous=True)
+        .exclude(closes_on__lt=timezone.localdate())  # the closing date has gone by
+        .select_related("asked_by")
+    )

@@ -18,6 +18,7 @@ from cairn.lib.paging import paginate
 from cairn.members.models import AccessNeed, ConsentPurpose, Organisation, Person, Sector
 from cairn.public.forms import PublicRegistrationForm
 from cairn.public.selectors import contact, public_events
+from cairn.reports.selectors import published_reports_for_event
 
 
 def _my_registration(request: HttpRequest, event: Event) -> Registration | None:
@@ -70,6 +71,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
             "show_joining": mine is not None and mine.status == RegistrationStatus.REGISTERED,
             "contact": contact(),
             "access_needs": AccessNeed.choices,
+            "reports": published_reports_for_event(ev),
         },
     )
 

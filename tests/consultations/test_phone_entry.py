@@ -61,7 +61,12 @@ def test_the_entry_screen_keeps_typed_answers_after_an_error(consultation, bob, 
     q = list(consultation.questions.all())
     page = client.post(
         f"/consultations/{consultation.pk}/enter/",
-        {"channel": "phone", "person": bill.pk, f"q{q[0].pk}": "9", f"q{q[3].pk}": "Keep me"},
+        {
+            "channel": "phone",
+            "person": f"Bill Henderson · #{bill.pk}",
+            f"q{q[0].pk}": "9",
+            f"q{q[3].pk}": "Keep me",
+        },
     )
     html = page.content.decode()
     assert (
@@ -73,7 +78,7 @@ def test_the_entry_screen_keeps_typed_answers_after_an_error(consultation, bob, 
         f"/consultations/{consultation.pk}/enter/",
         {
             "channel": "phone",
-            "person": bill.pk,
+            "person": f"Bill Henderson · #{bill.pk}",
             f"q{q[0].pk}": "1",
             f"q{q[1].pk}": "1,3",
             f"q{q[3].pk}": "Keep me",
@@ -99,7 +104,7 @@ def test_a_phone_entry_sent_twice_is_saved_once(consultation, bob, bill, client)
     form = {
         "channel": "phone",
         "entry_key": key,
-        "person": bill.pk,
+        "person": f"Bill Henderson · #{bill.pk}",
         f"q{q[0].pk}": "1",
         f"q{q[3].pk}": "Keep the phone tree.",
     }

@@ -175,7 +175,7 @@ def test_the_chat_import_page_reports_rejected_lines_and_imports_nothing(client,
     client.force_login(alice)
     upload = SimpleUploadedFile("chat.txt", b"12:03:55\t From  Jane Doe : hi\n12:04:00 bad\n")
     page = client.post(
-        f"/events/{event.pk}/import-chat/", {"file": upload, "not_started_ok": "on"}
+        f"/events/{event.pk}/import-chat/", {"file": upload, "not_started_ok": "on"}, follow=True
     ).content.decode()
     assert "Nothing was imported" in page and "line 2" in page
     assert not Contribution.objects.exists()

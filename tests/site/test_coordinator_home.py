@@ -18,6 +18,9 @@ def _needs(page: str) -> dict[str, tuple[int, str]]:
 def test_the_coordinator_sees_counts_and_links_for_waiting_work(client, alice, charlie):
     person = charlie.person
     grant_consent(person, "event_invitations")  # as every queued call had when queued
+    person.phone = "01632 960001"  # and a number to call: the call list asks both
+    person.address = "1 Road"
+    person.save()
     for channel, status in [("phone", "queued"), ("phone", "queued"), ("post", "queued")]:
         Delivery.objects.create(
             person=person,

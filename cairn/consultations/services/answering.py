@@ -183,7 +183,7 @@ def _person_of(user: Any) -> Person | None:
 def start_web_response(consultation: Consultation, user: Any) -> Response:
     """The respondent's own draft: a logged-in member picks up where they left off."""
     if not consultation.is_open:
-        raise AnswerErrors({0: "This consultation is not open for answers."})
+        raise AnswerErrors({0: consultation.closed_notice})
     person = _person_of(user)
     if person is None and not consultation.allow_anonymous:
         raise AnswerErrors({0: "Please log in to answer this consultation."})
@@ -219,7 +219,7 @@ def save_web_answers(
     if response.is_submitted:
         raise AnswerErrors({0: "These answers were already sent; thank you."})
     if not response.consultation.is_open:
-        raise AnswerErrors({0: "This consultation has closed."})
+        raise AnswerErrors({0: response.consultation.closed_notice})
     if sector and sector not in Sector.values:
         raise AnswerErrors({0: "Choose a sector from the list."})
     cleaned = clean_answers(response.consultation, raw, require=submit)
@@ -321,6 +321,8 @@ def enter_response(
                 entered_by=actor,
                 paper_form=paper_form,
                 consent_to_quote=consent_to_quote,
+                # Staff may still enter what came in after the closing date: marked late.
+                late=not consultation.is_open,
                 source="Paper form returned by post" if paper_form else "Phone call",
                 **({"token": token} if token else {}),
             )
@@ -336,7 +338,9 @@ def enter_response(
         actor,
         "consultation.response_entered",
         consultation,
-        f"{response.get_channel_display()} response {response.reference} for {response.display_name}",
+        f"{response.get_channel_display()} response {response.reference} for {response.display_name}"
+        + (" (late)" if response.late else ""),
         incomplete=incomplete,
+        late=response.late,
     )
     return response

@@ -296,7 +296,7 @@ def responses_csv(consultation: Consultation) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        ["reference", "channel", "status", "sector", "entered_by", "submitted_at"]
+        ["reference", "channel", "status", "sector", "entered_by", "submitted_at", "late"]
         + [f"Q{q.number} {q.text}" for q in questions]
     )
     answers: dict[int, dict[int, Answer]] = defaultdict(dict)
@@ -312,6 +312,7 @@ def responses_csv(consultation: Consultation) -> str:
             response.sector,
             response.entered_by.get_username() if response.entered_by else "",
             response.submitted_at.isoformat() if response.submitted_at else "",
+            "yes" if response.late else "",
         ]
         for q in questions:
             a = answers[response.pk].get(q.pk)

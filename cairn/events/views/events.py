@@ -23,6 +23,7 @@ from cairn.events.models import (
     Registration,
     RegistrationStatus,
 )
+from cairn.events.page_links import links_for
 from cairn.events.selectors import visible_events
 from cairn.events.services import board
 from cairn.events.services import events as event_services
@@ -140,6 +141,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": groups,
         # Board links only for the rooms this person leads (their own room is in my_groups).
         "board_ids": {g.pk for g in board.groups_led_by(request.user, groups)},
+        # Its reports, offered by the reports app (events does not import it).
+        "page_links": links_for(event, request.user),
     }
     if role == Role.COORDINATOR:
         context["registrations"] = event.registrations.select_related(
@@ -194,9 +197,15 @@ def _zone(event: Event):
 @coordinator_required
 def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk) if pk else None
+    chosen = (
+        event.agenda_items.exclude(speaker=None).values_list("speaker_id", flat=True)
+        if event
+        else []
+    )
+    speakers = {"speakers": forms.speaker_choices(keep=chosen)}
     if request.method == "POST":
         form = forms.EventForm(request.POST, instance=event)
-        formset = forms.AgendaFormSet(request.POST, prefix="agenda")
+        formset = forms.AgendaFormSet(request.POST, prefix="agenda", form_kwargs=speakers)
         if form.is_valid() and formset.is_valid():
             saved = event_services.save_event(
                 form.cleaned_data,
@@ -221,7 +230,9 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         form = forms.EventForm(instance=event)
         formset = forms.AgendaFormSet(
-            prefix="agenda", initial=_agenda_initial(event) if event else None
+            prefix="agenda",
+            initial=_agenda_initial(event) if event else None,
+            form_kwargs=speakers,
         )
     return render(request, "events/edit.html", {"form": form, "formset": formset, "event": event})
 

@@ -4,9 +4,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cairn.core import audit
-from cairn.members.models import Consent, ConsentPurpose, Person
+from cairn.members.models import Consent, ConsentMethod, ConsentPurpose, Person
 from cairn.members.services.errors import PersonError
 
 
@@ -22,8 +23,8 @@ def set_consent(
     when: Any = None,
 ) -> Consent:
     if purpose not in ConsentPurpose.values:
-        raise PersonError(f"Unknown purpose {purpose!r}.")
-    consent, _ = Consent.objects.update_or_create(
+        raise PersonError(_("Unknown purpose “%(purpose)s”.") % {"purpose": purpose})
+    consent, _created = Consent.objects.update_or_create(
         person=person,
         purpose=purpose,
         defaults={
@@ -38,6 +39,11 @@ def set_consent(
         user,
         "consent.granted" if granted else "consent.withdrawn",
         person,
-        f"{ConsentPurpose(purpose).label}: {'yes' if granted else 'no'} ({method})",
+        _("%(purpose)s: %(answer)s (%(method)s)")
+        % {
+            "purpose": ConsentPurpose(purpose).label,
+            "answer": _("yes") if granted else _("no"),
+            "method": ConsentMethod(method).label if method in ConsentMethod.values else method,
+        },
     )
     return consent

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.members.models import Organisation
@@ -33,7 +34,12 @@ def update_organisation(org: Organisation, changes: dict[str, Any], user: Any) -
     changed = [f for f in fields if before[f] != getattr(org, f)]
     if changed:
         org.save()
-        audit.record(user, "organisation.updated", org, "Changed " + ", ".join(changed))
+        audit.record(
+            user,
+            "organisation.updated",
+            org,
+            _("Changed %(fields)s") % {"fields": ", ".join(changed)},
+        )
     return changed
 
 
@@ -41,13 +47,15 @@ def update_organisation(org: Organisation, changes: dict[str, Any], user: Any) -
 def create_organisation(details: dict[str, Any], user: Any) -> Organisation:
     name = (details.get("name") or "").strip()
     if not name:
-        raise PersonError("An organisation needs a name.")
+        raise PersonError(_("An organisation needs a name."))
     if Organisation.objects.filter(name__iexact=name).exists():
-        raise PersonError(f"An organisation called {name!r} is already on file.")
+        raise PersonError(
+            _("An organisation called “%(name)s” is already on file.") % {"name": name}
+        )
     org = Organisation.objects.create(
         **{f: details[f] for f in ORGANISATION_FIELDS if f in details} | {"name": name}
     )
-    audit.record(user, "organisation.created", org, f"Added {org.name}")
+    audit.record(user, "organisation.created", org, _("Added %(name)s") % {"name": org.name})
     return org
 
 
@@ -62,6 +70,6 @@ def archive_organisation(org: Organisation, user: Any, *, archived: bool = True)
         user,
         "organisation.archived" if archived else "organisation.restored",
         org,
-        ("Archived " if archived else "Restored ") + org.name,
+        (_("Archived %(name)s") if archived else _("Restored %(name)s")) % {"name": org.name},
     )
     return org

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cairn.core import audit
 from cairn.members.models import ConsentMethod, ConsentPurpose, Organisation, Person
@@ -48,7 +49,7 @@ def _changed(before: dict[str, Any], person: Person, fields: list[str]) -> list[
 def update_person(person: Person, changes: dict[str, Any], user: Any) -> list[str]:
     """Apply changed details; the audit entry lists field names, never the values."""
     if person.anonymised_at is not None:
-        raise PersonError("This person's details were erased.")
+        raise PersonError(_("This person's details were erased."))
     fields = [f for f in changes if f in PERSON_DETAIL_FIELDS]
     before = {f: getattr(person, f) for f in fields}
     for field in fields:
@@ -57,7 +58,11 @@ def update_person(person: Person, changes: dict[str, Any], user: Any) -> list[st
     if changed:
         person.save()
         audit.record(
-            user, "person.updated", person, "Changed " + ", ".join(changed), fields=changed
+            user,
+            "person.updated",
+            person,
+            _("Changed %(fields)s") % {"fields": ", ".join(changed)},
+            fields=changed,
         )
         if "email" in changed:
             person_email_changed.send(
@@ -104,13 +109,14 @@ def create_person(
     """Add a person with the consents they gave (each with its date and method)."""
     fields = {f: details[f] for f in PERSON_DETAIL_FIELDS if f in details}
     if not (fields.get("first_name") or "").strip():
-        raise PersonError("A first name is needed.")
+        raise PersonError(_("A first name is needed."))
     person = Person.objects.create(**fields)
     audit.record(
         user,
         "person.created",
         person,
-        f"Added {person.full_name}" + (f" ({source})" if source else ""),
+        (_("Added %(name)s (%(source)s)") if source else _("Added %(name)s"))
+        % {"name": person.full_name, "source": source},
     )
     for purpose in consents:
         set_consent(
@@ -136,7 +142,8 @@ def archive_person(person: Person, user: Any, *, archived: bool = True) -> Perso
         user,
         "person.archived" if archived else "person.restored",
         person,
-        ("Archived " if archived else "Restored ") + person.full_name,
+        (_("Archived %(name)s") if archived else _("Restored %(name)s"))
+        % {"name": person.full_name},
     )
     return person
 

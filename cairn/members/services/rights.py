@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from cairn.core import audit, datarights
 from cairn.core.network import network
@@ -16,7 +16,8 @@ from cairn.members.services.errors import PersonError
 from cairn.members.services.people import PERSON_DETAIL_FIELDS
 from cairn.members.signals import person_erasing
 
-ERASED_NAME = "Erased"
+# Marked for translation, written in the language of the moment: it stands for the name.
+ERASED_NAME = gettext_noop("Erased")
 
 
 def person_data(person: Person) -> dict[str, Any]:
@@ -71,7 +72,12 @@ def export_person(person: Person, user: Any, *, fmt: str = "json") -> tuple[dict
                 "large_print": person.has_access_need(AccessNeed.LARGE_PRINT),
             },
         )
-    audit.record(user, "person.exported", person, f"Personal data exported as {fmt.upper()}")
+    audit.record(
+        user,
+        "person.exported",
+        person,
+        gettext("Personal data exported as %(format)s") % {"format": fmt.upper()},
+    )
     return data, pdf
 
 
@@ -137,7 +143,7 @@ def erase_person(person: Person, user: Any) -> Person:
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at is not None:
-        raise PersonError("This person's details were already erased.")
+        raise PersonError(gettext("This person's details were already erased."))
     person_erasing.send(sender=Person, person=person, actor=user)
     sector = person.effective_sector
     changed = {
@@ -154,7 +160,7 @@ def erase_person(person: Person, user: Any) -> Person:
         account.set_unusable_password()
         account.save()
         person.user = None
-    person.first_name = ERASED_NAME
+    person.first_name = gettext(ERASED_NAME)
     person.last_name = ""
     person.sector = sector
     person.organisation = None
@@ -170,7 +176,12 @@ def erase_person(person: Person, user: Any) -> Person:
         user,
         "person.erased",
         person,
-        f"Identity erased; {n_contributions} contributions kept anonymously",
+        ngettext(
+            "Identity erased; %(n)d contribution kept anonymously",
+            "Identity erased; %(n)d contributions kept anonymously",
+            n_contributions,
+        )
+        % {"n": n_contributions},
         **({"contributions": n_contributions} | {key: n for key, n in changed.items() if n}),
     )
     return person
