@@ -93,3 +93,18 @@ def test_a_registration_cancelled_after_the_event_promotes_nobody_from_the_waiti
     assert Registration.objects.get(pk=regs[0].pk).status == RegistrationStatus.CANCELLED
     assert Registration.objects.get(pk=regs[3].pk).status == RegistrationStatus.WAITLISTED
     assert not Delivery.objects.filter(subject__startswith="A place has come free").exists()
+
+
+def test_an_event_under_way_says_it_is_happening_now(client, event, charlie):
+    from cairn.events.models import EventStatus
+
+    client.force_login(charlie)
+    assert "Happening now" not in client.get(event.get_absolute_url()).content.decode()
+    event.starts_at = timezone.now() - timedelta(minutes=10)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    assert "Happening now" in client.get(event.get_absolute_url()).content.decode()
+    assert "Happening now" in client.get("/events/").content.decode()
+    event.status = EventStatus.CANCELLED
+    event.save()
+    assert "Happening now" not in client.get(event.get_absolute_url()).content.decode()
