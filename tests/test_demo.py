@@ -136,3 +136,24 @@ def test_demo_addresses_carry_the_whole_organisation_name(demo):
     aileen = Person.objects.get(user__username="coordinator")
     assert aileen.email.endswith("@northshirecoproductionnetwork.example")
     assert aileen.organisation.contact_email == "hello@northshirecoproductionnetwork.example"
+
+
+@pytest.mark.django_db
+def test_demo_people_can_be_reached_by_the_channel_they_prefer(demo):
+    """Outreach pages in the demo (call list, letters, emails) show real-looking details:
+    invented, in the ranges kept for examples and drama, and fitting each channel."""
+    import re
+
+    from cairn.members.models import Channel, Organisation, Person
+
+    drama = re.compile(r"^(01632 960\d{3}|07700 900\d{3}|0113 496 0\d{3})$")
+    for person in Person.objects.all():
+        assert drama.match(person.phone), person
+        if person.preferred_channel == Channel.POST:
+            assert person.address and person.postcode and not person.email, person
+        else:
+            assert person.email.endswith(".example"), person
+        if person.preferred_channel == Channel.PHONE:
+            assert person.phone.startswith("07700 900"), person
+    for org in Organisation.objects.all():
+        assert drama.match(org.contact_phone), org

@@ -555,6 +555,15 @@ def _read(data: bytes, filename: str, mapping: dict[str, str] | None) -> tuple[T
         report.problems += [f"There is no column called {h!r}." for h in unknown]
         guessed.update({h: f for h, f in mapping.items() if h in table.headers})
     report.mapping = guessed
+    if not any(guessed.values()):
+        # Most often another file than the member list, or one whose first row is a
+        # person rather than the column names: say that rather than only "no name".
+        shown = ", ".join(table.headers[:6]) + (", …" if len(table.headers) > 6 else "")
+        report.problems.append(
+            f"None of the columns was recognised (the first row reads: {shown}). Check that "
+            "this is the member list and that its first row names the columns (First name, "
+            "Email, Phone…); or choose below which column holds what."
+        )
     report.problems += F.mapping_problems(guessed)
     return table, report
 

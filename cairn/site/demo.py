@@ -91,10 +91,18 @@ def load_demo() -> bool:
     update_network(None, **read("network"))
     network = DemoNetwork()
     now = timezone.now()
-    for row in read("organisations"):
+    office = read("network")
+    for index, row in enumerate(read("organisations")):
         slug = _domain(row["name"])
         network.organisations[row["name"]] = Organisation.objects.create(
-            **row, contact_email=f"hello@{slug}.example", website=f"https://{slug}.example/"
+            **row,
+            contact_email=f"hello@{slug}.example",
+            website=f"https://{slug}.example/",
+            # Their "how to work with us" says to call: the directory gives the number.
+            # Ofcom's drama range, 0113 496 0000-0999; the network's own office its own.
+            contact_phone=office["phone"]
+            if row["name"] == office["name"]
+            else f"0113 496 0{100 + index:03d}",
         )
     for index, row in enumerate(read("people")):
         network.people[row["key"]] = _person(network, index, row, now)
@@ -134,7 +142,9 @@ def _person(network: DemoNetwork, index: int, row: dict, now: datetime) -> Perso
         job_title=row["job_title"],
         region=region or (org.region if org else ""),
         email="" if channel == Channel.POST else _email_for(first, last, org),
-        phone=f"01632 960{index:03d}",
+        # Ofcom's ranges kept for drama: a work landline, or a mobile for those who want a
+        # call (the number they answer wherever they are).
+        phone=f"07700 900{index:03d}" if channel == Channel.PHONE else f"01632 960{index:03d}",
         address=f"{10 + index} Harbour Road\n{region or 'Northshire'}"
         if channel == Channel.POST or index % 3 == 0
         else "",

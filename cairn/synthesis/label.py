@@ -236,6 +236,7 @@ def mmr_ranking(
 
 LABEL_MIN_WORDS = 4
 LABEL_MAX_WORDS = 12
+CLEAN_CUT_MIN_WORDS = 6  # a shorter start of a long clause drops too much of it
 HEADLINE_MAX_WORDS = 25
 SUMMARY_MAX_WORDS = 40
 LABEL_CANDIDATES = 12  # statements whose clauses compete for the label
@@ -317,8 +318,51 @@ def _cut(words: list[str], limit: int) -> list[str]:
     return words
 
 
+# Words that open what hangs off a clause ("hours so ...", "policy and police ...",
+# "a level that matches ..."): a label cut just before one ends where a phrase ends.
+# A cut before a joining word is tried first; "to", "than" and the like only after.
+_JOINS = frozenset(
+    _split("""but because so which who whose while although whereas and or since unless
+    until where when whether if weil dass wenn ob und oder aber damit sodass bis""")
+)
+_OPENS_PART = _JOINS | frozenset(_split("that to than rather as such als"))
+# "... needs | to increase" would leave the verb hanging.
+_WANTS_TO = frozenset(_split("able unable likely unlikely going used ought trying want wants"))
+
+
+def _clean_cut(words: list[str], limit: int, least: int) -> list[str] | None:
+    """The shortest start of ``words`` of ``least``..``limit`` words that stops before a
+    word opening a dependent part (a joining word if there is one); None when none.
+
+    The first such place, not the last: in "income is above $100,000 per year but less
+    than or equal to ..." the clause ends at "but", not at "or"."""
+    for opens in (_JOINS, _OPENS_PART):
+        for end in range(least, min(limit, len(words) - 1) + 1):
+            word, before = words[end].casefold(), words[end - 1].casefold().strip(",")
+            if word not in opens:
+                continue
+            if word == "to" and (before in _VERBS or before in _WANTS_TO):
+                continue
+            kept = _cut(words[:end], end)
+            while len(kept) > least and kept[-1].casefold().strip(",") in _OPENS_PART:
+                kept = _cut(kept[:-1], len(kept) - 1)
+            if len(kept) >= least:
+                kept[-1] = kept[-1].rstrip(",;:")
+                return kept
+    return None
+
+
+def _balance_quotes(text: str) -> str:
+    """A label cut from '"The EU" as a concept ...' keeps one quote mark: drop them."""
+    for left, right in (('"', '"'), ("“", "”")):
+        opened = text.count(left) if left == right else text.count(left) - text.count(right)
+        if (left == right and opened % 2) or (left != right and opened):
+            text = text.replace(left, "").replace(right, "")
+    return " ".join(text.split())
+
+
 def _capitalise(text: str) -> str:
-    text = text.strip(" ,.;:")
+    text = re.sub(r"[,;:]+([\"”’])$", r"\1", text.strip(" ,.;:"))
     return text[:1].upper() + text[1:]
 
 
@@ -346,7 +390,11 @@ def claim_label(
                 continue
             cut = len(words) > LABEL_MAX_WORDS
             if cut:
-                words = _cut(words, LABEL_MAX_WORDS)
+                clean = _clean_cut(words, LABEL_MAX_WORDS, CLEAN_CUT_MIN_WORDS)
+                # A cut where a phrase ends reads whole; one mid-phrase only if nothing
+                # better is there ("... would give the least well off").
+                cut = clean is None
+                words = clean or _cut(words, LABEL_MAX_WORDS)
                 if len(words) < LABEL_MIN_WORDS:
                     continue
             lowered = {w.casefold() for w in _LABEL_WORD.findall(" ".join(words))}
@@ -366,7 +414,7 @@ def claim_label(
             )
             if score > best_score + 1e-9:
                 best, best_score = " ".join(words), score
-    return _capitalise(best) if best else ""
+    return _capitalise(_balance_quotes(best)) if best else ""
 
 
 def make_label(

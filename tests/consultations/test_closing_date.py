@@ -62,7 +62,7 @@ def test_staff_still_enter_a_late_phone_answer_marked_late(consultation, bob, bi
     client.force_login(bob)
     url = f"/consultations/{consultation.pk}/enter/?channel=phone"
     page = client.get(url).content.decode()
-    assert CLOSED_ON in page and "marked as late" in page
+    assert f"{CLOSED_ON}: what you enter now is still saved, marked as late" in page
     q = list(consultation.questions.all())
     saved = client.post(
         f"/consultations/{consultation.pk}/enter/",

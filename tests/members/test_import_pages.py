@@ -96,3 +96,28 @@ def test_the_confirm_box_counts_in_words_and_speaks_of_duplicates_only_when_ther
     only_duplicate = b"Name,Email,Tel\nJean Millar,jean@example.org,01632\n"
     page = client.get(upload(client, only_duplicate)["Location"]).content.decode()
     assert _confirm_label(page) == "Apply 1 decision on a likely duplicate"
+
+
+def test_a_file_with_no_column_recognised_says_what_its_first_row_reads(client, alice):
+    client.force_login(alice)
+    job_url = upload(client, b"Shoe size,Favourite colour\n5,blue\n", "shoes.csv")["Location"]
+    page = client.get(job_url).content.decode()
+    assert "None of the columns was recognised (the first row reads: Shoe size, Favourite" in page
+    assert "Check that this is the member list" in page
+
+
+def test_a_workbook_named_csv_is_read_as_a_workbook_and_says_so(client, alice):
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Name", "Email"])
+    workbook.active.append(["Jean Millar", "jean@example.org"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(alice)
+    job_url = upload(client, buffer.getvalue(), "members.csv")["Location"]
+    page = client.get(job_url).content.decode()
+    assert "Read as an Excel workbook (.xlsx): although its name ends in .csv" in page
+    assert "encoding —" not in page

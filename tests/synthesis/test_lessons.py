@@ -288,6 +288,42 @@ def test_claim_label_takes_the_main_clause() -> None:
     assert got == "The bus to the hospital is far too expensive"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Polis "scoop-hivemind" comments: a long clause is cut where a phrase ends,
+        # at the first joining word after six words, not mid-phrase at twelve.
+        (
+            "My household income is above $100,000 per year but less than or equal to "
+            "$150,000 per year",
+            "My household income is above $100,000 per year",
+        ),
+        (
+            "We should encourage reduced working hours and job sharing alongside UBI so "
+            "that everyone has paid work",
+            "We should encourage reduced working hours",
+        ),
+        (
+            "The total tax take needs to increase as public services such as health are "
+            "underfunded",
+            "The total tax take needs to increase",
+        ),
+        # One quote mark of a pair cut off is dropped with its partner.
+        (
+            '"The EU" as a concept is too big and too varied to be summed up simply',
+            "The EU as a concept is too big",
+        ),
+        (
+            'Instant Runoff Voting is criticized as "complicated," but is actually simpler to '
+            "count and to explain",
+            'Instant Runoff Voting is criticized as "complicated"',
+        ),
+    ],
+)
+def test_a_long_clause_is_cut_where_a_phrase_ends(text: str, expected: str) -> None:
+    assert label.claim_label([text], [1.0], []) == expected
+
+
 def test_headline_and_summary_are_short_and_carry_their_ids(fast: Options) -> None:
     long = (
         "The bus to the community centre only runs twice a day, which means that anyone "
