@@ -261,7 +261,10 @@ def theme_statements(request: HttpRequest, pk: int, theme_pk: int | None = None)
             messages.success(request, _("New theme “%(label)s” created.") % {"label": new.label})
         else:
             moved = services.move_statements(run, ids, form.cleaned_data["to_theme"], request.user)
-            messages.success(request, _("%(n)s statements moved.") % {"n": moved})
+            messages.success(
+                request,
+                ngettext("%(n)s statement moved.", "%(n)s statements moved.", moved) % {"n": moved},
+            )
     except services.InsightsError as exc:
         messages.error(request, str(exc))
     return redirect(back)

@@ -72,9 +72,13 @@ def test_a_coordinator_renames_and_moves_with_plain_forms(client, alice, seed_ru
     response = client.post(
         reverse("insights:statements", args=[seed_run.pk, theme.pk]),
         {"statement": [sid], "to": target.pk, "action": "move"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert target.assignments.filter(statement_id=sid).exists()
+    # One statement is "1 statement", in the message and in the page's list of edits.
+    assert "1 statement moved." in response.content.decode()
+    assert seed_run.edits.latest("pk").summary == "Moved 1 statement to “Private sector”"
 
 
 def test_splitting_without_a_name_gives_a_clear_message(client, alice, seed_run):
