@@ -122,7 +122,7 @@ def speaker_choices(keep: Iterable[int] = ()) -> list[tuple[Any, Any]]:
     for person in people:
         where = groups.setdefault(person.organisation.name, []) if person.organisation_id else alone
         where.append((person.pk, person.full_name))
-    choices: list[tuple[Any, Any]] = [("", "---------")]
+    choices: list[tuple[Any, Any]] = [("", _("No speaker"))]
     choices += sorted(groups.items(), key=lambda group: group[0].casefold())
     if alone:
         choices.append((_("No organisation"), alone))

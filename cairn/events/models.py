@@ -72,6 +72,12 @@ class Event(models.Model):
         return self.ends_at <= timezone.now()
 
     @property
+    def is_live(self) -> bool:
+        """Under way now (and not cancelled): its pages lead with joining and the boards."""
+        now = timezone.now()
+        return self.status != EventStatus.CANCELLED and self.starts_at <= now < self.ends_at
+
+    @property
     def speakers(self) -> list[Person]:
         seen: dict[int, Person] = {}
         for item in self.agenda_items.all():

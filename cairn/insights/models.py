@@ -28,6 +28,17 @@ class RunMode(models.TextChoices):
     DISCOVER = "discover", _("Discover themes")
 
 
+class SynthesisRunQuerySet(models.QuerySet["SynthesisRun"]):
+    def with_result(self) -> "SynthesisRunQuerySet":
+        """Runs whose themes can be read: a result was stored at least once.
+
+        Not "status is done": a re-run that is waiting, running or failed keeps the
+        themes of its last finished run (a result is replaced whole, in one
+        transaction), so reports and briefings go on drawing on them.
+        """
+        return self.filter(run_count__gt=0)
+
+
 class SynthesisRun(models.Model):
     event = models.ForeignKey(
         Event,
@@ -69,6 +80,8 @@ class SynthesisRun(models.Model):
     # Written every few seconds while a worker runs it; a stale one means the worker died.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SynthesisRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -175,7 +175,8 @@ def theme_detail(request: HttpRequest, pk: int, theme_pk: int | None = None) -> 
                 statements_for(run.pk, theme, request.user).order_by("-confidence", "id"),
             ),
             "other_themes": run.themes.exclude(pk=theme.pk if theme else 0),
-            "can_edit": is_coordinator(request.user),
+            # While a re-run waits or runs, the service refuses edits: offer none.
+            "can_edit": is_coordinator(request.user) and not run.is_active,
         },
     )
 

@@ -122,6 +122,10 @@ def test_the_email_addresses_page_is_my_details_where_the_login_follows_the_reco
     details = client.get(reverse("members:me")).content.decode()
     assert "login codes and password resets go to that address" in details
     assert reverse("account_change_password") in details
+    dora.person.email = ""
+    dora.person.save()
+    details = client.get(reverse("members:me")).content.decode()
+    assert "Add an email address above to log in with a code" in details
     client.logout()
     response = client.get(reverse("account_email"))
     assert response.status_code == 302 and reverse("login") in response["Location"]

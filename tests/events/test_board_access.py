@@ -78,6 +78,25 @@ def test_the_event_page_links_a_facilitator_only_to_boards_they_lead(client, bob
     assert other.get_absolute_url() not in body
 
 
+def test_a_facilitator_finds_the_printable_list_and_its_way_back_to_the_event(
+    client, bob, charlie, alice, rooms
+):
+    """The printable list led facilitators 'back' to the coordinators' breakouts page (403),
+    and no page linked them to it at all."""
+    led, _other = rooms
+    print_url = reverse("events:print_groups", args=[led.event_id])
+    client.force_login(bob)
+    assert print_url in client.get(led.event.get_absolute_url()).content.decode()
+    page = client.get(print_url).content.decode()
+    assert f'href="{led.event.get_absolute_url()}"' in page
+    assert reverse("events:breakouts", args=[led.event_id]) not in page
+    client.force_login(charlie)  # a member of a room, leading none
+    assert print_url not in client.get(led.event.get_absolute_url()).content.decode()
+    client.force_login(alice)
+    page = client.get(print_url).content.decode()
+    assert reverse("events:breakouts", args=[led.event_id]) in page
+
+
 @pytest.mark.parametrize("who", ["member", "facilitator", "coordinator"])
 def test_a_poll_that_hears_nothing_new_costs_no_query_once_checked(
     client, rooms, charlie, bob, who

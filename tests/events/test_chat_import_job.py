@@ -69,6 +69,7 @@ def test_a_check_of_an_ordinary_file_answers_in_the_request(client, event, alice
     response = post(client, event, NEW, dry_run="on")
     assert response.status_code == 200
     assert "3 messages would be imported." in response.content.decode()
+    assert "To import these messages, choose the same file" in response.content.decode()
     bad = post(client, event, OLD + "12:06:00 garbled\n", dry_run="on").content.decode()
     assert "Nothing was imported" in bad and "line 6" in bad
     assert not Job.objects.exists() and not ChatImport.objects.exists()

@@ -93,3 +93,47 @@ def test_a_registration_cancelled_after_the_event_promotes_nobody_from_the_waiti
     assert Registration.objects.get(pk=regs[0].pk).status == RegistrationStatus.CANCELLED
     assert Registration.objects.get(pk=regs[3].pk).status == RegistrationStatus.WAITLISTED
     assert not Delivery.objects.filter(subject__startswith="A place has come free").exists()
+
+
+def test_an_event_under_way_says_it_is_happening_now(client, event, charlie):
+    from cairn.events.models import EventStatus
+
+    client.force_login(charlie)
+    assert "Happening now" not in client.get(event.get_absolute_url()).content.decode()
+    event.starts_at = timezone.now() - timedelta(minutes=10)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    assert "Happening now" in client.get(event.get_absolute_url()).content.decode()
+    assert "Happening now" in client.get("/events/").content.decode()
+    event.status = EventStatus.CANCELLED
+    event.save()
+    assert "Happening now" not in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_a_past_events_page_no_longer_offers_to_join_it_or_add_it_to_a_calendar(
+    client, event, charlie
+):
+    register(event.pk, charlie.person)
+    client.force_login(charlie)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert event.video_link in page and "4417 2290" in page and "Add to calendar" in page
+    event.starts_at = timezone.now() - timedelta(days=2)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert event.video_link not in page and "4417 2290" not in page
+    assert "Add to calendar" not in page
+
+
+def test_someone_in_two_rooms_sees_one_your_groups_entry(client, event, charlie):
+    from cairn.events.models import BreakoutGroup
+
+    themes = list(event.breakout_themes.all())
+    for n, theme in enumerate(themes[:2]):
+        BreakoutGroup.objects.create(event=event, theme=theme, name=f"Room {n}").members.add(
+            charlie.person
+        )
+    client.force_login(charlie)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert page.count("Your groups") == 1 and "Your group<" not in page
+    assert "Room 0" in page and "Room 1" in page

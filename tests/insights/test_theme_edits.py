@@ -79,3 +79,27 @@ def test_a_theme_cannot_be_merged_with_itself(seed_run, alice):
     theme = seed_run.themes.first()
     with pytest.raises(InsightsError):
         services.merge_themes(theme, theme, alice)
+
+
+def test_themes_kept_after_a_failed_rerun_can_still_be_edited_and_the_page_says_whose_they_are(
+    client, seed_run, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    from cairn.insights.models import RunStatus
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the model files are missing")
+
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rerun_synthesis(seed_run, alice)
+    seed_run.refresh_from_db()
+    assert seed_run.status == RunStatus.FAILED
+    theme = seed_run.themes.get(label="Technology")
+    services.rename_theme(theme, "Digital access", alice)
+    assert seed_run.themes.filter(label="Digital access").exists()
+
+    client.force_login(alice)
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "The synthesis failed" in page
+    assert "The themes below are from its last run that finished" in page
+    assert "Edit this theme" in page

@@ -114,3 +114,14 @@ def test_the_preview_page_lists_the_repaired_number(client, alice):
     page = client.get(response["Location"]).content.decode()
     assert "Imported, but check these" in page
     assert "had lost its leading 0: imported as 07700900123" in page
+
+
+def test_the_command_line_lists_the_rows_to_check(tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(_workbook([["Asha", "Patel", "asha@example.org", 7700900123]]))
+    call_command("import-members", str(path))
+    out = capsys.readouterr().out
+    assert "rows imported with a note to check: 1" in out
+    assert "  line 2: phone 7700900123 had lost its leading 0: imported as 07700900123" in out

@@ -38,9 +38,7 @@ def test_each_letter_left_out_is_audited_and_listed_on_the_batch_page(
     by_person = {int(e.object_id): e for e in entries}
     assert set(by_person) == {jean.person.pk, maggie.person.pk, rob.person.pk}
     assert all(e.object_type == "members.person" and e.actor == alice for e in entries)
-    assert by_person[jean.person.pk].summary == (
-        "Invitation for Jean: Asked not to be contacted by post."
-    )
+    assert by_person[jean.person.pk].summary == ("Not printed: Asked not to be contacted by post.")
     assert "No consent for" in by_person[maggie.person.pk].summary
     assert "no postal address" in by_person[rob.person.pk].summary
     assert by_person[rob.person.pk].detail == {"delivery": rob.pk, "batch": batch.pk}

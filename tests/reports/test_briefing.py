@@ -191,3 +191,35 @@ def test_a_double_click_on_generate_a_briefing_gives_one_briefing(client, seed_r
     # Other events, or another title, are another briefing.
     client.post("/reports/briefing/", {**form, "title": "For the council"})
     assert Report.objects.filter(kind=ReportKind.BRIEFING).count() == 2
+
+
+def test_a_rerun_that_failed_or_still_runs_keeps_the_events_lessons_in_a_briefing(
+    seed_run, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A re-run replaces the themes only when it succeeds; until then (waiting, running,
+    or failed because its worker died) the last result is what the event has to say."""
+    from cairn.insights import services as insights
+    from cairn.insights.models import RunStatus, SynthesisRun
+
+    # The demo loader synthesised the event too: this run is to be its only one.
+    SynthesisRun.objects.filter(event=seed_run.event).exclude(pk=seed_run.pk).delete()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the model files are missing")
+
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        insights.rerun_synthesis(seed_run, alice)
+    seed_run.refresh_from_db()
+    assert seed_run.status == RunStatus.FAILED and seed_run.themes.exists()
+
+    lessons = generate_briefing([seed_run.event], alice).sections.get(key="lessons").body
+    assert "Technology: heard at 1 of 1 event" in lessons
+    assert "No synthesis has been run" not in lessons
+
+    with django_capture_on_commit_callbacks(execute=False):
+        insights.rerun_synthesis(seed_run, alice)
+    seed_run.refresh_from_db()
+    assert seed_run.status == RunStatus.QUEUED
+    lessons = generate_briefing([seed_run.event], alice).sections.get(key="lessons").body
+    assert "Technology: heard at 1 of 1 event" in lessons

@@ -16,7 +16,7 @@ from cairn.consultations.models import (
 )
 from cairn.consultations.synthesis_scopes import answer_contribution_ids, scope_key
 from cairn.contributions.selectors import may_quote_publicly, public_name_filter, quotable_words
-from cairn.insights.models import RunStatus, SynthesisRun
+from cairn.insights.models import SynthesisRun
 from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
 from cairn.lib.pdf import render_pdf
 from cairn.members.models import Sector
@@ -113,10 +113,11 @@ def synthesise_consultation(consultation: Consultation, *, actor: Any) -> Synthe
 
 
 def consultation_synthesis(consultation: Consultation) -> SynthesisRun | None:
-    """The latest finished synthesis of the whole consultation (started from the synthesis
-    page), or None."""
+    """The latest synthesis of the whole consultation (started from the synthesis page)
+    with themes, also while it is re-run or after a re-run failed, or None."""
     return (
-        SynthesisRun.objects.filter(scope=scope_key(consultation), status=RunStatus.DONE)
+        SynthesisRun.objects.with_result()
+        .filter(scope=scope_key(consultation))
         .order_by("-finished_at", "-pk")
         .first()
     )

@@ -146,6 +146,12 @@ def print_groups(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     # Phone numbers of members: a facilitator prints only the groups they lead.
     groups = board.groups_led_by(request.user, breakouts.groups_of(event))
-    if not groups and role_of(request.user) != Role.COORDINATOR:
+    is_coordinator = role_of(request.user) == Role.COORDINATOR
+    if not groups and not is_coordinator:
         raise PermissionDenied
-    return render(request, "events/print_groups.html", {"event": event, "groups": groups})
+    # The way back: the breakouts page is the coordinators'; a facilitator came from the event.
+    return render(
+        request,
+        "events/print_groups.html",
+        {"event": event, "groups": groups, "is_coordinator": is_coordinator},
+    )

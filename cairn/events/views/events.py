@@ -109,7 +109,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "role": role,
         "my_registration": mine if registered_now else None,
         "waiting_position": waiting_position,
-        "my_groups": BreakoutGroup.objects.filter(event=event, members=person) if person else [],
+        "my_groups": list(BreakoutGroup.objects.filter(event=event, members=person))
+        if person
+        else [],
         "register_form": forms.RegistrationForm(themes=event.breakout_themes.all())
         if event.status == EventStatus.OPEN
         and not event.has_ended

@@ -15,7 +15,6 @@ from cairn.core import audit
 from cairn.insights.models import (
     Assignment,
     EditKind,
-    RunStatus,
     SynthesisRun,
     Theme,
     ThemeEdit,
@@ -77,7 +76,9 @@ def _record(
 
 
 def _check_editable(run: SynthesisRun) -> None:
-    if run.status != RunStatus.DONE:
+    # A run whose re-run failed keeps its last themes, and they stay editable: the edit
+    # is logged and replayed like any other when the run next succeeds.
+    if run.is_active or not run.run_count:
         raise InsightsError(_("Themes can be edited once the synthesis has finished."))
 
 

@@ -248,8 +248,11 @@ def fail_stale_runs(now: Any = None) -> int:
 
 
 def latest_run_for_event(event: Event) -> SynthesisRun | None:
+    """The event's latest synthesis with themes, also while it is re-run or after a re-run
+    failed: its last result is still there, and a report should not lose the event's lessons."""
     return (
-        SynthesisRun.objects.filter(event=event, status=RunStatus.DONE)
+        SynthesisRun.objects.with_result()
+        .filter(event=event)
         .order_by("-finished_at", "-pk")
         .first()
     )

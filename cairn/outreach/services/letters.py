@@ -75,12 +75,12 @@ def create_letter_batch(user: Any, deliveries: Iterable[Delivery] | None = None)
                 status=DeliveryStatus.NOT_REACHED, reason=reason[:300], left_out_of=batch
             )
             # On the person's own record when there is one: their history shows why the
-            # letter never came.
+            # letter never came. Not its subject, which may name them after an erasure.
             audit.record(
                 user,
                 "outreach.letter_not_printed",
                 letter.person or letter,
-                f"{letter.subject}: {problem}",
+                reason,
                 delivery=letter.pk,
                 batch=batch.pk if batch else None,
             )
