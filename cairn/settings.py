@@ -301,7 +301,8 @@ CAIRN_TASK_UNKNOWN_WORKER_SECONDS = env_int("CAIRN_TASK_UNKNOWN_WORKER_SECONDS",
 # What `cairn worker` fires and how often (seconds). One ScheduleSlot row per entry means
 # several workers fire each once; CAIRN_SCHEDULES_OFF=send-digests,... leaves some to cron.
 _SCHEDULES_OFF = set(env_list("CAIRN_SCHEDULES_OFF", []))
-# Uploaded member lists never imported are deleted after this many days.
+# Uploaded member lists never imported, and finished imports of members, responses and
+# chats (their files and the reports that name people), are deleted after this many days.
 CAIRN_IMPORT_KEEP_DAYS = env_int("CAIRN_IMPORT_KEEP_DAYS", 14)
 CAIRN_SCHEDULES = [
     entry
@@ -352,6 +353,11 @@ CAIRN_SCHEDULES = [
             "name": "discard-abandoned-imports",
             "every": 86400,
             "call": "cairn.members.import_jobs.discard_abandoned_imports",
+        },
+        {
+            "name": "prune-finished-imports",
+            "every": 86400,
+            "call": "cairn.site.housekeeping.prune_finished_imports",
         },
         {
             "name": "clear-sessions",

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from cairn.consultations.models import PaperForm, Response
+from cairn.consultations.models import PaperForm, Response, ResponseImport
 from cairn.core.datarights import STAFF, PersonData, Rows, field_choices, field_labels, register
+from cairn.core.retention import scrub_reports
 from cairn.members.models import Person
 
 # The export's keys and the field each stands for (answers are a response's own rows).
@@ -84,5 +85,18 @@ register(
         rows=paper_forms,
         erase=paper_forms.anonymise(person=None),
         order=51,
+    )
+)
+
+
+register(
+    PersonData(
+        key="response_import_reports",
+        title=_("Imported response files"),
+        # A response import's report quotes the rows it refused, which may name the person.
+        erase=lambda person: scrub_reports(
+            ResponseImport.objects.all(), [person.full_name, person.email]
+        ),
+        order=52,
     )
 )

@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cairn.core.datarights import STAFF, PersonData, Rows, register
-from cairn.events.models import AgendaItem, BreakoutGroup, Feedback, Registration
+from cairn.core.retention import scrub_reports
+from cairn.events.models import AgendaItem, BreakoutGroup, ChatImport, Feedback, Registration
 from cairn.members.models import Person
 
 registrations = Rows(
@@ -96,5 +97,19 @@ register(
             "events.ChatImport.created_by": STAFF,
         },
         order=26,
+    )
+)
+
+
+register(
+    PersonData(
+        key="chat_import_reports",
+        title=_("Chat imports"),
+        # A chat import's report lists the speakers who matched nobody by the name the
+        # chat showed; the person may be one of them.
+        erase=lambda person: scrub_reports(
+            ChatImport.objects.all(), [person.full_name, person.email]
+        ),
+        order=27,
     )
 )

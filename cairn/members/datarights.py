@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cairn.core.datarights import STAFF, PersonData, Rows, register
 from cairn.core.models import AuditEntry
-from cairn.members.models import ChannelConsent, Consent, Person
+from cairn.core.retention import scrub_reports
+from cairn.members.models import ChannelConsent, Consent, ImportJob, Person
 
 ERASED_MARK = "[erased person]"
 
@@ -120,3 +121,19 @@ if apps.is_installed("allauth.account"):
             order=15,
         )
     )
+
+
+def _erase_from_imports(person: Person) -> int:
+    # A member import's report quotes the rows it refused, and an upload waiting for its
+    # confirmation keeps its preview there; either may name the person.
+    return scrub_reports(ImportJob.objects.all(), [person.full_name, person.email])
+
+
+register(
+    PersonData(
+        key="member_import_reports",
+        title=_("Imported member lists"),
+        erase=_erase_from_imports,
+        order=16,
+    )
+)

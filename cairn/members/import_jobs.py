@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cairn.core import audit
+from cairn.core import audit, retention
 from cairn.lib import storage
 from cairn.members import followups
 from cairn.members.importer import apply_prepared, prepare_import
@@ -139,3 +139,12 @@ def discard_abandoned_imports() -> int:
             job.delete()
         count += 1
     return count
+
+
+def prune_applied_imports() -> int:
+    """Delete member imports applied more than CAIRN_IMPORT_KEEP_DAYS ago. Their reports
+    quote the rows refused; the people imported are on file. Run by the worker."""
+    old = ImportJob.objects.filter(
+        status=ImportStatus.APPLIED, applied_at__lt=retention.import_cutoff()
+    )
+    return retention.delete_old_imports(old, "import.pruned", "member imports")

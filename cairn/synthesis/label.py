@@ -295,8 +295,27 @@ def has_verb(words: list[str]) -> bool:
     )
 
 
+_WRAPPED_LINE = 60  # an email wraps near 72 characters; a title is shorter
+
+
+def _lines(text: str) -> list[str]:
+    """Lines that stand alone: a title or list item on its own line. A long line
+    without an end mark was wrapped mid-sentence (email) and runs on into the next."""
+    out: list[str] = []
+    for line in (" ".join(ln.split()) for ln in text.splitlines()):
+        if not line:
+            continue
+        if out and len(out[-1]) >= _WRAPPED_LINE and out[-1][-1] not in ".!?:;":
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def sentences(text: str) -> list[str]:
-    return [p.strip() for p in _SENTENCE.split(" ".join(text.split())) if p.strip()]
+    """Sentences by their end marks and by line: a title on a line of its own (a form's
+    title above its text) is not run into the sentence under it."""
+    return [p.strip() for line in _lines(text) for p in _SENTENCE.split(line) if p.strip()]
 
 
 def clauses(text: str) -> list[str]:

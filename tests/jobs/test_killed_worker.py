@@ -31,7 +31,8 @@ def _env(db: Path) -> dict[str, str]:
         CAIRN_SCHEDULES_OFF=(
             "fail-stale-jobs,fail-stale-syntheses,send-reminders,retry-emails,"
             "send-digests,prune-task-results,clear-sessions,fail-stale-renders,"
-            "clear-sign-in-codes,prepare-public-files,discard-abandoned-imports"
+            "clear-sign-in-codes,prepare-public-files,discard-abandoned-imports,"
+            "prune-finished-imports"
         ),
     )
     return env

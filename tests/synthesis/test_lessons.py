@@ -324,6 +324,28 @@ def test_a_long_clause_is_cut_where_a_phrase_ends(text: str, expected: str) -> N
     assert label.claim_label([text], [1.0], []) == expected
 
 
+def test_a_title_on_its_own_line_is_not_run_into_the_text_under_it() -> None:
+    text = "Einbahnstraße\nDie Venloer Straße sollte eine Einbahnstraße werden"
+    assert label.sentences(text) == [
+        "Einbahnstraße",
+        "Die Venloer Straße sollte eine Einbahnstraße werden",
+    ]
+    assert label.claim_label([text], [1.0], []) == (
+        "Die Venloer Straße sollte eine Einbahnstraße werden"
+    )
+
+
+def test_an_email_wrapped_mid_sentence_is_read_as_one_sentence() -> None:
+    text = (
+        "I think the bus that goes to the hospital from the estate is far too\n"
+        "expensive for most of us now."
+    )
+    assert label.sentences(text) == [
+        "I think the bus that goes to the hospital from the estate is far too expensive "
+        "for most of us now."
+    ]
+
+
 def test_headline_and_summary_are_short_and_carry_their_ids(fast: Options) -> None:
     long = (
         "The bus to the community centre only runs twice a day, which means that anyone "

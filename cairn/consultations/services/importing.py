@@ -23,6 +23,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +40,8 @@ from cairn.consultations.models import (
 )
 from cairn.consultations.services.answering import clean_answer
 from cairn.contributions.services import record_contributions
-from cairn.core import audit
+from cairn.core import audit, retention
+from cairn.jobs.models import JobStatus
 from cairn.jobs.services import start_job
 from cairn.lib import storage
 from cairn.lib.bulk import insert_many, insert_returning_pks, paused_gc
@@ -721,3 +723,18 @@ def import_outcome(record: ResponseImport) -> str:
             "file": record.filename,
         }
     return str(record.get_status_display())
+
+
+def prune_finished_response_imports() -> int:
+    """Delete response imports finished more than CAIRN_IMPORT_KEEP_DAYS ago, and those
+    whose job failed and was never run again, with their files. Their reports quote the
+    rows refused; the responses imported are kept. Run by the worker."""
+    cutoff = retention.import_cutoff()
+    stuck = Q(job__isnull=True) | Q(job__status=JobStatus.FAILED)
+    old = ResponseImport.objects.filter(
+        Q(finished_at__lt=cutoff) & ~Q(status=ImportStatus.WAITING)
+        | Q(status=ImportStatus.WAITING, created_at__lt=cutoff) & stuck
+    )
+    return retention.delete_old_imports(
+        old, "consultation.response_imports_pruned", "response imports"
+    )

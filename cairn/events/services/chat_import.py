@@ -11,16 +11,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.services import record_contributions
-from cairn.core import audit
+from cairn.core import audit, retention
 from cairn.events import chat_formats
 from cairn.events.models import ChatImport, ChatImportStatus, Event, RegistrationStatus
 from cairn.events.services.registration import _lock_event
+from cairn.jobs.models import JobStatus
 from cairn.jobs.services import start_job
 from cairn.lib import storage
 from cairn.lib.decoding import UndecodableText
@@ -451,3 +453,16 @@ def chat_import_outcome(record: ChatImport) -> str:
     if record.status == ChatImportStatus.REFUSED:
         return _("Nothing was imported from %(file)s.") % {"file": record.filename}
     return str(record.get_status_display())
+
+
+def prune_finished_chat_imports() -> int:
+    """Delete chat imports finished more than CAIRN_IMPORT_KEEP_DAYS ago, and those whose
+    job failed and was never run again, with their files. Their reports name speakers who
+    matched nobody; the messages imported are kept as contributions. Run by the worker."""
+    cutoff = retention.import_cutoff()
+    stuck = Q(job__isnull=True) | Q(job__status=JobStatus.FAILED)
+    old = ChatImport.objects.filter(
+        Q(finished_at__lt=cutoff) & ~Q(status=ChatImportStatus.WAITING)
+        | Q(status=ChatImportStatus.WAITING, created_at__lt=cutoff) & stuck
+    )
+    return retention.delete_old_imports(old, "event.chat_imports_pruned", "chat imports")
