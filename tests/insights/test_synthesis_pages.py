@@ -260,3 +260,25 @@ def test_a_finished_synthesis_with_every_statement_set_aside_says_so(
     assert f"No themes were found in these {total} statements." in page
     assert f"Thanks: {total}" in page
     assert f"Read the {total} statements in no theme" in page
+
+
+def test_a_long_synthesis_page_lists_its_themes_first_and_folds_all_but_two_quotes(
+    client, alice, seed_run
+):
+    """With 15 themes of 6 quotes each the page ran to 20,000 pixels on a phone: a list of
+    the themes leads to each, and each shows two quotes with the rest behind a summary."""
+    import re
+
+    client.force_login(alice)
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    themes = list(seed_run.themes.all())
+    assert len(themes) > 3
+    assert f"{len(themes)} themes</h2>" in page
+    contents = page.split('class="theme-contents"', 1)[1].split("</nav>", 1)[0]
+    for theme in themes:
+        assert f'href="#theme-{theme.pk}"' in contents and f'id="theme-{theme.pk}"' in page
+    tech = page.split(f'id="theme-{themes[0].pk}"', 1)[1].split("</section>", 1)[0]
+    shown, folded = tech.split('<details class="more-quotes">', 1)
+    assert shown.count("<blockquote>") == 2
+    assert re.search(r"<summary>1 more quote<span", folded)
+    assert folded.split("</details>", 1)[0].count("<blockquote>") == 1
