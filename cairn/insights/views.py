@@ -95,6 +95,24 @@ def _set_aside(run: SynthesisRun) -> list[tuple[str, int]]:
     return [(names.get(k, k), n) for k, n in counts.items() if n]
 
 
+def _outside_themes(run: SynthesisRun, user) -> dict:
+    """The statements in no theme, told apart: those set aside as saying nothing about the
+    subject ("Thanks", "Nothing to add") and the rest, which fit none of the themes.
+
+    Set-aside statements are in no theme too, so counting both groups on their own would
+    count them twice.
+    """
+    unassigned = statements_for(run.pk, None, user).count()
+    set_aside = _set_aside(run)
+    aside = min(unassigned, sum(n for _name, n in set_aside))
+    return {
+        "unassigned": unassigned,
+        "set_aside": set_aside,
+        "set_aside_total": aside,
+        "fit_none": unassigned - aside,
+    }
+
+
 def _headline_for(theme: Theme, user) -> str:
     """The theme's headline, when the reader may see the statement it was cut from.
 
@@ -135,8 +153,7 @@ def synthesis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "themes": [_theme_view(t, request.user) for t in themes],
             "all_themes": themes,
-            "unassigned": statements_for(run.pk, None, request.user).count(),
-            "set_aside": _set_aside(run),
+            **_outside_themes(run, request.user),
             "edits": run.edits.select_related("actor").order_by("-created_at")[:20],
             "can_edit": is_coordinator(request.user),
         },
@@ -244,7 +261,10 @@ def theme_statements(request: HttpRequest, pk: int, theme_pk: int | None = None)
             messages.success(request, _("New theme “%(label)s” created.") % {"label": new.label})
         else:
             moved = services.move_statements(run, ids, form.cleaned_data["to_theme"], request.user)
-            messages.success(request, _("%(n)s statements moved.") % {"n": moved})
+            messages.success(
+                request,
+                ngettext("%(n)s statement moved.", "%(n)s statements moved.", moved) % {"n": moved},
+            )
     except services.InsightsError as exc:
         messages.error(request, str(exc))
     return redirect(back)

@@ -307,6 +307,26 @@ def _key_lessons(scope: Scope, lessons: list[Lesson]) -> Draft:
                 _theme_ids(lesson),
             )
         )
+    if bullets and len(heard_in) < len(scope.sources):
+        # "Heard at 1 of 2" counts only what has a synthesis; the summary and subtitle count
+        # every source, so say which ones the lessons come from, or the figures disagree.
+        key.paragraphs.append(
+            [
+                (
+                    ngettext(
+                        "Lessons are drawn from the %(n)d of %(all)s that has a synthesis so far: %(titles)s.",
+                        "Lessons are drawn from the %(n)d of %(all)s that have a synthesis so far: %(titles)s.",
+                        len(heard_in),
+                    )
+                    % {
+                        "n": len(heard_in),
+                        "all": scope.phrase(),
+                        "titles": listing([s.title for s in heard_in]),
+                    },
+                    [],
+                )
+            ]
+        )
     key.paragraphs.append(
         bullets or [(_("No synthesis has been run for these events and consultations yet."), [])]
     )

@@ -72,9 +72,13 @@ def test_a_coordinator_renames_and_moves_with_plain_forms(client, alice, seed_ru
     response = client.post(
         reverse("insights:statements", args=[seed_run.pk, theme.pk]),
         {"statement": [sid], "to": target.pk, "action": "move"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert target.assignments.filter(statement_id=sid).exists()
+    # One statement is "1 statement", in the message and in the page's list of edits.
+    assert "1 statement moved." in response.content.decode()
+    assert seed_run.edits.latest("pk").summary == "Moved 1 statement to “Private sector”"
 
 
 def test_splitting_without_a_name_gives_a_clear_message(client, alice, seed_run):
@@ -144,13 +148,16 @@ def test_a_coordinator_starts_a_synthesis_from_the_list_page(
 
 
 def test_the_synthesis_page_shows_sides_and_what_was_set_aside(client, alice, seed_run):
+    from cairn.insights.models import Assignment
+
+    Assignment.objects.filter(run=seed_run).update(theme=None)
     seed_run.stats = {**seed_run.stats, "set_aside": {"nothing": 1249, "greeting": 3}}
     seed_run.save(update_fields=["stats"])
     client.force_login(alice)
     response = client.get(seed_run.get_absolute_url())
     page = response.content.decode()
     assert "positive" in page or "challenge" in page
-    assert "Set aside, not forced into a theme:" in page
+    assert "set aside as saying nothing about the subject, not forced into a theme:" in page
     assert "Nothing to add or improve: 1249" in page and "Greetings: 3" in page
 
 
@@ -215,3 +222,63 @@ def test_each_engine_name_reads_in_plain_words(name, words):
     from cairn.insights.engine import method_in_plain_words
 
     assert method_in_plain_words(name) == words
+
+
+def test_statements_set_aside_are_not_counted_again_as_fitting_no_theme(client, alice, seed_run):
+    """A set-aside statement is in no theme too: the page tells the two groups apart
+    instead of reporting it once as set aside and again as fitting no theme."""
+    from cairn.insights.models import Assignment
+
+    some = Assignment.objects.filter(run=seed_run).values_list("pk", flat=True)[:3]
+    Assignment.objects.filter(pk__in=list(some)).update(theme=None)
+    unassigned = Assignment.objects.filter(run=seed_run, theme__isnull=True).count()
+    assert unassigned == 3
+    seed_run.stats = {**seed_run.stats, "set_aside": {"nothing": unassigned - 1}}
+    seed_run.save(update_fields=["stats"])
+    client.force_login(alice)
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert f"{unassigned - 1} statements set aside as saying nothing" in page
+    assert "1 statement fits none of the themes." in page
+    assert f"Read the {unassigned} statements in no theme" in page
+
+
+def test_a_finished_synthesis_with_every_statement_set_aside_says_so(
+    client, alice, seed_run, django_capture_on_commit_callbacks
+):
+    """Not "No themes yet" (as if more were coming) with nothing on where the statements
+    went: it says none were found and counts what was set aside."""
+    from cairn.insights.models import Assignment
+
+    Assignment.objects.filter(run=seed_run).update(theme=None)
+    seed_run.themes.all().delete()
+    total = Assignment.objects.filter(run=seed_run).count()
+    seed_run.stats = {**seed_run.stats, "statements": total, "set_aside": {"thanks": total}}
+    seed_run.save(update_fields=["stats"])
+    client.force_login(alice)
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "No themes yet" not in page
+    assert f"No themes were found in these {total} statements." in page
+    assert f"Thanks: {total}" in page
+    assert f"Read the {total} statements in no theme" in page
+
+
+def test_a_long_synthesis_page_lists_its_themes_first_and_folds_all_but_two_quotes(
+    client, alice, seed_run
+):
+    """With 15 themes of 6 quotes each the page ran to 20,000 pixels on a phone: a list of
+    the themes leads to each, and each shows two quotes with the rest behind a summary."""
+    import re
+
+    client.force_login(alice)
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    themes = list(seed_run.themes.all())
+    assert len(themes) > 3
+    assert f"{len(themes)} themes</h2>" in page
+    contents = page.split('class="theme-contents"', 1)[1].split("</nav>", 1)[0]
+    for theme in themes:
+        assert f'href="#theme-{theme.pk}"' in contents and f'id="theme-{theme.pk}"' in page
+    tech = page.split(f'id="theme-{themes[0].pk}"', 1)[1].split("</section>", 1)[0]
+    shown, folded = tech.split('<details class="more-quotes">', 1)
+    assert shown.count("<blockquote>") == 2
+    assert re.search(r"<summary>1 more quote<span", folded)
+    assert folded.split("</details>", 1)[0].count("<blockquote>") == 1

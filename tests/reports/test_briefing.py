@@ -223,3 +223,27 @@ def test_a_rerun_that_failed_or_still_runs_keeps_the_events_lessons_in_a_briefin
     assert seed_run.status == RunStatus.QUEUED
     lessons = generate_briefing([seed_run.event], alice).sections.get(key="lessons").body
     assert "Technology: heard at 1 of 1 event" in lessons
+
+
+def test_key_lessons_say_which_sources_heard_at_counts_out_of(seed_run, alice):
+    """The summary counts every chosen source, "heard at N of M" only those with a
+    synthesis: the lessons say which, so "2 events and consultations" above and
+    "heard at 1 of 1 event" below do not read as a contradiction."""
+    from cairn.consultations.models import Consultation
+    from cairn.consultations.services.results import consultation_synthesis
+
+    consultation = Consultation.objects.first()
+    assert consultation_synthesis(consultation) is None
+    report = generate_briefing([seed_run.event], alice, consultation_ids=[consultation.pk])
+    assert "2 events and consultations" in report.sections.get(key="summary").body
+    lessons = report.sections.get(key="lessons").body
+    assert (
+        "Lessons are drawn from the 1 of 2 events and consultations that has a synthesis so far: "
+        f"{seed_run.event.title}." in lessons
+    )
+    assert "heard at 1 of 1 event," in lessons
+
+
+def test_key_lessons_have_no_such_note_when_every_source_has_a_synthesis(seed_run, alice):
+    lessons = generate_briefing([seed_run.event], alice).sections.get(key="lessons").body
+    assert "Lessons are drawn from" not in lessons

@@ -75,6 +75,11 @@ def _record(
     audit.record(actor, f"synthesis.{kind}", run, summary)
 
 
+def _statements(n: int) -> str:
+    # Edit summaries are the log's English, like the audit's, not the reader's language.
+    return f"{n} statement" if n == 1 else f"{n} statements"
+
+
 def _check_editable(run: SynthesisRun) -> None:
     # A run whose re-run failed keeps its last themes, and they stay editable: the edit
     # is logged and replayed like any other when the run next succeeds.
@@ -150,7 +155,7 @@ def split_theme(theme: Theme, statement_ids: list[str], label: str, actor: Any) 
         actor,
         EditKind.SPLIT,
         payload,
-        f"Split {len(chosen)} statements from “{theme.label}” into “{label}”",
+        f"Split {_statements(len(chosen))} from “{theme.label}” into “{label}”",
     )
     return new
 
@@ -190,7 +195,7 @@ def move_statements(
     for theme in Theme.objects.filter(pk__in=[s for s in sources if s] + ([to.pk] if to else [])):
         refresh_theme(theme)
     target = to.label if to else _("no theme")
-    _record(run, actor, EditKind.MOVE, payload, f"Moved {moved} statements to “{target}”")
+    _record(run, actor, EditKind.MOVE, payload, f"Moved {_statements(moved)} to “{target}”")
     return moved
 
 
