@@ -1,5 +1,7 @@
 """Browser tests for events: the waiting list end to end, and the live breakout board."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,6 +66,42 @@ def test_two_people_on_one_breakout_board_see_each_others_notes(page, live_serve
     assert page.url == url  # no reload happened on the poster's side either
     screenshot(page, "breakout-board")
     other.context.close()
+
+
+def test_a_note_typed_while_the_session_ran_out_is_back_in_the_box_after_logging_in(
+    page, live_server, demo
+):
+    from django.contrib.sessions.models import Session
+
+    from cairn.contributions.models import Contribution
+
+    group = BreakoutGroup.objects.filter(event=demo).first()
+    url = f"{live_server.url}{group.get_absolute_url()}"
+    login(page, live_server.url, "facilitator", demo_password())
+    page.goto(url)
+    typed = "Bus passes matter more\nthan any app we tried"
+    page.get_by_label("Add a note").fill(typed)
+    Session.objects.all().delete()  # the session runs out while they type
+
+    page.get_by_role("button", name="Post note").click()
+    expect(page).to_have_url(re.compile("/accounts/login/"))
+    page.get_by_label("Username").fill("facilitator")
+    page.get_by_label("Password").fill(demo_password())
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page).to_have_url(url)
+    expect(page.get_by_label("Add a note")).to_have_value(typed)
+    expect(page.get_by_text("Your note was not posted")).to_be_visible()
+    assert not Contribution.objects.filter(text__startswith="Bus passes").exists()
+
+    page.get_by_role("button", name="Post note").click()
+    expect(page.locator("#notes").get_by_text("Bus passes matter more")).to_be_visible()
+    expect(page.get_by_label("Add a note")).to_have_value("")
+    expect(page.get_by_text("Your note was not posted")).to_be_hidden()
+    # Confirmed by the server: the draft is gone, a reload does not put it back.
+    page.reload()
+    expect(page.get_by_label("Add a note")).to_have_value("")
+    assert Contribution.objects.filter(text__startswith="Bus passes").count() == 1
 
 
 def test_the_board_posts_without_javascript(browser, live_server, demo):
