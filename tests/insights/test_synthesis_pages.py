@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -282,3 +284,15 @@ def test_a_long_synthesis_page_lists_its_themes_first_and_folds_all_but_two_quot
     assert shown.count("<blockquote>") == 2
     assert re.search(r"<summary>1 more quote<span", folded)
     assert folded.split("</details>", 1)[0].count("<blockquote>") == 1
+
+
+def test_stances_and_sides_are_words_for_the_reader_not_the_librarys_codes(client, alice, seed_run):
+    client.force_login(alice)
+    theme = seed_run.themes.get(label="Technology")
+    theme.counts = {**theme.counts, "side": "challenge"}
+    theme.save(update_fields=["counts"])
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "<strong>The challenging side of a topic argued both ways</strong>:" in page
+    rows = client.get(theme.get_absolute_url()).content.decode().split("<tbody>", 1)[1]
+    stances = set(re.findall(r"<td>(Positive|Challenge|positive|challenge)</td>", rows))
+    assert stances and stances <= {"Positive", "Challenge"}
