@@ -296,3 +296,19 @@ def test_stances_and_sides_are_words_for_the_reader_not_the_librarys_codes(clien
     rows = client.get(theme.get_absolute_url()).content.decode().split("<tbody>", 1)[1]
     stances = set(re.findall(r"<td>(Positive|Challenge|positive|challenge)</td>", rows))
     assert stances and stances <= {"Positive", "Challenge"}
+
+
+def test_cross_cutting_is_said_only_where_there_were_breakout_themes_to_cut_across(
+    client, alice, seed_run
+):
+    """A consultation's themes were discovered, not found beside breakout themes: calling
+    each of them "Cross-cutting" told a reader of a consultation nothing true."""
+    client.force_login(alice)
+    assert (
+        '<span class="tag">Cross-cutting</span>'
+        in client.get(seed_run.get_absolute_url()).content.decode()
+    )
+    seed_run.mode = "discover"
+    seed_run.save(update_fields=["mode"])
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "Cross-cutting" not in page
