@@ -55,6 +55,11 @@ class MergeThemeForm(forms.Form):
         },
     )
 
+    # A merge drops the other theme and its name: asked for once more, as person merges are.
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Tick “Yes, merge” to merge the two themes.")}
+    )
+
     def __init__(self, *args: Any, run: SynthesisRun, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["other"].queryset = Theme.objects.filter(run=run)

@@ -107,3 +107,19 @@ def test_the_summary_pdf_hides_names_in_answers_and_drops_sign_offs(
     assert "Jean" not in text and "Many thanks" not in text
     page = client.get(f"/consultations/{consultation.pk}/results/").content.decode()
     assert "Jean kept the phone tree going" in page  # coordinators read the original
+
+
+def test_an_answer_with_no_sector_counts_as_not_known_not_as_an_individual(consultation, alice):
+    """Someone who preferred not to say (or a sheet with no Sector column) is not known, as
+    the synthesis and the briefing count them, not "Individual / no organisation"."""
+    web = answering.start_web_response(consultation, AnonymousUser())
+    answering.save_web_answers(web, raw_for(consultation, single="1"), submit=True, sector="")
+    web = answering.start_web_response(consultation, AnonymousUser())
+    answering.save_web_answers(
+        web, raw_for(consultation, single="1"), submit=True, sector="individual"
+    )
+
+    r = results.consultation_results(consultation)
+    assert [v for v, _ in r.sectors] == ["individual", "unknown"]
+    assert r.by_sector == [("Individual / no organisation", 1), ("Sector not known", 1)]
+    assert r.choice[0].options[0].by_sector == [1, 1]

@@ -57,3 +57,17 @@ def test_starting_with_an_odd_scope_or_mode_is_a_message(client, alice, seed_run
     )
     assert response.status_code == 200
     assert "Choose how to run the synthesis from the list" in response.content.decode()
+
+
+def test_a_merge_is_confirmed_before_a_theme_is_dropped(client, alice, seed_run):
+    client.force_login(alice)
+    tech = seed_run.themes.get(label="Technology")
+    offline = seed_run.themes.get(label="Phone calls and letters")
+    url = reverse("insights:merge", args=[seed_run.pk, tech.pk])
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert f'id="merge-confirm-{tech.pk}" name="confirm"' in page
+    unconfirmed = client.post(url, {"other": offline.pk}, follow=True).content.decode()
+    assert "Tick “Yes, merge” to merge the two themes." in unconfirmed
+    assert seed_run.themes.filter(pk=offline.pk).exists()
+    client.post(url, {"other": offline.pk, "confirm": "1"})
+    assert not seed_run.themes.filter(pk=offline.pk).exists()

@@ -16,6 +16,7 @@ from cairn.consultations.models import (
 )
 from cairn.consultations.synthesis_scopes import answer_contribution_ids, scope_key
 from cairn.contributions.selectors import may_quote_publicly, public_name_filter, quotable_words
+from cairn.contributions.wording import sector_label
 from cairn.insights.models import SynthesisRun
 from cairn.insights.services import InsightsError, rerun_synthesis, start_synthesis
 from cairn.lib.pdf import render_pdf
@@ -132,14 +133,19 @@ def _synthesis_of(question: Question) -> Any:
     )
 
 
+UNKNOWN_SECTOR = "unknown"
+
+
 def consultation_results(consultation: Consultation, *, synthesise: bool = True) -> Results:
     responses = list(
         consultation.responses.filter(status__in=SUBMITTED).values_list("channel", "sector")
     )
     channel_counts = Counter(ch for ch, _ in responses)
-    sector_counts = Counter(sec or Sector.INDIVIDUAL for _, sec in responses)
+    # A response without a sector is one whose sender did not say (or preferred not to):
+    # not known, as syntheses and briefings count it, never "Individual / no organisation".
+    sector_counts = Counter(sec or UNKNOWN_SECTOR for _, sec in responses)
     channels = [(v, str(label)) for v, label in ResponseChannel.choices if channel_counts[v]]
-    sectors = [(v, str(label)) for v, label in Sector.choices if sector_counts[v]]
+    sectors = [(v, sector_label(v)) for v in [*Sector.values, UNKNOWN_SECTOR] if sector_counts[v]]
     results = Results(
         consultation=consultation,
         responses=len(responses),
@@ -169,7 +175,7 @@ def consultation_results(consultation: Consultation, *, synthesise: bool = True)
         for option in question.options:
             chosen = [a for a in answers if option in a.selected]
             by_channel = Counter(a.response.channel for a in chosen)
-            by_sector = Counter(a.response.sector or Sector.INDIVIDUAL for a in chosen)
+            by_sector = Counter(a.response.sector or UNKNOWN_SECTOR for a in chosen)
             rows.append(
                 OptionCount(
                     option=option,
