@@ -130,3 +130,23 @@ def test_no_main_page_is_wider_than_a_390_px_screen(browser, live_server, demo):
         page.context.close()
     assert wide == {}
     assert hidden_fields == {}
+
+
+@pytest.mark.parametrize("width", [1280, WIDTH])
+def test_a_40_character_email_address_shows_whole_on_my_details(browser, live_server, demo, width):
+    address = "margaret.worthington-smythe@eastdale.org"
+    assert len(address) == 40
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    login(page, live_server.url, "member", demo_password())
+    page.goto(f"{live_server.url}/me/")
+    box = page.get_by_label("Email", exact=True)
+    box.fill(address)
+    shown, needed = box.evaluate("e => [e.clientWidth, e.scrollWidth]")
+    assert needed <= shown, f"{needed - shown} px of the address hidden at {width} px"
+    # The fields of the form still line up with the wider one.
+    widths = page.evaluate(
+        "() => Array.from(document.querySelectorAll('main form input[type=text], main form "
+        "input[type=email]')).map(e => Math.round(e.getBoundingClientRect().width))"
+    )
+    assert len(set(widths)) == 1, widths
+    page.close()
