@@ -115,13 +115,26 @@ def synthesise_consultation(consultation: Consultation, *, actor: Any) -> Synthe
 
 def consultation_synthesis(consultation: Consultation) -> SynthesisRun | None:
     """The latest synthesis of the whole consultation (started from the synthesis page)
-    with themes, also while it is re-run or after a re-run failed, or None."""
-    return (
+    with themes, also while it is re-run or after a re-run failed, or None.
+
+    A consultation with one open question is as well synthesised by "Find the themes in
+    these answers" on its results page (the same answers): that run counts too, or a
+    briefing would say no synthesis had been run right after the coordinator ran one.
+    """
+    whole = (
         SynthesisRun.objects.with_result()
         .filter(scope=scope_key(consultation))
         .order_by("-finished_at", "-pk")
         .first()
     )
+    if whole is not None:
+        return whole
+    open_questions = list(consultation.questions.filter(kind=QuestionKind.OPEN))
+    if len(open_questions) == 1 and open_questions[0].synthesis_run_id:
+        return (
+            SynthesisRun.objects.with_result().filter(pk=open_questions[0].synthesis_run_id).first()
+        )
+    return None
 
 
 def _synthesis_of(question: Question) -> Any:
