@@ -54,6 +54,27 @@ def run_synthesis(
     return synthesize(items, opts, themes=specs or None, progress=progress)
 
 
+# The library's stages as it reports its progress (`cairn.synthesis.pipeline`), as the run's
+# page shows them: "Running: cluster" told a coordinator nothing.
+_STAGE_WORDS = {
+    "split": _("Splitting long contributions into statements"),
+    "dedupe": _("Finding statements said more than once"),
+    "language": _("Finding the language of each statement"),
+    "noise": _("Setting aside greetings, thanks and empty lines"),
+    "stance": _("Reading whether each statement is positive, a challenge or an idea"),
+    "embed": _("Reading the meaning of each statement"),
+    "cluster": _("Grouping statements into themes"),
+    "refine": _("Joining themes that say the same and splitting two-sided ones"),
+    "label": _("Naming the themes and choosing quotes"),
+    "done": _("Themes found"),
+}
+
+
+def stage_in_plain_words(stage: str) -> str:
+    """A stage the library reports, as words for the run's page; an unknown one as is."""
+    return str(_STAGE_WORDS.get(stage, stage))
+
+
 # The library's embedder names (`cairn.synthesis.embed`), as a coordinator reads them.
 _METHOD_WORDS = {
     "static": _("the meaning of words (Cairn's built-in language model)"),

@@ -69,6 +69,17 @@ def synthesis_start(request: HttpRequest) -> HttpResponse:
     return redirect(run)
 
 
+def _stance_labels() -> dict[str, str]:
+    """A statement's stance as a word for the reader, not the library's code."""
+    return {
+        "positive": _("Positive"),
+        "challenge": _("Challenge"),
+        "idea": _("Idea"),
+        "question": _("Question"),
+        "other": _("Other"),
+    }
+
+
 def _stance_text(stances: dict[str, int]) -> str:
     """ "5 positive, 2 challenges, 1 idea": how a theme's statements lean."""
     words = {
@@ -130,7 +141,12 @@ def _theme_view(theme: Theme, user) -> dict:
     side = counts.get("side")
     return {
         "theme": theme,
-        "side": {"positive": _("Positive side"), "challenge": _("Challenge side")}.get(side, ""),
+        # "Positive side" alone left readers asking: of what? The library splits a topic
+        # argued both ways into one theme per side.
+        "side": {
+            "positive": _("The positive side of a topic argued both ways"),
+            "challenge": _("The challenging side of a topic argued both ways"),
+        }.get(side, ""),
         "stance_text": _stance_text(theme.stances or {}),
         "quotes": quotes_for(theme, user),
         "headline": _headline_for(theme, user),
@@ -180,6 +196,12 @@ def synthesis_status(request: HttpRequest, pk: int) -> JsonResponse:
 def theme_detail(request: HttpRequest, pk: int, theme_pk: int | None = None) -> HttpResponse:
     run = get_object_or_404(SynthesisRun, pk=pk)
     theme = get_object_or_404(Theme, pk=theme_pk, run=run) if theme_pk else None
+    page_obj = paginate(
+        request, statements_for(run.pk, theme, request.user).order_by("-confidence", "id")
+    )
+    labels = _stance_labels()
+    for a in page_obj:
+        a.stance_label = labels.get(a.stance, a.stance)
     return render(
         request,
         "insights/theme.html",
@@ -187,10 +209,7 @@ def theme_detail(request: HttpRequest, pk: int, theme_pk: int | None = None) -> 
             "run": run,
             "theme": theme,
             "view": _theme_view(theme, request.user) if theme else None,
-            "page_obj": paginate(
-                request,
-                statements_for(run.pk, theme, request.user).order_by("-confidence", "id"),
-            ),
+            "page_obj": page_obj,
             "other_themes": run.themes.exclude(pk=theme.pk if theme else 0),
             # While a re-run waits or runs, the service refuses edits: offer none.
             "can_edit": is_coordinator(request.user) and not run.is_active,

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -282,3 +284,31 @@ def test_a_long_synthesis_page_lists_its_themes_first_and_folds_all_but_two_quot
     assert shown.count("<blockquote>") == 2
     assert re.search(r"<summary>1 more quote<span", folded)
     assert folded.split("</details>", 1)[0].count("<blockquote>") == 1
+
+
+def test_stances_and_sides_are_words_for_the_reader_not_the_librarys_codes(client, alice, seed_run):
+    client.force_login(alice)
+    theme = seed_run.themes.get(label="Technology")
+    theme.counts = {**theme.counts, "side": "challenge"}
+    theme.save(update_fields=["counts"])
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "<strong>The challenging side of a topic argued both ways</strong>:" in page
+    rows = client.get(theme.get_absolute_url()).content.decode().split("<tbody>", 1)[1]
+    stances = set(re.findall(r"<td>(Positive|Challenge|positive|challenge)</td>", rows))
+    assert stances and stances <= {"Positive", "Challenge"}
+
+
+def test_cross_cutting_is_said_only_where_there_were_breakout_themes_to_cut_across(
+    client, alice, seed_run
+):
+    """A consultation's themes were discovered, not found beside breakout themes: calling
+    each of them "Cross-cutting" told a reader of a consultation nothing true."""
+    client.force_login(alice)
+    assert (
+        '<span class="tag">Cross-cutting</span>'
+        in client.get(seed_run.get_absolute_url()).content.decode()
+    )
+    seed_run.mode = "discover"
+    seed_run.save(update_fields=["mode"])
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "Cross-cutting" not in page

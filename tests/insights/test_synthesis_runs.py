@@ -201,3 +201,24 @@ def test_a_second_click_on_start_while_the_first_waits_follows_the_same_run(clie
     before = guided.count()
     client.post("/insights/start/", {**form, "mode": RunMode.GUIDED})
     assert guided.count() == before + 1
+
+
+def test_the_progress_shown_while_running_names_each_stage_in_plain_words(
+    demo, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The library reports "split", "cluster", "label"...: the page said "Running: cluster"."""
+    from tests.insights.fakes import fake_synthesis
+
+    seen = []
+
+    def reporting(statements, *, themes=None, options=None, progress=None):
+        progress("cluster", 0.5)
+        seen.append(SynthesisRun.objects.latest("pk").stage)
+        return fake_synthesis(statements, themes=themes, options=options)
+
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", reporting)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_synthesis(alice, event=demo)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert seen == ["Grouping statements into themes"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cairn.contributions.models import Contribution
 from cairn.core import audit
 from cairn.events.models import Event
-from cairn.insights.engine import GivenTheme, StatementIn, run_synthesis
+from cairn.insights.engine import GivenTheme, StatementIn, run_synthesis, stage_in_plain_words
 from cairn.insights.models import RunMode, RunStatus, SynthesisRun
 from cairn.insights.scopes import parse_scope
 from cairn.insights.services.errors import InsightsError
@@ -202,7 +202,7 @@ def _execute(run: SynthesisRun, run_id: int) -> None:
                 return
             last[0] = now
             SynthesisRun.objects.filter(pk=run_id).update(
-                stage=stage, progress=min(90, 10 + int(80 * fraction))
+                stage=stage_in_plain_words(stage)[:200], progress=min(90, 10 + int(80 * fraction))
             )
 
         t1 = time.perf_counter()
