@@ -1,4 +1,5 @@
 import itertools
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from cairn.events.models import (
     RegistrationStatus,
 )
 from cairn.lib.safety import SingleLineFields
-from cairn.members.models import Channel, Organisation, Person
+from cairn.members.models import Channel, Organisation, Person, caller_matches
 from cairn.members.services import likely_duplicates
 
 MAX_RANKS = 3
@@ -106,27 +107,99 @@ class EventForm(SingleLineFields, forms.ModelForm):
         return data
 
 
-def speaker_choices(keep: Iterable[int] = ()) -> list[tuple[Any, Any]]:
-    """The people a speaker is picked from, grouped by organisation (A to Z), then those
-    with none: in a network of hundreds a flat list is a long scroll, and a speaker is
-    usually looked for by where they work. Archived and erased people are left out,
-    except the speakers already chosen (`keep`), so editing an event never drops one."""
-    people = (
-        Person.objects.filter(anonymised_at__isnull=True)
-        .filter(Q(archived_at__isnull=True) | Q(pk__in=list(keep)))
-        .select_related("organisation")
-        .order_by("organisation__name", "first_name", "last_name", "pk")
-    )
-    groups: dict[str, list[tuple[int, str]]] = {}
-    alone: list[tuple[int, str]] = []
-    for person in people:
-        where = groups.setdefault(person.organisation.name, []) if person.organisation_id else alone
-        where.append((person.pk, person.full_name))
-    choices: list[tuple[Any, Any]] = [("", _("No speaker"))]
-    choices += sorted(groups.items(), key=lambda group: group[0].casefold())
-    if alone:
-        choices.append((_("No organisation"), alone))
-    return choices
+class Speakers:
+    """The people a speaker is picked from, read once for the whole agenda (one query,
+    however many rows): the picker's list and what each row's choice is read back from.
+
+    Archived and erased people are left out, except the speakers already chosen (`keep`),
+    so editing an event never drops one. Ordered by organisation (A to Z), then those with
+    none, as a speaker is usually looked for by where they work."""
+
+    def __init__(self, keep: Iterable[int] = ()) -> None:
+        people = (
+            Person.objects.filter(anonymised_at__isnull=True)
+            .filter(Q(archived_at__isnull=True) | Q(pk__in=list(keep)))
+            .select_related("organisation")
+        )
+        self.people: dict[int, Person] = {
+            p.pk: p
+            for p in sorted(
+                people,
+                key=lambda p: (
+                    p.organisation_id is None,
+                    p.organisation.name.casefold() if p.organisation_id else "",
+                    p.first_name.casefold(),
+                    p.last_name.casefold(),
+                    p.pk,
+                ),
+            )
+        }
+
+    @staticmethod
+    def label(person: Person) -> str:
+        """How a person reads in the list: name and organisation, so typing either finds
+        them, and their record's number (#42) last, which is how the choice is read back."""
+        where = person.organisation.name if person.organisation_id else ""
+        return " · ".join(part for part in (person.full_name, where, f"#{person.pk}") if part)
+
+    def labels(self) -> list[str]:
+        return [self.label(p) for p in self.people.values()]
+
+
+class SpeakerField(forms.CharField):
+    """A speaker typed and picked from a list that filters as you type (a datalist: name
+    or organisation), usable with hundreds of members and without JavaScript. Typed text
+    that is not a list entry is searched for: one match is taken, several or none are
+    explained."""
+
+    default_error_messages = {
+        "none": _("Nobody on file matches “%(q)s”. Choose a speaker from the list."),
+        "several": _(
+            "%(n)d people match “%(q)s”: choose one from the list, which shows their organisation."
+        ),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=300, required=False, strip=True, **kwargs)
+        self.speakers: Speakers | None = None
+
+    def prepare_value(self, value: Any) -> Any:
+        # Initial data holds the speaker's id (or the person); the box shows their entry.
+        if isinstance(value, Person):
+            return Speakers.label(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            person = self.speakers.people.get(int(value)) if self.speakers else None
+            if person is None:
+                person = Person.objects.filter(pk=int(value)).first()
+            return Speakers.label(person) if person else ""
+        return value
+
+    def clean(self, value: Any) -> Person | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        known = self.speakers.people if self.speakers else {}
+        # A list entry ends with the record's number; a bare number is one too (as the
+        # drop-down this replaced posted it).
+        picked = re.search(r"#(\d+)\s*$", text) or re.fullmatch(r"(\d{1,9})", text)
+        if picked:
+            pk = int(picked.group(1))
+            person = (
+                known.get(pk) or Person.objects.filter(pk=pk, anonymised_at__isnull=True).first()
+            )
+            if person is not None:
+                return person
+        matches = Person.objects.filter(
+            caller_matches(text), anonymised_at__isnull=True, archived_at__isnull=True
+        )
+        found = list(matches[:2])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(self.error_messages["none"] % {"q": text}, code="none")
+        raise forms.ValidationError(
+            self.error_messages["several"] % {"n": matches.count(), "q": text}, code="several"
+        )
 
 
 class AgendaItemForm(forms.Form):
@@ -134,16 +207,15 @@ class AgendaItemForm(forms.Form):
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     title = forms.CharField(label=_("Item"), max_length=200, required=False)
-    speaker = forms.ModelChoiceField(
+    speaker = SpeakerField(
         label=_("Speaker"),
-        queryset=Person.objects.filter(anonymised_at__isnull=True),
-        required=False,
+        widget=forms.TextInput(attrs={"list": "speaker-list", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, speakers: list[tuple[Any, Any]] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, speakers: Speakers | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        # Built once for the whole agenda (`speaker_choices`) rather than a query per row.
-        self.fields["speaker"].choices = speakers if speakers is not None else speaker_choices()
+        # Read once for the whole agenda (`Speakers`) rather than a query per row.
+        self.fields["speaker"].speakers = speakers if speakers is not None else Speakers()
 
 
 AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=40)

@@ -204,7 +204,8 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if event
         else []
     )
-    speakers = {"speakers": forms.speaker_choices(keep=chosen)}
+    speaker_list = forms.Speakers(keep=chosen)
+    speakers = {"speakers": speaker_list}
     if request.method == "POST":
         form = forms.EventForm(request.POST, instance=event)
         formset = forms.AgendaFormSet(request.POST, prefix="agenda", form_kwargs=speakers)
@@ -236,7 +237,11 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             initial=_agenda_initial(event) if event else None,
             form_kwargs=speakers,
         )
-    return render(request, "events/edit.html", {"form": form, "formset": formset, "event": event})
+    return render(
+        request,
+        "events/edit.html",
+        {"form": form, "formset": formset, "event": event, "speakers": speaker_list},
+    )
 
 
 @coordinator_required
