@@ -347,16 +347,19 @@ def _over_time(scope: Scope, lessons: list[Lesson]) -> Draft:
     change = Draft("over_time", _("How things changed over time"))
     heard_in = scope.synthesised
     if len(heard_in) < 2:
-        change.paragraphs.append(
-            [
-                (
-                    _(
-                        "Only one of these events and consultations has a synthesis so far, so there is no change over time to show yet."
-                    ),
-                    [],
-                )
-            ]
-        )
+        if len(scope.sources) == 1:
+            why = _(
+                "This briefing draws on %(scope)s, so there is no change over time to show."
+            ) % {"scope": scope.phrase()}
+        elif not heard_in:
+            why = _(
+                "None of these events and consultations has a synthesis yet, so there is no change over time to show."
+            )
+        else:
+            why = _(
+                "Only one of these events and consultations has a synthesis so far, so there is no change over time to show yet."
+            )
+        change.paragraphs.append([(why, [])])
         return change
     totals = {
         s.run.pk: max(1, s.run.assignments.filter(theme__isnull=False).count()) for s in heard_in

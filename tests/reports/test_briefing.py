@@ -247,3 +247,21 @@ def test_key_lessons_say_which_sources_heard_at_counts_out_of(seed_run, alice):
 def test_key_lessons_have_no_such_note_when_every_source_has_a_synthesis(seed_run, alice):
     lessons = generate_briefing([seed_run.event], alice).sections.get(key="lessons").body
     assert "Lessons are drawn from" not in lessons
+
+
+def test_how_things_changed_does_not_claim_a_synthesis_that_is_not_there(seed_run, alice):
+    """With none synthesised it said "Only one of these ... has a synthesis so far"."""
+    from cairn.consultations.models import Consultation
+
+    unsynthesised = Consultation.objects.first()
+    report = generate_briefing([], alice, consultation_ids=[unsynthesised.pk])
+    change = report.sections.get(key="over_time").body
+    assert change == (
+        "This briefing draws on 1 consultation, so there is no change over time to show."
+    )
+    second = Consultation.objects.create(title="Second round", asked_by=unsynthesised.asked_by)
+    report = generate_briefing([], alice, consultation_ids=[unsynthesised.pk, second.pk])
+    assert report.sections.get(key="over_time").body == (
+        "None of these events and consultations has a synthesis yet, so there is no change over "
+        "time to show."
+    )
