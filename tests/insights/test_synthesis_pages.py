@@ -312,3 +312,14 @@ def test_cross_cutting_is_said_only_where_there_were_breakout_themes_to_cut_acro
     seed_run.save(update_fields=["mode"])
     page = client.get(seed_run.get_absolute_url()).content.decode()
     assert "Cross-cutting" not in page
+
+
+def test_a_themes_statements_are_labelled_blocks_on_a_phone(client, alice, seed_run):
+    """The stance and fit columns sat out of sight at 390 px in a box scrolled sideways:
+    the table is a form-table, whose rows are blocks of labelled cells on a phone."""
+    client.force_login(alice)
+    theme = seed_run.themes.get(label="Technology")
+    page = client.get(theme.get_absolute_url()).content.decode()
+    assert '<table class="form-table">' in page
+    for label in ("Channel", "Stance", "Fit"):
+        assert f'data-label="{label}"' in page
