@@ -323,3 +323,15 @@ def test_a_themes_statements_are_labelled_blocks_on_a_phone(client, alice, seed_
     assert '<table class="form-table">' in page
     for label in ("Channel", "Stance", "Fit"):
         assert f'data-label="{label}"' in page
+
+
+def test_the_empty_list_of_syntheses_names_consultations_too(client, alice, bob, demo):
+    from cairn.insights.models import SynthesisRun
+
+    SynthesisRun.objects.all().delete()
+    client.force_login(alice)
+    page = client.get(reverse("insights:list")).content.decode()
+    assert "Start one above from an event that has contributions or a consultation" in page
+    client.force_login(bob)
+    page = client.get(reverse("insights:list")).content.decode()
+    assert "A coordinator starts them from an event" in page
