@@ -336,3 +336,9 @@ def test_the_empty_list_of_syntheses_names_consultations_too(client, alice, bob,
     page = client.get(reverse("insights:list")).content.decode()
     assert "A coordinator starts them from an event" in page
 
+
+def test_the_theme_page_says_what_fit_means(client, alice, seed_run):
+    client.force_login(alice)
+    theme = seed_run.themes.get(label="Technology")
+    page = client.get(theme.get_absolute_url()).content.decode()
+    assert "Fit: how closely a statement matches its theme, from 0 to 1." in page
