@@ -137,3 +137,35 @@ def test_times_read_without_strptime_are_read_as_strptime_reads_them(cell, monke
     quick = read(cell)
     monkeypatch.setattr(importing, "_YMD_HMS", importing.re.compile(r"(?!)"))
     assert quick == read(cell)
+
+
+@pytest.mark.django_db
+def test_a_polis_conversation_export_is_read_as_answers_to_its_one_open_question():
+    """tests/fixtures/consultations/polis_comments.csv: five rows of a real Pol.is export
+    (comments.csv of scoop-hivemind.taxes, 2018, The Computational Democracy Project,
+    CC BY 4.0), one of them rejected by its moderators."""
+    from cairn.consultations.models import ConsultationStatus, QuestionKind
+    from cairn.consultations.services import building
+
+    consultation = building.create_consultation(
+        actor=None, title="Taxes", introduction="", privacy_notice="", allow_anonymous=True
+    )
+    building.add_question(
+        consultation, actor=None, kind=QuestionKind.OPEN, text="What should change?"
+    )
+    building.set_status(consultation, ConsultationStatus.OPEN, actor=None)
+    report = _import(consultation, "polis_comments.csv")
+    assert report.tool == "Pol.is" and report.imported == 4, report.errors
+    assert report.matched_columns == {"comment-body": "Q1"}
+    assert any("1 comments the conversation's moderators rejected" in n for n in report.notes)
+    assert not Response.objects.filter(answers__text__startswith="Results of cutting").exists()
+    # Milliseconds since 1970 in UTC: 1524885226971 is 27 April 2018, 03:13:46 UTC.
+    top = Response.objects.get(answers__text__startswith="Top tax rates")
+    assert top.submitted_at.isoformat() == "2018-04-28T03:13:46.971000+00:00"
+    assert "comment-body" not in report.ignored_columns
+
+
+def test_epoch_seconds_and_milliseconds_are_read_as_utc():
+    for cell in ("1524885226", "1524885226000"):
+        when = importing.parse_submitted(cell, utc=False, day_first=True)
+        assert when.isoformat().startswith("2018-04-28T03:13:46")

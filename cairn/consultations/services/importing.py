@@ -132,6 +132,13 @@ TOOL_COLUMNS = {
     "start date (utc)",
     "network id",
     "tags",
+    # Pol.is: the comment's number, author, votes, moderation and a second clock.
+    "comment-id",
+    "author-id",
+    "agrees",
+    "disagrees",
+    "moderated",
+    "datetime",
 }
 SURVEYMONKEY_SUBHEADERS = {"response", "open-ended response", "other (please specify)"}
 _GMT = re.compile(r"\s*(?:GMT|UTC)\s*([+-]\d{1,2})?(?::?(\d{2}))?\s*$", re.IGNORECASE)
@@ -206,10 +213,17 @@ def _day_first(cells: list[str]) -> bool | None:
 # The forms the tools write most (Google's "2024/03/01 14:05:09", ISO with a space or a
 # T), read without strptime, which costs ten times as much and is tried format by format.
 _YMD_HMS = re.compile(r"(\d{4})([-/])(\d{2})\2(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_EPOCH = re.compile(r"\d{10}(?:\d{3})?")
+# A Pol.is conversation's comments.csv: its comments are the answers to one open question.
+POLIS_COLUMNS = {"comment-id", "comment-body", "author-id", "moderated"}
 
 
 def parse_submitted(cell: str, *, utc: bool, day_first: bool) -> datetime:
     """A tool's response time as an aware datetime; ValueError if it cannot be read."""
+    if _EPOCH.fullmatch(cell.strip()):
+        # Pol.is writes milliseconds since 1970 (UTC); some tools write seconds.
+        digits = cell.strip()
+        return datetime.fromtimestamp(int(digits) / (1000 if len(digits) == 13 else 1), tz=UTC)
     text, zone = _split_time(cell)
     parsed = None
     quick = _YMD_HMS.fullmatch(text)
@@ -250,8 +264,16 @@ def _match_columns(headers: list[str], questions: list[Question], report: Import
     by_text = {_norm(q.text): q for q in questions}
     by_number = {f"q{q.number}": q for q in questions}
     columns: dict[int, Any] = {}
+    polis = {h.strip().lower() for h in headers} >= POLIS_COLUMNS
+    open_questions = [q for q in questions if q.kind == QuestionKind.OPEN]
+    if polis:
+        report.tool = "Pol.is"
     for index, header in enumerate(headers):
         key = _norm(header)
+        if polis and header.strip().lower() == "comment-body" and len(open_questions) == 1:
+            columns[index] = open_questions[0]
+            report.matched_columns[header] = f"Q{open_questions[0].number}"
+            continue
         numbered = re.match(r"^(q?\d+)[ .)]", key + " ")
         question = by_text.get(key)
         if question is None and numbered:
@@ -486,10 +508,17 @@ def import_responses(
     entered_by = actor.pk if getattr(actor, "is_authenticated", False) else None
     response_channel, response_status = str(ResponseChannel.IMPORT), str(ResponseStatus.SUBMITTED)
     source = f"import:{digest}:{filename}:row "
+    lowered = [h.strip().lower() for h in headers]
+    # Pol.is keeps the comments its moderators rejected (spam, off topic) as -1.
+    moderated = lowered.index("moderated") if report.tool == "Pol.is" else None
+    rejected = 0
     for done, (line, row) in enumerate(rows):
         if progress is not None and not done % PROGRESS_EVERY:
             progress(done, total, _("Checking the rows"))
         if not any(cell.strip() for cell in row):
+            continue
+        if moderated is not None and moderated < len(row) and row[moderated].strip() == "-1":
+            rejected += 1
             continue
         report.rows += 1
         if len(row) > width and any(c.strip() for c in row[width:]):
@@ -540,6 +569,10 @@ def import_responses(
             "submitted_at": meta["submitted"] or now,
         }
         prepared.append((cleaned, person, meta["submitted"], response))
+    if rejected:
+        report.notes.append(
+            f"{rejected} comments the conversation's moderators rejected were left out."
+        )
     if report.errors:
         raise ImportFailed(report)
     report.would_import = len(prepared)
