@@ -106,9 +106,19 @@ def main() -> None:
         child(args.child[0], args.child[1], args.warm)
         return
 
-    from synthesis_corpus import unique_corpus, write_csv
+    from synthesis_corpus import _data_dir, unique_corpus, write_csv
 
     sizes = [int(s) for s in args.sizes.split(",")]
+    data = _data_dir()
+    # Said first: the synthetic fallback forms fewer themes in less time, and a table of
+    # one is not comparable with a table of the other.
+    print(
+        f"corpus: real statements from {data}"
+        if data
+        else "corpus: SYNTHETIC (no ../shared/data beside this checkout); not comparable "
+        "with figures on real statements",
+        file=sys.stderr,
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
