@@ -492,6 +492,23 @@ def briefing_drafts(events: list[Event], consultations: Iterable[Consultation] =
         )
     else:
         lines.append((_("Every sector of the network was heard."), []))
+    unknown, total = sectors.get("unknown", 0), sum(sectors.values())
+    if unknown:
+        # A list of unheard sectors, or "every sector heard", says little when most words
+        # came with no sector: say how many, so nobody reads the list as the whole story.
+        lines.append(
+            (
+                ngettext(
+                    "%(n)d of %(total)d contributions came with no sector, so who was not "
+                    "heard may be more than this says.",
+                    "%(n)d of %(total)d contributions came with no sector, so who was not "
+                    "heard may be more than this says.",
+                    total,
+                )
+                % {"n": unknown, "total": total},
+                [],
+            )
+        )
     if missing_channels:
         lines.append(
             (_("Nothing reached us by %(list)s.") % {"list": listing(missing_channels)}, [])

@@ -121,6 +121,18 @@ def test_a_briefing_says_who_was_not_heard(seed_run, alice):
     assert "meeting chat" in unheard
 
 
+def test_who_was_not_heard_counts_the_contributions_that_gave_no_sector(seed_run, alice):
+    from cairn.contributions.models import Contribution
+
+    words = Contribution.objects.filter(event=seed_run.event)
+    total = words.count()
+    words.filter(pk__in=list(words.values_list("pk", flat=True)[:3])).update(author_sector="")
+    unknown = words.filter(author_sector="").count()
+    report = generate_briefing([seed_run.event], alice)
+    unheard = report.sections.get(key="not_heard").body
+    assert f"{unknown} of {total} contributions came with no sector" in unheard
+
+
 def test_a_briefing_has_a_short_summary_and_an_evidence_appendix_with_quotes(seed_run, alice):
     report = generate_briefing([seed_run.event], alice)
     keys = list(report.sections.values_list("key", flat=True))
