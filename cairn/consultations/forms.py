@@ -17,7 +17,7 @@ from cairn.consultations.services import paper
 from cairn.consultations.services.importing import MAX_BYTES as MAX_IMPORT_BYTES
 from cairn.consultations.services.importing import too_large
 from cairn.lib.forms import direction
-from cairn.members.models import Channel, Person, Sector, caller_matches
+from cairn.members.models import Channel, Person, Sector, one_caller
 
 
 class ConsultationForm(forms.ModelForm):
@@ -152,15 +152,11 @@ class PersonPickerField(forms.CharField):
         picked = re.search(r"#(\d+)\s*$", text)
         if picked and (person := self.people().filter(pk=picked.group(1)).first()):
             return person
-        matches = self.people().filter(caller_matches(text))
-        found = list(matches[:2])
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise forms.ValidationError(self.error_messages["none"] % {"q": text}, code="none")
-        raise forms.ValidationError(
-            self.error_messages["several"] % {"n": matches.count(), "q": text}, code="several"
-        )
+        person, count = one_caller(self.people(), text)
+        if person is not None:
+            return person
+        code = "several" if count else "none"
+        raise forms.ValidationError(self.error_messages[code] % {"n": count, "q": text}, code=code)
 
 
 class EntryForm(forms.Form):

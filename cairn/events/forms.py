@@ -19,7 +19,7 @@ from cairn.events.models import (
     RegistrationStatus,
 )
 from cairn.lib.safety import SingleLineFields
-from cairn.members.models import Channel, Organisation, Person, caller_matches
+from cairn.members.models import Channel, Organisation, Person, one_caller
 from cairn.members.services import likely_duplicates
 
 MAX_RANKS = 3
@@ -189,17 +189,13 @@ class SpeakerField(forms.CharField):
             )
             if person is not None:
                 return person
-        matches = Person.objects.filter(
-            caller_matches(text), anonymised_at__isnull=True, archived_at__isnull=True
+        person, count = one_caller(
+            Person.objects.filter(anonymised_at__isnull=True, archived_at__isnull=True), text
         )
-        found = list(matches[:2])
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise forms.ValidationError(self.error_messages["none"] % {"q": text}, code="none")
-        raise forms.ValidationError(
-            self.error_messages["several"] % {"n": matches.count(), "q": text}, code="several"
-        )
+        if person is not None:
+            return person
+        code = "several" if count else "none"
+        raise forms.ValidationError(self.error_messages[code] % {"n": count, "q": text}, code=code)
 
 
 class AgendaItemForm(forms.Form):

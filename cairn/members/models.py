@@ -113,6 +113,16 @@ def caller_matches(q: str) -> models.Q:
     return found
 
 
+def one_caller(people: models.QuerySet, q: str) -> tuple["Person | None", int]:
+    """The one person among ``people`` a typed search names, and how many it names: the
+    pickers take a single match and explain none (0) or several (their count)."""
+    matches = people.filter(caller_matches(q))
+    found = list(matches[:2])
+    if len(found) == 1:
+        return found[0], 1
+    return None, matches.count() if found else 0
+
+
 class Person(models.Model):
     """A member of the network, with or without a login and with or without internet."""
 
