@@ -32,10 +32,10 @@ def _local(moment: datetime, zone: str) -> datetime:
         return moment
 
 
-def _organizer() -> vCalAddress:
+def _organizer(name: str) -> vCalAddress:
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "cairn@localhost"
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(network().name)
+    organizer.params["cn"] = vText(name)
     return organizer
 
 
@@ -59,8 +59,9 @@ def event_ics(event: Event, *, attendee: Any = None, method: str = "", now: Any 
     cancelled = event.status == EventStatus.CANCELLED
     if not method:
         method = (CANCEL if cancelled else REQUEST) if attendee is not None else PUBLISH
+    name = network().name
     cal = Calendar()
-    cal.add("prodid", f"-//{network().name}//Cairn events//EN")
+    cal.add("prodid", f"-//{name}//Cairn events//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
@@ -84,7 +85,7 @@ def event_ics(event: Event, *, attendee: Any = None, method: str = "", now: Any 
         vevent.add("url", event.video_link)
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if method in (REQUEST, CANCEL):
-        vevent.add("organizer", _organizer())
+        vevent.add("organizer", _organizer(name))
         person = _attendee(attendee) if attendee is not None else None
         if person is not None:
             vevent.add("attendee", person)

@@ -90,9 +90,10 @@ def invite_problem(person: Person, channel: str) -> str:
 
 
 def _invite_text(person: Person, issued: IssuedInvite, channel: str) -> tuple[str, str]:
+    name = network().name
     context = {
         "person": person,
-        "network_name": network().name,
+        "network_name": name,
         "link": issued.link,
         "code": issued.display_code,
         "entry_url": entry_url(),
@@ -102,9 +103,9 @@ def _invite_text(person: Person, issued: IssuedInvite, channel: str) -> tuple[st
         "username": person.user.get_username() if person.user_id else "",
     }
     if person.user_id is not None:
-        subject = _("A new password for %(network)s") % {"network": network().name}
+        subject = _("A new password for %(network)s") % {"network": name}
     else:
-        subject = _("Your login to %(network)s") % {"network": network().name}
+        subject = _("Your login to %(network)s") % {"network": name}
     return subject, render_to_string("accounts/invite_message.txt", context).strip()
 
 
