@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -43,6 +42,7 @@ from cairn.contributions.services import record_contributions
 from cairn.core import audit, retention
 from cairn.jobs.models import JobStatus
 from cairn.jobs.services import start_job
+from cairn.jobs.services.uploads import run_kept_upload
 from cairn.lib import storage
 from cairn.lib.bulk import insert_many, insert_returning_pks, paused_gc
 from cairn.lib.decoding import encoding_label
@@ -655,10 +655,6 @@ def _write_all(
 # --- large files, imported by a worker --------------------------------------------------
 
 
-class _AlreadyImported(Exception):
-    """Another run of the same queued import wrote it first; this one writes nothing."""
-
-
 def queue_import(
     consultation: Consultation, data: bytes, *, filename: str, actor: Any, dry_run: bool = False
 ) -> ResponseImport:
@@ -698,42 +694,25 @@ def run_queued_import(
 ) -> dict[str, Any]:
     """The job's runner. Run again (a killed worker's retry, "Run it again"), it finds the
     import done and writes nothing: marking it done commits with its rows."""
-    record = ResponseImport.objects.select_related("consultation").get(pk=import_id)
-    if record.status == ImportStatus.WAITING:
-        actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-        waiting = ResponseImport.objects.filter(pk=import_id, status=ImportStatus.WAITING)
 
-        def finish(status: str, report: ImportReport) -> int:
-            # The file is let go once it is read through (after the commit, when in one).
-            storage.delete_after_commit(record.file.name)
-            return waiting.update(
-                status=status, report=report.as_dict(), file="", finished_at=timezone.now()
-            )
-
-        def applied(report: ImportReport) -> None:
-            # First in the write transaction: a second run waits on this row, then
-            # finds it applied and rolls back without writing.
-            if not finish(ImportStatus.APPLIED, report):
-                raise _AlreadyImported
-
+    def read(record: ResponseImport, actor: Any, data: bytes, within_write: Callable) -> tuple:
+        # within_write runs first in the write transaction: a second run waits on this
+        # row, then finds it applied and rolls back without writing.
         try:
             report = import_responses(
                 record.consultation,
-                storage.read(record.file.name),
+                data,
                 filename=record.filename,
                 actor=actor,
                 dry_run=record.dry_run,
                 progress=progress,
-                within_write=applied,
+                within_write=within_write,
             )
         except ImportFailed as exc:
-            finish(ImportStatus.REFUSED, exc.report)
-        except _AlreadyImported:
-            pass
-        else:
-            if record.dry_run:
-                finish(ImportStatus.CHECKED, report)
-        record.refresh_from_db()
+            return exc.report, False
+        return report, True
+
+    record = run_kept_upload(ResponseImport, import_id, user_id, read)
     return {"message": import_outcome(record), "next_url": record.get_absolute_url()}
 
 

@@ -9,10 +9,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,6 +22,7 @@ from cairn.events.models import ChatImport, ChatImportStatus, Event, Registratio
 from cairn.events.services.registration import _lock_event
 from cairn.jobs.models import JobStatus
 from cairn.jobs.services import start_job
+from cairn.jobs.services.uploads import run_kept_upload
 from cairn.lib import storage
 from cairn.lib.decoding import UndecodableText
 from cairn.members.models import ConsentPurpose, Person
@@ -344,10 +343,6 @@ def _warn_outside(
 # --- imports run by a worker ----------------------------------------------------------------
 
 
-class _AlreadyImported(Exception):
-    """Another run of the same queued import wrote it first; this one writes nothing."""
-
-
 def run_in_request(data: bytes, *, dry_run: bool) -> bool:
     """Whether the page may do this itself: a check of a small file, or a file refused for
     its size (nothing is read then). Anything that writes goes to the worker."""
@@ -395,43 +390,23 @@ def run_queued_chat_import(
 ) -> dict[str, Any]:
     """The job's runner. Run again (a killed worker's retry, "Run it again"), it finds the
     import done and writes nothing: marking it done commits with its messages."""
-    record = ChatImport.objects.select_related("event").get(pk=import_id)
-    if record.status == ChatImportStatus.WAITING:
-        actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-        waiting = ChatImport.objects.filter(pk=import_id, status=ChatImportStatus.WAITING)
 
-        def finish(status: str, report: ChatImportReport) -> int:
-            # The file is let go once it is read through (after the commit, when in one).
-            storage.delete_after_commit(record.file.name)
-            return waiting.update(
-                status=status, report=report.as_dict(), file="", finished_at=timezone.now()
-            )
+    def read(record: ChatImport, actor: Any, data: bytes, within_write: Callable) -> tuple:
+        # within_write runs first in the write transaction: a second run waits on the
+        # event's lock, then finds the import applied and rolls back without writing.
+        report = import_chat(
+            record.event,
+            data,
+            record.filename,
+            actor=actor,
+            dry_run=record.dry_run,
+            recorded_timezone=record.recorded_timezone,
+            progress=progress,
+            within_write=within_write,
+        )
+        return report, report.ok
 
-        def applied(report: ChatImportReport) -> None:
-            # First in the write transaction: a second run waits on the event's lock,
-            # then finds the import applied and rolls back without writing.
-            if not finish(ChatImportStatus.APPLIED, report):
-                raise _AlreadyImported
-
-        try:
-            report = import_chat(
-                record.event,
-                storage.read(record.file.name),
-                record.filename,
-                actor=actor,
-                dry_run=record.dry_run,
-                recorded_timezone=record.recorded_timezone,
-                progress=progress,
-                within_write=applied,
-            )
-        except _AlreadyImported:
-            pass
-        else:
-            if not report.ok:
-                finish(ChatImportStatus.REFUSED, report)
-            elif record.dry_run:
-                finish(ChatImportStatus.CHECKED, report)
-        record.refresh_from_db()
+    record = run_kept_upload(ChatImport, import_id, user_id, read)
     return {"message": chat_import_outcome(record), "next_url": record.get_absolute_url()}
 
 
