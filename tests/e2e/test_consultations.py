@@ -134,10 +134,10 @@ def test_a_coordinator_matches_the_columns_of_an_earlier_form_then_imports(
     ).to_be_visible()
     # The guess, filled in: wording a little different still finds its question.
     expect(
-        page.get_by_label("What column “How well did the council support you? (1-5)” holds")
+        page.get_by_label("How well did the council support you? (1-5): What it holds")
     ).to_have_value(f"q:{consultation.questions.get(position=2).pk}")
-    expect(page.get_by_label("What column “Timestamp” holds")).to_have_value("submitted")
-    last = page.get_by_label("What column “Anything else to add?” holds")
+    expect(page.get_by_label("Timestamp: What it holds")).to_have_value("submitted")
+    last = page.get_by_label("Anything else to add?: What it holds")
     expect(last).to_have_value("")  # nothing like it: left for the coordinator
     assert axe_violations(page) == []
     wide = page.evaluate("document.documentElement.scrollWidth")
@@ -152,4 +152,35 @@ def test_a_coordinator_matches_the_columns_of_an_earlier_form_then_imports(
     assert Response.objects.filter(consultation=consultation).count() == before + 2
     said = Response.objects.get(answers__text="More notice of funding")
     assert said.answers.get(question__position=0).selected == ["Yes, but in a different way"]
+    context.close()
+
+
+def test_a_draft_with_no_questions_takes_them_from_a_files_columns(browser, live_server, demo):
+    from cairn.consultations.services import building
+    from tests.consultations.test_import_columns import FIXTURES
+
+    draft = building.create_consultation(actor=None, title="Our spring survey, before Cairn")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server.url, "coordinator", demo_password())
+    page.goto(f"{live_server.url}/consultations/{draft.pk}/import/")
+    page.get_by_label("CSV or Excel file").set_input_files(
+        str(FIXTURES / "google_forms_reworded.csv")
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("This consultation has no questions yet")).to_be_visible()
+    expect(page.get_by_label("What helped? (tick all that apply): What it holds")).to_have_value(
+        "new:multiple"
+    )
+    expect(page.get_by_label("How supported did you feel (1-5): What it holds")).to_have_value(
+        "new:scale"
+    )
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "consultation-import-new-questions-390")
+    page.get_by_label("Email address: What it holds").select_option("")
+    page.get_by_role("button", name="Import the responses").click()
+    expect(page.get_by_role("heading", name="Imported 8 responses")).to_be_visible()
+    assert [q.kind for q in draft.questions.all()] == ["single", "multiple", "scale", "open"]
     context.close()
