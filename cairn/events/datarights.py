@@ -75,6 +75,8 @@ register(
             "events.BreakoutGroup.facilitator": "points at the erased record",
             "events.BreakoutGroup.note_taker": "points at the erased record",
             "events.BreakoutGroup.members": "points at the erased record",
+            # Says only that a coordinator moved them into that room, which `members` shows.
+            "events.BreakoutGroup.placed_by_hand": "points at the erased record",
         },
         order=25,
     )

@@ -69,6 +69,18 @@ class NewPersonForm(PersonForm):
         return data
 
 
+class OwnLoginOnFileForm(SingleLineFields, forms.Form):
+    """A login with no person on file names itself; the rest waits on "My details"."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("For login codes, password resets and the network's messages to you."),
+    )
+
+
 class MyDetailsForm(PersonForm):
     consent = forms.MultipleChoiceField(
         label=_("I agree to"),

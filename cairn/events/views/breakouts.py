@@ -47,7 +47,7 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("events:breakouts", pk)
             elif action == "allocate":
                 job, started = breakouts.start_allocation(
-                    event.pk, actor=request.user, replace=button.cleaned_data["replace"]
+                    event.pk, actor=request.user, start_over=button.cleaned_data["start_over"]
                 )
                 if not started:
                     messages.info(
@@ -78,6 +78,10 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
         except (breakouts.BreakoutError, allocation.AllocationError) as exc:
             messages.error(request, str(exc))
     groups = breakouts.groups_of(event)
+    placed = breakouts.hand_placed(event) if groups else {}
+    for group in groups:
+        group.moved_by_hand = set(placed.get(group.pk, ()))
+    moved_by_hand = sum(len(people) for people in placed.values())
     return render(
         request,
         "events/breakouts.html",
@@ -89,6 +93,10 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             "groups_page": paginate(request, groups, 24),
             "quality": breakouts.quality_of(event) if groups else None,
             "preview": preview,
+            "moved_by_hand": moved_by_hand,
+            "moved_by_hand_message": breakouts.moved_by_hand_message(moved_by_hand),
+            # "Start over" asks first: the page shows what would be undone, and a button.
+            "confirm_start_over": bool(moved_by_hand) and request.GET.get("start_over") == "1",
             "allocation_job": _allocation_job(request, event),
             "leads": event.registrations.filter(status=RegistrationStatus.REGISTERED)
             .exclude(breakout_role="")
