@@ -118,7 +118,22 @@ def column_choices(questions: list[Question], *, new_allowed: bool) -> list:
 
 
 class ColumnsForm(ColumnMappingForm):
-    """The matching page of a response import: what each column holds, then Import."""
+    """The matching page of a response import: what each column holds (map-0...), and
+    where columns may become new questions, the wording of each (text-0...)."""
+
+    def __init__(self, *args: Any, wordings: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i, header in enumerate(self.headers if wordings is not None else []):
+            self.fields[f"text-{i}"] = forms.CharField(
+                label=_("Wording, if it becomes a new question"),
+                max_length=Question._meta.get_field("text").max_length,
+                required=False,
+                initial=wordings[i] if i < len(wordings) else header,
+            )
+
+    def wordings(self) -> list[str]:
+        """Each column's wording for a new question ("" where there is no field)."""
+        return [self.cleaned_data.get(f"text-{i}", "") for i in range(len(self.headers))]
 
 
 def _sector_choices(blank: str) -> list[tuple[str, str]]:

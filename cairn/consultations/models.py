@@ -319,6 +319,8 @@ class ResponseImport(models.Model):
     # What each column holds, as the coordinator matched them (services.columns): empty
     # for an import queued without the matching step, which then guesses.
     columns = models.JSONField(default=list, blank=True)
+    # The wording typed for each column that becomes a new question ("" for the heading).
+    wordings = models.JSONField(default=list, blank=True)
     report = models.JSONField(default=dict, blank=True)
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

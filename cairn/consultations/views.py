@@ -507,11 +507,14 @@ def _match_columns(
         headers=[c.header for c in seen.columns],
         choices=column_choices(questions, new_allowed=seen.new_allowed),
         initial={f"map-{c.index}": c.target for c in seen.columns},
+        wordings=[c.wording for c in seen.columns] if seen.new_allowed else None,
     )
     problems: list[str] = []
     if form.is_bound and form.is_valid():
         try:
-            record = importing.start_import(record, form.chosen(), actor=request.user)
+            record = importing.start_import(
+                record, form.chosen(), actor=request.user, wordings=form.wordings()
+            )
         except importing.ImportFailed as exc:
             problems = exc.report.errors
         else:
@@ -530,7 +533,10 @@ def _match_columns(
             "seen": seen,
             "form": form,
             "problems": problems + seen.errors,
-            "columns": [(c, form[f"map-{c.index}"]) for c in seen.columns],
+            "columns": [
+                (c, form[f"map-{c.index}"], form[f"text-{c.index}"] if seen.new_allowed else None)
+                for c in seen.columns
+            ],
             "unanswered": matching.unmatched_required(targets, questions),
             "matched": sum(1 for t in targets if t),
             "questions": questions,

@@ -183,6 +183,23 @@ def test_a_draft_with_no_questions_takes_them_from_the_columns(alice):
     assert draft.status == ConsultationStatus.DRAFT
 
 
+def test_a_new_question_takes_the_wording_typed_for_it(alice):
+    draft = _draft(alice)
+    wordings = [""] * 6 + ["What should we keep from this time?"]
+    importing.import_responses(
+        draft,
+        REWORDED,
+        filename="form.csv",
+        actor=alice,
+        targets=["", "", "", "", "", "new:scale", "new:open"],
+        wordings=wordings,
+    )
+    assert [q.text for q in draft.questions.all()] == [
+        "How supported did you feel (1-5)",  # none typed: the heading
+        "What should we keep from this time?",
+    ]
+
+
 def test_questions_are_not_made_when_a_row_is_refused(alice):
     draft = _draft(alice)
     data = b"Colour,Score\nRed,3\nBlue,12\nRed,2\n"
@@ -295,14 +312,18 @@ def test_the_page_makes_questions_for_a_draft_that_has_none(client, alice):
     assert '<option value="new:multiple" selected>' in page
     assert '<option value="new:scale" selected>' in page
     assert '<option value="new:open" selected>' in page
+    # The wording offered for the question cut short: the heading without its "...".
+    assert 'name="text-6" value="What should we keep from th"' in page
     chosen = {
         f"map-{i}": t
         for i, t in enumerate(
             ["submitted", "", "name", "new:single", "new:multiple", "new:scale", "new:open"]
         )
     }
+    chosen["text-6"] = "What should we keep from this time?"
     assert client.post(url, chosen).status_code == 302
     assert draft.questions.count() == 4
+    assert draft.questions.get(position=3).text == "What should we keep from this time?"
     assert Response.objects.filter(consultation=draft).count() == 8
 
 
@@ -314,6 +335,7 @@ def test_a_draft_with_questions_is_offered_questions_for_the_columns_left(client
     page = client.get(url).content.decode()
     assert "Make a question of each column not matched" in page
     assert '<option value="new:open" selected>' not in page
+    assert 'name="text-3"' in page  # the wording, were a column made a question
     page = client.get(url + "?questions=1").content.decode()
     assert '<option value="new:open" selected>' in page
 

@@ -140,6 +140,7 @@ def test_a_coordinator_matches_the_columns_of_an_earlier_form_then_imports(
     last = page.get_by_label("Anything else to add?: What it holds")
     expect(last).to_have_value("")  # nothing like it: left for the coordinator
     assert axe_violations(page) == []
+    expect(page.locator("#text-0")).to_have_count(0)  # answered: no new questions here
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= width, f"the page is {wide} px wide at {width} px"
     screenshot(page, f"consultation-import-columns-{width}")
@@ -155,12 +156,15 @@ def test_a_coordinator_matches_the_columns_of_an_earlier_form_then_imports(
     context.close()
 
 
-def test_a_draft_with_no_questions_takes_them_from_a_files_columns(browser, live_server, demo):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_draft_with_no_questions_takes_them_from_a_files_columns(
+    browser, live_server, demo, width
+):
     from cairn.consultations.services import building
     from tests.consultations.test_import_columns import FIXTURES
 
     draft = building.create_consultation(actor=None, title="Our spring survey, before Cairn")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=width < 500)
     page = context.new_page()
     page.set_default_timeout(15_000)
     login(page, live_server.url, "coordinator", demo_password())
@@ -177,10 +181,13 @@ def test_a_draft_with_no_questions_takes_them_from_a_files_columns(browser, live
         "new:scale"
     )
     assert axe_violations(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot(page, "consultation-import-new-questions-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    expect(page.locator("#text-0")).to_be_hidden()  # the Timestamp becomes no question
+    page.locator("#text-6").fill("What should we keep from this time?")
+    screenshot(page, f"consultation-import-new-questions-{width}")
     page.get_by_label("Email address: What it holds").select_option("")
     page.get_by_role("button", name="Import the responses").click()
     expect(page.get_by_role("heading", name="Imported 8 responses")).to_be_visible()
     assert [q.kind for q in draft.questions.all()] == ["single", "multiple", "scale", "open"]
+    assert draft.questions.get(position=3).text == "What should we keep from this time?"
     context.close()

@@ -209,10 +209,17 @@ class NewQuestion:
         return "\n".join(self.choices)
 
 
-def new_question(kind: str, heading: str, values: list[str]) -> NewQuestion:
-    """The question a column becomes: its heading the wording, and for a choice its
-    distinct values (a cell's parts for several choices) in the order first given."""
-    text = _ELLIPSIS.sub("", heading.strip())[:QUESTION_LENGTH].strip()
+def question_wording(heading: str) -> str:
+    """A new question's wording as first offered: the heading, less the "..." a tool
+    added where it cut it short (the coordinator finishes the sentence)."""
+    return _ELLIPSIS.sub("", heading.strip())[:QUESTION_LENGTH].strip()
+
+
+def new_question(kind: str, heading: str, values: list[str], wording: str = "") -> NewQuestion:
+    """The question a column becomes: the wording given (the heading without one), and
+    for a choice its distinct values (a cell's parts for several choices) in the order
+    first given."""
+    text = wording.strip()[:QUESTION_LENGTH] or question_wording(heading)
     made = NewQuestion(kind=kind, text=text)
     cells = [v.strip() for v in values if v.strip()]
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):

@@ -289,6 +289,7 @@ def _new_questions(
     rows: list,
     questions: list[Question],
     report: ImportReport,
+    wordings: list[str],
 ) -> dict[int, tuple[Question, matching.NewQuestion]]:
     """The questions to make from columns, checked, as unsaved questions with a stand-in
     pk (below 0) the rows are checked against; made for real in the write."""
@@ -297,7 +298,8 @@ def _new_questions(
         kind = matching.new_kind(target)
         if not kind:
             continue
-        spec = matching.new_question(kind, headers[index], _column_values(rows, index))
+        wording = wordings[index] if index < len(wordings) else ""
+        spec = matching.new_question(kind, headers[index], _column_values(rows, index), wording)
         try:
             if not spec.text:
                 raise building.BuildError(_("A question needs some words."))
@@ -505,6 +507,7 @@ def import_responses(
     progress: Callable[..., None] | None = None,
     within_write: Callable[[ImportReport], None] | None = None,
     targets: list[str] | None = None,
+    wordings: list[str] | None = None,
 ) -> ImportReport:
     """Check every row, then write them all in one short transaction, or nothing.
 
@@ -512,7 +515,8 @@ def import_responses(
     it); ``within_write(report)`` runs first inside the write transaction, so whatever
     it records (a queued import marked done) commits with the rows or not at all.
     ``targets``: what each column holds, as the coordinator matched them (see
-    `columns`); without them the import guesses from the headings.
+    `columns`); without them the import guesses from the headings. ``wordings``: the
+    wording of each column made a new question ("" or none: its heading).
     """
     report = ImportReport(filename=filename, dry_run=dry_run)
     if len(data) > MAX_BYTES:
@@ -542,7 +546,7 @@ def import_responses(
         )
         if report.errors:
             raise ImportFailed(report)
-    made = _new_questions(headers, targets, rows, questions, report)
+    made = _new_questions(headers, targets, rows, questions, report, wordings or [])
     if report.errors:
         raise ImportFailed(report)
     columns = _resolve_columns(headers, targets, questions, made, report)
@@ -780,6 +784,7 @@ class ColumnView:
     samples: list[str]
     target: str
     kind: str  # the kind of question the column's values suggest, were one made of it
+    wording: str  # the wording of the question it would become
     score: float = 0.0  # how alike the heading and its question, when guessed loosely
 
 
@@ -865,6 +870,7 @@ def overview(record: ResponseImport, *, make_questions: bool = False) -> Overvie
                 samples=[v.strip() for v in values if v.strip()][:SAMPLES],
                 target=target,
                 kind=kind,
+                wording=matching.question_wording(header),
                 score=guessed.scores.get(index, 0.0),
             )
         )
@@ -904,9 +910,11 @@ def column_problems(record: ResponseImport, targets: list[str]) -> list[str]:
     )
 
 
-def start_import(record: ResponseImport, targets: list[str], *, actor: Any) -> ResponseImport:
-    """Import the kept file with the columns as matched: a small file now, in the
-    request, a large one by a worker. Raises ImportFailed, writing nothing, when the
+def start_import(
+    record: ResponseImport, targets: list[str], *, actor: Any, wordings: list[str] | None = None
+) -> ResponseImport:
+    """Import the kept file with the columns as matched (``wordings``: of the columns
+    made new questions): a small file now, in the request, a large one by a worker. Raises ImportFailed, writing nothing, when the
     choices cannot be used (a question chosen twice, no question at all)."""
     problems = column_problems(record, targets)
     if problems:
@@ -914,7 +922,7 @@ def start_import(record: ResponseImport, targets: list[str], *, actor: Any) -> R
         report.errors += problems
         raise ImportFailed(report)
     matched = ResponseImport.objects.filter(pk=record.pk, status=ImportStatus.MATCHING).update(
-        columns=list(targets), status=ImportStatus.WAITING
+        columns=list(targets), wordings=list(wordings or []), status=ImportStatus.WAITING
     )
     record.refresh_from_db()
     if not matched:
@@ -988,6 +996,7 @@ def run_queued_import(
                 progress=progress,
                 within_write=within_write,
                 targets=record.columns or None,
+                wordings=record.wordings,
             )
         except ImportFailed as exc:
             return exc.report, False
