@@ -282,6 +282,9 @@ def test_the_whole_flow_upload_match_import(client, alice, consultation):
     chosen |= {"map-4": q["Q2"], "map-5": q["Q3"], "map-6": q["Q3"]}
     page = client.post(response.url, chosen).content.decode()
     assert "are both matched to Q3: choose one." in page
+    # Said beside the second column, and the summary links to its select.
+    assert 'href="#map-6"' in page and 'id="map-6_error"' in page
+    assert 'aria-invalid="true"' in page
     assert not Response.objects.exists()
     record.refresh_from_db()
     assert record.status == ImportStatus.MATCHING and record.file  # still kept to try again

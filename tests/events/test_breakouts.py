@@ -312,3 +312,22 @@ def test_the_page_says_who_stays_before_allocating_again_and_asks_before_startin
     assert "Allocated 16 people" in response.content.decode()
     after = client.get(url).content.decode()
     assert "stays where they are" not in after and ", moved by hand)" not in after
+
+
+def test_the_move_list_names_each_persons_room_and_an_empty_event_opens_add_a_theme(
+    client, event, crowd, alice
+):
+    """Choosing whom to move meant finding them in every room first; and an event with no
+    themes said "add the first one below" above a closed "Add a theme"."""
+    allocate_event(event.pk, actor=alice)
+    client.force_login(alice)
+    page = client.get(f"/events/{event.pk}/breakouts/").content.decode()
+    person = crowd[0]
+    room = BreakoutGroup.objects.get(event=event, members=person).name
+    assert f'<option value="{person.pk}">{person.full_name} — {room}</option>' in page
+    assert "<details open><summary>Add a theme" not in page
+    event.breakout_themes.all().delete()
+    page = client.get(f"/events/{event.pk}/breakouts/").content.decode()
+    assert "<details open><summary>Add a theme" in page
+    detail = client.get(f"/events/{event.pk}/").content.decode()
+    assert "Add themes on the breakout groups page" in detail

@@ -206,3 +206,20 @@ def test_erasing_someone_lets_go_of_the_files_kept_by_checks(
     record.refresh_from_db()
     assert not record.file and not default_storage.exists(stored)
     assert chat_import.check_offer(record) == chat_import.CheckOffer.EXPIRED
+
+
+def test_after_an_import_the_page_leads_to_the_events_contributions_and_the_list_keeps_it(
+    client, past_event, alice
+):
+    """The import's page ended at a count, with no way on to what was imported; and the
+    contributions list cut to one event neither said so nor kept it when filtered."""
+    client.force_login(alice)
+    check(client, past_event, "zoom_local_new.txt")
+    record = ChatImport.objects.get()
+    done = client.post(import_url(past_event, record), follow=True).content.decode()
+    link = f"/contributions/?event={past_event.pk}"
+    assert f'href="{link}"' in done
+    listing = client.get(link).content.decode()
+    assert f'Contributions to <a href="/events/{past_event.pk}/">{past_event.title}</a>' in listing
+    assert f'<input type="hidden" name="event" value="{past_event.pk}">' in listing
+    assert "8 contributions" in listing

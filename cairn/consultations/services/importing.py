@@ -895,7 +895,8 @@ def overview(record: ResponseImport, *, make_questions: bool = False) -> Overvie
 
 
 def column_problems(record: ResponseImport, targets: list[str]) -> list[str]:
-    """What stops these column choices; nothing is written either way."""
+    """What stops these column choices; nothing is written either way. A problem with
+    one column is a `columns.ColumnProblem`, which says which."""
     report = ImportReport(filename=record.filename)
     try:
         headers, _rows = _read_rows(storage.read(record.file.name), record.filename, report)

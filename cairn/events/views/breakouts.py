@@ -101,11 +101,23 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             "leads": event.registrations.filter(status=RegistrationStatus.REGISTERED)
             .exclude(breakout_role="")
             .select_related("person"),
-            "registered": event.registrations.filter(
-                status=RegistrationStatus.REGISTERED
-            ).select_related("person"),
+            "registered": _with_rooms(event, groups),
         },
     )
+
+
+def _with_rooms(event: Event, groups: list) -> list:
+    """Everyone registered, by name, each with the room they are in now: choosing whom to
+    move, the coordinator sees where they are without looking through every room."""
+    room_of = {m.pk: g.name for g in groups for m in g.members.all()}
+    registered = list(
+        event.registrations.filter(status=RegistrationStatus.REGISTERED)
+        .select_related("person")
+        .order_by("person__first_name", "person__last_name", "pk")
+    )
+    for registration in registered:
+        registration.room = room_of.get(registration.person_id, "")
+    return registered
 
 
 def _allocation_job(request: HttpRequest, event: Event) -> Job | None:
