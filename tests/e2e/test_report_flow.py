@@ -11,9 +11,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def draft(demo):
     """The demo's report for the seed event, taken down from the public site to be
     edited again (the demo publishes it)."""
+    from django.contrib.auth import get_user_model
+
     from cairn.reports.models import Report
     from cairn.reports.services import unpublish
-    from django.contrib.auth import get_user_model
 
     coordinator = get_user_model().objects.get(username="coordinator")
     return unpublish(Report.objects.get(event=demo), coordinator)
