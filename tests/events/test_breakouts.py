@@ -336,3 +336,14 @@ def test_the_move_list_names_each_persons_room_and_an_empty_event_opens_add_a_th
     response = client.post(f"/events/{event.pk}/breakouts/", data, follow=True)
     assert response.redirect_chain[-1][0].endswith("?add=theme#add-theme")
     assert '<details id="add-theme" open><summary>Add a theme' in response.content.decode()
+
+
+def test_allocating_with_too_few_facilitators_says_so_in_its_message(client, event, alice, crowd):
+    """ "Allocated 16 people into 5 groups" read as done, while the quality figures further
+    down said some groups had no facilitator."""
+    Registration.objects.filter(event=event).update(breakout_role=BreakoutRole.PARTICIPANT)
+    client.force_login(alice)
+    response = client.post(f"/events/{event.pk}/breakouts/", {"action": "allocate"}, follow=True)
+    page = response.content.decode()
+    assert "Allocated 16 people" in page
+    assert "have no facilitator: choose more facilitators on the registrations page" in page
