@@ -510,20 +510,25 @@ def _match_columns(
         wordings=[c.wording for c in seen.columns] if seen.new_allowed else None,
     )
     problems: list[str] = []
+    targets = [c.target for c in seen.columns]
     if form.is_bound and form.is_valid():
+        targets = form.chosen()
         try:
             record = importing.start_import(
-                record, form.chosen(), actor=request.user, wordings=form.wordings()
+                record, targets, actor=request.user, wordings=form.wordings()
             )
         except importing.ImportFailed as exc:
-            problems = exc.report.errors
+            for problem in exc.report.errors:
+                # Beside its column, and linked from the summary, where it has one.
+                column = getattr(problem, "column", None)
+                if column is None:
+                    problems.append(problem)
+                else:
+                    form.add_error(f"map-{column}", problem)
         else:
             if record.status == ImportStatus.APPLIED:
                 messages.success(request, importing.import_outcome(record))
             return redirect(record)
-    targets = (
-        form.chosen() if form.is_bound and form.is_valid() else [c.target for c in seen.columns]
-    )
     return render(
         request,
         "consultations/import_columns.html",
@@ -538,7 +543,6 @@ def _match_columns(
                 for c in seen.columns
             ],
             "unanswered": matching.unmatched_required(targets, questions),
-            "matched": sum(1 for t in targets if t),
             "questions": questions,
         },
     )

@@ -145,6 +145,15 @@ def test_a_coordinator_matches_the_columns_of_an_earlier_form_then_imports(
     assert wide <= width, f"the page is {wide} px wide at {width} px"
     screenshot(page, f"consultation-import-columns-{width}")
 
+    # Chosen twice: said in the summary and beside the column, and nothing is imported.
+    last.select_option(f"q:{consultation.questions.get(position=3).pk}")
+    page.get_by_role("button", name="Import the responses").click()
+    expect(page.get_by_role("alert")).to_contain_text("are both matched to Q4: choose one.")
+    assert Response.objects.filter(consultation=consultation).count() == before
+    screenshot(page, f"consultation-import-columns-twice-{width}")
+    page.get_by_role("alert").get_by_role("link").first.click()
+    last = page.get_by_label("Anything else to add?: What it holds")
+    expect(last).to_be_focused()
     last.select_option(f"q:{consultation.questions.get(position=4).pk}")
     page.get_by_role("button", name="Import the responses").click()
     expect(

@@ -237,6 +237,18 @@ def new_question(kind: str, heading: str, values: list[str], wording: str = "") 
     return made
 
 
+class ColumnProblem(str):
+    """A problem with the choice for one column: the page shows it beside that column."""
+
+    column: int | None = None
+
+    @classmethod
+    def at(cls, column: int | None, message: str) -> "ColumnProblem":
+        problem = cls(message)
+        problem.column = column
+        return problem
+
+
 def mapping_problems(
     headers: list[str],
     targets: list[str],
@@ -245,8 +257,9 @@ def mapping_problems(
     new_allowed: bool,
 ) -> list[str]:
     """What stops an import with these targets: a target chosen twice, a question gone,
-    new questions where they cannot be made, no question at all."""
-    problems = []
+    new questions where they cannot be made, no question at all. Each problem with one
+    column says which (`ColumnProblem.column`)."""
+    problems: list[str] = []
     if len(targets) != len(headers):
         return [_("The file's columns have changed; match them again.")]
     by_target = {question_target(q): q for q in questions}
@@ -257,31 +270,40 @@ def mapping_problems(
         "submitted": _("Time sent"),
     }
     first: dict[str, str] = {}
-    for header, target in zip(headers, targets, strict=True):
+    for index, (header, target) in enumerate(zip(headers, targets, strict=True)):
         if not target:
             continue
         if new_kind(target):
             if not new_allowed:
                 problems.append(
-                    _(
-                        "Column “%(h)s” cannot become a new question: questions are made "
-                        "from a file only while the consultation is a draft nobody has answered."
+                    ColumnProblem.at(
+                        index,
+                        _(
+                            "Column “%(h)s” cannot become a new question: questions are made "
+                            "from a file only while the consultation is a draft nobody has answered."
+                        )
+                        % {"h": header},
                     )
-                    % {"h": header}
                 )
             continue
         if target not in by_target and target not in labels:
             problems.append(
-                _("Column “%(h)s” is matched to a question that is no longer there.")
-                % {"h": header}
+                ColumnProblem.at(
+                    index,
+                    _("Column “%(h)s” is matched to a question that is no longer there.")
+                    % {"h": header},
+                )
             )
             continue
         if target in first:
             question = by_target.get(target)
             what = f"Q{question.number}" if question else labels[target]
             problems.append(
-                _("Columns “%(a)s” and “%(b)s” are both matched to %(what)s: choose one.")
-                % {"a": first[target], "b": header, "what": what}
+                ColumnProblem.at(
+                    index,
+                    _("Columns “%(a)s” and “%(b)s” are both matched to %(what)s: choose one.")
+                    % {"a": first[target], "b": header, "what": what},
+                )
             )
         first.setdefault(target, header)
     if not any(t in by_target or new_kind(t) for t in targets):
