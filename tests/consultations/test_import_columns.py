@@ -78,8 +78,23 @@ def test_the_import_without_a_mapping_uses_the_loose_guess(consultation, alice):
     report = importing.import_responses(consultation, REWORDED, filename="form.csv", actor=alice)
     assert report.imported == 8 and report.ignored_columns == []
     assert report.matched_columns["How supported did you feel (1-5)"] == "Q3"
+    # Nobody saw the guess: the report says which columns were taken loosely.
+    assert (
+        "“How supported did you feel (1-5)” was taken for Q3, its wording a little different."
+        in report.notes
+    )
     named = Response.objects.get(respondent_name="Amina Yusuf")
     assert sorted(named.answers.get(question__position=1).selected) == ["Funding", "Volunteers"]
+
+
+def test_the_command_line_imports_with_the_loose_guess_and_says_so(consultation, capsys):
+    from django.core.management import call_command
+
+    path = FIXTURES / "google_forms_reworded.csv"
+    call_command("consultation", "import", str(consultation.pk), str(path))
+    out = capsys.readouterr().out
+    assert "Imported 8 responses" in out
+    assert "“What should we keep from th...” was taken for Q4" in out
 
 
 # --- the coordinator's choices ------------------------------------------------------------

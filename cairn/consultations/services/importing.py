@@ -267,16 +267,19 @@ def parse_submitted(cell: str, *, utc: bool, day_first: bool) -> datetime:
     return timezone.make_aware(parsed)
 
 
-def guess_targets(headers: list[str], questions: list[Question]) -> list[str]:
-    """Each column's target (see `columns`) as the import guesses it from the headings."""
-    polis = {h.strip().lower() for h in headers} >= POLIS_COLUMNS
+def _guess(headers: list[str], questions: list[Question]) -> matching.Guess:
     return matching.guess_columns(
         headers,
         questions,
         submitted_headings=set(SUBMITTED_COLUMNS),
         tool_headings=TOOL_COLUMNS,
-        polis=polis,
-    ).targets
+        polis={h.strip().lower() for h in headers} >= POLIS_COLUMNS,
+    )
+
+
+def guess_targets(headers: list[str], questions: list[Question]) -> list[str]:
+    """Each column's target (see `columns`) as the import guesses it from the headings."""
+    return _guess(headers, questions).targets
 
 
 def _column_values(rows: list, index: int) -> list[str]:
@@ -536,7 +539,15 @@ def import_responses(
     if {h.strip().lower() for h in headers} >= POLIS_COLUMNS:
         report.tool = "Pol.is"
     if targets is None:
-        targets = guess_targets(headers, questions)
+        guess = _guess(headers, questions)
+        targets = guess.targets
+        numbers = {matching.question_target(q): q.number for q in questions}
+        # Nobody saw the guess (the command line): say which columns were taken loosely.
+        report.notes += [
+            _("“%(h)s” was taken for Q%(n)s, its wording a little different.")
+            % {"h": headers[index], "n": numbers[targets[index]]}
+            for index in sorted(guess.scores)
+        ]
     else:
         report.errors += matching.mapping_problems(
             headers,
@@ -840,13 +851,7 @@ def overview(record: ResponseImport, *, make_questions: bool = False) -> Overvie
     except ImportFailed:
         return Overview(columns=[], errors=report.errors)
     questions = list(consultation.questions.all())
-    guessed = matching.guess_columns(
-        headers,
-        questions,
-        submitted_headings=set(SUBMITTED_COLUMNS),
-        tool_headings=TOOL_COLUMNS,
-        polis={h.strip().lower() for h in headers} >= POLIS_COLUMNS,
-    )
+    guessed = _guess(headers, questions)
     new_allowed = matching.can_make_questions(consultation)
     sampled = rows[:SAMPLE_ROWS]
     views = []
