@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     elif argv[0] in {"serve", "worker"} and (problem := _prepare_secret_key()):
         print(problem, file=sys.stderr)
         return 2
+    if problem := _server_settings_unread(argv[0]):
+        print(problem, file=sys.stderr)
+        return 1
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
@@ -109,6 +112,26 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 0
+
+
+# The settings file of a server set up by deploy/README.md, which `cairn-admin` reads.
+SERVER_SETTINGS = "/etc/cairn/cairn.env"
+
+
+def _server_settings_unread(command: str) -> str:
+    """On a server with its settings in /etc/cairn/cairn.env, a command typed without them
+    (`.venv/bin/cairn migrate`, or a cron line) would quietly make and fill the demo's
+    SQLite file: the coordinator created that way could never log in to the real site."""
+    if command in {"demo", "help"} or os.environ.get("DATABASE_URL"):
+        return ""
+    settings_file = os.environ.get("CAIRN_ENV") or SERVER_SETTINGS
+    if not os.path.exists(settings_file):
+        return ""
+    return (
+        f"cairn: DATABASE_URL is not set, so this would use the demo's SQLite file, but "
+        f"this server's settings are in {settings_file}: run `sudo cairn-admin {command}`, "
+        "which reads them (deploy/README.md), or set DATABASE_URL."
+    )
 
 
 # Commands that only make sense on a database that already holds Cairn's tables; run on a

@@ -212,7 +212,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(PROJECT_DIR / "media")))
 # processes instead of per process, a board note posted on one process is news to every
 # other at once, and sessions are read from the cache before the database (where they stay,
 # so a Redis restart logs nobody out). Without it each process keeps its own local cache,
-# which is right for one process (`cairn serve`, the demo); `cairn check --deploy` warns.
+# which is right for one process (`cairn serve`, the demo); `cairn serve --workers N` warns.
 REDIS_URL = env_str("CAIRN_REDIS_URL", "")
 # The local cache holds a board poll's pass per session and room (events.services.board) and
 # each room's newest note: with Django's default of 300 entries, 500 participants would

@@ -99,6 +99,10 @@ RULES: dict[str, Rule] = {
         COORDINATORS,
         args=lambda w: {"pk": w["event"].pk, "import_id": w["chat_import"].pk},
     ),
+    "events:import_checked": Rule(
+        COORDINATORS,
+        args=lambda w: {"pk": w["event"].pk, "import_id": w["chat_import"].pk},
+    ),
     "events:feedback": Rule(SIGNED_IN),
     "events:feedback_enter": Rule(COORDINATORS),
     # contributions

@@ -13,10 +13,11 @@ from cairn.consultations.models import (
     QuestionKind,
     ResponseChannel,
 )
+from cairn.consultations.services import columns as matching
 from cairn.consultations.services import paper
 from cairn.consultations.services.importing import MAX_BYTES as MAX_IMPORT_BYTES
 from cairn.consultations.services.importing import too_large
-from cairn.lib.forms import direction
+from cairn.lib.forms import ColumnMappingForm, direction
 from cairn.members.models import Channel, Person, Sector, one_caller
 
 
@@ -75,6 +76,64 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(too_large(upload.size))
         return upload
+
+
+def column_choices(questions: list[Question], *, new_allowed: bool) -> list:
+    """What a column of a survey export may hold, grouped as the matching page shows it."""
+    groups: list = [(matching.IGNORE, _("— ignore this column —"))]
+    if questions:
+        groups.append(
+            (
+                _("Questions"),
+                [(matching.question_target(q), f"Q{q.number}. {q.text[:80]}") for q in questions],
+            )
+        )
+    groups.append(
+        (
+            _("About the respondent"),
+            [
+                ("email", _("Email (links the response to a member)")),
+                ("name", _("Name")),
+                ("sector", _("Sector")),
+                ("submitted", _("Time the response was sent")),
+            ],
+        )
+    )
+    if new_allowed:
+        groups.append(
+            (
+                _("A new question made from this column"),
+                [
+                    (matching.new_target(QuestionKind.OPEN), _("New question: open text")),
+                    (matching.new_target(QuestionKind.SINGLE), _("New question: one choice")),
+                    (
+                        matching.new_target(QuestionKind.MULTIPLE),
+                        _("New question: several choices"),
+                    ),
+                    (matching.new_target(QuestionKind.SCALE), _("New question: a scale")),
+                ],
+            )
+        )
+    return groups
+
+
+class ColumnsForm(ColumnMappingForm):
+    """The matching page of a response import: what each column holds (map-0...), and
+    where columns may become new questions, the wording of each (text-0...)."""
+
+    def __init__(self, *args: Any, wordings: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i, header in enumerate(self.headers if wordings is not None else []):
+            self.fields[f"text-{i}"] = forms.CharField(
+                label=_("Wording, if it becomes a new question"),
+                max_length=Question._meta.get_field("text").max_length,
+                required=False,
+                initial=wordings[i] if i < len(wordings) else header,
+            )
+
+    def wordings(self) -> list[str]:
+        """Each column's wording for a new question ("" where there is no field)."""
+        return [self.cleaned_data.get(f"text-{i}", "") for i in range(len(self.headers))]
 
 
 def _sector_choices(blank: str) -> list[tuple[str, str]]:

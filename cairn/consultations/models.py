@@ -295,6 +295,8 @@ class Answer(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    # Kept, its columns shown to the coordinator to match; nothing is read until then.
+    MATCHING = "matching", _("Columns to match")
     WAITING = "waiting", _("Waiting for the worker")
     APPLIED = "applied", _("Imported")
     CHECKED = "checked", _("Checked, nothing written")
@@ -302,8 +304,8 @@ class ImportStatus(models.TextChoices):
 
 
 class ResponseImport(models.Model):
-    """A large file of responses imported by a worker: the file until it is read, then
-    what the import found. Applying it and marking it applied are one transaction, so a
+    """A file of responses kept while its columns are matched, then imported (by a
+    worker, for a large file): the file until it is read, then what the import found. Applying it and marking it applied are one transaction, so a
     worker killed part way leaves nothing and a retry imports the file once."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
@@ -314,6 +316,11 @@ class ResponseImport(models.Model):
     status = models.CharField(
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.WAITING
     )
+    # What each column holds, as the coordinator matched them (services.columns): empty
+    # for an import queued without the matching step, which then guesses.
+    columns = models.JSONField(default=list, blank=True)
+    # The wording typed for each column that becomes a new question ("" for the heading).
+    wordings = models.JSONField(default=list, blank=True)
     report = models.JSONField(default=dict, blank=True)
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

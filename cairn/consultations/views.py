@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cairn.consultations.forms import (
     AnswerDetailsForm,
+    ColumnsForm,
     ConsultationForm,
     EntryChannelForm,
     EntryForm,
@@ -16,11 +17,13 @@ from cairn.consultations.forms import (
     PaperFormsForm,
     QuestionForm,
     StatusForm,
+    column_choices,
     posted_answers,
 )
 from cairn.consultations.models import (
     Consultation,
     ConsultationStatus,
+    ImportStatus,
     PaperForm,
     Question,
     QuestionKind,
@@ -29,6 +32,7 @@ from cairn.consultations.models import (
     ResponseImport,
 )
 from cairn.consultations.services import answering, building, importing, paper, results
+from cairn.consultations.services import columns as matching
 from cairn.core.roles import (
     Role,
     coordinator_required,
@@ -452,23 +456,19 @@ def import_csv(request: HttpRequest, pk: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        dry_run = form.cleaned_data["dry_run"]
         try:
-            if len(data) > importing.BACKGROUND_BYTES:
-                # A large file goes to a worker; its page follows the job and shows the result.
-                record = importing.queue_import(
-                    consultation, data, filename=upload.name, actor=request.user, dry_run=dry_run
-                )
-                return redirect(record)
-            report = importing.import_responses(
-                consultation, data, filename=upload.name, actor=request.user, dry_run=dry_run
+            # Kept, and its columns shown to be matched: nothing is imported yet.
+            record = importing.keep_upload(
+                consultation,
+                upload.read(),
+                filename=upload.name,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
             )
         except importing.ImportFailed as exc:
             report = exc.report
         else:
-            if not report.dry_run:
-                messages.success(request, _("%d responses imported.") % report.imported)
+            return redirect(record)
     return render(
         request,
         "consultations/import.html",
@@ -483,9 +483,66 @@ def import_result(request: HttpRequest, pk: int, import_id: int) -> HttpResponse
     record = get_object_or_404(
         ResponseImport.objects.select_related("job"), pk=import_id, consultation=consultation
     )
+    if record.status == ImportStatus.MATCHING:
+        return _match_columns(request, consultation, record)
+    if request.method == "POST":
+        return redirect(record)  # Import clicked twice: the first click has it
     report = importing.ImportReport.from_dict(record.report) if record.report else None
     return render(
         request,
         "consultations/import.html",
         {"consultation": consultation, "form": ImportForm(), "report": report, "record": record},
+    )
+
+
+def _match_columns(
+    request: HttpRequest, consultation: Consultation, record: ResponseImport
+) -> HttpResponse:
+    """The step between the upload and the import: each column of the file, its first
+    values and a select saying what it holds, filled with the guess."""
+    seen = importing.overview(record, make_questions="questions" in request.GET)
+    questions = list(consultation.questions.all())
+    form = ColumnsForm(
+        request.POST or None,
+        headers=[c.header for c in seen.columns],
+        choices=column_choices(questions, new_allowed=seen.new_allowed),
+        initial={f"map-{c.index}": c.target for c in seen.columns},
+        wordings=[c.wording for c in seen.columns] if seen.new_allowed else None,
+    )
+    problems: list[str] = []
+    targets = [c.target for c in seen.columns]
+    if form.is_bound and form.is_valid():
+        targets = form.chosen()
+        try:
+            record = importing.start_import(
+                record, targets, actor=request.user, wordings=form.wordings()
+            )
+        except importing.ImportFailed as exc:
+            for problem in exc.report.errors:
+                # Beside its column, and linked from the summary, where it has one.
+                column = getattr(problem, "column", None)
+                if column is None:
+                    problems.append(problem)
+                else:
+                    form.add_error(f"map-{column}", problem)
+        else:
+            if record.status == ImportStatus.APPLIED:
+                messages.success(request, importing.import_outcome(record))
+            return redirect(record)
+    return render(
+        request,
+        "consultations/import_columns.html",
+        {
+            "consultation": consultation,
+            "record": record,
+            "seen": seen,
+            "form": form,
+            "problems": problems + seen.errors,
+            "columns": [
+                (c, form[f"map-{c.index}"], form[f"text-{c.index}"] if seen.new_allowed else None)
+                for c in seen.columns
+            ],
+            "unanswered": matching.unmatched_required(targets, questions),
+            "questions": questions,
+        },
     )

@@ -24,6 +24,11 @@ Stage two splits each theme's people into its groups: one facilitator per
 group, a note-taker where one is available, then everyone else dealt one by one
 to the group holding the fewest people of their sector. Every ordering is by
 id, so the same input always gives the same groups.
+
+A re-run can be given `fixed` groups: people a coordinator put somewhere by hand.
+They stay where they are, their rooms are kept (with the facilitator or
+note-taker they were made) and count against the room's capacity; only everyone
+else is allocated, into those rooms and new ones beside them.
 """
 
 from __future__ import annotations
@@ -107,39 +112,96 @@ class Allocation:
     groups: list[Group]
     quality: Quality
     relaxed: list[str] = field(default_factory=list)  # rules that had to give way
+    kept_by_hand: int = 0  # people who stayed in the room they were moved to by hand
 
 
 class AllocationError(ValueError):
     pass
 
 
-def allocate(participants: Sequence[Participant], themes: Sequence[Theme]) -> Allocation:
-    """Allocate everyone; deterministic for the same participants and themes."""
+def allocate(
+    participants: Sequence[Participant],
+    themes: Sequence[Theme],
+    fixed: Sequence[Group] = (),
+) -> Allocation:
+    """Allocate everyone; deterministic for the same participants, themes and fixed groups.
+
+    `fixed` are rooms whose members (placed by hand) must stay in them; every fixed
+    group is in the result with its number, its members and the roles it gave them.
+    """
     if not themes:
         raise AllocationError("Add at least one breakout theme before allocating.")
     people = sorted(participants, key=lambda p: p.id)
     if len({p.id for p in people}) != len(people):
         raise AllocationError("A participant appears twice.")
     themes = sorted(themes, key=lambda t: t.id)
+    fixed = _check_fixed(people, themes, fixed)
     if not people:
         return Allocation([], evaluate(people, themes, []))
+    pinned = {pid for g in fixed for pid in g.member_ids}
+    free = [p for p in people if p.id not in pinned]
     relaxed: list[str] = []
     plan = None
-    any_facilitator = any(p.facilitator for p in people)
+    any_facilitator = any(p.facilitator for p in free) or (
+        bool(fixed) and all(g.facilitator_id is not None for g in fixed)
+    )
     attempts = [(True, True), (False, True), (False, False)]
     if not any_facilitator:
         attempts = [(True, False), (False, False)]
         relaxed.append("facilitator")
+    if not free:
+        groups = _copy_groups(fixed)
+        return Allocation(groups, evaluate(people, themes, groups), relaxed, len(pinned))
     for sizes, facilitators in attempts:
-        plan = _plan_themes(people, themes, sizes=sizes, facilitators=facilitators)
+        plan = _plan_themes(free, themes, fixed, sizes=sizes, facilitators=facilitators)
         if plan is not None:
             break
         relaxed.append("sizes" if sizes else "facilitator")
     if plan is None:  # pragma: no cover - the last attempt has no hard constraint left
         raise AllocationError("No allocation found.")
     assignment, group_counts = plan
-    groups = _split_themes(people, themes, assignment, group_counts)
-    return Allocation(groups, evaluate(people, themes, groups), relaxed)
+    groups = _split_themes(people, themes, assignment, group_counts, fixed)
+    return Allocation(groups, evaluate(people, themes, groups), relaxed, len(pinned))
+
+
+def _check_fixed(
+    people: Sequence[Participant], themes: Sequence[Theme], fixed: Sequence[Group]
+) -> list[Group]:
+    known = {p.id for p in people}
+    theme_ids = {t.id for t in themes}
+    seen: set[int] = set()
+    rooms: set[tuple[int, int]] = set()
+    for g in fixed:
+        if g.theme_id not in theme_ids:
+            raise AllocationError("A group kept by hand has a theme that is not allocated.")
+        if (g.theme_id, g.number) in rooms:
+            raise AllocationError("Two groups kept by hand have the same number.")
+        rooms.add((g.theme_id, g.number))
+        for pid in g.member_ids:
+            if pid not in known or pid in seen:
+                raise AllocationError(
+                    "Someone kept by hand is not a participant, or is kept twice."
+                )
+            seen.add(pid)
+    return sorted((g for g in fixed if g.member_ids), key=lambda g: (g.theme_id, g.number))
+
+
+def _copy_groups(fixed: Sequence[Group]) -> list[Group]:
+    """The fixed groups as the result starts them: their members, and the roles they gave
+    to those members (a role held by someone no longer kept there lapses)."""
+    copies = []
+    for g in fixed:
+        members = sorted(g.member_ids)
+        copies.append(
+            Group(
+                theme_id=g.theme_id,
+                number=g.number,
+                member_ids=members,
+                facilitator_id=g.facilitator_id if g.facilitator_id in members else None,
+                note_taker_id=g.note_taker_id if g.note_taker_id in members else None,
+            )
+        )
+    return copies
 
 
 def _profiles(people: Sequence[Participant]) -> dict[tuple, list[Participant]]:
@@ -152,17 +214,27 @@ def _profiles(people: Sequence[Participant]) -> dict[tuple, list[Participant]]:
 def _plan_themes(
     people: Sequence[Participant],
     themes: Sequence[Theme],
+    fixed: Sequence[Group] = (),
     *,
     sizes: bool,
     facilitators: bool,
 ) -> tuple[dict[int, int], dict[int, int]] | None:
-    """Stage one: person id -> theme id, and theme id -> number of groups."""
+    """Stage one: person id -> theme id, and theme id -> number of groups (fixed ones included).
+
+    `people` are those still to place. A theme's fixed groups are among its groups;
+    each takes only what its kept members leave of the room's capacity, needs no
+    minimum (a room someone was put in by hand is not filled up for its own sake),
+    and needs no facilitator from the rest when it kept its own.
+    """
     profiles = _profiles(people)
     keys = list(profiles)
     n_p, n_t = len(keys), len(themes)
     n_x = n_p * n_t
-    n = len(people)
+    n = len(people) + sum(len(g.member_ids) for g in fixed)
     theme_index = {t.id: j for j, t in enumerate(themes)}
+    fixed_by_theme: dict[int, list[Group]] = defaultdict(list)
+    for g in fixed:
+        fixed_by_theme[g.theme_id].append(g)
 
     cost = np.empty(n_x + n_t)
     for i, (prefs, _fac) in enumerate(keys):
@@ -185,8 +257,13 @@ def _plan_themes(
     for j, t in enumerate(themes):
         upper = t.max_size if sizes else n
         lower = t.lower if sizes else 1
-        # load - upper * groups <= 0 and load - lower * groups >= 0
-        for bound, sign in ((upper, "le"), (lower, "ge")):
+        kept = fixed_by_theme.get(t.id, [])
+        # What the kept members already take of the fixed rooms' places (a room overfilled
+        # by hand takes its whole capacity, not more), and the fixed rooms' minimums waived.
+        taken = sum(min(len(g.member_ids), upper) for g in kept)
+        waived = lower * len(kept)
+        # load - upper * groups <= -taken and load - lower * groups >= -waived
+        for bound, sign, offset in ((upper, "le", taken), (lower, "ge", waived)):
             for i in range(n_p):
                 rows.append(row)
                 cols.append(i * n_t + j)
@@ -194,10 +271,11 @@ def _plan_themes(
             rows.append(row)
             cols.append(n_x + j)
             vals.append(-float(bound))
-            lo.append(-np.inf if sign == "le" else 0.0)
-            hi.append(0.0 if sign == "le" else np.inf)
+            lo.append(-np.inf if sign == "le" else -float(offset))
+            hi.append(-float(offset) if sign == "le" else np.inf)
             row += 1
-        if facilitators:  # facilitators in theme >= groups in theme
+        if facilitators:  # facilitators in theme >= groups in theme without one kept
+            covered = sum(1 for g in kept if g.facilitator_id is not None)
             for i, (_prefs, fac) in enumerate(keys):
                 if fac:
                     rows.append(row)
@@ -206,16 +284,21 @@ def _plan_themes(
             rows.append(row)
             cols.append(n_x + j)
             vals.append(-1.0)
-            lo.append(0.0)
+            lo.append(-float(covered))
             hi.append(np.inf)
             row += 1
     matrix = coo_matrix((vals, (rows, cols)), shape=(row, n_x + n_t)).tocsr()
     upper_x = np.repeat([float(len(profiles[k])) for k in keys], n_t)
+    # Every fixed group stays a group of its theme.
+    least_groups = [float(len(fixed_by_theme.get(t.id, []))) for t in themes]
     result = milp(
         cost,
         constraints=LinearConstraint(matrix, lo, hi),
         integrality=np.concatenate([np.zeros(n_x), np.ones(n_t)]),
-        bounds=Bounds(np.zeros(n_x + n_t), np.concatenate([upper_x, np.full(n_t, float(n))])),
+        bounds=Bounds(
+            np.concatenate([np.zeros(n_x), least_groups]),
+            np.concatenate([upper_x, np.full(n_t, float(n))]),
+        ),
         options={"time_limit": 30.0, "mip_rel_gap": 1e-6},
     )
     if result.x is None:
@@ -236,6 +319,7 @@ def _plan_themes(
     group_counts = {t.id: int(x[n_x + theme_index[t.id]]) for t in themes}
     loads = Counter(assignment.values())
     for t in themes:
+        group_counts[t.id] = max(group_counts[t.id], len(fixed_by_theme.get(t.id, [])))
         if loads[t.id] and not group_counts[t.id]:
             group_counts[t.id] = math.ceil(loads[t.id] / t.max_size)
     return assignment, group_counts
@@ -246,24 +330,66 @@ def _split_themes(
     themes: Sequence[Theme],
     assignment: dict[int, int],
     group_counts: dict[int, int],
+    fixed: Sequence[Group] = (),
 ) -> list[Group]:
     by_theme: dict[int, list[Participant]] = defaultdict(list)
     for p in people:
-        by_theme[assignment[p.id]].append(p)
+        if p.id in assignment:
+            by_theme[assignment[p.id]].append(p)
+    kept: dict[int, list[Group]] = defaultdict(list)
+    for g in _copy_groups(fixed):
+        kept[g.theme_id].append(g)
+    sectors = {p.id: p.sector for p in people}
     groups: list[Group] = []
     for theme in themes:
         members = by_theme.get(theme.id, [])
         if not members:
+            groups.extend(kept.get(theme.id, []))
             continue
-        groups.extend(_split_one(members, max(1, group_counts[theme.id]), theme.id))
+        count = max(1, group_counts[theme.id])
+        groups.extend(
+            _split_one(members, count, theme.id, kept.get(theme.id, []), sectors, theme.max_size)
+        )
     return groups
 
 
-def _split_one(members: list[Participant], count: int, theme_id: int) -> list[Group]:
-    groups = [Group(theme_id=theme_id, number=k + 1) for k in range(count)]
-    base, extra = divmod(len(members), count)
-    target = [base + (1 if k < extra else 0) for k in range(count)]
-    sector_counts: list[Counter] = [Counter() for _ in groups]
+def _targets(start: list[int], extra: int, capacity: int) -> list[int]:
+    """How many people each group should end with: `extra` more dealt one by one to the
+    group with the fewest (the first of those, and one under capacity while any is)."""
+    heap = [(size >= capacity, size, k) for k, size in enumerate(start)]
+    heapq.heapify(heap)
+    target = list(start)
+    for _ in range(extra):
+        _full, size, k = heapq.heappop(heap)
+        target[k] = size + 1
+        heapq.heappush(heap, (size + 1 >= capacity, size + 1, k))
+    return target
+
+
+def _split_one(
+    members: list[Participant],
+    count: int,
+    theme_id: int,
+    kept: Sequence[Group] = (),
+    sectors: dict[int, str] | None = None,
+    capacity: int | None = None,
+) -> list[Group]:
+    groups = list(kept)
+    used = {g.number for g in kept}
+    number = 1
+    while len(groups) < count:
+        while number in used:
+            number += 1
+        groups.append(Group(theme_id=theme_id, number=number))
+        number += 1
+    count = len(groups)
+    sector_of = sectors or {}
+    sector_counts: list[Counter] = [
+        Counter(sector_of.get(pid, "") for pid in g.member_ids) for g in groups
+    ]
+    target = _targets(
+        [len(g.member_ids) for g in groups], len(members), capacity or len(members) + 1
+    )
     placed: set[int] = set()
 
     def put(k: int, p: Participant) -> None:
@@ -271,12 +397,15 @@ def _split_one(members: list[Participant], count: int, theme_id: int) -> list[Gr
         sector_counts[k][p.sector] += 1
         placed.add(p.id)
 
+    # Rooms that kept a facilitator (or note-taker) by hand need no other.
+    no_lead = [k for k in range(count) if groups[k].facilitator_id is None]
     facilitators = [p for p in members if p.facilitator]
-    for k, p in zip(range(count), facilitators, strict=False):
+    for k, p in zip(no_lead, facilitators, strict=False):
         groups[k].facilitator_id = p.id
         put(k, p)
+    no_taker = [k for k in range(count) if groups[k].note_taker_id is None]
     takers = [p for p in members if p.note_taker and p.id not in placed]
-    for k, p in zip(range(count), takers, strict=False):
+    for k, p in zip(no_taker, takers, strict=False):
         groups[k].note_taker_id = p.id
         put(k, p)
     rest = [p for p in members if p.id not in placed]

@@ -1,5 +1,6 @@
 """What events holds about a person: registrations, breakout rooms, talks and feedback."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cairn.core.datarights import STAFF, PersonData, Rows, register
 from cairn.core.retention import scrub_reports
 from cairn.events.models import AgendaItem, BreakoutGroup, ChatImport, Feedback, Registration
+from cairn.events.services.chat_import import let_go_of_old_checks
 from cairn.members.models import Person
 
 registrations = Rows(
@@ -75,6 +77,8 @@ register(
             "events.BreakoutGroup.facilitator": "points at the erased record",
             "events.BreakoutGroup.note_taker": "points at the erased record",
             "events.BreakoutGroup.members": "points at the erased record",
+            # Says only that a coordinator moved them into that room, which `members` shows.
+            "events.BreakoutGroup.placed_by_hand": "points at the erased record",
         },
         order=25,
     )
@@ -101,15 +105,20 @@ register(
 )
 
 
+def _erase_from_chat_imports(person: Person) -> int:
+    # A check keeps its file (for a day) to be imported without choosing it again; the
+    # person's words may be in it, so every kept check lets its file go now.
+    let_go_of_old_checks(timedelta(0))
+    return scrub_reports(ChatImport.objects.all(), [person.full_name, person.email])
+
+
 register(
     PersonData(
         key="chat_import_reports",
         title=_("Chat imports"),
         # A chat import's report lists the speakers who matched nobody by the name the
         # chat showed; the person may be one of them.
-        erase=lambda person: scrub_reports(
-            ChatImport.objects.all(), [person.full_name, person.email]
-        ),
+        erase=_erase_from_chat_imports,
         order=27,
     )
 )

@@ -568,5 +568,6 @@ class BreakoutActionForm(forms.Form):
             "invalid_choice": _("Choose what to do with the breakouts."),
         },
     )
-    # Allocating again replaces the groups, moves made by hand included.
-    replace = forms.BooleanField(required=False)
+    # Allocating again keeps the people moved by hand; starting over (asked to be
+    # confirmed first) allocates everyone afresh.
+    start_over = forms.BooleanField(required=False)

@@ -229,6 +229,8 @@ class BreakoutGroup(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     members = models.ManyToManyField(Person, blank=True, related_name="breakout_groups")
+    # Members a coordinator moved here by hand: allocating again keeps them in this room.
+    placed_by_hand = models.ManyToManyField(Person, blank=True, related_name="+")
 
     class Meta:
         ordering = ["event", "theme__position", "name"]

@@ -33,6 +33,11 @@ urlpatterns = [
         views.import_chat_result,
         name="import_chat_result",
     ),
+    path(
+        "<int:pk>/import-chat/<int:import_id>/import/",
+        views.import_checked,
+        name="import_checked",
+    ),
     path("<int:pk>/feedback/", views.feedback_page, name="feedback"),
     path("<int:pk>/feedback/enter/", views.feedback_enter, name="feedback_enter"),
 ]

@@ -1,5 +1,7 @@
 """Helpers for the small forms that a button posts (move, hide, confirm)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +35,30 @@ def direction() -> forms.ChoiceField:
             "invalid_choice": _("Choose to move it up or down."),
         },
     )
+
+
+class ColumnMappingForm(forms.Form):
+    """A select per column of an uploaded file (map-0, map-1...) saying what it holds:
+    the members' import and the consultations' import match their columns with it.
+
+    ``choices`` may be grouped, as a ChoiceField takes them; "" is "ignore this column".
+    The page draws the ids itself (map-0): the error summary links to them.
+    """
+
+    invalid_choice = _("Choose what the column holds from the list.")
+
+    def __init__(self, *args: Any, headers: list[str], choices: list, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        for i, header in enumerate(headers):
+            self.fields[f"map-{i}"] = forms.ChoiceField(
+                label=header,
+                choices=choices,
+                required=False,
+                error_messages={"invalid_choice": self.invalid_choice},
+            )
+
+    def chosen(self) -> list[str]:
+        """Each column's choice, in the file's order ("" for a column ignored)."""
+        return [self.cleaned_data.get(f"map-{i}", "") for i in range(len(self.headers))]

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cairn.lib.forms import flag
+from cairn.lib.forms import ColumnMappingForm, flag
 from cairn.lib.safety import SingleLineFields, id_param
 from cairn.members.import_fields import FIELDS
 from cairn.members.models import (
@@ -67,6 +67,18 @@ class NewPersonForm(PersonForm):
         if data.get("consents") and not data.get("consent_method"):
             self.add_error("consent_method", _("Say how the consent was given."))
         return data
+
+
+class OwnLoginOnFileForm(SingleLineFields, forms.Form):
+    """A login with no person on file names itself; the rest waits on "My details"."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("For login codes, password resets and the network's messages to you."),
+    )
 
 
 class MyDetailsForm(PersonForm):
@@ -216,9 +228,11 @@ class EraseForm(forms.Form):
 DECISIONS = ("merge", "keep")
 
 
-class ImportPreviewForm(forms.Form):
+class ImportPreviewForm(ColumnMappingForm):
     """The preview page: a field for each column, a decision for each likely duplicate
     (dup-<line>), what else to do with the people, and the tick that applies it."""
+
+    invalid_choice = _("Choose a Cairn field from the list.")
 
     action = forms.ChoiceField(
         choices=[("remap", "remap"), ("apply", "apply")],
@@ -229,21 +243,11 @@ class ImportPreviewForm(forms.Form):
     confirm = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
-        # The page draws its own ids (map-0, confirm): the error summary links to them.
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
-        self.headers = headers
-        for i, header in enumerate(headers):
-            self.fields[f"map-{i}"] = forms.ChoiceField(
-                label=header,
-                choices=mapping_choices(),
-                required=False,
-                error_messages={"invalid_choice": _("Choose a Cairn field from the list.")},
-            )
+        super().__init__(*args, headers=headers, choices=mapping_choices(), **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        data["mapping"] = {h: data.get(f"map-{i}", "") for i, h in enumerate(self.headers)}
+        data["mapping"] = dict(zip(self.headers, self.chosen(), strict=True))
         # The duplicates are known only once the file is read with the mapping, so their
         # decisions are read by name rather than declared as fields.
         decisions: dict[int, str] = {}

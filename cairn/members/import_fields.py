@@ -227,6 +227,13 @@ for _field, _names in _MORE_SYNONYMS.items():
     for _name in _names:
         _LOOKUP.setdefault(_name, _field)
 
+
+def field_for_header(header: str) -> str:
+    """The member field a heading names by the names people use ("E-mail" is email),
+    or "" (IGNORE); another app's import reads its headings with it too."""
+    return _LOOKUP.get(normalise_header(header), IGNORE)
+
+
 # Rows in these states are not people to add (Eventbrite's Attendee Status).
 LEFT_OUT_STATUSES = {"cancelled", "canceled", "refunded", "not attending", "deleted"}
 

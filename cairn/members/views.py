@@ -28,6 +28,7 @@ from cairn.members.forms import (
     MyDetailsForm,
     NewPersonForm,
     OrganisationForm,
+    OwnLoginOnFileForm,
     PersonForm,
     mapping_choices,
 )
@@ -390,11 +391,34 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _put_own_login_on_file(request: HttpRequest) -> HttpResponse:
+    # A login made by `cairn createsuperuser` (the first coordinator of a new network) has
+    # no person on file: it names itself here instead of meeting a "Page not found".
+    user = request.user
+    form = OwnLoginOnFileForm(
+        request.POST or None,
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.put_own_login_on_file(user, form.cleaned_data)
+        except services.PersonError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("You are on file. Add how to reach you below."))
+            return redirect("members:me")
+    return render(request, "members/my_details_new.html", {"form": form})
+
+
 @member_required
 def my_details(request: HttpRequest) -> HttpResponse:
     p = getattr(request.user, "person", None)
     if p is None:
-        raise Http404
+        return _put_own_login_on_file(request)
     granted = [c.purpose for c in p.consents.all() if c.granted]
     form = MyDetailsForm(
         request.POST or None,

@@ -85,3 +85,22 @@ def bill(db) -> Person:
         preferred_channel=Channel.PHONE,
         sector=Sector.COMMUNITY,
     )
+
+
+def upload_and_import(client, consultation, data: bytes, name: str, **extra):
+    """Upload a file on the import page, then press Import on the page that matches its
+    columns, the guess left as it is; the answer to that last press."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cairn.consultations.models import ResponseImport
+    from cairn.consultations.services import importing
+
+    uploaded = client.post(
+        f"/consultations/{consultation.pk}/import/",
+        {"file": SimpleUploadedFile(name, data), **extra},
+    )
+    if uploaded.status_code != 302:
+        return uploaded  # refused at the upload
+    record = ResponseImport.objects.get(pk=uploaded.url.rstrip("/").rsplit("/", 1)[1])
+    seen = importing.overview(record)
+    return client.post(uploaded.url, {f"map-{c.index}": c.target for c in seen.columns})

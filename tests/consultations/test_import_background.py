@@ -4,13 +4,13 @@ and a retry (a killed worker's, or "Run it again") imports the file once."""
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cairn.consultations.models import Answer, ImportStatus, Response, ResponseImport
 from cairn.consultations.services import importing
 from cairn.contributions.models import Contribution
 from cairn.jobs import services as jobs
 from cairn.jobs.models import Job, JobStatus
+from tests.consultations.conftest import upload_and_import
 from tests.consultations.test_import_bulk import _csv
 from tests.jobs.conftest import db_queue, run_worker  # noqa: F401 - a fixture
 
@@ -23,10 +23,7 @@ def small_threshold(monkeypatch):
 
 
 def _upload(client, consultation, data: bytes, **extra):
-    return client.post(
-        f"/consultations/{consultation.pk}/import/",
-        {"file": SimpleUploadedFile("big.csv", data), **extra},
-    )
+    return upload_and_import(client, consultation, data, "big.csv", **extra)
 
 
 @pytest.mark.usefixtures("db_queue")
@@ -122,8 +119,12 @@ def test_a_worker_dying_while_writing_leaves_nothing_and_the_retry_imports_once(
 def test_a_small_file_is_still_imported_in_the_request(client, alice, consultation):
     client.force_login(alice)
     response = _upload(client, consultation, _csv(3))
-    assert response.status_code == 200 and not ResponseImport.objects.exists()
+    record = ResponseImport.objects.get()
+    # Imported as the Import button was pressed: no job, nothing waiting for a worker.
+    assert response.url == record.get_absolute_url() and record.job is None
+    assert record.status == ImportStatus.APPLIED and not record.file
     assert Response.objects.count() == 3
+    assert "Imported 3 responses from big.csv" in client.get(response.url).content.decode()
 
 
 def test_a_file_over_the_limit_is_refused_with_the_limit_named(client, alice, consultation):

@@ -103,12 +103,12 @@ def test_cut_short_or_spoilt_exports_import_all_or_nothing(alice, name, cut, jun
 
 
 def test_the_import_page_offers_a_dry_run(client, alice, consultation):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from tests.consultations.conftest import upload_and_import
 
     client.force_login(alice)
-    upload = SimpleUploadedFile("typeform.csv", (FIXTURES / "typeform.csv").read_bytes())
-    url = f"/consultations/{consultation.pk}/import/"
-    page = client.post(url, {"file": upload, "dry_run": "on"}).content.decode()
+    data = (FIXTURES / "typeform.csv").read_bytes()
+    done = upload_and_import(client, consultation, data, "typeform.csv", dry_run="on")
+    page = client.get(done.url).content.decode()
     assert "1 response would be imported" in page and "Typeform" in page
     assert not Response.objects.exists()
 

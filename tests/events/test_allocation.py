@@ -149,3 +149,92 @@ def test_people_without_preferences_are_still_placed():
     result = allocate(crowd, THEMES)
     assert result.quality.unassigned == 0
     assert result.quality.first_choice_share == 0.0
+
+
+# --- a re-run keeps the people placed by hand ------------------------------------------------
+
+
+def _room_of(groups, pid):
+    return next((g.theme_id, g.number) for g in groups if pid in g.member_ids)
+
+
+def test_a_rerun_keeps_people_placed_by_hand_in_their_rooms_and_allocates_the_rest():
+    from cairn.events.allocation import Group
+
+    crowd = people(36, facilitators=9)
+    first = allocate(crowd, THEMES)
+    # A coordinator moves person 36 (who wanted Money first) into Care's room 1, as its
+    # facilitator, and person 35 into Technology's room 2.
+    care_1 = next(g for g in first.groups if (g.theme_id, g.number) == (CARE, 1))
+    tech_2 = next(g for g in first.groups if (g.theme_id, g.number) == (TECH, 2))
+    fixed = [
+        Group(theme_id=CARE, number=1, member_ids=[36], facilitator_id=36),
+        Group(theme_id=TECH, number=2, member_ids=[35]),
+    ]
+    again = allocate(crowd, THEMES, fixed)
+    assert _room_of(again.groups, 36) == (CARE, 1)
+    assert _room_of(again.groups, 35) == (TECH, 2)
+    kept = next(g for g in again.groups if (g.theme_id, g.number) == (CARE, 1))
+    assert kept.facilitator_id == 36  # the role given by hand stays
+    placed = Counter(pid for g in again.groups for pid in g.member_ids)
+    assert set(placed) == {p.id for p in crowd} and set(placed.values()) == {1}
+    # The rooms stay within capacity, the kept people counted in them.
+    assert all(len(g.member_ids) <= 6 for g in again.groups)
+    assert again.quality.groups_without_facilitator == 0
+    numbers = [(g.theme_id, g.number) for g in again.groups]
+    assert len(numbers) == len(set(numbers))
+    assert care_1 and tech_2  # both rooms existed before the re-run
+
+
+def test_kept_people_fill_their_room_so_the_rest_go_elsewhere():
+    from cairn.events.allocation import Group
+
+    crowd = people(18, facilitators=10, prefs=lambda i: (TECH, CARE, MONEY))
+    # Five people kept by hand in a Technology room of six: one place is left in it.
+    fixed = [Group(theme_id=TECH, number=1, member_ids=[2, 3, 4, 5, 6], facilitator_id=2)]
+    result = allocate(crowd, THEMES, fixed)
+    room = next(g for g in result.groups if (g.theme_id, g.number) == (TECH, 1))
+    assert set(room.member_ids) >= {2, 3, 4, 5, 6}
+    assert len(room.member_ids) <= 6
+    assert result.quality.groups_outside_bounds == 0
+    assert result.quality.unassigned == 0
+
+
+def test_a_room_kept_by_hand_is_not_filled_with_people_who_did_not_choose_its_theme():
+    from cairn.events.allocation import Group
+
+    crowd = people(12, facilitators=4, prefs=lambda i: (TECH, CARE))
+    fixed = [Group(theme_id=MONEY, number=1, member_ids=[12], facilitator_id=12)]
+    result = allocate(crowd, THEMES, fixed)
+    money = [g for g in result.groups if g.theme_id == MONEY]
+    assert [g.member_ids for g in money] == [[12]]
+
+
+def test_fixed_groups_naming_someone_unknown_or_twice_are_refused():
+    from cairn.events.allocation import Group
+
+    crowd = people(6, facilitators=2)
+    with pytest.raises(AllocationError):
+        allocate(crowd, THEMES, [Group(theme_id=TECH, number=1, member_ids=[99])])
+    with pytest.raises(AllocationError):
+        allocate(
+            crowd,
+            THEMES,
+            [
+                Group(theme_id=TECH, number=1, member_ids=[1]),
+                Group(theme_id=CARE, number=1, member_ids=[1]),
+            ],
+        )
+
+
+def test_a_rerun_with_everyone_kept_by_hand_changes_nothing():
+    from cairn.events.allocation import Group
+
+    crowd = people(4, facilitators=2)
+    fixed = [
+        Group(theme_id=TECH, number=3, member_ids=[1, 3], facilitator_id=1),
+        Group(theme_id=CARE, number=1, member_ids=[2, 4], facilitator_id=2),
+    ]
+    result = allocate(crowd, THEMES, fixed)
+    rooms = sorted((g.theme_id, g.number, g.member_ids, g.facilitator_id) for g in result.groups)
+    assert rooms == [(TECH, 3, [1, 3], 1), (CARE, 1, [2, 4], 2)]

@@ -73,7 +73,7 @@ def test_coordinators_pressing_allocate_at_the_same_moment_start_one_allocation(
     def press() -> None:
         try:
             start.wait()
-            job, started = breakouts.start_allocation(event.pk, actor=alice, replace=False)
+            job, started = breakouts.start_allocation(event.pk, actor=alice)
             answers.append((job.pk, started))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)

@@ -205,25 +205,145 @@ def test_a_theme_added_from_the_page_is_audited_and_a_second_of_that_name_refuse
     assert "already has a theme with that name" in response.content.decode()
 
 
-def test_allocating_again_from_the_page_asks_first_and_keeps_moves_by_hand_until_confirmed(
+def _move_out_of_first_choice(event, person, alice):
+    """Move `person` by hand into a room of a theme that is not their first choice."""
+    first_choice = Registration.objects.get(event=event, person=person).preferences.get(rank=1)
+    target = BreakoutGroup.objects.filter(event=event).exclude(theme=first_choice.theme).first()
+    move_person(event, person.pk, target.pk, actor=alice)
+    return target
+
+
+def test_allocating_again_keeps_people_moved_by_hand_where_they_were_put(event, crowd, alice):
+    """Allocating again put everyone back where the allocation liked them best, undoing
+    the coordinator's moves; now those moved by hand stay, and only the rest move."""
+    allocate_event(event.pk, actor=alice)
+    moved = crowd[-1]
+    target = _move_out_of_first_choice(event, moved, alice)
+    lead = crowd[-2]
+    other = BreakoutGroup.objects.exclude(pk=target.pk).exclude(members=lead).first()
+    move_person(event, lead.pk, other.pk, actor=alice)
+    other.facilitator_id = lead.pk  # moved in "as facilitator"
+    other.save()
+
+    result = allocate_event(event.pk, actor=alice)
+
+    assert result.kept_by_hand == 2
+    assert target.members.filter(pk=moved.pk).exists()  # the same room, the same row
+    assert other.members.filter(pk=lead.pk).exists()
+    other.refresh_from_db()
+    assert other.facilitator_id == lead.pk
+    # Counted against the capacity; everyone placed once.
+    for group in BreakoutGroup.objects.filter(event=event):
+        assert group.members.count() <= group.theme.room_capacity
+    placed = [m for g in BreakoutGroup.objects.filter(event=event) for m in g.members.all()]
+    assert sorted(p.pk for p in placed) == sorted(p.pk for p in crowd)
+    # Kept again on the next run, until they are moved again or it starts over.
+    allocate_event(event.pk, actor=alice)
+    assert target.members.filter(pk=moved.pk).exists()
+    allocate_event(event.pk, actor=alice, start_over=True)
+    assert not any(g.placed_by_hand.exists() for g in BreakoutGroup.objects.filter(event=event))
+
+
+def test_someone_moved_by_hand_who_cancels_is_not_kept(event, crowd, alice):
+    from cairn.events.services.breakouts import moved_by_hand_count
+    from cairn.events.services.registration import cancel
+
+    allocate_event(event.pk, actor=alice)
+    _move_out_of_first_choice(event, crowd[-1], alice)
+    assert moved_by_hand_count(event) == 1
+    cancel(Registration.objects.get(event=event, person=crowd[-1]).pk, actor=alice)
+    assert moved_by_hand_count(event) == 0
+    result = allocate_event(event.pk, actor=alice)
+    assert result.kept_by_hand == 0 and result.quality.participants == 15
+
+
+def test_a_move_made_while_the_groups_are_worked_out_is_not_written_over(
+    event, crowd, alice, monkeypatch
+):
+    """The groups are worked out outside the event's lock; a move made meanwhile makes
+    the allocation work them out again, with the move kept."""
+    from cairn.events import allocation
+    from cairn.events.services import breakouts
+
+    allocate_event(event.pk, actor=alice)
+    moved = crowd[-1]
+    first_choice = Registration.objects.get(event=event, person=moved).preferences.get(rank=1)
+    target = BreakoutGroup.objects.filter(event=event).exclude(theme=first_choice.theme).first()
+    real = allocation.allocate
+    calls = []
+
+    def allocate_while_someone_moves(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if not calls:
+            move_person(event, moved.pk, target.pk, actor=alice)
+        calls.append(1)
+        return result
+
+    monkeypatch.setattr(breakouts.allocation, "allocate", allocate_while_someone_moves)
+    allocate_event(event.pk, actor=alice)
+    assert len(calls) == 2
+    assert target.members.filter(pk=moved.pk).exists()
+
+
+def test_the_page_says_who_stays_before_allocating_again_and_asks_before_starting_over(
     client, event, crowd, alice
 ):
-    """One click on "Allocate again" replaced every group, and the moves made by hand with
-    them; now the page asks for a tick first, and says what would be lost."""
     allocate_event(event.pk, actor=alice)
     client.force_login(alice)
+    url = f"/events/{event.pk}/breakouts/"
     person = crowd[-1]
     target = BreakoutGroup.objects.exclude(members=person).first()
-    client.post(
-        f"/events/{event.pk}/breakouts/",
-        {"action": "move", "person": person.pk, "group": target.pk},
-    )
-    page = client.get(f"/events/{event.pk}/breakouts/").content.decode()
-    assert 'name="replace"' in page
-    response = client.post(f"/events/{event.pk}/breakouts/", {"action": "allocate"}, follow=True)
-    assert "Tick the box" in response.content.decode()
+    client.post(url, {"action": "move", "person": person.pk, "group": target.pk})
+    page = client.get(url).content.decode()
+    assert "1 person moved by hand stays where they are." in page
+    assert "moved by hand)" in page  # marked in their room's list
+    assert 'href="?start_over=1#allocate-h"' in page
+
+    response = client.post(url, {"action": "allocate"}, follow=True)
+    page = response.content.decode()
+    assert "Allocated 16 people" in page and "1 person moved by hand stayed" in page
     assert target.members.filter(pk=person.pk).exists()
-    response = client.post(
-        f"/events/{event.pk}/breakouts/", {"action": "allocate", "replace": "yes"}, follow=True
-    )
+
+    confirm = client.get(f"{url}?start_over=1").content.decode()
+    assert "Start over?" in confirm
+    assert 'name="start_over" value="yes"' in confirm
+    assert "No, keep the moves made by hand" in confirm
+    response = client.post(url, {"action": "allocate", "start_over": "yes"}, follow=True)
     assert "Allocated 16 people" in response.content.decode()
+    after = client.get(url).content.decode()
+    assert "stays where they are" not in after and ", moved by hand)" not in after
+
+
+def test_the_move_list_names_each_persons_room_and_an_empty_event_opens_add_a_theme(
+    client, event, crowd, alice
+):
+    """Choosing whom to move meant finding them in every room first; and an event with no
+    themes said "add the first one below" above a closed "Add a theme"."""
+    allocate_event(event.pk, actor=alice)
+    client.force_login(alice)
+    page = client.get(f"/events/{event.pk}/breakouts/").content.decode()
+    person = crowd[0]
+    room = BreakoutGroup.objects.get(event=event, members=person).name
+    assert f'<option value="{person.pk}">{person.full_name} — {room}</option>' in page
+    assert '<details id="add-theme" ><summary>Add a theme' in page
+    event.breakout_themes.all().delete()
+    page = client.get(f"/events/{event.pk}/breakouts/").content.decode()
+    assert '<details id="add-theme" open><summary>Add a theme' in page
+    detail = client.get(f"/events/{event.pk}/").content.decode()
+    assert "Add themes on the breakout groups page" in detail
+    # Added one, it stays open for the next.
+    data = {"action": "add_theme", "theme-name": "Rivers", "theme-room_capacity": 8}
+    response = client.post(f"/events/{event.pk}/breakouts/", data, follow=True)
+    assert response.redirect_chain[-1][0].endswith("?add=theme#add-theme")
+    assert '<details id="add-theme" open><summary>Add a theme' in response.content.decode()
+
+
+def test_allocating_with_too_few_facilitators_says_so_in_its_message(client, event, alice, crowd):
+    """ "Allocated 16 people into 5 groups" read as done, while the quality figures further
+    down said some groups had no facilitator."""
+    Registration.objects.filter(event=event).update(breakout_role=BreakoutRole.PARTICIPANT)
+    client.force_login(alice)
+    response = client.post(f"/events/{event.pk}/breakouts/", {"action": "allocate"}, follow=True)
+    page = response.content.decode()
+    assert "Allocated 16 people" in page
+    assert "have no facilitator: choose more facilitators on the registrations page" in page

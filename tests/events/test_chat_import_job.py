@@ -67,12 +67,15 @@ def test_an_import_runs_on_the_worker_and_its_page_shows_progress_then_the_count
 def test_a_check_of_an_ordinary_file_answers_in_the_request(client, event, alice):
     client.force_login(alice)
     response = post(client, event, NEW, dry_run="on")
-    assert response.status_code == 200
-    assert "3 messages would be imported." in response.content.decode()
-    assert "To import these messages, choose the same file" in response.content.decode()
-    bad = post(client, event, OLD + "12:06:00 garbled\n", dry_run="on").content.decode()
+    record = ChatImport.objects.get()
+    assert response["Location"] == record.get_absolute_url()
+    page = client.get(response["Location"]).content.decode()
+    assert "3 messages would be imported." in page
+    assert "Import these 3 messages" in page  # from the kept file: not chosen twice
+    bad = post(client, event, OLD + "12:06:00 garbled\n", dry_run="on")
+    bad = client.get(bad["Location"]).content.decode()
     assert "Nothing was imported" in bad and "line 6" in bad
-    assert not Job.objects.exists() and not ChatImport.objects.exists()
+    assert not Job.objects.exists()  # both checked in the request
     assert not Contribution.objects.exists()
 
 

@@ -71,6 +71,19 @@ def test_gunicorn_loads_and_warms_the_site_once_before_forking_its_workers(monke
     assert closed == [[1]]  # after warming, before the fork
 
 
+def test_gunicorn_opens_no_control_socket_in_a_read_only_home(monkeypatch):
+    # Under the systemd unit the home is read-only: gunicorn 24+ would log "Failed to start
+    # control socket" at every start (and two servers of one user would share one socket).
+    from gunicorn.app.base import BaseApplication
+
+    started = []
+    monkeypatch.setattr(BaseApplication, "run", lambda self: started.append(self))
+    serve.serve_with_gunicorn("127.0.0.1", 8765, 2, 4)
+    (arbiter_app,) = started
+    if "control_socket_disable" in arbiter_app.cfg.settings:
+        assert arbiter_app.cfg.control_socket_disable is True
+
+
 def test_warming_the_site_resolves_its_urls_before_any_request():
     from django.urls import get_resolver
 

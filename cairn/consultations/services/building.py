@@ -29,7 +29,9 @@ def update_consultation(consultation: Consultation, *, actor: Any, **fields: Any
     return consultation
 
 
-def _check_question(kind: str, choices_text: str, scale_min: int, scale_max: int) -> None:
+def check_question(kind: str, choices_text: str, scale_min: int, scale_max: int) -> None:
+    """Raises BuildError for a question that cannot be asked; an import checks the
+    questions it would make from a file's columns with it before writing anything."""
     if kind not in QuestionKind.values:
         raise BuildError(f"Unknown question kind {kind!r}.")
     choices = [c.strip() for c in choices_text.splitlines() if c.strip()]
@@ -59,7 +61,7 @@ def add_question(
 ) -> Question:
     if not text.strip():
         raise BuildError("A question needs some words.")
-    _check_question(kind, choices_text, scale_min, scale_max)
+    check_question(kind, choices_text, scale_min, scale_max)
     if consultation.responses.exclude(status="draft").exists():
         raise BuildError("Answers have come in; questions can no longer be added.")
     last = consultation.questions.aggregate(m=Max("position"))["m"]

@@ -1,7 +1,11 @@
 """Responses exported by another survey tool: Google Forms, Microsoft Forms (.xlsx or CSV),
 SurveyMonkey (two header rows), Typeform, or any CSV/XLSX with one row per response.
 
-Columns are matched to questions by their wording (or "Q1", "Q2"...); choice cells hold the
+On the web the file is kept (`keep_upload`) and its columns shown to the coordinator, who
+says what each holds (`columns`: filled with the guess) before the import runs
+(`start_import`); the command line imports with the guess. The guess matches columns to
+questions by their wording, a little different or cut short too, or "Q1", "Q2"...; a draft
+nobody has answered may take new questions from the columns. Choice cells hold the
 choice wording, several separated by ";" or ","; scale cells hold the number. An optional
 "Email" column links a row to a member and "Name"/"Sector" columns describe anyone else.
 The time each tool records a response was sent (Google's Timestamp, Microsoft's Completion
@@ -25,6 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cairn.consultations.models import (
     Answer,
@@ -37,6 +42,8 @@ from cairn.consultations.models import (
     ResponseImport,
     ResponseStatus,
 )
+from cairn.consultations.services import building
+from cairn.consultations.services import columns as matching
 from cairn.consultations.services.answering import clean_answer
 from cairn.contributions.services import record_contributions
 from cairn.core import audit, retention
@@ -260,42 +267,98 @@ def parse_submitted(cell: str, *, utc: bool, day_first: bool) -> datetime:
     return timezone.make_aware(parsed)
 
 
-def _match_columns(headers: list[str], questions: list[Question], report: ImportReport) -> dict:
-    by_text = {_norm(q.text): q for q in questions}
-    by_number = {f"q{q.number}": q for q in questions}
-    columns: dict[int, Any] = {}
-    polis = {h.strip().lower() for h in headers} >= POLIS_COLUMNS
-    open_questions = [q for q in questions if q.kind == QuestionKind.OPEN]
-    if polis:
-        report.tool = "Pol.is"
-    for index, header in enumerate(headers):
-        key = _norm(header)
-        if polis and header.strip().lower() == "comment-body" and len(open_questions) == 1:
-            columns[index] = open_questions[0]
-            report.matched_columns[header] = f"Q{open_questions[0].number}"
+def _guess(headers: list[str], questions: list[Question]) -> matching.Guess:
+    return matching.guess_columns(
+        headers,
+        questions,
+        submitted_headings=set(SUBMITTED_COLUMNS),
+        tool_headings=TOOL_COLUMNS,
+        polis={h.strip().lower() for h in headers} >= POLIS_COLUMNS,
+    )
+
+
+def guess_targets(headers: list[str], questions: list[Question]) -> list[str]:
+    """Each column's target (see `columns`) as the import guesses it from the headings."""
+    return _guess(headers, questions).targets
+
+
+def _column_values(rows: list, index: int) -> list[str]:
+    return [cells[index] for _, cells in rows if index < len(cells)]
+
+
+def _new_questions(
+    headers: list[str],
+    targets: list[str],
+    rows: list,
+    questions: list[Question],
+    report: ImportReport,
+    wordings: list[str],
+) -> dict[int, tuple[Question, matching.NewQuestion]]:
+    """The questions to make from columns, checked, as unsaved questions with a stand-in
+    pk (below 0) the rows are checked against; made for real in the write."""
+    made: dict[int, tuple[Question, matching.NewQuestion]] = {}
+    for index, target in enumerate(targets):
+        kind = matching.new_kind(target)
+        if not kind:
             continue
-        numbered = re.match(r"^(q?\d+)[ .)]", key + " ")
-        question = by_text.get(key)
-        if question is None and numbered:
-            label = numbered.group(1)
-            question = by_number.get(label if label.startswith("q") else f"q{label}")
-        if question is None:
-            question = by_text.get(re.sub(r"^q?\d+[ .)]+", "", key))
+        wording = wordings[index] if index < len(wordings) else ""
+        spec = matching.new_question(kind, headers[index], _column_values(rows, index), wording)
+        try:
+            if not spec.text:
+                raise building.BuildError(_("A question needs some words."))
+            building.check_question(kind, spec.choices_text, spec.scale_min, spec.scale_max)
+        except building.BuildError as exc:
+            report.errors.append(
+                _("Column “%(h)s” cannot become a question: %(why)s")
+                % {"h": headers[index], "why": exc}
+            )
+            continue
+        question = Question(
+            consultation_id=None,
+            position=len(questions) + len(made),
+            kind=kind,
+            text=spec.text,
+            choices_text=spec.choices_text,
+            scale_min=spec.scale_min,
+            scale_max=spec.scale_max,
+        )
+        question.pk = -1 - len(made)
+        made[index] = (question, spec)
+    return made
+
+
+def _resolve_columns(
+    headers: list[str],
+    targets: list[str],
+    questions: list[Question],
+    made: dict[int, tuple[Question, "matching.NewQuestion"]],
+    report: ImportReport,
+) -> dict[int, Any]:
+    """Column index to what it fills: a question (a new one unsaved) or a detail's name;
+    the report says which columns went where."""
+    by_target = {matching.question_target(q): q for q in questions}
+    resolved: dict[int, Any] = {}
+    for index, (header, target) in enumerate(zip(headers, targets, strict=True)):
+        question = made[index][0] if index in made else by_target.get(target)
         if question is not None:
-            columns[index] = question
+            resolved[index] = question
             report.matched_columns[header] = f"Q{question.number}"
-        elif key in ("email", "email address", "e-mail"):
-            columns[index] = "email"
-        elif key in ("name", "full name", "your name"):
-            columns[index] = "name"
-        elif key in ("sector", "organisation type", "type of organisation"):
-            columns[index] = "sector"
-        elif header.strip().lower() in SUBMITTED_COLUMNS and "submitted" not in columns.values():
-            columns[index] = "submitted"
-            report.tool = report.tool or SUBMITTED_COLUMNS[header.strip().lower()][0]
+        elif target in matching.DETAILS:
+            resolved[index] = target
+            if target == "submitted" and header.strip().lower() in SUBMITTED_COLUMNS:
+                report.tool = report.tool or SUBMITTED_COLUMNS[header.strip().lower()][0]
         else:
             report.ignored_columns.append(header)
-    return columns
+    if made:
+        report.notes.append(
+            ngettext(
+                "%(n)d question is made from the file's columns.",
+                "%(n)d questions are made from the file's columns.",
+                len(made),
+            )
+            % {"n": len(made)}
+        )
+    return resolved
 
 
 def _choice_numbers(
@@ -309,6 +372,10 @@ def _choice_numbers(
         options = {_norm(o): i for i, o in enumerate(question.choices, start=1)}
     if _norm(cell) in options:
         return [str(options[_norm(cell)])]
+    # A choice's own wording may hold a comma ("Yes, by phone"): split on ";" first.
+    parts = [p for p in cell.split(";") if p.strip()]
+    if len(parts) > 1 and all(_norm(p) in options for p in parts):
+        return [str(options[_norm(p)]) for p in parts]
     numbers = []
     for part in re.split(r"[;,]", cell):
         if not part.strip():
@@ -442,12 +509,17 @@ def import_responses(
     dry_run: bool = False,
     progress: Callable[..., None] | None = None,
     within_write: Callable[[ImportReport], None] | None = None,
+    targets: list[str] | None = None,
+    wordings: list[str] | None = None,
 ) -> ImportReport:
     """Check every row, then write them all in one short transaction, or nothing.
 
     ``progress(done, total, stage)`` hears how far the checking is (a job's page shows
     it); ``within_write(report)`` runs first inside the write transaction, so whatever
     it records (a queued import marked done) commits with the rows or not at all.
+    ``targets``: what each column holds, as the coordinator matched them (see
+    `columns`); without them the import guesses from the headings. ``wordings``: the
+    wording of each column made a new question ("" or none: its heading).
     """
     report = ImportReport(filename=filename, dry_run=dry_run)
     if len(data) > MAX_BYTES:
@@ -464,7 +536,31 @@ def import_responses(
         report.errors.append("The file is empty: expected a header row and one row per response.")
         raise ImportFailed(report)
     questions = list(consultation.questions.all())
-    columns = _match_columns(headers, questions, report)
+    if {h.strip().lower() for h in headers} >= POLIS_COLUMNS:
+        report.tool = "Pol.is"
+    if targets is None:
+        guess = _guess(headers, questions)
+        targets = guess.targets
+        numbers = {matching.question_target(q): q.number for q in questions}
+        # Nobody saw the guess (the command line): say which columns were taken loosely.
+        report.notes += [
+            _("“%(h)s” was taken for Q%(n)s, its wording a little different.")
+            % {"h": headers[index], "n": numbers[targets[index]]}
+            for index in sorted(guess.scores)
+        ]
+    else:
+        report.errors += matching.mapping_problems(
+            headers,
+            targets,
+            questions,
+            new_allowed=matching.can_make_questions(consultation),
+        )
+        if report.errors:
+            raise ImportFailed(report)
+    made = _new_questions(headers, targets, rows, questions, report, wordings or [])
+    if report.errors:
+        raise ImportFailed(report)
+    columns = _resolve_columns(headers, targets, questions, made, report)
     report.ignored_columns = [
         h for h in report.ignored_columns if h.strip().lower() not in TOOL_COLUMNS
     ] + [h for h in report.ignored_columns if h.strip().lower() in TOOL_COLUMNS]
@@ -473,8 +569,12 @@ def import_responses(
             "No column matches a question. Column headings must be the question wording or Q1, Q2..."
         )
         raise ImportFailed(report)
+    new_questions = [question for question, _spec in made.values()]
     submitted_at = next((i for i, c in columns.items() if c == "submitted"), None)
-    utc = submitted_at is not None and SUBMITTED_COLUMNS[headers[submitted_at].strip().lower()][1]
+    utc = (
+        submitted_at is not None
+        and SUBMITTED_COLUMNS.get(headers[submitted_at].strip().lower(), ("", False))[1]
+    )
     day_first = True
     if submitted_at is not None:
         sign = _day_first([cells[submitted_at] for _, cells in rows if submitted_at < len(cells)])
@@ -493,13 +593,13 @@ def import_responses(
     }
     choice_maps = {
         q.pk: {_norm(o): i for i, o in enumerate(q.choices, start=1)}
-        for q in questions
+        for q in questions + new_questions
         if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
     }
     sectors = _sectors()
     # Everything is checked and prepared here, before the write transaction, so the write
     # itself is a few bulk inserts and holds the database for as short a time as it can.
-    check = _RowChecker(questions, choice_maps, sectors)
+    check = _RowChecker(questions + new_questions, choice_maps, sectors)
     mapped = [(i, t, t.pk if isinstance(t, Question) else None) for i, t in sorted(columns.items())]
     width = len(headers)
     prepared = []
@@ -584,6 +684,8 @@ def import_responses(
     with transaction.atomic():
         if within_write is not None:
             within_write(report)
+        if made:
+            questions = questions + _make_questions(consultation, made, prepared, actor, report)
         _write_all(consultation, questions, prepared, actor=actor)
         audit.record(
             actor,
@@ -593,6 +695,33 @@ def import_responses(
             tool=report.tool,
         )
     return report
+
+
+def _make_questions(
+    consultation: Consultation, made: dict, prepared: list, actor: Any, report: ImportReport
+) -> list[Question]:
+    """The new questions, saved (with their audit) in the import's transaction; the
+    checked answers move from each stand-in pk to the question's own."""
+    saved = {}
+    for question, spec in made.values():
+        try:
+            saved[question.pk] = building.add_question(
+                consultation,
+                actor=actor,
+                kind=spec.kind,
+                text=spec.text,
+                choices_text=spec.choices_text,
+                scale_min=spec.scale_min,
+                scale_max=spec.scale_max,
+            )
+        except building.BuildError as exc:  # answered meanwhile: nothing is kept
+            report.errors.append(str(exc))
+            raise ImportFailed(report) from exc
+    for cleaned, *_rest in prepared:
+        for stand_in, question in saved.items():
+            if stand_in in cleaned:
+                cleaned[question.pk] = cleaned.pop(stand_in)
+    return list(saved.values())
 
 
 WRITE_BATCH = 5000  # responses written, with their answers and contributions, at a time
@@ -652,13 +781,172 @@ def _write_all(
         insert_many(Answer, answers)
 
 
-# --- large files, imported by a worker --------------------------------------------------
+# --- a kept file: its columns matched, then imported (by a worker when large) -----------
+
+
+SAMPLES = 3  # values shown beside each column on the matching page
+SAMPLE_ROWS = 1000  # rows read to suggest what kind of question a column would make
+
+
+@dataclass
+class ColumnView:
+    index: int
+    header: str
+    samples: list[str]
+    target: str
+    kind: str  # the kind of question the column's values suggest, were one made of it
+    wording: str  # the wording of the question it would become
+    score: float = 0.0  # how alike the heading and its question, when guessed loosely
+
+
+@dataclass
+class Overview:
+    """What the matching page shows of a kept file."""
+
+    columns: list[ColumnView]
+    tool: str = ""
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    new_allowed: bool = False
+    rows: int = 0
+
+
+def keep_upload(
+    consultation: Consultation, data: bytes, *, filename: str, actor: Any, dry_run: bool = False
+) -> ResponseImport:
+    """Keep an uploaded file for its columns to be matched; nothing is imported yet.
+
+    A file over the size limit, one that cannot be read, or one without a header row is
+    refused here (ImportFailed), before it is kept.
+    """
+    report = ImportReport(filename=filename, dry_run=dry_run)
+    if len(data) > MAX_BYTES:
+        report.errors.append(too_large(len(data)))
+        raise ImportFailed(report)
+    headers, _rows = _read_rows(data, filename, report)
+    if not headers or not any(cell.strip() for cell in headers):
+        report.errors.append("The file is empty: expected a header row and one row per response.")
+        raise ImportFailed(report)
+    record = ResponseImport.objects.create(
+        consultation=consultation,
+        filename=filename[:255],
+        file=storage.as_upload(filename, data),
+        dry_run=dry_run,
+        status=ImportStatus.MATCHING,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor, "consultation.import_uploaded", consultation, filename[:200])
+    return record
+
+
+def overview(record: ResponseImport, *, make_questions: bool = False) -> Overview:
+    """The kept file's columns: each heading, its first values and the guess of what it
+    holds. ``make_questions``: a column the guess matches to nothing becomes a new
+    question (of the kind its values suggest), where the consultation may take them;
+    a consultation with no questions at all is offered that from the start."""
+    consultation = record.consultation
+    report = ImportReport(filename=record.filename)
+    try:
+        headers, rows = _read_rows(storage.read(record.file.name), record.filename, report)
+    except ImportFailed:
+        return Overview(columns=[], errors=report.errors)
+    questions = list(consultation.questions.all())
+    guessed = _guess(headers, questions)
+    new_allowed = matching.can_make_questions(consultation)
+    sampled = rows[:SAMPLE_ROWS]
+    views = []
+    for index, header in enumerate(headers):
+        values = _column_values(sampled, index)
+        target = guessed.targets[index]
+        kind = matching.suggest_kind(values)
+        lowered = header.strip().lower()
+        if (
+            not target
+            and new_allowed
+            and (make_questions or not questions)
+            and lowered not in TOOL_COLUMNS
+            and any(v.strip() for v in values)
+        ):
+            target = matching.new_target(kind)
+        views.append(
+            ColumnView(
+                index=index,
+                header=header,
+                samples=[v.strip() for v in values if v.strip()][:SAMPLES],
+                target=target,
+                kind=kind,
+                wording=matching.question_wording(header),
+                score=guessed.scores.get(index, 0.0),
+            )
+        )
+    if {h.strip().lower() for h in headers} >= POLIS_COLUMNS:
+        report.tool = "Pol.is"
+    if not report.tool:
+        report.tool = next(
+            (
+                SUBMITTED_COLUMNS[h.strip().lower()][0]
+                for h in headers
+                if h.strip().lower() in SUBMITTED_COLUMNS
+            ),
+            "",
+        )
+    return Overview(
+        columns=views,
+        tool=report.tool,
+        notes=report.notes,
+        new_allowed=new_allowed,
+        rows=sum(1 for _, cells in rows if any(c.strip() for c in cells)),
+    )
+
+
+def column_problems(record: ResponseImport, targets: list[str]) -> list[str]:
+    """What stops these column choices; nothing is written either way. A problem with
+    one column is a `columns.ColumnProblem`, which says which."""
+    report = ImportReport(filename=record.filename)
+    try:
+        headers, _rows = _read_rows(storage.read(record.file.name), record.filename, report)
+    except ImportFailed:
+        return report.errors
+    consultation = record.consultation
+    return matching.mapping_problems(
+        headers,
+        targets,
+        list(consultation.questions.all()),
+        new_allowed=matching.can_make_questions(consultation),
+    )
+
+
+def start_import(
+    record: ResponseImport, targets: list[str], *, actor: Any, wordings: list[str] | None = None
+) -> ResponseImport:
+    """Import the kept file with the columns as matched (``wordings``: of the columns
+    made new questions): a small file now, in the request, a large one by a worker. Raises ImportFailed, writing nothing, when the
+    choices cannot be used (a question chosen twice, no question at all)."""
+    problems = column_problems(record, targets)
+    if problems:
+        report = ImportReport(filename=record.filename, dry_run=record.dry_run)
+        report.errors += problems
+        raise ImportFailed(report)
+    matched = ResponseImport.objects.filter(pk=record.pk, status=ImportStatus.MATCHING).update(
+        columns=list(targets), wordings=list(wordings or []), status=ImportStatus.WAITING
+    )
+    record.refresh_from_db()
+    if not matched:
+        return record  # a second click on Import: the first one has it
+    audit.record(actor, "consultation.import_columns_matched", record.consultation, record.filename)
+    if record.file.size > BACKGROUND_BYTES:
+        return _queue(record, actor)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    run_queued_import(lambda *args, **kwargs: None, record.pk, user.pk if user else None)
+    record.refresh_from_db()
+    return record
 
 
 def queue_import(
     consultation: Consultation, data: bytes, *, filename: str, actor: Any, dry_run: bool = False
 ) -> ResponseImport:
-    """Keep the file and queue its import; the page follows the job and shows the result.
+    """Keep the file and queue its import, the columns guessed from the headings; the
+    page follows the job and shows the result.
 
     A file over the size limit is refused here with the limit named, before it is kept.
     """
@@ -674,6 +962,12 @@ def queue_import(
         dry_run=dry_run,
         created_by=user,
     )
+    return _queue(record, actor)
+
+
+def _queue(record: ResponseImport, actor: Any) -> ResponseImport:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    consultation, filename, dry_run = record.consultation, record.filename, record.dry_run
     audit.record(actor, "consultation.import_queued", consultation, filename[:200])
     title = _("Check %(file)s") if dry_run else _("Import %(file)s")
     job = start_job(
@@ -707,6 +1001,8 @@ def run_queued_import(
                 dry_run=record.dry_run,
                 progress=progress,
                 within_write=within_write,
+                targets=record.columns or None,
+                wordings=record.wordings,
             )
         except ImportFailed as exc:
             return exc.report, False
@@ -739,13 +1035,16 @@ def import_outcome(record: ResponseImport) -> str:
 
 def prune_finished_response_imports() -> int:
     """Delete response imports finished more than CAIRN_IMPORT_KEEP_DAYS ago, and those
-    whose job failed and was never run again, with their files. Their reports quote the
-    rows refused; the responses imported are kept. Run by the worker."""
+    whose job failed and was never run again or whose columns were never matched, with
+    their files. Their reports quote the rows refused; the responses imported are kept.
+    Run by the worker."""
     cutoff = retention.import_cutoff()
     stuck = Q(job__isnull=True) | Q(job__status=JobStatus.FAILED)
     old = ResponseImport.objects.filter(
-        Q(finished_at__lt=cutoff) & ~Q(status=ImportStatus.WAITING)
+        Q(finished_at__lt=cutoff) & ~Q(status__in=[ImportStatus.WAITING, ImportStatus.MATCHING])
         | Q(status=ImportStatus.WAITING, created_at__lt=cutoff) & stuck
+        # Uploaded, then left on the matching page.
+        | Q(status=ImportStatus.MATCHING, created_at__lt=cutoff)
     )
     return retention.delete_old_imports(
         old, "consultation.response_imports_pruned", "response imports"

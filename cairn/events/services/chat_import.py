@@ -10,7 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -54,6 +55,9 @@ class ChatImportReport:
     timezone: str = ""
     content_hash: str = ""
     dry_run: bool = False
+    # A check: the event's chat and transcript messages when it was made (ledger_mark),
+    # to tell whether its figures still hold when it is imported.
+    ledger: str = ""
 
     @property
     def ok(self) -> bool:
@@ -212,6 +216,7 @@ def import_chat(
     report.content_hash = hashlib.sha256("\n".join(keys).encode()).hexdigest()
     channel = ContributionChannel.TRANSCRIPT if parsed.is_transcript else ContributionChannel.CHAT
     if dry_run:
+        report.ledger = ledger_mark(event)
         _plan(report, event, parsed, times, keys, zone)
         return report
     # Said before the transaction: a job's progress written inside it would show only
@@ -243,6 +248,15 @@ def import_chat(
             timezone=zone_name,
         )
     return report
+
+
+def ledger_mark(event: Event) -> str:
+    """A mark of the chat and transcript messages imported for the event so far: another
+    import (or a message deleted) changes it, and with it what a check found."""
+    seen = Contribution.objects.filter(
+        event=event, channel__in=[ContributionChannel.CHAT, ContributionChannel.TRANSCRIPT]
+    ).aggregate(n=Count("pk"), last=Max("pk"))
+    return f"{seen['n']}:{seen['last'] or 0}"
 
 
 def _plan(
@@ -349,17 +363,21 @@ def run_in_request(data: bytes, *, dry_run: bool) -> bool:
     return len(data) > MAX_BYTES or (dry_run and len(data) <= BACKGROUND_BYTES)
 
 
-def queue_chat_import(
+RUNNER = "cairn.events.services.chat_import.run_queued_chat_import"
+# A check keeps its file this long, for "Import these messages"; then the file (private
+# messages and all) is let go, and the file has to be chosen and checked again.
+CHECK_KEEP = timedelta(hours=24)
+
+
+def _keep(
     event: Event,
     data: bytes,
     filename: str,
     *,
     actor: Any,
-    dry_run: bool = False,
-    recorded_timezone: str = "",
+    dry_run: bool,
+    recorded_timezone: str,
 ) -> ChatImport:
-    """Keep the file and queue its import; the import's page follows the job, then shows
-    what it found."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         record = ChatImport.objects.create(
@@ -371,11 +389,17 @@ def queue_chat_import(
             created_by=user,
         )
         audit.record(actor, "event.chat_import_queued", event, filename[:200])
-    title = _("Check %(file)s") if dry_run else _("Import %(file)s")
+    return record
+
+
+def _start(record: ChatImport, actor: Any) -> ChatImport:
+    """Queue the record's check or import for the worker; the record's page follows it."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    title = _("Check %(file)s") if record.dry_run else _("Import %(file)s")
     job = start_job(
         actor,
-        title % {"file": filename},
-        "cairn.events.services.chat_import.run_queued_chat_import",
+        title % {"file": record.filename},
+        RUNNER,
         {"import_id": record.pk, "user_id": user.pk if user else None},
         next_url=record.get_absolute_url(),
     )
@@ -383,6 +407,107 @@ def queue_chat_import(
     ChatImport.objects.filter(pk=record.pk).update(job=job)
     record.refresh_from_db()
     return record
+
+
+def queue_chat_import(
+    event: Event,
+    data: bytes,
+    filename: str,
+    *,
+    actor: Any,
+    dry_run: bool = False,
+    recorded_timezone: str = "",
+) -> ChatImport:
+    """Keep the file and queue its import; the import's page follows the job, then shows
+    what it found."""
+    record = _keep(
+        event,
+        data,
+        filename,
+        actor=actor,
+        dry_run=dry_run,
+        recorded_timezone=recorded_timezone,
+    )
+    return _start(record, actor)
+
+
+def _check(record: ChatImport, actor: Any, size: int) -> ChatImport:
+    """Check a kept file: a small one here and now, a large one by the worker."""
+    if size > BACKGROUND_BYTES:
+        return _start(record, actor)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    run_queued_chat_import(lambda *args, **kwargs: None, record.pk, user.pk if user else None)
+    record.refresh_from_db()
+    return record
+
+
+def check_chat_file(
+    event: Event, data: bytes, filename: str, *, actor: Any, recorded_timezone: str = ""
+) -> ChatImport:
+    """Keep the file and check it, writing nothing. A check that finds no problem keeps
+    the file, so its page can import the messages it counted (`import_checked_chat`)
+    without the file being chosen again."""
+    record = _keep(
+        event,
+        data,
+        filename,
+        actor=actor,
+        dry_run=True,
+        recorded_timezone=recorded_timezone,
+    )
+    return _check(record, actor, len(data))
+
+
+class CheckOffer:
+    """What a check's page offers: import what it counted, check again, or nothing."""
+
+    IMPORT = "import"
+    RECHECK = "recheck"  # messages were imported for the event since: its figures may not hold
+    EXPIRED = "expired"  # its file is no longer kept
+    USED = "used"  # imported (or being imported) already, or it found problems
+
+
+def check_offer(record: ChatImport) -> str:
+    if record.status != ChatImportStatus.CHECKED or not record.dry_run:
+        return CheckOffer.USED
+    if not record.file or (record.finished_at and record.finished_at < timezone.now() - CHECK_KEEP):
+        return CheckOffer.EXPIRED
+    report = ChatImportReport.from_dict(record.report)
+    if report.ledger != ledger_mark(record.event):
+        return CheckOffer.RECHECK
+    return CheckOffer.IMPORT
+
+
+def import_checked_chat(record: ChatImport, *, actor: Any) -> tuple[ChatImport, str]:
+    """Import the messages a check counted, from the file it kept; returns the record and
+    what was done (a CheckOffer value: IMPORT queued the import).
+
+    The check is claimed by one conditional update, so a second press (a double click,
+    another tab) finds it used and imports nothing. A check whose figures no longer hold
+    (messages were imported for the event since) is checked again instead, for the
+    coordinator to look at before importing; an expired one imports nothing.
+    """
+    offer = check_offer(record)
+    if offer in (CheckOffer.USED, CheckOffer.EXPIRED):
+        return record, offer
+    unused = ChatImport.objects.filter(
+        pk=record.pk, status=ChatImportStatus.CHECKED, dry_run=True
+    ).exclude(file="")
+    changes: dict[str, Any] = {"status": ChatImportStatus.WAITING, "report": {}}
+    if offer == CheckOffer.IMPORT:
+        changes["dry_run"] = False
+    with transaction.atomic():
+        if not unused.update(**changes, finished_at=None):
+            record.refresh_from_db()
+            return record, CheckOffer.USED
+        action = (
+            "event.chat_import_confirmed" if offer == CheckOffer.IMPORT else "event.chat_rechecked"
+        )
+        audit.record(actor, action, record.event, record.filename[:200])
+    record.refresh_from_db()
+    if offer == CheckOffer.IMPORT:
+        return _start(record, actor), offer
+    return _check(record, actor, record.file.size), offer
 
 
 def run_queued_chat_import(
@@ -406,7 +531,7 @@ def run_queued_chat_import(
         )
         return report, report.ok
 
-    record = run_kept_upload(ChatImport, import_id, user_id, read)
+    record = run_kept_upload(ChatImport, import_id, user_id, read, keep_checked=True)
     return {"message": chat_import_outcome(record), "next_url": record.get_absolute_url()}
 
 
@@ -434,6 +559,7 @@ def prune_finished_chat_imports() -> int:
     """Delete chat imports finished more than CAIRN_IMPORT_KEEP_DAYS ago, and those whose
     job failed and was never run again, with their files. Their reports name speakers who
     matched nobody; the messages imported are kept as contributions. Run by the worker."""
+    let_go_of_old_checks()
     cutoff = retention.import_cutoff()
     stuck = Q(job__isnull=True) | Q(job__status=JobStatus.FAILED)
     old = ChatImport.objects.filter(
@@ -441,3 +567,17 @@ def prune_finished_chat_imports() -> int:
         | Q(status=ChatImportStatus.WAITING, created_at__lt=cutoff) & stuck
     )
     return retention.delete_old_imports(old, "event.chat_imports_pruned", "chat imports")
+
+
+def let_go_of_old_checks(older_than: timedelta = CHECK_KEEP) -> int:
+    """Delete the files checks kept and nobody imported within `older_than` (all of them
+    with no time given as zero); the checks' reports stay. Returns how many went."""
+    old = ChatImport.objects.filter(
+        status=ChatImportStatus.CHECKED, finished_at__lt=timezone.now() - older_than
+    ).exclude(file="")
+    count = 0
+    with transaction.atomic():
+        for record in old.select_for_update():
+            storage.delete_after_commit(record.file.name)
+            count += ChatImport.objects.filter(pk=record.pk).update(file="")
+    return count

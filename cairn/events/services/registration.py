@@ -375,6 +375,7 @@ def cancel(registration_id: int, *, actor: Any) -> Registration:
 def _leave_groups(event: Event, person_id: int) -> None:
     for group in BreakoutGroup.objects.filter(event=event, members__pk=person_id):
         group.members.remove(person_id)
+        group.placed_by_hand.remove(person_id)
         if group.facilitator_id == person_id:
             group.facilitator = None
         if group.note_taker_id == person_id:

@@ -12,7 +12,7 @@ feedback: feedback from the people who came, and entered by coordinators.
 from cairn.events.views.attendance import attendance_page, check_in
 from cairn.events.views.board import group_board, group_notes
 from cairn.events.views.breakouts import breakouts_page, export_csv, print_groups
-from cairn.events.views.chat_import import import_chat_page, import_chat_result
+from cairn.events.views.chat_import import import_chat_page, import_chat_result, import_checked
 from cairn.events.views.events import (
     event_calendar,
     event_cancel,
@@ -48,6 +48,7 @@ __all__ = [
     "group_notes",
     "import_chat_page",
     "import_chat_result",
+    "import_checked",
     "print_groups",
     "register",
     "register_on_behalf",

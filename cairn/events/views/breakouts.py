@@ -44,10 +44,12 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user,
                     )
                     messages.success(request, _("Theme added."))
-                    return redirect("events:breakouts", pk)
+                    # "Add a theme" stays open for the next one: events have several.
+                    url = reverse("events:breakouts", args=[pk])
+                    return redirect(f"{url}?add=theme#add-theme")
             elif action == "allocate":
                 job, started = breakouts.start_allocation(
-                    event.pk, actor=request.user, replace=button.cleaned_data["replace"]
+                    event.pk, actor=request.user, start_over=button.cleaned_data["start_over"]
                 )
                 if not started:
                     messages.info(
@@ -78,6 +80,10 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
         except (breakouts.BreakoutError, allocation.AllocationError) as exc:
             messages.error(request, str(exc))
     groups = breakouts.groups_of(event)
+    placed = breakouts.hand_placed(event) if groups else {}
+    for group in groups:
+        group.moved_by_hand = set(placed.get(group.pk, ()))
+    moved_by_hand = sum(len(people) for people in placed.values())
     return render(
         request,
         "events/breakouts.html",
@@ -85,19 +91,36 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "themes": _themes_with_demand(event),
             "theme_form": theme_form,
+            "adding_themes": request.GET.get("add") == "theme",
             "groups": groups,
             "groups_page": paginate(request, groups, 24),
             "quality": breakouts.quality_of(event) if groups else None,
             "preview": preview,
+            "moved_by_hand": moved_by_hand,
+            "moved_by_hand_message": breakouts.moved_by_hand_message(moved_by_hand),
+            # "Start over" asks first: the page shows what would be undone, and a button.
+            "confirm_start_over": bool(moved_by_hand) and request.GET.get("start_over") == "1",
             "allocation_job": _allocation_job(request, event),
             "leads": event.registrations.filter(status=RegistrationStatus.REGISTERED)
             .exclude(breakout_role="")
             .select_related("person"),
-            "registered": event.registrations.filter(
-                status=RegistrationStatus.REGISTERED
-            ).select_related("person"),
+            "registered": _with_rooms(event, groups),
         },
     )
+
+
+def _with_rooms(event: Event, groups: list) -> list:
+    """Everyone registered, by name, each with the room they are in now: choosing whom to
+    move, the coordinator sees where they are without looking through every room."""
+    room_of = {m.pk: g.name for g in groups for m in g.members.all()}
+    registered = list(
+        event.registrations.filter(status=RegistrationStatus.REGISTERED)
+        .select_related("person")
+        .order_by("person__first_name", "person__last_name", "pk")
+    )
+    for registration in registered:
+        registration.room = room_of.get(registration.person_id, "")
+    return registered
 
 
 def _allocation_job(request: HttpRequest, event: Event) -> Job | None:

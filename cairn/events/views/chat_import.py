@@ -1,14 +1,17 @@
 """Importing a video call's chat or transcript as contributions.
 
-A check (dry run) of an ordinary file answers in the request, with every line that
-cannot be read; an import that writes, or a check of a very large file, is kept and
-queued for the worker, and its own page follows the job and then shows what it found.
+The file is kept in both cases. A check (dry run) of an ordinary file is made in the
+request, of a very large file by the worker; its page shows what it found, every line
+that cannot be read, and "Import these N messages", which imports from the kept file.
+An import is queued for the worker, and its page follows the job, then shows the counts.
 """
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cairn.core.roles import coordinator_required
 from cairn.events import forms
@@ -44,10 +47,20 @@ def import_chat_page(request: HttpRequest, pk: int) -> HttpResponse:
         dry_run = form.cleaned_data["dry_run"]
         options = {"actor": request.user, "dry_run": dry_run}
         options["recorded_timezone"] = form.cleaned_data["recorded_timezone"]
-        if not chat_import.run_in_request(data, dry_run=dry_run):
+        if len(data) > chat_import.MAX_BYTES:  # refused for its size, nothing kept
+            report = chat_import.import_chat(event, data, upload.name, **options)
+        elif dry_run:
+            record = chat_import.check_chat_file(
+                event,
+                data,
+                upload.name,
+                actor=request.user,
+                recorded_timezone=options["recorded_timezone"],
+            )
+            return redirect(record)
+        else:
             record = chat_import.queue_chat_import(event, data, upload.name, **options)
             return redirect(record)
-        report = chat_import.import_chat(event, data, upload.name, **options)
     return render(
         request,
         "events/import_chat.html",
@@ -72,6 +85,55 @@ def import_chat_result(request: HttpRequest, pk: int, import_id: int) -> HttpRes
             "report": report,
             "record": record,
             "waiting": record.status == ChatImportStatus.WAITING,
+            "offer": chat_import.check_offer(record) if record.dry_run else "",
             "not_started": not_started,
         },
     )
+
+
+@coordinator_required
+@require_POST
+def import_checked(request: HttpRequest, pk: int, import_id: int) -> HttpResponse:
+    """ "Import these N messages" on a check's page: from the file the check kept."""
+    event = get_object_or_404(Event, pk=pk)
+    record = ChatImport.objects.filter(pk=import_id, event=event).select_related("event").first()
+    if record is None:  # deleted after the retention time
+        messages.error(request, _("That check is no longer kept: choose the file again."))
+        return redirect("events:import_chat", pk)
+    importing = chat_import.check_offer(record) == chat_import.CheckOffer.IMPORT
+    if importing and event.starts_at > timezone.now() and not request.POST.get("not_started_ok"):
+        messages.error(
+            request,
+            _(
+                "This event has not started yet: is this the right event? Tick the box to "
+                "import anyway."
+            ),
+        )
+        return redirect(record)
+    record, done = chat_import.import_checked_chat(record, actor=request.user)
+    if done == chat_import.CheckOffer.USED:
+        messages.info(
+            request,
+            _(
+                "These messages were already imported from this check (or are being): "
+                "here is how it went. Nothing was imported twice."
+            ),
+        )
+    elif done == chat_import.CheckOffer.EXPIRED:
+        messages.error(
+            request,
+            _(
+                "This check is more than a day old and its file is no longer kept: choose "
+                "the file again."
+            ),
+        )
+        return redirect("events:import_chat", pk)
+    elif done == chat_import.CheckOffer.RECHECK:
+        messages.warning(
+            request,
+            _(
+                "Messages were imported for this event after this check, so the file has "
+                "been checked again: look at the new figures, then import."
+            ),
+        )
+    return redirect(record)

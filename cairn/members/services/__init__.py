@@ -18,6 +18,7 @@ from cairn.members.services.people import (
     archive_person,
     create_person,
     likely_duplicates,
+    put_own_login_on_file,
     update_own_details,
     update_person,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "export_person",
     "likely_duplicates",
     "person_data",
+    "put_own_login_on_file",
     "set_consent",
     "update_organisation",
     "update_own_details",

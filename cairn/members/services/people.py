@@ -131,6 +131,35 @@ def create_person(
 
 
 @transaction.atomic
+def put_own_login_on_file(user: Any, details: dict[str, Any]) -> Person:
+    """Give a login with no person on file (the first coordinator, made by `cairn
+    createsuperuser`) its own person: its "My details" page, and its row under Logins and
+    roles, then work as everyone else's. A login already on file keeps its person."""
+    existing = Person.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    fields = {f: (details.get(f) or "").strip() for f in ("first_name", "last_name", "email")}
+    if not fields["first_name"]:
+        raise PersonError(_("A first name is needed."))
+    if fields["email"] and likely_duplicates(email=fields["email"]).exists():
+        # Joining the login to someone else's record would hand it their details.
+        raise PersonError(
+            _(
+                "Someone on file already has this email address. Leave it empty here, or "
+                "ask another coordinator to invite that person instead."
+            )
+        )
+    person = Person.objects.create(user=user, **fields)
+    audit.record(
+        user,
+        "person.created",
+        person,
+        _("Added %(name)s (their own login)") % {"name": person.full_name},
+    )
+    return person
+
+
+@transaction.atomic
 def archive_person(person: Person, user: Any, *, archived: bool = True) -> Person:
     """Archive (or bring back) a person: they leave lists, pickers and audiences."""
     person = Person.objects.select_for_update().get(pk=person.pk)

@@ -12,19 +12,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="show the result without saving groups"
         )
+        parser.add_argument(
+            "--start-over",
+            action="store_true",
+            help="allocate everyone afresh, undoing the moves made by hand (kept otherwise)",
+        )
 
-    def handle(self, *args, event_id: int, dry_run: bool, **options):
+    def handle(self, *args, event_id: int, dry_run: bool, start_over: bool, **options):
         event = Event.objects.filter(pk=event_id).first()
         if event is None:
             raise CommandError(f"No event with id {event_id}.")
         try:
-            result = allocate_event(event.pk, actor=None, dry_run=dry_run)
+            result = allocate_event(event.pk, actor=None, dry_run=dry_run, start_over=start_over)
         except BreakoutError as exc:
             raise CommandError(str(exc)) from exc
         q = result.quality
         themes = {t.pk: t for t in event.breakout_themes.all()}
         verb = "would allocate" if dry_run else "allocated"
         self.stdout.write(f"{event.title}: {verb} {q.participants} people into {q.groups} groups")
+        if result.kept_by_hand:
+            self.stdout.write(f"  kept where moved by hand:      {result.kept_by_hand}")
         self.stdout.write(f"  first choice:                  {q.first_choice_share:.1%}")
         self.stdout.write(f"  first or second choice:        {q.top_two_share:.1%}")
         self.stdout.write(

@@ -96,6 +96,11 @@ def serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> Non
             # first requests (the workers that came up first would take every connection
             # that arrived meanwhile, and keep it: a browser's connection stays open).
             self.cfg.set("preload_app", True)
+            # gunicorn 24+ opens a control socket in $HOME/.gunicorn; the systemd unit makes
+            # the home read-only (ProtectSystem=strict), where it would log "Failed to start
+            # control socket" at every start, and Cairn has no use for it.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             # Local, like waitress below: the site is built after collectstatic.
