@@ -325,9 +325,25 @@ def test_the_move_list_names_each_persons_room_and_an_empty_event_opens_add_a_th
     person = crowd[0]
     room = BreakoutGroup.objects.get(event=event, members=person).name
     assert f'<option value="{person.pk}">{person.full_name} — {room}</option>' in page
-    assert "<details open><summary>Add a theme" not in page
+    assert '<details id="add-theme" ><summary>Add a theme' in page
     event.breakout_themes.all().delete()
     page = client.get(f"/events/{event.pk}/breakouts/").content.decode()
-    assert "<details open><summary>Add a theme" in page
+    assert '<details id="add-theme" open><summary>Add a theme' in page
     detail = client.get(f"/events/{event.pk}/").content.decode()
     assert "Add themes on the breakout groups page" in detail
+    # Added one, it stays open for the next.
+    data = {"action": "add_theme", "theme-name": "Rivers", "theme-room_capacity": 8}
+    response = client.post(f"/events/{event.pk}/breakouts/", data, follow=True)
+    assert response.redirect_chain[-1][0].endswith("?add=theme#add-theme")
+    assert '<details id="add-theme" open><summary>Add a theme' in response.content.decode()
+
+
+def test_allocating_with_too_few_facilitators_says_so_in_its_message(client, event, alice, crowd):
+    """ "Allocated 16 people into 5 groups" read as done, while the quality figures further
+    down said some groups had no facilitator."""
+    Registration.objects.filter(event=event).update(breakout_role=BreakoutRole.PARTICIPANT)
+    client.force_login(alice)
+    response = client.post(f"/events/{event.pk}/breakouts/", {"action": "allocate"}, follow=True)
+    page = response.content.decode()
+    assert "Allocated 16 people" in page
+    assert "have no facilitator: choose more facilitators on the registrations page" in page

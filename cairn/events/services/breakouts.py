@@ -306,7 +306,10 @@ def run_allocation_job(
     result = allocate_event(event_id, actor=actor, start_over=start_over, progress=progress)
     return {
         "message": allocated_message(
-            result.quality.participants, result.quality.groups, result.kept_by_hand
+            result.quality.participants,
+            result.quality.groups,
+            result.kept_by_hand,
+            without_facilitator=result.quality.groups_without_facilitator,
         ),
         "next_url": reverse("events:breakouts", args=[event_id]),
         "people": result.quality.participants,
@@ -314,13 +317,24 @@ def run_allocation_job(
     }
 
 
-def allocated_message(people: int, groups: int, kept_by_hand: int = 0) -> str:
+def allocated_message(
+    people: int, groups: int, kept_by_hand: int = 0, *, without_facilitator: int = 0
+) -> str:
     message = _("Allocated %(people)s people into %(groups)s groups.") % {
         "people": people,
         "groups": groups,
     }
     if kept_by_hand:
         message += " " + moved_by_hand_message(kept_by_hand, done=True)
+    if without_facilitator:
+        # The page promises a facilitator in every group; say at once where it could not.
+        message += " " + ngettext(
+            "%(n)s group has no facilitator: choose more facilitators on the registrations "
+            "page, then allocate again.",
+            "%(n)s groups have no facilitator: choose more facilitators on the registrations "
+            "page, then allocate again.",
+            without_facilitator,
+        ) % {"n": without_facilitator}
     return message
 
 

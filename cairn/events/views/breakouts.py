@@ -44,7 +44,9 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user,
                     )
                     messages.success(request, _("Theme added."))
-                    return redirect("events:breakouts", pk)
+                    # "Add a theme" stays open for the next one: events have several.
+                    url = reverse("events:breakouts", args=[pk])
+                    return redirect(f"{url}?add=theme#add-theme")
             elif action == "allocate":
                 job, started = breakouts.start_allocation(
                     event.pk, actor=request.user, start_over=button.cleaned_data["start_over"]
@@ -89,6 +91,7 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "themes": _themes_with_demand(event),
             "theme_form": theme_form,
+            "adding_themes": request.GET.get("add") == "theme",
             "groups": groups,
             "groups_page": paginate(request, groups, 24),
             "quality": breakouts.quality_of(event) if groups else None,
