@@ -116,6 +116,29 @@ def test_a_worker_dying_while_writing_leaves_nothing_and_the_retry_imports_once(
     assert Response.objects.filter(consultation=consultation).count() == 60
 
 
+@pytest.mark.usefixtures("db_queue")
+def test_a_large_file_makes_its_new_questions_in_the_workers_write(client, alice, small_threshold):
+    from cairn.consultations.services import building
+
+    draft = building.create_consultation(actor=alice, title="Spring survey")
+    client.force_login(alice)
+    rows = "".join(
+        f"{i},{'Yes' if i % 2 else 'No'},Words that say a little more {i}\n" for i in range(60)
+    )
+    data = f"Ref,Did it help,Anything else\n{rows}".encode()
+    done = _upload(client, draft, data)  # the guess: a question of each column
+    record = ResponseImport.objects.get()
+    assert record.columns == ["new:open", "new:single", "new:open"] and record.job
+    assert not draft.questions.exists()  # nothing written before the worker's write
+    run_worker()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.APPLIED, record.report
+    assert [q.text for q in draft.questions.all()] == ["Ref", "Did it help", "Anything else"]
+    assert draft.questions.get(position=1).choices == ["No", "Yes"]
+    assert Response.objects.filter(consultation=draft).count() == 60
+    assert "Imported 60 responses" in client.get(done.url).content.decode()
+
+
 def test_a_small_file_is_still_imported_in_the_request(client, alice, consultation):
     client.force_login(alice)
     response = _upload(client, consultation, _csv(3))

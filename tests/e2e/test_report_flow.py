@@ -9,10 +9,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def draft(demo):
-    """The demo's own draft report for the seed event."""
-    from cairn.reports.models import Report
+    """The demo's report for the seed event, taken down from the public site to be
+    edited again (the demo publishes it)."""
+    from django.contrib.auth import get_user_model
 
-    return Report.objects.get(event=demo)
+    from cairn.reports.models import Report
+    from cairn.reports.services import unpublish
+
+    coordinator = get_user_model().objects.get(username="coordinator")
+    return unpublish(Report.objects.get(event=demo), coordinator)
 
 
 def test_a_coordinator_edits_approves_publishes_and_the_public_reads_it(

@@ -119,8 +119,11 @@ def test_cairn_admin_runs_cairn_with_the_settings_file(tmp_path):
         "DEFAULT_FROM_EMAIL='Riverside <hello@example.org>'\n"
     )
     user = pwd.getpwuid(os.getuid()).pw_name
+    here = tmp_path / "here"
+    here.mkdir()
     out = subprocess.run(
         [DEPLOY / "cairn-admin", "migrate", "--plan"],
+        cwd=here,  # where a file the command is given lies
         env={
             "PATH": os.environ["PATH"],
             "CAIRN_HOME": str(tmp_path),
@@ -132,8 +135,7 @@ def test_cairn_admin_runs_cairn_with_the_settings_file(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == (
-        f"{tmp_path}|postgres://cairn@127.0.0.1:5432/cairn|Riverside <hello@example.org>"
-        "|migrate --plan"
+        f"{here}|postgres://cairn@127.0.0.1:5432/cairn|Riverside <hello@example.org>|migrate --plan"
     )
     missing = subprocess.run(
         [DEPLOY / "cairn-admin", "migrate"],
@@ -166,3 +168,12 @@ def test_the_install_page_makes_every_folder_a_unit_may_write(unit):
     made = " ".join(c for c in _readme_commands() if c.startswith("sudo install -d -o cairn"))
     for path in line.split("=", 1)[1].split():
         assert path.startswith("/srv/cairn/") and path.removeprefix("/srv/cairn/") in made.split()
+
+
+def test_the_install_page_asks_the_local_server_by_the_site_s_name():
+    # With ALLOWED_HOSTS=cairn.example.org a request for 127.0.0.1 is answered 400, so a
+    # check of the local web process must name the site, as the Caddyfile's health check does.
+    local = [c for c in _readme_commands() if "curl" in c and "127.0.0.1" in c]
+    assert local
+    for command in local:
+        assert "-H 'Host: cairn.example.org'" in command and "--retry-connrefused" in command

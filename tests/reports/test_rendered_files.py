@@ -292,7 +292,7 @@ def test_a_render_that_lost_its_task_is_failed_then_tried_again_from_its_page(
 
     client.force_login(alice)
     _prepare(client, report, django_capture_on_commit_callbacks)
-    rendered = RenderedFile.objects.get()
+    rendered = RenderedFile.objects.get(report=report)
     # Its task is gone (a worker killed on the last try, say): nothing will render it.
     from django_tasks_db.models import DBTaskResult
 
@@ -317,7 +317,7 @@ def test_a_render_that_lost_its_task_is_failed_then_tried_again_from_its_page(
     assert files.fail_stale_renders() == 0  # queued afresh: not stale
     run_worker()
     assert "Download the PDF" in client.get(_file_url(report)).content.decode()
-    assert RenderedFile.objects.count() == 1
+    assert RenderedFile.objects.filter(report=report).count() == 1
 
 
 def test_the_worker_prepares_public_files_a_published_report_lacks(
