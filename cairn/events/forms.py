@@ -562,7 +562,7 @@ class BreakoutActionForm(forms.Form):
     """Which of the breakouts page's buttons was pressed."""
 
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("add_theme", "allocate", "preview", "move")],
+        choices=[(a, a) for a in ("add_theme", "allocate", "preview", "move", "release")],
         error_messages={
             "required": _("Choose what to do with the breakouts."),
             "invalid_choice": _("Choose what to do with the breakouts."),

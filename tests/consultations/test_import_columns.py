@@ -382,3 +382,32 @@ def test_an_upload_left_on_the_matching_page_goes_after_the_retention(
     assert list(ResponseImport.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not default_storage.exists(left.file.name)
     assert default_storage.exists(fresh.file.name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "google_forms.csv",
+        "google_forms_reworded.csv",
+        "surveymonkey.csv",
+        "microsoft_forms.xlsx",
+        "typeform.csv",
+        "polis_comments.csv",
+    ],
+)
+def test_every_sample_export_goes_through_the_matching_page_as_the_guess_imports_it(
+    client, alice, consultation, name
+):
+    from tests.consultations.conftest import upload_and_import
+
+    data = (FIXTURES / name).read_bytes()
+    expected = importing.import_responses(
+        consultation, data, filename=name, actor=alice, dry_run=True
+    )
+    client.force_login(alice)
+    done = upload_and_import(client, consultation, data, name)
+    record = ResponseImport.objects.get()
+    assert done.url == record.get_absolute_url()
+    assert record.status == ImportStatus.APPLIED, record.report
+    assert record.report["imported"] == expected.would_import > 0
+    assert record.report["tool"] == expected.tool

@@ -127,7 +127,7 @@ def test_a_coordinator_matches_the_columns_of_an_earlier_form_then_imports(
     upload.write_text(EARLIER_FORM)
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/import/")
     page.get_by_label("CSV or Excel file").set_input_files(str(upload))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Next: match the columns").click()
 
     expect(
         page.get_by_role("heading", name="Match the columns of earlier-form.csv")
@@ -181,7 +181,7 @@ def test_a_draft_with_no_questions_takes_them_from_a_files_columns(
     page.get_by_label("CSV or Excel file").set_input_files(
         str(FIXTURES / "google_forms_reworded.csv")
     )
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Next: match the columns").click()
     expect(page.get_by_text("This consultation has no questions yet")).to_be_visible()
     expect(page.get_by_label("What helped? (tick all that apply): What it holds")).to_have_value(
         "new:multiple"

@@ -153,3 +153,47 @@ def test_event_pages_have_no_serious_accessibility_violations(page, live_server,
         assert axe_violations(page) == [], path
     screenshot(page, "event-feedback")
     page.context.close()
+
+
+def test_a_coordinator_moves_someone_allocates_again_and_imports_a_checked_chat(
+    page, live_server, demo
+):
+    """The coordinator's walk: a move by hand survives "Allocate again", starting over asks
+    first, and a checked chat is imported from its result page without choosing it again."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from cairn.contributions.models import Contribution
+
+    call_command("allocate", str(demo.pk), verbosity=0)
+    person = Registration.objects.filter(event=demo, status="registered").last().person
+    target = BreakoutGroup.objects.filter(event=demo).exclude(members=person).first()
+    login(page, live_server.url, "coordinator", demo_password())
+    page.goto(f"{live_server.url}/events/{demo.pk}/breakouts/")
+    page.locator("#move-person").select_option(str(person.pk))
+    page.locator("#move-group").select_option(str(target.pk))
+    page.locator("form.filters").get_by_role("button", name="Move").click()
+    expect(page.get_by_text("1 person moved by hand stays where they are.")).to_be_visible()
+    page.get_by_role("button", name="Allocate again").click()
+    expect(page.get_by_text("1 person moved by hand stayed where they were.")).to_be_visible()
+    assert target.members.filter(pk=person.pk).exists()
+    page.get_by_role("link", name=re.compile("Start over instead")).click()
+    expect(page.get_by_text("Start over?")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "breakouts-start-over")
+    page.get_by_role("link", name="No, keep the moves made by hand").click()
+
+    chat = Path(__file__).resolve().parents[1] / "fixtures" / "chat" / "zoom_local_new.txt"
+    before = Contribution.objects.filter(event=demo).count()
+    page.goto(f"{live_server.url}/events/{demo.pk}/import-chat/")
+    page.get_by_label("Chat or transcript file").set_input_files(str(chat))
+    page.get_by_label("Check only, import nothing").check()
+    page.get_by_role("button", name="Import", exact=True).click()
+    button = page.get_by_role("button", name="Import these 8 messages")
+    expect(button).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "import-chat-checked")
+    button.click()
+    expect(page.get_by_text("8 messages imported.")).to_be_visible()
+    assert Contribution.objects.filter(event=demo).count() == before + 8

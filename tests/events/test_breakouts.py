@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from cairn.core.models import AuditEntry
 from cairn.events.models import BreakoutGroup, BreakoutRole, Registration
 from cairn.events.services.breakouts import (
     allocate_event,
@@ -347,3 +348,26 @@ def test_allocating_with_too_few_facilitators_says_so_in_its_message(client, eve
     page = response.content.decode()
     assert "Allocated 16 people" in page
     assert "have no facilitator: choose more facilitators on the registrations page" in page
+
+
+def test_one_person_moved_by_hand_can_be_let_go_without_starting_over(client, event, crowd, alice):
+    """Only "Start over" undid a move by hand, and it undid every one of them."""
+    allocate_event(event.pk, actor=alice)
+    client.force_login(alice)
+    url = f"/events/{event.pk}/breakouts/"
+    first, second = crowd[-1], crowd[-2]
+    for person in (first, second):
+        target = BreakoutGroup.objects.exclude(members=person).first()
+        client.post(url, {"action": "move", "person": person.pk, "group": target.pk})
+    page = client.get(url).content.decode()
+    assert "2 people moved by hand stay where they are." in page
+    assert f"Let the next allocation place {first.full_name}" in page
+
+    response = client.post(url, {"action": "release", "person": first.pk}, follow=True)
+
+    page = response.content.decode()
+    assert "The next allocation places them like everyone else." in page
+    assert "1 person moved by hand stays where they are." in page
+    assert BreakoutGroup.objects.get(members=first)  # still in their room until it runs
+    assert AuditEntry.objects.filter(action="breakouts.released").count() == 1
+    assert client.post(url, {"action": "release", "person": "x"}).status_code == 302

@@ -3,12 +3,14 @@
 however often the button is pressed or in however many tabs; a check whose figures no
 longer hold is checked again first; an old one imports nothing."""
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.utils import timezone
 
 from cairn.contributions.models import Contribution
@@ -223,3 +225,34 @@ def test_after_an_import_the_page_leads_to_the_events_contributions_and_the_list
     assert f'Contributions to <a href="/events/{past_event.pk}/">{past_event.title}</a>' in listing
     assert f'<input type="hidden" name="event" value="{past_event.pk}">' in listing
     assert "8 contributions" in listing
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL run of the suite")
+@pytest.mark.django_db(transaction=True)
+def test_presses_at_the_same_moment_in_several_tabs_import_once(past_event, alice):
+    record = chat_import.check_chat_file(
+        past_event, (FIXTURES / "zoom_local_new.txt").read_bytes(), "chat.txt", actor=alice
+    )
+    start = threading.Barrier(4)
+    answers: list[str] = []
+    errors: list[Exception] = []
+
+    def press() -> None:
+        try:
+            mine = ChatImport.objects.select_related("event").get(pk=record.pk)
+            start.wait()
+            answers.append(chat_import.import_checked_chat(mine, actor=alice)[1])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(answers) == ["import", "used", "used", "used"]
+    assert Contribution.objects.filter(event=past_event).count() == 8
+    assert AuditEntry.objects.filter(action="event.chat_imported").count() == 1

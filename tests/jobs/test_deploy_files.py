@@ -119,8 +119,11 @@ def test_cairn_admin_runs_cairn_with_the_settings_file(tmp_path):
         "DEFAULT_FROM_EMAIL='Riverside <hello@example.org>'\n"
     )
     user = pwd.getpwuid(os.getuid()).pw_name
+    here = tmp_path / "here"
+    here.mkdir()
     out = subprocess.run(
         [DEPLOY / "cairn-admin", "migrate", "--plan"],
+        cwd=here,  # where a file the command is given lies
         env={
             "PATH": os.environ["PATH"],
             "CAIRN_HOME": str(tmp_path),
@@ -132,8 +135,7 @@ def test_cairn_admin_runs_cairn_with_the_settings_file(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == (
-        f"{tmp_path}|postgres://cairn@127.0.0.1:5432/cairn|Riverside <hello@example.org>"
-        "|migrate --plan"
+        f"{here}|postgres://cairn@127.0.0.1:5432/cairn|Riverside <hello@example.org>|migrate --plan"
     )
     missing = subprocess.run(
         [DEPLOY / "cairn-admin", "migrate"],

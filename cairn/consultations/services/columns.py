@@ -97,9 +97,10 @@ def similarity(heading: str, question: str) -> float:
 
 
 def _detail(heading: str) -> str:
-    name = normalise_header(heading)
-    found = _DETAIL_HEADINGS.get(name) or _MEMBER_FIELDS.get(field_for_header(heading), "")
-    return found
+    """The respondent's detail a heading names, by the names the members' import knows too."""
+    return _DETAIL_HEADINGS.get(normalise_header(heading)) or _MEMBER_FIELDS.get(
+        field_for_header(heading), ""
+    )
 
 
 @dataclass

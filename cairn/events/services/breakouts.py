@@ -414,6 +414,23 @@ def move_person(event: Event, person_id: int, group_id: int, *, actor: Any) -> B
     return target
 
 
+def release_person(event: Event, person_id: int, *, actor: Any) -> bool:
+    """Let the next allocation place someone moved by hand: they stay in their room until
+    it runs. Returns whether they were held there."""
+    with transaction.atomic():
+        _lock_event(event.pk)
+        groups = list(BreakoutGroup.objects.filter(event=event, placed_by_hand__pk=person_id))
+        for group in groups:
+            group.placed_by_hand.remove(person_id)
+            audit.record(
+                actor,
+                "breakouts.released",
+                group,
+                f"person {person_id} no longer kept in {group.name}",
+            )
+    return bool(groups)
+
+
 def set_group_lead(
     group: BreakoutGroup, person_id: int | None, *, role: str, actor: Any
 ) -> BreakoutGroup:

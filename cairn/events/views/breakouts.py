@@ -19,6 +19,7 @@ from cairn.events.services import board, breakouts
 from cairn.jobs.models import Job, JobStatus
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
+from cairn.lib.safety import id_param
 
 
 @coordinator_required
@@ -62,6 +63,14 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"{reverse('events:breakouts', args=[pk])}?job={job.pk}")
             elif action == "preview":
                 preview = breakouts.allocate_event(event.pk, actor=request.user, dry_run=True)
+            elif action == "release":
+                person = id_param(request.POST.get("person", ""))
+                if person and breakouts.release_person(event, person, actor=request.user):
+                    messages.success(
+                        request,
+                        _("The next allocation places them like everyone else."),
+                    )
+                return redirect("events:breakouts", pk)
             elif action == "move":
                 move_form = forms.MoveToGroupForm(request.POST, event=event)
                 if not move_form.is_valid():
