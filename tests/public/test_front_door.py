@@ -128,6 +128,12 @@ def test_without_email_or_phone_or_consent_nothing_is_saved(client, event):
     assert not Person.objects.filter(first_name="Nadia").exists()
 
 
+def test_the_missing_email_or_phone_error_links_to_the_email_box(client, event):
+    page = client.post(f"/visit/events/{event.pk}/", _visitor(email="")).content.decode()
+    assert 'href="#id_email"' in page
+    assert 'id="id_email_error"' in page
+
+
 def test_a_full_event_puts_visitors_on_the_waiting_list(client, event, person_factory):
     for _ in range(event.capacity):
         register(event.pk, person_factory())
