@@ -32,8 +32,10 @@ def _split(words: str) -> list[str]:
 MAX_DOCS_PER_THEME = 500  # keyphrases from a seeded sample keep 1M statements cheap
 MMR_CANDIDATES = 60
 MMR_LAMBDA = 0.7
-# Keyphrases are words of letters only: numbers and dates make poor labels.
-LETTER_WORDS = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+# Keyphrases are words of letters only: numbers and dates make poor labels. A hyphen
+# joins parts into one word: "face-to-face" and "co-production" are not "face" and
+# "production".
+LETTER_WORDS = r"(?u)\b[^\W\d_][^\W\d_]+(?:-[^\W\d_]+)*\b"
 
 
 # Fragments left by splitting contractions ("don't" -> "don") and filler words

@@ -424,6 +424,20 @@ def test_two_word_keyphrases_are_phrases_someone_said() -> None:
     assert all(p in said for p in pairs)
 
 
+def test_hyphenated_words_stay_whole_in_keyphrases() -> None:
+    # The demo's technology theme once showed the chip "face" for "face-to-face".
+    texts = [
+        "Video calls have replaced face-to-face meetings for many of us.",
+        "We miss face-to-face meetings, and co-production needs them.",
+        "Co-production worked better face-to-face than on a screen.",
+    ]
+    other = ["The bus to the clinic is late", "Bus fares are too high"]
+    phrases = label.keyphrases([texts, other], [[1.0] * 3, [1.0] * 2], n=6)[0]
+    words = {w for p in phrases for w in p.split()}
+    assert "face-to-face" in words and "co-production" in words
+    assert not words & {"face", "co", "production"}
+
+
 def test_the_language_warning_gives_the_share_of_statements_whose_language_is_known(
     fast: Options,
 ) -> None:
