@@ -571,3 +571,16 @@ class BreakoutActionForm(forms.Form):
     # Allocating again keeps the people moved by hand; starting over (asked to be
     # confirmed first) allocates everyone afresh.
     start_over = forms.BooleanField(required=False)
+
+
+class ImportCheckedForm(forms.Form):
+    """ "Import these N messages" on a check's page: only the go-ahead for an event still
+    to come is posted."""
+
+    not_started_ok = forms.BooleanField(required=False)
+
+
+class ReleaseForm(forms.Form):
+    """ "Let the next allocation place …": the person moved by hand to let go."""
+
+    person = forms.IntegerField(min_value=1, max_value=2**31 - 1)
