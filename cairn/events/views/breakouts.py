@@ -63,7 +63,7 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "preview":
                 preview = breakouts.allocate_event(event.pk, actor=request.user, dry_run=True)
             elif action == "release":
-                release = forms.ReleaseForm(request.POST)
+                release = forms.ReleasePersonForm(request.POST)
                 person = release.cleaned_data["person"] if release.is_valid() else None
                 if person and breakouts.release_person(event, person, actor=request.user):
                     messages.success(

@@ -101,9 +101,9 @@ def import_checked(request: HttpRequest, pk: int, import_id: int) -> HttpRespons
         messages.error(request, _("That check is no longer kept: choose the file again."))
         return redirect("events:import_chat", pk)
     importing = chat_import.check_offer(record) == chat_import.CheckOffer.IMPORT
-    go_ahead = forms.ImportCheckedForm(request.POST)
-    ok = go_ahead.is_valid() and go_ahead.cleaned_data["not_started_ok"]
-    if importing and event.starts_at > timezone.now() and not ok:
+    tick = forms.ImportCheckedChatForm(request.POST)
+    confirmed = tick.is_valid() and tick.cleaned_data["not_started_ok"]
+    if importing and event.starts_at > timezone.now() and not confirmed:
         messages.error(
             request,
             _(
