@@ -203,3 +203,10 @@ def test_the_public_directory_lists_only_those_who_chose_to_be_listed(client, or
     page = client.get("/visit/directory/").content.decode()
     assert "Listed Org" in page and "Listed Person" in page
     assert org.name not in page and "Members Only" not in page
+
+
+def test_the_theme_choices_say_what_they_are_choices_of(client, event):
+    assert event.breakout_themes.exists()
+    page = client.get(f"/visit/events/{event.pk}/").content.decode()
+    assert "First choice" in page
+    assert 'id="id_rank_1_helptext"' in page and "small discussion groups" in page
