@@ -10,9 +10,13 @@ from cairn.events.models import Registration
 OWN_LINK_SALT = "cairn.events.own-registration"
 
 
+def own_token(registration: Registration) -> str:
+    return signing.dumps({"r": registration.pk}, salt=OWN_LINK_SALT)
+
+
 def own_link(registration: Registration) -> str:
-    token = signing.dumps({"r": registration.pk}, salt=OWN_LINK_SALT)
-    return f"{settings.SITE_URL}{reverse('public:my_registration', args=[token])}"
+    path = reverse("public:my_registration", args=[own_token(registration)])
+    return f"{settings.SITE_URL}{path}"
 
 
 def registration_for_link(token: str) -> Registration | None:
