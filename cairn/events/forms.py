@@ -18,7 +18,7 @@ from cairn.events.models import (
     RegistrationChannel,
     RegistrationStatus,
 )
-from cairn.lib.safety import SingleLineFields
+from cairn.lib.safety import MAX_ID, SingleLineFields
 from cairn.members.models import Channel, Organisation, Person, one_caller
 from cairn.members.services import likely_duplicates
 
@@ -477,6 +477,14 @@ class ChatImportForm(forms.Form):
         return value
 
 
+class ImportCheckedChatForm(forms.Form):
+    """ "Import these N messages" on a check's page: only the tick an event still to come asks."""
+
+    not_started_ok = forms.BooleanField(
+        label=_("Import although the event has not started yet"), required=False
+    )
+
+
 class AttendanceImportForm(forms.Form):
     file = forms.FileField(
         label=_("Participant report (CSV)"),
@@ -537,6 +545,12 @@ class MoveToGroupForm(forms.Form):
             registrations__event=event, registrations__status=RegistrationStatus.REGISTERED
         )
         self.fields["group"].queryset = BreakoutGroup.objects.filter(event=event)
+
+
+class ReleasePersonForm(forms.Form):
+    """Let a person moved by hand go to the next allocation, like everyone else."""
+
+    person = forms.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class BreakoutRoleForm(forms.Form):

@@ -26,11 +26,14 @@ def _when(event: Event) -> str:
     return f"{start:%A %-d %B %Y, %H:%M}–{end:%H:%M} ({event.timezone})"
 
 
-def _how_to_join(event: Event) -> str:
+def _how_to_join(event: Event, *, waiting: bool = False) -> str:
+    """When and where; the video link and dial-in only for someone with a place. Someone
+    waiting gets them when a place comes free (promotion_notice), as the event page shows
+    them only to the registered: with them, a full event's room filled past its capacity."""
     lines = [_("When: %(when)s") % {"when": _when(event)}]
-    if event.video_link:
+    if event.video_link and not waiting:
         lines.append(_("Join online: %(link)s") % {"link": event.video_link})
-    if event.dial_in:
+    if event.dial_in and not waiting:
         lines.append(_("Join by phone: %(dial)s") % {"dial": event.dial_in})
     if event.venue:
         lines.append(_("Venue: %(venue)s") % {"venue": event.venue.replace("\n", ", ")})
@@ -60,7 +63,7 @@ def _send(
         "name": registration.person.first_name,
         "title": event.title,
         "when": _when(event),
-        "join": _how_to_join(event),
+        "join": _how_to_join(event, waiting=registration.status == RegistrationStatus.WAITLISTED),
     }
     body = body % values
     if more:

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from cairn.core.roles import Role, role_of
-from cairn.events.models import Event, EventStatus, RegistrationStatus
+from cairn.events.models import Event, EventStatus, Registration, RegistrationStatus
 
 
 def visible_events(user: Any, *, counted: bool = True) -> QuerySet[Event]:
@@ -19,6 +19,16 @@ def visible_events(user: Any, *, counted: bool = True) -> QuerySet[Event]:
             )
         )
     return qs if _sees_drafts(user) else qs.exclude(status=EventStatus.DRAFT)
+
+
+def with_my_place(qs: QuerySet[Event], user: Any) -> QuerySet[Event]:
+    """Annotates `my_status`: the user's own registration status on each event (registered
+    or waitlisted), None where they hold none. A member's home and event list say "You have
+    a place" on the card; a full event's "waiting list open" alone read as if they had none."""
+    mine = Registration.objects.filter(event=OuterRef("pk"), person__user_id=user.pk).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    return qs.annotate(my_status=Subquery(mine.values("status")[:1]))
 
 
 def visible_event(user: Any, pk: int) -> Event | None:

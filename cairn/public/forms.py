@@ -67,7 +67,9 @@ class PublicRegistrationForm(SingleLineFields, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("email") and not (data.get("phone") or "").strip():
-            raise forms.ValidationError(_("Give an email address or a phone number."))
+            # On the email field, so the error summary links to a box to type in and the
+            # box is marked; a form-wide error pointed at nothing.
+            self.add_error("email", _("Give an email address or a phone number."))
         check_ranks(self)
         return data
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.core.network import defaults, network, saved_profile, update_network
 from cairn.core.roles import Role, coordinator_required, role_of
-from cairn.events.selectors import visible_events
+from cairn.events.selectors import visible_events, with_my_place
 from cairn.members.models import Organisation, Person
 from cairn.public.selectors import contact, public_consultations, public_events
 from cairn.reports.models import Report
@@ -45,7 +45,7 @@ def front_door(request: HttpRequest) -> HttpResponse:
 
 
 def start_context(request: HttpRequest, role: Role) -> dict:
-    events = visible_events(request.user)
+    events = with_my_place(visible_events(request.user), request.user)
     now = timezone.now()
     context = {
         "upcoming": events.filter(ends_at__gte=now).order_by("starts_at")[:5],

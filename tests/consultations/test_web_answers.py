@@ -31,6 +31,8 @@ def test_an_anonymous_visitor_saves_progress_and_finishes_later(consultation, cl
         },
     )
     assert "Thank you" in done.content.decode()
+    # The last page is no dead end on a phone: it says where to go next.
+    assert 'href="/">Back to the network' in done.content.decode()
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED
     assert response.sector == "community"

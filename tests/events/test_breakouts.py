@@ -371,3 +371,30 @@ def test_one_person_moved_by_hand_can_be_let_go_without_starting_over(client, ev
     assert BreakoutGroup.objects.get(members=first)  # still in their room until it runs
     assert AuditEntry.objects.filter(action="breakouts.released").count() == 1
     assert client.post(url, {"action": "release", "person": "x"}).status_code == 302
+
+
+def test_the_allocate_command_keeps_moves_by_hand_unless_told_to_start_over(
+    event, crowd, alice, capsys
+):
+    allocate_event(event.pk, actor=alice)
+    target = _move_out_of_first_choice(event, crowd[-1], alice)
+    call_command("allocate", str(event.pk))
+    assert "kept where moved by hand:      1" in capsys.readouterr().out
+    assert target.members.filter(pk=crowd[-1].pk).exists()
+    call_command("allocate", str(event.pk), "--start-over")
+    assert "kept where moved by hand" not in capsys.readouterr().out
+    assert not any(g.placed_by_hand.exists() for g in BreakoutGroup.objects.filter(event=event))
+
+
+def test_merging_a_person_moved_by_hand_keeps_the_move_on_the_person_kept(
+    event, crowd, alice, person_factory
+):
+    from cairn.members.merge import merge_people
+
+    allocate_event(event.pk, actor=alice)
+    dropped = crowd[-1]
+    target = _move_out_of_first_choice(event, dropped, alice)
+    kept = person_factory("Kept", "Copy")
+    merge_people(kept, dropped, alice)
+    assert target.placed_by_hand.filter(pk=kept.pk).exists()
+    assert target.members.filter(pk=kept.pk).exists()

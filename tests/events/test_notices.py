@@ -90,3 +90,16 @@ def test_notices_give_the_time_in_the_events_own_time_zone_as_they_say(
         register(event.pk, person_factory("Emma"))
     body = Delivery.objects.get(person__first_name="Emma").body
     assert "Wednesday 20 March 2030, 14:00–16:00 (America/New_York)" in body
+
+
+def test_someone_waiting_is_told_when_and_where_but_not_how_to_join(
+    event, person_factory, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(event.capacity + 1):
+            register(event.pk, person_factory())
+    waiting = Delivery.objects.get(subject__startswith="You are on the waiting list")
+    booked = Delivery.objects.filter(subject__startswith="Your place is booked").first()
+    assert "When:" in waiting.body
+    assert event.video_link not in waiting.body and "0330 088 0000" not in waiting.body
+    assert event.video_link in booked.body and "0330 088 0000" in booked.body

@@ -37,6 +37,12 @@ def test_the_public_home_shows_events_reports_how_to_join_and_how_to_reach_us(cl
     assert "0330 123 4567" in page and "1 Quay St" in page
 
 
+@override_settings(CAIRN_PHONE="", NETWORK_PHONE="0330 123 4567")
+def test_the_register_by_phone_number_can_be_tapped_on_a_phone(client, event):
+    page = client.get(f"/visit/events/{event.pk}/").content.decode()
+    assert 'Call <a href="tel:03301234567">0330 123 4567</a>' in page
+
+
 def test_a_member_still_gets_their_own_start_page(client, charlie):
     client.force_login(charlie)
     assert "Welcome, Charlie" in client.get("/").content.decode()
@@ -126,6 +132,12 @@ def test_without_email_or_phone_or_consent_nothing_is_saved(client, event):
     assert "Give an email address or a phone number" in page
     assert "We need this to send you the joining details" in page
     assert not Person.objects.filter(first_name="Nadia").exists()
+
+
+def test_the_missing_email_or_phone_error_links_to_the_email_box(client, event):
+    page = client.post(f"/visit/events/{event.pk}/", _visitor(email="")).content.decode()
+    assert 'href="#id_email"' in page
+    assert 'id="id_email_error"' in page
 
 
 def test_a_full_event_puts_visitors_on_the_waiting_list(client, event, person_factory):

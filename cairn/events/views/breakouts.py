@@ -19,7 +19,6 @@ from cairn.events.services import board, breakouts
 from cairn.jobs.models import Job, JobStatus
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
-from cairn.lib.safety import id_param
 
 
 @coordinator_required
@@ -64,7 +63,8 @@ def breakouts_page(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "preview":
                 preview = breakouts.allocate_event(event.pk, actor=request.user, dry_run=True)
             elif action == "release":
-                person = id_param(request.POST.get("person", ""))
+                release = forms.ReleasePersonForm(request.POST)
+                person = release.cleaned_data["person"] if release.is_valid() else None
                 if person and breakouts.release_person(event, person, actor=request.user):
                     messages.success(
                         request,

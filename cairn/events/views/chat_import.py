@@ -101,7 +101,9 @@ def import_checked(request: HttpRequest, pk: int, import_id: int) -> HttpRespons
         messages.error(request, _("That check is no longer kept: choose the file again."))
         return redirect("events:import_chat", pk)
     importing = chat_import.check_offer(record) == chat_import.CheckOffer.IMPORT
-    if importing and event.starts_at > timezone.now() and not request.POST.get("not_started_ok"):
+    tick = forms.ImportCheckedChatForm(request.POST)
+    confirmed = tick.is_valid() and tick.cleaned_data["not_started_ok"]
+    if importing and event.starts_at > timezone.now() and not confirmed:
         messages.error(
             request,
             _(

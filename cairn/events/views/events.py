@@ -24,7 +24,7 @@ from cairn.events.models import (
     RegistrationStatus,
 )
 from cairn.events.page_links import links_for
-from cairn.events.selectors import visible_events
+from cairn.events.selectors import visible_events, with_my_place
 from cairn.events.services import board
 from cairn.events.services import events as event_services
 from cairn.events.services import registration as reg_services
@@ -33,7 +33,7 @@ from cairn.lib.paging import paginate
 
 @member_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    qs = visible_events(request.user)
+    qs = with_my_place(visible_events(request.user), request.user)
     when = request.GET.get("when", "")
     now = timezone.now()
     if when == "upcoming":
