@@ -141,6 +141,7 @@ RULES: dict[str, Rule] = {
     "consultations:paper_forms_send": Rule(COORDINATORS),
     "consultations:results": Rule(FACILITATORS),
     "consultations:synthesise": Rule(COORDINATORS),
+    "consultations:synthesise_all": Rule(COORDINATORS),
     "consultations:results_pdf": Rule(FACILITATORS),
     "consultations:results_csv": Rule(FACILITATORS),
     "consultations:import": Rule(COORDINATORS),

@@ -27,6 +27,7 @@ urlpatterns = [
         views.synthesise,
         name="synthesise",
     ),
+    path("<int:pk>/synthesise/", views.synthesise_all, name="synthesise_all"),
     path("<int:pk>/results.pdf", views.results_pdf, name="results_pdf"),
     path("<int:pk>/results.csv", views.results_csv, name="results_csv"),
     path("<int:pk>/import/", views.import_csv, name="import"),

@@ -410,8 +410,29 @@ def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "consultations/results.html",
-        {"consultation": consultation, "r": results.consultation_results(consultation)},
+        {
+            "consultation": consultation,
+            "r": results.consultation_results(consultation),
+            "themes": results.consultation_themes(consultation),
+        },
     )
+
+
+@coordinator_required
+@require_POST
+def synthesise_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Themes across every open answer: the run a lessons briefing draws on."""
+    consultation = get_object_or_404(Consultation, pk=pk)
+    try:
+        results.find_themes_across_answers(consultation, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("consultations:results", pk=pk)
+    messages.success(
+        request,
+        _("Finding the themes across all answers of %(title)s.") % {"title": consultation.title},
+    )
+    return redirect(f"{reverse('consultations:results', args=[pk])}#themes-all")
 
 
 @coordinator_required

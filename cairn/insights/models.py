@@ -153,6 +153,9 @@ class Assignment(models.Model):
     confidence = models.FloatField(default=0.0)
     stance = models.CharField(max_length=20, default="other")
     moved_by_hand = models.BooleanField(default=False)
+    # Why the synthesis set the statement aside ("nothing", "thanks"...), or "": counted
+    # from the rows, so a statement a coordinator moves into a theme leaves its count.
+    set_aside = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         ordering = ["run", "id"]

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -93,8 +94,9 @@ def _stance_text(stances: dict[str, int]) -> str:
     return ", ".join(words[k](n) % {"n": n} for k, n in ordered if n and k in words)
 
 
-def _set_aside(run: SynthesisRun) -> list[tuple[str, int]]:
-    """Lines the synthesis set aside rather than force into a theme, by reason."""
+def _set_aside(run: SynthesisRun, user) -> list[tuple[str, int]]:
+    """Lines the synthesis set aside rather than force into a theme, by reason: those
+    still in no theme (a coordinator may have moved some into one) that the reader may see."""
     names = {
         "nothing": _("Nothing to add or improve"),
         "greeting": _("Greetings"),
@@ -102,7 +104,17 @@ def _set_aside(run: SynthesisRun) -> list[tuple[str, int]]:
         "logistics": _("Meeting logistics"),
         "junk": _("Unreadable or empty"),
     }
-    counts = (run.stats or {}).get("set_aside") or {}
+    stats = run.stats or {}
+    counts = stats.get("set_aside") or {}
+    if stats.get("set_aside_on_rows"):
+        rows = (
+            statements_for(run.pk, None, user)
+            .exclude(set_aside="")
+            .values_list("set_aside")
+            .annotate(n=Count("id"))
+        )
+        found = dict(rows)
+        counts = {k: found.pop(k, 0) for k in counts} | found
     return [(names.get(k, k), n) for k, n in counts.items() if n]
 
 
@@ -114,7 +126,7 @@ def _outside_themes(run: SynthesisRun, user) -> dict:
     count them twice.
     """
     unassigned = statements_for(run.pk, None, user).count()
-    set_aside = _set_aside(run)
+    set_aside = _set_aside(run, user)
     aside = min(unassigned, sum(n for _name, n in set_aside))
     return {
         "unassigned": unassigned,

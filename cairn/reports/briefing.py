@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cairn.consultations.models import Consultation
-from cairn.consultations.services.results import consultation_synthesis
+from cairn.consultations.services.results import consultation_themes
 from cairn.consultations.synthesis_scopes import answer_contribution_ids
 from cairn.contributions.models import Contribution, ContributionChannel
 from cairn.contributions.selectors import (
@@ -131,6 +131,10 @@ class Source:
     run: SynthesisRun | None
     contribution_ids: list[int]
     is_event: bool = True
+    # A consultation whose questions were synthesised one by one but never all together:
+    # a briefing does not merge those runs, and says so rather than "no synthesis".
+    by_question: bool = False
+    consultation: Consultation | None = None
 
 
 @dataclass
@@ -182,9 +186,19 @@ def briefing_scope(events: list[Event], consultations: Iterable[Consultation]) -
         for e in held
     ]
     for c in consultations:
-        run = consultation_synthesis(c)
+        themes = consultation_themes(c)
         ids = answer_contribution_ids(c.pk)
-        found.append(Source(c.title, c.created_at, run, ids, is_event=False))
+        found.append(
+            Source(
+                c.title,
+                c.created_at,
+                themes.run,
+                ids,
+                is_event=False,
+                by_question=themes.only_by_question,
+                consultation=c,
+            )
+        )
     found.sort(key=lambda s: s.when)
     later = sorted(
         (e for e in events if not _happened(e, now) and e.status != EventStatus.CANCELLED),
@@ -227,7 +241,20 @@ def _summary(scope: Scope, contributions, channels: Counter) -> Draft:
                 [],
             )
         )
-    waiting = [s.title for s in scope.sources if s.run is None]
+    by_question = [s.title for s in scope.sources if s.run is None and s.by_question]
+    if by_question:
+        lines.append(
+            (
+                ngettext(
+                    "Themes were found question by question for %(titles)s, but not yet across all its answers: its words count in the figures below but not yet in the lessons.",
+                    "Themes were found question by question for %(titles)s, but not yet across all their answers: their words count in the figures below but not yet in the lessons.",
+                    len(by_question),
+                )
+                % {"titles": listing(by_question)},
+                [],
+            )
+        )
+    waiting = [s.title for s in scope.sources if s.run is None and not s.by_question]
     if waiting:
         lines.append(
             (
@@ -327,6 +354,17 @@ def _key_lessons(scope: Scope, lessons: list[Lesson]) -> Draft:
                 )
             ]
         )
+    by_question = [s.title for s in scope.sources if s.run is None and s.by_question]
+    if not bullets and by_question:
+        bullets = [
+            (
+                _(
+                    "No lessons yet: themes were found question by question for %(titles)s, but not across all the answers."
+                )
+                % {"titles": listing(by_question)},
+                [],
+            )
+        ]
     key.paragraphs.append(
         bullets or [(_("No synthesis has been run for these events and consultations yet."), [])]
     )

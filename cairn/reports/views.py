@@ -9,19 +9,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cairn.consultations.models import Consultation
+from cairn.consultations.services.results import ConsultationThemes, consultation_themes
 from cairn.core.roles import coordinator_required
 from cairn.events.models import Event
 from cairn.jobs.views import follow
 from cairn.lib.forms import first_error
 from cairn.lib.paging import paginate
-from cairn.reports import files, forms, sending, services
+from cairn.reports import briefing, files, forms, sending, services
 from cairn.reports import render as renderers
 from cairn.reports.document import document_for
-from cairn.reports.models import Quote, RenderedFile, RenderStatus, Report, Section
+from cairn.reports.models import Quote, RenderedFile, RenderStatus, Report, ReportKind, Section
 
 
-def _consultations() -> list:
-    return list(Consultation.objects.order_by("-pk")[:100])
+def _consultations() -> list[ConsultationThemes]:
+    """The consultations a briefing may draw on, each with where its themes stand, so the
+    form says which would add nothing to the lessons before the briefing is generated."""
+    return [consultation_themes(c) for c in Consultation.objects.order_by("-pk")[:100]]
 
 
 @coordinator_required
@@ -103,8 +106,17 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "doc": doc,
             "count": len(doc["sections"]),
             "sending": sending.audience_counts(report),
+            "not_in_lessons": _not_in_lessons(report),
         },
     )
+
+
+def _not_in_lessons(report: Report) -> list:
+    """A briefing's sources whose words are not in its lessons yet, for the coordinators'
+    note: the text itself is public and carries no links to what only they can do."""
+    if report.kind != ReportKind.BRIEFING:
+        return []
+    return [s for s in briefing.report_scope(report).sources if s.run is None]
 
 
 @coordinator_required

@@ -73,3 +73,104 @@ def test_a_briefing_uses_the_themes_of_a_consultations_only_open_question(
         consultation=consultation, kind=QuestionKind.OPEN, text="Anything else?", position=9
     )
     assert results.consultation_synthesis(consultation) is None
+
+
+SECOND = [
+    "More volunteers on the phone tree.",
+    "Keep the small grants going.",
+    "Keep phoning the older members.",
+    "Rent support for small groups.",
+    "Grants for rent again next year.",
+    "Weekly phone calls, please.",
+]
+
+
+def _two_open_questions(consultation, bob):
+    """The consultation with a second open question, each answered by six people."""
+    from cairn.consultations.models import Question, QuestionKind
+
+    second = Question.objects.create(
+        consultation=consultation, kind=QuestionKind.OPEN, text="What should change?", position=9
+    )
+    for first_text, second_text in zip(ANSWERS, SECOND, strict=True):
+        raw = {**raw_for(consultation, open_text=first_text), second.pk: [second_text]}
+        answering.enter_response(consultation, raw, channel="phone", actor=bob)
+    return [*consultation.questions.filter(kind="open")]
+
+
+def test_themes_across_all_answers_start_rerun_and_count_for_briefings(
+    consultation, alice, bob, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Questions synthesised one by one are not the consultation's themes (a briefing does
+    not merge runs): the whole run is started from the results page, once while it waits,
+    and re-run after, so a coordinator's renames are kept."""
+    from cairn.consultations.synthesis_scopes import scope_key
+    from cairn.core.models import AuditEntry
+    from tests.insights.fakes import fake_synthesis
+
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", fake_synthesis)
+    questions = _two_open_questions(consultation, bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        for q in questions:
+            results.synthesise_open_question(q, actor=alice)
+    themes = results.consultation_themes(consultation)
+    assert themes.run is None and themes.only_by_question
+    assert [q.pk for q in themes.by_question] == [q.pk for q in questions]
+
+    with django_capture_on_commit_callbacks(execute=False):
+        run = results.find_themes_across_answers(consultation, actor=alice)
+        again = results.find_themes_across_answers(consultation, actor=alice)
+    assert again.pk == run.pk and run.scope == scope_key(consultation)
+    assert results.consultation_themes(consultation).finding
+    assert AuditEntry.objects.filter(action="synthesis.started", object_id=str(run.pk)).exists()
+
+    from cairn.insights.services import execute_run
+
+    execute_run(run.pk)
+    themes = results.consultation_themes(consultation)
+    assert themes.run == run and not themes.only_by_question
+    assert len(run.contribution_ids) == len(ANSWERS) + len(SECOND)
+    with django_capture_on_commit_callbacks(execute=True):
+        rerun = results.find_themes_across_answers(consultation, actor=alice)
+    assert rerun.pk == run.pk
+    assert AuditEntry.objects.filter(action="synthesis.rerun", object_id=str(run.pk)).exists()
+
+
+def test_the_results_page_finds_the_themes_across_all_answers(
+    consultation, alice, bob, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.insights.fakes import fake_synthesis
+
+    monkeypatch.setattr("cairn.insights.services.runs.run_synthesis", fake_synthesis)
+    _two_open_questions(consultation, bob)
+    page_url = reverse("consultations:results", args=[consultation.pk])
+    start_url = reverse("consultations:synthesise_all", args=[consultation.pk])
+    client.force_login(alice)
+    page = client.get(page_url).content.decode()
+    assert "Find the themes across all answers (used in briefings)" in page
+    assert start_url in page
+
+    with django_capture_on_commit_callbacks(execute=False):
+        reply = client.post(start_url)
+    assert reply["Location"] == f"{page_url}#themes-all"
+    run = results.whole_consultation_run(consultation)
+    page = client.get(page_url).content.decode()
+    assert f'data-progress="{reverse("insights:status", args=[run.pk])}"' in page
+    assert "progress.js" in page
+    # While it waits, a second start is not offered.
+    assert "Find the themes across all answers (used in briefings)" not in page
+
+    from cairn.insights.services import execute_run
+
+    execute_run(run.pk)
+    page = client.get(page_url).content.decode()
+    assert "See the themes across all answers" in page and run.get_absolute_url() in page
+    assert "Find the themes across all answers again" in page
+
+    # A facilitator reads where the themes stand but starts nothing.
+    client.force_login(bob)
+    page = client.get(page_url).content.decode()
+    assert "Themes across all answers" in page and start_url not in page
+    assert client.post(start_url).status_code == 403

@@ -153,7 +153,8 @@ def test_the_synthesis_page_shows_sides_and_what_was_set_aside(client, alice, se
     from cairn.insights.models import Assignment
 
     Assignment.objects.filter(run=seed_run).update(theme=None)
-    seed_run.stats = {**seed_run.stats, "set_aside": {"nothing": 1249, "greeting": 3}}
+    # A run stored before the rows kept their reason: the counts the synthesis gave.
+    seed_run.stats = {"statements": 1252, "set_aside": {"nothing": 1249, "greeting": 3}}
     seed_run.save(update_fields=["stats"])
     client.force_login(alice)
     response = client.get(seed_run.get_absolute_url())
@@ -161,6 +162,30 @@ def test_the_synthesis_page_shows_sides_and_what_was_set_aside(client, alice, se
     assert "positive" in page or "challenge" in page
     assert "set aside as saying nothing about the subject, not forced into a theme:" in page
     assert "Nothing to add or improve: 1249" in page and "Greetings: 3" in page
+
+
+def test_a_set_aside_statement_moved_into_a_theme_leaves_the_set_aside_count(
+    client, alice, seed_run
+):
+    from cairn.insights.models import Assignment
+    from cairn.insights.services import move_statements
+
+    rows = list(Assignment.objects.filter(run=seed_run).order_by("pk")[:3])
+    Assignment.objects.filter(pk__in=[r.pk for r in rows]).update(theme=None, set_aside="thanks")
+    seed_run.stats = {**seed_run.stats, "set_aside": {"thanks": 3}}
+    seed_run.save(update_fields=["stats"])
+    client.force_login(alice)
+    assert "Thanks: 3" in client.get(seed_run.get_absolute_url()).content.decode()
+
+    theme = seed_run.themes.first()
+    move_statements(seed_run, [rows[0].statement_id], theme, alice)
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "Thanks: 2" in page and "Thanks: 3" not in page
+    # Moved back out by hand, it fits no theme: the coordinator's word, not the synthesis's.
+    move_statements(seed_run, [rows[0].statement_id], None, alice)
+    page = client.get(seed_run.get_absolute_url()).content.decode()
+    assert "Thanks: 2" in page
+    assert "1 statement fits none of the themes." in page
 
 
 @pytest.mark.parametrize(
@@ -235,6 +260,7 @@ def test_statements_set_aside_are_not_counted_again_as_fitting_no_theme(client, 
     Assignment.objects.filter(pk__in=list(some)).update(theme=None)
     unassigned = Assignment.objects.filter(run=seed_run, theme__isnull=True).count()
     assert unassigned == 3
+    Assignment.objects.filter(pk__in=list(some)[1:]).update(set_aside="nothing")
     seed_run.stats = {**seed_run.stats, "set_aside": {"nothing": unassigned - 1}}
     seed_run.save(update_fields=["stats"])
     client.force_login(alice)
@@ -254,6 +280,7 @@ def test_a_finished_synthesis_with_every_statement_set_aside_says_so(
     Assignment.objects.filter(run=seed_run).update(theme=None)
     seed_run.themes.all().delete()
     total = Assignment.objects.filter(run=seed_run).count()
+    Assignment.objects.filter(run=seed_run).update(set_aside="thanks")
     seed_run.stats = {**seed_run.stats, "statements": total, "set_aside": {"thanks": total}}
     seed_run.save(update_fields=["stats"])
     client.force_login(alice)

@@ -180,7 +180,9 @@ def test_the_typed_result_is_stored_with_the_pipelines_counts_and_set_aside_grou
     assert theme.counts["side"] == "challenge" and theme.counts["contributions"] == 1
     assert theme.summary == ["a#1", "a#2"]  # the headline's statement, then the summary's
     assert seed_run.stats["set_aside"] == {"greeting": 1}
-    assert Assignment.objects.get(run=seed_run, statement_id="b").theme is None
+    greeting = Assignment.objects.get(run=seed_run, statement_id="b")
+    assert greeting.theme is None and greeting.set_aside == "greeting"
+    assert Assignment.objects.get(run=seed_run, statement_id="a#1").set_aside == ""
 
 
 def test_a_second_click_on_start_while_the_first_waits_follows_the_same_run(client, alice, demo):

@@ -277,3 +277,90 @@ def test_how_things_changed_does_not_claim_a_synthesis_that_is_not_there(seed_ru
         "None of these events and consultations has a synthesis yet, so there is no change over "
         "time to show."
     )
+
+
+def _answered_twice(alice, bob):
+    """A consultation with two open questions, each answered by six people."""
+    from cairn.consultations.models import Question, QuestionKind
+    from cairn.consultations.services import answering
+    from tests.consultations.conftest import make_consultation, raw_for
+
+    consultation = make_consultation(alice)
+    second = Question.objects.create(
+        consultation=consultation, kind=QuestionKind.OPEN, text="What should change?", position=9
+    )
+    for n, text in enumerate(["Phone tree.", "Weekly calls.", "Small grants.", "Rent help."] * 2):
+        raw = {**raw_for(consultation, open_text=text), second.pk: [f"{text} Again {n}."]}
+        answering.enter_response(consultation, raw, channel="phone", actor=bob)
+    return consultation
+
+
+def test_a_briefing_says_truly_when_a_consultations_themes_were_found_question_by_question(
+    alice, bob, client, fake_engine_for_reports, django_capture_on_commit_callbacks
+):
+    """Each open question synthesised on its own is not "no synthesis has been run": the
+    briefing says what was done, the coordinators' note (not the text) links to what to do
+    next, and the whole run, once found, gives the lessons."""
+    from django.urls import reverse
+
+    from cairn.consultations.services import results
+
+    consultation = _answered_twice(alice, bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        for q in consultation.questions.filter(kind="open"):
+            results.synthesise_open_question(q, actor=alice)
+    report = generate_briefing([], alice, consultation_ids=[consultation.pk])
+    summary = report.sections.get(key="summary").body
+    lessons = report.sections.get(key="lessons").body
+    assert "No synthesis has been run" not in summary + lessons
+    assert (
+        f"Themes were found question by question for {consultation.title}, but not yet across "
+        "all its answers" in summary
+    )
+    assert "No lessons yet: themes were found question by question" in lessons
+
+    fix = reverse("consultations:results", args=[consultation.pk]) + "#themes-all"
+    client.force_login(alice)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Not in the lessons yet" in page and fix in page
+    public = build_document(report, public=True)
+    assert fix not in str(public) and "/consultations/" not in str(public)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        results.find_themes_across_answers(consultation, actor=alice)
+    report = generate_briefing([], alice, "Again", consultation_ids=[consultation.pk])
+    lessons = report.sections.get(key="lessons").body
+    assert "heard at 1 of 1 consultation" in lessons
+    assert "question by question" not in report.sections.get(key="summary").body
+    assert "Not in the lessons yet" not in client.get(report.get_absolute_url()).content.decode()
+
+
+def test_the_briefing_form_says_before_generating_which_consultations_add_no_lessons(
+    alice, bob, client, fake_engine_for_reports, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from cairn.consultations.services import results
+
+    consultation = _answered_twice(alice, bob)
+    client.force_login(alice)
+    form = client.get(reverse("reports:list")).content.decode()
+    assert f'aria-describedby="co-{consultation.pk}-themes"' in form
+    assert "No themes found yet: it would count in the figures" in form
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for q in consultation.questions.filter(kind="open"):
+            results.synthesise_open_question(q, actor=alice)
+    form = client.get(reverse("reports:list")).content.decode()
+    assert "Themes were found question by question only" in form
+    assert reverse("consultations:results", args=[consultation.pk]) + "#themes-all" in form
+
+    from cairn.insights.services import execute_run
+
+    with django_capture_on_commit_callbacks(execute=False):
+        run = results.find_themes_across_answers(consultation, actor=alice)
+    assert "Its themes are being found now" in client.get(reverse("reports:list")).content.decode()
+
+    execute_run(run.pk)
+    form = client.get(reverse("reports:list")).content.decode()
+    assert f'co-{consultation.pk}-themes"' not in form

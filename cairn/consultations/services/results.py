@@ -113,6 +113,71 @@ def synthesise_consultation(consultation: Consultation, *, actor: Any) -> Synthe
     )
 
 
+def find_themes_across_answers(consultation: Consultation, *, actor: Any) -> SynthesisRun:
+    """Start (or re-run) the whole-consultation synthesis from the results page: the run a
+    briefing draws on. A run already waiting or running is that one (a second click
+    queues nothing); an ended one is re-run, so a coordinator's renames and merges are
+    replayed on the new themes instead of lost to a fresh run."""
+    latest = whole_consultation_run(consultation)
+    try:
+        if latest is None:
+            return synthesise_consultation(consultation, actor=actor)
+        if latest.is_active:
+            return latest
+        return rerun_synthesis(latest, actor)
+    except InsightsError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def whole_consultation_run(consultation: Consultation) -> SynthesisRun | None:
+    """The latest synthesis of the whole consultation, whatever its state (waiting,
+    running, failed, done), for its progress and result on the results page; or None."""
+    return (
+        SynthesisRun.objects.filter(scope=scope_key(consultation))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class ConsultationThemes:
+    """Where a consultation's themes stand for a briefing: the run a briefing draws on,
+    the whole-consultation run in progress, the questions synthesised one by one."""
+
+    consultation: Consultation
+    run: SynthesisRun | None
+    whole: SynthesisRun | None
+    by_question: list[Question]
+    open_questions: int
+
+    @property
+    def only_by_question(self) -> bool:
+        """Themes were found question by question, never across all the answers: a
+        briefing cannot use them (it would have to merge several runs into one)."""
+        return self.run is None and bool(self.by_question)
+
+    @property
+    def finding(self) -> bool:
+        """The whole-consultation run is waiting or running and has no result yet."""
+        return self.run is None and self.whole is not None and self.whole.is_active
+
+
+def consultation_themes(consultation: Consultation) -> ConsultationThemes:
+    open_questions = list(consultation.questions.filter(kind=QuestionKind.OPEN))
+    with_result = set(
+        SynthesisRun.objects.with_result()
+        .filter(pk__in=[q.synthesis_run_id for q in open_questions if q.synthesis_run_id])
+        .values_list("pk", flat=True)
+    )
+    return ConsultationThemes(
+        consultation=consultation,
+        run=consultation_synthesis(consultation),
+        whole=whole_consultation_run(consultation),
+        by_question=[q for q in open_questions if q.synthesis_run_id in with_result],
+        open_questions=len(open_questions),
+    )
+
+
 def consultation_synthesis(consultation: Consultation) -> SynthesisRun | None:
     """The latest synthesis of the whole consultation (started from the synthesis page)
     with themes, also while it is re-run or after a re-run failed, or None.

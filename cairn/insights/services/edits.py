@@ -191,7 +191,9 @@ def move_statements(
         "to_key": to.key if to else None,
         "to_ids": _ids_of(to) if to else None,
     }
-    moved = rows.update(theme=to, moved_by_hand=True)
+    # Placed by a person now, not set aside by the synthesis: moved back to "no theme",
+    # it fits none rather than counting again as, say, thanks.
+    moved = rows.update(theme=to, moved_by_hand=True, set_aside="")
     for theme in Theme.objects.filter(pk__in=[s for s in sources if s] + ([to.pk] if to else [])):
         refresh_theme(theme)
     target = to.label if to else _("no theme")
@@ -238,5 +240,5 @@ def replay(run: SynthesisRun, edit: ThemeEdit) -> None:
         if p.get("to_ids") is not None and to is None:
             return
         Assignment.objects.filter(run=run, statement_id__in=p["ids"]).update(
-            theme=to, moved_by_hand=True
+            theme=to, moved_by_hand=True, set_aside=""
         )

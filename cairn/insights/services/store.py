@@ -56,6 +56,7 @@ def store_result(run: SynthesisRun, result: "Result") -> None:
             counts=counts,
             stances=dict(sorted(data.stances.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
+    aside = {i: g.reason for g in result.set_aside for i in g.statement_ids}
     Assignment.objects.bulk_create(
         [
             Assignment(
@@ -66,6 +67,7 @@ def store_result(run: SynthesisRun, result: "Result") -> None:
                 theme=themes.get(result.assignments.get(s.id) or ""),
                 confidence=float(result.confidences.get(s.id, 0.0)),
                 stance=result.stances.get(s.id, "other"),
+                set_aside=aside.get(s.id, ""),
             )
             for s in result.statements
         ],
@@ -75,6 +77,7 @@ def store_result(run: SynthesisRun, result: "Result") -> None:
     run.stats = {
         **result.stats,
         "set_aside": {g.reason: g.size for g in result.set_aside},
+        "set_aside_on_rows": True,  # runs stored before kept only the counts above
     }
     run.options = {**run.options, **{"used": result.options}}
     run.run_count += 1
