@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cairn.contributions.models import Contribution
+from cairn.events.links import own_token
 from cairn.lib.storage import as_upload
 
 # The five roles every URL is tried with.
@@ -235,6 +236,9 @@ RULES: dict[str, Rule] = {
     "public:events": Rule(EVERYONE),
     "public:event": Rule(EVERYONE),
     "public:registered": Rule(EVERYONE),
+    "public:my_registration": Rule(
+        EVERYONE, notes="the signed link in the notices is the permission"
+    ),
     "public:start_here": Rule(EVERYONE),
     "public:directory": Rule(EVERYONE),
     # background jobs and the demo's caught mail
@@ -415,6 +419,7 @@ ARGS: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("contributions", "pk"): lambda w: w["contribution"].pk,
     ("outreach", "pk"): lambda w: w["delivery"].pk,
     ("outreach", "token"): lambda w: w["unsubscribe"],
+    ("public", "token"): lambda w: own_token(w["registration"]),
     ("consultations", "pk"): lambda w: w["consultation"].pk,
     ("consultations", "question_id"): lambda w: w["question"].pk,
     ("consultations", "token"): lambda w: w["response"].token,

@@ -223,6 +223,12 @@ def rank_fields(form: forms.Form, themes) -> None:
         form.fields[f"rank_{index + 1}"] = forms.ChoiceField(
             label=RANK_LABELS[index], choices=choices, required=False
         )
+    if themes:
+        # "First choice" alone did not say of what: a visitor met three selects unexplained.
+        form.fields["rank_1"].help_text = _(
+            "The event splits into small discussion groups, each on a theme. "
+            "Choose the themes you would most like to join, in order."
+        )
 
 
 def ranked_preferences(form: forms.Form) -> list[int]:

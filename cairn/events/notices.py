@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cairn.events.calendar import event_ics
+from cairn.events.links import own_link
 from cairn.events.models import Event, Registration, RegistrationStatus
 from cairn.members.models import ConsentPurpose
 from cairn.outreach.services import notify
@@ -79,6 +80,10 @@ def _send(
     )
 
 
+def _own_link(registration: Registration) -> str:
+    return _("Can no longer come? Cancel here: %(link)s") % {"link": own_link(registration)}
+
+
 def registration_notice(registration: Registration) -> Any:
     if registration.status == RegistrationStatus.WAITLISTED:
         subject = _("You are on the waiting list: %(title)s")
@@ -87,13 +92,13 @@ def registration_notice(registration: Registration) -> Any:
             "If a place comes free it goes to the next person on the list and we will tell you "
             "straight away.\n\n%(join)s"
         )
-        return _send(registration, subject, body, calendar=False)
+        return _send(registration, subject, body, calendar=False, more=_own_link(registration))
     subject = _("Your place is booked: %(title)s")
     body = _(
         "Dear %(name)s,\n\nYou have a place at %(title)s.\n\n%(join)s\n\n"
         "If you can no longer come, please tell us so we can offer your place to someone else."
     )
-    return _send(registration, subject, body, calendar=True)
+    return _send(registration, subject, body, calendar=True, more=_own_link(registration))
 
 
 def promotion_notice(registration: Registration) -> Any:

@@ -76,3 +76,7 @@ class PublicRegistrationForm(SingleLineFields, forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class CancelMyPlaceForm(forms.Form):
+    """The one button on a person's own registration page: nothing else is posted."""

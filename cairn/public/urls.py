@@ -7,6 +7,7 @@ urlpatterns = [
     path("events/", views.events, name="events"),
     path("events/<int:pk>/", views.event, name="event"),
     path("events/<int:pk>/registered/", views.registered, name="registered"),
+    path("registration/<str:token>/", views.my_registration, name="my_registration"),
     path("start-here/", views.start_here, name="start_here"),
     path("directory/", views.directory, name="directory"),
 ]

@@ -6,17 +6,19 @@ every other registration uses, so capacity and the waiting list behave the same.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cairn.events.forms import ranked_preferences
+from cairn.events.links import registration_for_link
 from cairn.events.models import Event, EventStatus, Registration, RegistrationStatus
 from cairn.events.services import registration as reg_services
 from cairn.exchange.models import Listing, ListingKind
 from cairn.lib.paging import paginate
 from cairn.members.models import AccessNeed, ConsentPurpose, Organisation, Person, Sector
-from cairn.public.forms import PublicRegistrationForm
+from cairn.public.forms import CancelMyPlaceForm, PublicRegistrationForm
 from cairn.public.selectors import contact, public_events
 from cairn.reports.selectors import published_reports_for_event
 
@@ -134,6 +136,28 @@ def registered(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "public/registered.html",
         {"event": ev, "done": done, "contact": contact()},
+    )
+
+
+def my_registration(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a notice's "Cancel here" link opens: no login, the signed link is the key."""
+    registration = registration_for_link(token)
+    if registration is None:
+        raise Http404
+    form = CancelMyPlaceForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        reg_services.cancel(registration.pk, actor=None)
+        messages.success(request, _("Your place is cancelled. Thank you for telling us."))
+        return redirect("public:my_registration", token=token)
+    return render(
+        request,
+        "public/my_registration.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "still_to_come": registration.event.ends_at > timezone.now(),
+            "contact": contact(),
+        },
     )
 
 

@@ -3,7 +3,8 @@ downloads, as someone with a touch screen or a keyboard uses them."""
 
 import pytest
 
-from cairn.events.models import Event
+from cairn.events.links import own_link
+from cairn.events.models import Event, Registration, RegistrationStatus
 from cairn.reports.models import Report
 from tests.e2e.conftest import axe_violations, screenshot
 
@@ -59,3 +60,22 @@ def test_a_reports_downloads_are_whole_tap_targets(phone, live_server, demo):
     outline = links.first.evaluate("e => getComputedStyle(e).outlineStyle")
     assert outline == "solid"
     assert axe_violations(phone) == []
+
+
+def test_a_visitor_cancels_from_their_link_with_the_keyboard(phone, live_server, demo):
+    registration = Registration.objects.filter(
+        status=RegistrationStatus.REGISTERED, event__ends_at__gt=demo.ends_at
+    ).first()
+    link = own_link(registration)
+    phone.goto(f"{live_server.url}{link[link.index('/visit/') :]}")
+    assert axe_violations(phone) == []
+    button = phone.get_by_role("button", name="Cancel my place")
+    box = button.bounding_box()
+    assert box["height"] >= 24 and box["x"] + box["width"] <= WIDTH
+    button.focus()
+    phone.keyboard.press("Enter")
+    phone.wait_for_load_state()
+    screenshot(phone, "phone-visitor-cancelled")
+    assert phone.get_by_text("Your place is cancelled").is_visible()
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED

@@ -203,3 +203,30 @@ def test_the_public_directory_lists_only_those_who_chose_to_be_listed(client, or
     page = client.get("/visit/directory/").content.decode()
     assert "Listed Org" in page and "Listed Person" in page
     assert org.name not in page and "Members Only" not in page
+
+
+def test_the_theme_choices_say_what_they_are_choices_of(client, event):
+    assert event.breakout_themes.exists()
+    page = client.get(f"/visit/events/{event.pk}/").content.decode()
+    assert "First choice" in page
+    assert 'id="id_rank_1_helptext"' in page and "small discussion groups" in page
+
+
+def test_a_visitor_cancels_their_place_from_the_link_in_their_confirmation(
+    client, event, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/visit/events/{event.pk}/", _visitor())
+    registered = client.get(f"/visit/events/{event.pk}/registered/").content.decode()
+    assert "cancel with the link in our email" in registered
+    registration = Registration.objects.get(person__email="nadia@example.org")
+    body = registration.person.deliveries.get().body
+    link = next(w for w in body.split() if "/visit/registration/" in w)
+    path = link[link.index("/visit/") :]
+    page = client.get(path).content.decode()
+    assert "You have a place" in page and "Cancel my place" in page
+    client.post(path)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert "Cancel my place" not in client.get(path).content.decode()
+    assert client.get(path[:-3] + "xyz/").status_code == 404
