@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cairn.consultations.models import PaperForm, Response, ResponseImport
+from cairn.consultations.models import ImportStatus, PaperForm, Response, ResponseImport
+from cairn.core import audit
 from cairn.core.datarights import STAFF, PersonData, Rows, field_choices, field_labels, register
 from cairn.core.retention import scrub_reports
 from cairn.members.models import Person
@@ -89,14 +91,27 @@ register(
 )
 
 
+def _erase_from_response_imports(person: Person) -> int:
+    # A response import's report quotes the rows it refused, which may name the person. A
+    # file left on its matching page is kept whole and may hold their answers: it goes now
+    # (chosen again, its columns are matched again), not after the retention days.
+    waiting = ResponseImport.objects.filter(status=ImportStatus.MATCHING)
+    gone = 0
+    for record in waiting.iterator(chunk_size=100):
+        with transaction.atomic():
+            audit.record(
+                None, "consultation.import_discarded", record.consultation, record.filename
+            )
+            record.delete()  # its post_delete takes the file out of the storage
+        gone += 1
+    return gone + scrub_reports(ResponseImport.objects.all(), [person.full_name, person.email])
+
+
 register(
     PersonData(
         key="response_import_reports",
         title=_("Imported response files"),
-        # A response import's report quotes the rows it refused, which may name the person.
-        erase=lambda person: scrub_reports(
-            ResponseImport.objects.all(), [person.full_name, person.email]
-        ),
+        erase=_erase_from_response_imports,
         order=52,
     )
 )

@@ -6,6 +6,7 @@ The person's own record (details, login) is exported and cleared by
 the rest.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
@@ -124,9 +125,13 @@ if apps.is_installed("allauth.account"):
 
 
 def _erase_from_imports(person: Person) -> int:
-    # A member import's report quotes the rows it refused, and an upload waiting for its
-    # confirmation keeps its preview there; either may name the person.
-    return scrub_reports(ImportJob.objects.all(), [person.full_name, person.email])
+    # A member import's report quotes the rows it refused; either may name the person. An
+    # upload still waiting for its confirmation keeps the whole file, which may list them:
+    # it goes now (uploaded again, it is previewed again), not after the retention days.
+    from cairn.members.import_jobs import discard_abandoned_imports
+
+    discarded = discard_abandoned_imports(timedelta(0), why="let go with an erasure")
+    return discarded + scrub_reports(ImportJob.objects.all(), [person.full_name, person.email])
 
 
 register(

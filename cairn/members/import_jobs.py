@@ -124,18 +124,19 @@ def apply_import_job(
     }
 
 
-def discard_abandoned_imports() -> int:
+def discard_abandoned_imports(older_than: timedelta | None = None, why: str = "") -> int:
     """Delete uploads left at their preview longer than CAIRN_IMPORT_KEEP_DAYS, with their
     files (`storage.remove_with_row`), and return how many. An upload never imported
     is a list of people's details kept for nothing. Run by the worker's schedule."""
-    keep = timedelta(days=settings.CAIRN_IMPORT_KEEP_DAYS)
+    keep = timedelta(days=settings.CAIRN_IMPORT_KEEP_DAYS) if older_than is None else older_than
     old = ImportJob.objects.filter(
         status=ImportStatus.UPLOADED, created_at__lt=timezone.now() - keep
     )
     count = 0
     for job in old.iterator(chunk_size=100):
         with transaction.atomic():
-            audit.record(None, "import.discarded", job, f"{job.filename}: never imported")
+            note = why or "never imported"
+            audit.record(None, "import.discarded", job, f"{job.filename}: {note}")
             job.delete()
         count += 1
     return count

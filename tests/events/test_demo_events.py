@@ -18,3 +18,12 @@ def test_the_seed_events_facilitators_are_marked_on_their_registrations(demo):
         demo.registrations.exclude(breakout_role="").values_list("breakout_role", flat=True)
     )
     assert roles == {"facilitator", "note_taker"}
+
+
+def test_no_one_is_in_two_of_the_demos_rooms_at_once(demo):
+    # The demo's facilitator was once note-taker in a second room of the same session.
+    for event in Event.objects.all():
+        seen: list[int] = []
+        for group in BreakoutGroup.objects.filter(event=event):
+            seen += list(group.members.values_list("pk", flat=True))
+        assert len(seen) == len(set(seen)), event.title

@@ -161,3 +161,38 @@ def test_scrubbing_takes_whole_words_only():
         "Also Reedy",
         f"{ERASED_MARK} said",
     ]
+
+
+def test_erasure_lets_go_of_uploads_not_imported_yet(
+    event, alice, django_capture_on_commit_callbacks
+):
+    """An upload waiting for its preview's confirmation, or for its columns to be matched,
+    keeps the whole file, which may list the person: it goes with the erasure, not days
+    later with the retention; finished imports keep their (scrubbed) reports."""
+    jane = make_person("Jane", "Roe", email="jane.roe@example.org")
+    waiting_members = ImportJob.objects.create(
+        filename="m.csv",
+        file=storage.as_upload("m.csv", b"name,email\nJane Roe,jane.roe@example.org\n"),
+        status=ImportStatus.UPLOADED,
+    )
+    applied_members = ImportJob.objects.create(
+        filename="old.csv", status=ImportStatus.APPLIED, report={"created": 4}
+    )
+    matching = ResponseImport.objects.create(
+        consultation=make_consultation(),
+        filename="r.csv",
+        file=storage.as_upload("r.csv", b"Email,What helped?\njane.roe@example.org,Calls\n"),
+        status=ResponseImportStatus.MATCHING,
+    )
+    files = [waiting_members.file.name, matching.file.name]
+    assert all(default_storage.exists(name) for name in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(jane, alice)
+
+    assert not ImportJob.objects.filter(pk=waiting_members.pk).exists()
+    assert ImportJob.objects.filter(pk=applied_members.pk).exists()
+    assert not ResponseImport.objects.filter(pk=matching.pk).exists()
+    assert not any(default_storage.exists(name) for name in files)
+    assert AuditEntry.objects.filter(action="import.discarded").exists()
+    assert AuditEntry.objects.filter(action="consultation.import_discarded").exists()
