@@ -144,10 +144,15 @@ def my_registration(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_for_link(token)
     if registration is None:
         raise Http404
+    still_to_come = registration.event.ends_at > timezone.now()
     form = CancelMyPlaceForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        reg_services.cancel(registration.pk, actor=None)
-        messages.success(request, _("Your place is cancelled. Thank you for telling us."))
+        # An old email's link must not turn who came into who cancelled once it is over.
+        if still_to_come:
+            reg_services.cancel(registration.pk, actor=None)
+            messages.success(request, _("Your place is cancelled. Thank you for telling us."))
+        else:
+            messages.error(request, _("This event is over: there is nothing to cancel."))
         return redirect("public:my_registration", token=token)
     return render(
         request,
@@ -155,7 +160,7 @@ def my_registration(request: HttpRequest, token: str) -> HttpResponse:
         {
             "registration": registration,
             "event": registration.event,
-            "still_to_come": registration.event.ends_at > timezone.now(),
+            "still_to_come": still_to_come,
             "contact": contact(),
         },
     )

@@ -230,3 +230,27 @@ def test_a_visitor_cancels_their_place_from_the_link_in_their_confirmation(
     assert registration.status == RegistrationStatus.CANCELLED
     assert "Cancel my place" not in client.get(path).content.decode()
     assert client.get(path[:-3] + "xyz/").status_code == 404
+
+
+def test_a_link_from_an_old_email_cancels_nothing_once_the_event_is_over(
+    client, event, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cairn.events.links import own_link
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/visit/events/{event.pk}/", _visitor())
+    registration = Registration.objects.get(person__email="nadia@example.org")
+    past = timezone.now() - timedelta(days=2)
+    type(event).objects.filter(pk=event.pk).update(
+        starts_at=past, ends_at=past + timedelta(hours=2)
+    )
+    path = own_link(registration)[own_link(registration).index("/visit/") :]
+    assert "Cancel my place" not in client.get(path).content.decode()
+    page = client.post(path, follow=True).content.decode()
+    assert "This event is over" in page
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.REGISTERED
