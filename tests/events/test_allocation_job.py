@@ -2,15 +2,14 @@
 shows the groups; a second "Allocate" while one is under way joins it instead of
 allocating twice, and what stops an allocation is said before anything is queued."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from cairn.core.models import AuditEntry
 from cairn.events.models import BreakoutGroup, Event, RegistrationStatus
 from cairn.events.services import breakouts
 from cairn.jobs.models import Job, JobStatus
+from tests.concurrency import at_once
 from tests.events.test_breakouts import crowd  # noqa: F401 - a fixture
 from tests.jobs.conftest import db_queue, run_worker  # noqa: F401 - a fixture
 
@@ -66,25 +65,8 @@ def test_a_second_allocate_while_one_is_under_way_joins_it(client, event, alice)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("crowd", "db_queue")
 def test_coordinators_pressing_allocate_at_the_same_moment_start_one_allocation(event, alice):
-    start = threading.Barrier(4)
-    answers: list[tuple[int, bool]] = []
-    errors: list[Exception] = []
-
-    def press() -> None:
-        try:
-            start.wait()
-            job, started = breakouts.start_allocation(event.pk, actor=alice)
-            answers.append((job.pk, started))
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=press) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers, errors = at_once(4, lambda _: breakouts.start_allocation(event.pk, actor=alice))
+    answers = [(job.pk, started) for job, started in answers]
     assert errors == []
     assert Job.objects.count() == 1
     assert {pk for pk, _started in answers} == {Job.objects.get().pk}

@@ -3,20 +3,20 @@
 however often the button is pressed or in however many tabs; a check whose figures no
 longer hold is checked again first; an old one imports nothing."""
 
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from cairn.contributions.models import Contribution
 from cairn.core.models import AuditEntry
 from cairn.events.models import ChatImport, ChatImportStatus
 from cairn.events.services import chat_import
+from tests.concurrency import at_once
 from tests.jobs.conftest import db_queue, run_worker  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
@@ -233,25 +233,11 @@ def test_presses_at_the_same_moment_in_several_tabs_import_once(past_event, alic
     record = chat_import.check_chat_file(
         past_event, (FIXTURES / "zoom_local_new.txt").read_bytes(), "chat.txt", actor=alice
     )
-    start = threading.Barrier(4)
-    answers: list[str] = []
-    errors: list[Exception] = []
-
-    def press() -> None:
-        try:
-            mine = ChatImport.objects.select_related("event").get(pk=record.pk)
-            start.wait()
-            answers.append(chat_import.import_checked_chat(mine, actor=alice)[1])
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=press) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers, errors = at_once(
+        4,
+        lambda mine: chat_import.import_checked_chat(mine, actor=alice)[1],
+        prepare=lambda: ChatImport.objects.select_related("event").get(pk=record.pk),
+    )
     assert errors == []
     assert sorted(answers) == ["import", "used", "used", "used"]
     assert Contribution.objects.filter(event=past_event).count() == 8
